@@ -1,0 +1,41 @@
+# Developer entry points for engage.  Everything runs from a local .venv so
+# the machine's Python stays untouched.
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Prefer the project's target interpreter; fall back to whatever python3 is.
+PYTHON := $(shell python3.11 -c '' >/dev/null 2>&1 && echo python3.11 || echo python3)
+
+# The test suite runs every test on PostgreSQL too; it reads the URL from here.
+# An URL already set in the environment wins.
+export ENGAGE_TEST_DATABASE_URL ?= postgresql://engage:engage@127.0.0.1:5432/engage_test
+
+.PHONY: venv serve test bench clean
+
+venv: $(VENV)/.installed
+
+# Re-install only when the packaging metadata changes (stamp file).
+$(VENV)/.installed: pyproject.toml $(wildcard setup.cfg)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e '.[test]'
+	touch $@
+
+# engage-demo is idempotent (loads the demo data only once); then serve on
+# http://localhost:6543.
+serve: venv
+	mkdir -p var
+	$(BIN)/engage-demo development.ini
+	$(BIN)/pserve development.ini
+
+test: venv
+	scripts/ensure-postgres.sh
+	scripts/ensure-chromium.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv
+	scripts/ensure-postgres.sh
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var/*.sqlite* .pytest_cache .hypothesis build dist *.egg-info
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,18 @@
+"""engage: an event-sourced civic participation backend."""
+
+from pyramid.config import Configurator
+
+
+def main(global_config, **settings):
+    """The WSGI application: one explicit include chain, in the order things depend on."""
+    with Configurator(settings=settings) as config:
+        config.include(".settings")  # environment overrides first: everything reads settings
+        config.include(".security")  # sessions, identity, ACL, CSRF
+        config.include(".headers")  # CSP and friends, request-size limit
+        config.include(".i18n")  # French first, English available
+        config.include("pyramid_chameleon")
+        config.include(".forms")  # deform with our accessible templates
+        config.include(".services")  # event store, read models, projections
+        config.include(".views.routes")
+        config.scan(".views")
+        return config.make_wsgi_app()

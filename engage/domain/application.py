@@ -1,0 +1,78 @@
+"""The use cases of engage, as an eventsourcing Application."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError
+
+from . import card_numbers
+from .cards import CardNumberClaim, CitizenCard
+from .errors import CardNumberUnavailable
+from .personal import PersonalDataVault
+
+
+@dataclass(frozen=True)
+class CardIssued:
+    card_id: UUID
+    person_id: UUID
+    number: str
+    position: int  # notification id of the last event written: what the page waits for
+
+
+class EngageApplication(Application[UUID]):
+    # Also the table prefix on PostgreSQL: engage_events.
+    name = "Engage"
+    NUMBER_ATTEMPTS = 8
+
+    def __init__(
+        self,
+        env: dict[str, Any] | None = None,
+        *,
+        vault: PersonalDataVault,
+        rng: random.Random | None = None,
+    ):
+        super().__init__(env)
+        self.vault = vault
+        self._rng = rng or random.SystemRandom()
+
+    def issue_card(
+        self,
+        *,
+        name: str,
+        email: str,
+        arrondissement: int,
+        age_band: str,
+        consent_to_consultation: bool,
+        person_id: UUID | None = None,
+    ) -> CardIssued:
+        person_id = person_id or uuid4()
+        sealed = self.vault.seal(person_id, {"name": name, "email": email})
+        for _ in range(self.NUMBER_ATTEMPTS):
+            number = card_numbers.new_card_number(self._rng)
+            card = CitizenCard.issue(
+                number=number,
+                person_id=person_id,
+                arrondissement=arrondissement,
+                age_band=age_band,
+                consent_to_consultation=consent_to_consultation,
+                sealed_identity=sealed,
+            )
+            claim = CardNumberClaim(number=number, card_id=card.id)
+            try:
+                recordings = self.save(card, claim)
+            except IntegrityError:
+                continue  # number already taken: draw another
+            return CardIssued(card.id, person_id, number, _last_position(recordings))
+        raise CardNumberUnavailable()
+
+    def get_card(self, card_id: UUID) -> CitizenCard:
+        return self.repository.get(card_id)
+
+
+def _last_position(recordings: list[Any]) -> int:
+    return max(r.notification.id for r in recordings)

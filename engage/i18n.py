@@ -1,0 +1,22 @@
+"""French first, English available: every user-facing string is a msgid in French."""
+
+from pyramid.i18n import TranslationStringFactory
+
+_ = TranslationStringFactory("engage")
+
+LANGUAGES = {"fr": "Français", "en": "English"}
+LANGUAGE_COOKIE = "engage_lang"
+
+
+def negotiate_locale(request) -> str:
+    """The resident's explicit choice (a cookie set by the language switch), else French."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.registry.settings.get("pyramid.default_locale_name", "fr")
+
+
+def includeme(config) -> None:
+    config.set_locale_negotiator(negotiate_locale)
+    # colander and deform ship French catalogues for their own messages.
+    config.add_translation_dirs("colander:locale/", "deform:locale/", "engage:locale/")

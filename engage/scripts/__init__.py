@@ -1,0 +1,23 @@
+"""Console scripts: engage-demo, engage-projections, engage-rebuild."""
+
+import logging
+import sys
+
+from pyramid.paster import get_appsettings, setup_logging
+
+from ..services import Engage
+from ..settings import apply_environment
+
+
+def load(ini: str, *, run_projections: bool = False) -> Engage:
+    setup_logging(ini)
+    settings = apply_environment(dict(get_appsettings(ini)))
+    return Engage.from_settings(settings, run_projections=run_projections)
+
+
+def usage(text: str) -> None:
+    print(text, file=sys.stderr)
+    raise SystemExit(2)
+
+
+log = logging.getLogger("engage.scripts")

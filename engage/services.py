@@ -1,0 +1,71 @@
+"""Everything a process needs, built once from the settings: the spine of engage."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .db import Database, database_url_from
+from .domain.application import EngageApplication
+from .projections import ALL_PROJECTIONS
+from .projections.engine import ProjectionEngine, ProjectionWorker
+from .vault import Vault
+
+log = logging.getLogger(__name__)
+
+
+def as_bool(value: Any) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
+
+
+@dataclass
+class Engage:
+    db: Database
+    vault: Vault
+    app: EngageApplication
+    engine: ProjectionEngine
+    worker: ProjectionWorker | None = None
+    read_your_writes_timeout: float = 5.0
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], *, run_projections: bool | None = None) -> "Engage":
+        url = database_url_from(dict(settings))
+        db = Database(url)
+        vault = Vault(db)
+        vault.setup()
+        app = EngageApplication(env=db.url.eventsourcing_env(), vault=vault)
+        engine = ProjectionEngine(app, db, [p() for p in ALL_PROJECTIONS])
+        engine.setup()
+        engage = cls(
+            db=db,
+            vault=vault,
+            app=app,
+            engine=engine,
+            read_your_writes_timeout=float(settings.get("engage.read_your_writes_timeout", 5)),
+            settings=settings,
+        )
+        if run_projections is None:
+            run_projections = as_bool(settings.get("engage.projections.in_process", "false"))
+        if run_projections:
+            engage.worker = ProjectionWorker(engine)
+            engage.worker.start_thread()
+        return engage
+
+    def wait_for(self, position: int) -> None:
+        """Bounded read-your-writes wait; raises ProjectionTimeout when it runs out."""
+        poke = self.worker.poke if self.worker else None
+        self.engine.wait_for(position, self.read_your_writes_timeout, poke=poke)
+
+    def close(self) -> None:
+        if self.worker:
+            self.worker.stop()
+        self.app.close()
+        self.db.close()
+
+
+def includeme(config) -> None:
+    engage = Engage.from_settings(config.get_settings())
+    config.registry.engage = engage
+    config.add_request_method(lambda request: request.registry.engage, "engage", reify=True)

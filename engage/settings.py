@@ -1,0 +1,27 @@
+"""Settings: the ini file, overridden by environment variables (as Kinto does).
+
+Secrets and the database location come from the environment in production,
+never from the repository.
+"""
+
+import os
+
+ENVIRONMENT_OVERRIDES = {
+    "ENGAGE_DATABASE_URL": "engage.database_url",
+    "ENGAGE_SESSION_SECRET": "engage.session_secret",
+    "ENGAGE_SECURE_COOKIES": "engage.secure_cookies",
+    "ENGAGE_PROJECTIONS_IN_PROCESS": "engage.projections.in_process",
+    "ENGAGE_MAX_BODY_BYTES": "engage.max_body_bytes",
+}
+
+
+def apply_environment(settings: dict, environ=os.environ) -> dict:
+    for variable, key in ENVIRONMENT_OVERRIDES.items():
+        if environ.get(variable):
+            settings[key] = environ[variable]
+    return settings
+
+
+def includeme(config) -> None:
+    apply_environment(config.registry.settings)
+    config.registry.settings.setdefault("pyramid.default_locale_name", "fr")

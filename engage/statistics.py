@@ -1,0 +1,40 @@
+"""Public statistics: small counts are suppressed, charts are plain server-side SVG."""
+
+from dataclasses import dataclass
+
+SMALL_COUNT = 5
+
+
+def suppress_small(count: int) -> int | None:
+    """None for 1 to 4 people: too few to publish without pointing at someone."""
+    return None if 0 < count < SMALL_COUNT else count
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int | None
+    y: int
+    width: float
+
+
+@dataclass(frozen=True)
+class BarChart:
+    bars: list[Bar]
+    height: int
+    label_width: int = 48
+    plot_width: int = 420
+    bar_height: int = 16
+    gap: int = 6
+
+
+def bar_chart(values: list[tuple[str, int | None]]) -> BarChart:
+    """Horizontal bars, one per label; suppressed values draw no bar."""
+    chart = BarChart(bars=[], height=0)
+    largest = max((v for _, v in values if v), default=0)
+    bars = []
+    for index, (label, value) in enumerate(values):
+        width = (value / largest * chart.plot_width) if value and largest else 0
+        bars.append(Bar(label, value, index * (chart.bar_height + chart.gap), round(width, 1)))
+    height = len(values) * (chart.bar_height + chart.gap)
+    return BarChart(bars=bars, height=height)

@@ -1,0 +1,68 @@
+"""Per-person keys for personal data (AES-256-GCM), kept outside the event log.
+
+Erasure deletes the key row: every sealed field of that person becomes noise
+while the events, their order and the transparency log stay untouched.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from typing import Mapping
+from uuid import UUID
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from .db import Database
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS personal_keys (
+    person_id TEXT PRIMARY KEY,
+    key_b64 TEXT NOT NULL
+)
+"""
+
+
+class Vault:
+    def __init__(self, db: Database):
+        self.db = db
+
+    def setup(self) -> None:
+        with self.db.transaction() as cur:
+            cur.execute(SCHEMA)
+
+    def _key(self, person_id: UUID, *, create: bool) -> bytes | None:
+        with self.db.transaction() as cur:
+            found = cur.scalar("SELECT key_b64 FROM personal_keys WHERE person_id = %s", [person_id.hex])
+            if found is None and create:
+                found = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
+                cur.execute(
+                    "INSERT INTO personal_keys (person_id, key_b64) VALUES (%s, %s) "
+                    "ON CONFLICT (person_id) DO NOTHING",
+                    [person_id.hex, found],
+                )
+                found = cur.scalar(
+                    "SELECT key_b64 FROM personal_keys WHERE person_id = %s", [person_id.hex]
+                )
+        return base64.b64decode(found) if found else None
+
+    def seal(self, person_id: UUID, fields: Mapping[str, str]) -> str:
+        key = self._key(person_id, create=True)
+        nonce = os.urandom(12)
+        plaintext = json.dumps(dict(fields), sort_keys=True).encode()
+        # The person id as associated data: a ciphertext moved to another person fails to open.
+        ciphertext = AESGCM(key).encrypt(nonce, plaintext, person_id.bytes)
+        return base64.b64encode(nonce + ciphertext).decode()
+
+    def unseal(self, person_id: UUID, sealed: str) -> dict[str, str] | None:
+        key = self._key(person_id, create=False)
+        if key is None:
+            return None
+        raw = base64.b64decode(sealed)
+        plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)
+        return json.loads(plaintext)
+
+    def erase(self, person_id: UUID) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM personal_keys WHERE person_id = %s", [person_id.hex])

@@ -1,0 +1,1 @@
+"""Pyramid views: parse the request, call the application or a query, render."""

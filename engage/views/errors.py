@@ -1,0 +1,56 @@
+"""Error pages inside the layout, in the resident's language. Never a bare traceback."""
+
+import logging
+
+from pyramid.exceptions import BadCSRFToken
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPRequestEntityTooLarge
+from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
+
+from ..i18n import _
+
+log = logging.getLogger(__name__)
+
+TEMPLATE = "engage:templates/error.pt"
+
+
+def _page(request, status: int, title, explanation):
+    request.response.status_int = status
+    return {"status": status, "title": title, "explanation": explanation}
+
+
+@notfound_view_config(renderer=TEMPLATE)
+def not_found(request):
+    return _page(request, 404, _("Page introuvable"),
+                 _("L'adresse demandée n'existe pas ou plus. Vérifiez-la, ou repartez de l'accueil."))
+
+
+@forbidden_view_config(renderer=TEMPLATE)
+def forbidden(request):
+    return _page(request, 403, _("Accès refusé"),
+                 _("Vous n'avez pas les droits nécessaires pour voir cette page."))
+
+
+@exception_view_config(BadCSRFToken, renderer=TEMPLATE)
+def bad_csrf(request):
+    return _page(request, 400, _("Formulaire expiré"),
+                 _("Le formulaire a expiré ou ne provient pas de ce site. Rechargez la page et "
+                   "envoyez-le à nouveau : rien n'a été enregistré."))
+
+
+@exception_view_config(HTTPBadRequest, renderer=TEMPLATE)
+def bad_request(request):
+    return _page(request, 400, _("Requête invalide"),
+                 _("La requête n'a pas pu être comprise. Rien n'a été enregistré."))
+
+
+@exception_view_config(HTTPRequestEntityTooLarge, renderer=TEMPLATE)
+def too_large(request):
+    return _page(request, 413, _("Envoi trop volumineux"),
+                 _("Les données envoyées dépassent la taille autorisée. Rien n'a été enregistré."))
+
+
+@exception_view_config(Exception, renderer=TEMPLATE)
+def server_error(request):
+    log.exception("unexpected error on %s %s", request.method, request.path, exc_info=request.exc_info)
+    return _page(request, 500, _("Erreur du serveur"),
+                 _("Une erreur inattendue s'est produite. Elle a été signalée à l'équipe technique."))

@@ -1,0 +1,35 @@
+"""Editorial pages every page links to, and the language switch."""
+
+from urllib.parse import urlsplit
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+
+from ..i18n import LANGUAGE_COOKIE, LANGUAGES
+
+
+@view_config(route_name="accessibility", renderer="engage:templates/accessibility.pt")
+@view_config(route_name="legal_notice", renderer="engage:templates/legal_notice.pt")
+@view_config(route_name="personal_data", renderer="engage:templates/personal_data.pt")
+def editorial_page(request):
+    return {}
+
+
+def _local_path(target: str | None) -> str:
+    """Only paths of this site: the switch must not become an open redirect."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
+@view_config(route_name="language")
+def switch_language(request):
+    code = request.matchdict["code"]
+    if code not in LANGUAGES:
+        raise HTTPNotFound()
+    response = HTTPSeeOther(_local_path(request.params.get("retour")))
+    response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
