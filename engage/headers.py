@@ -2,6 +2,7 @@
 
 from pyramid.events import NewResponse
 from pyramid.httpexceptions import HTTPRequestEntityTooLarge
+from pyramid.tweens import EXCVIEW
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -47,5 +48,6 @@ def add_security_headers(event: NewResponse) -> None:
 
 
 def includeme(config) -> None:
-    config.add_tween("engage.headers.body_limit_tween_factory")
+    # Under the exception-view tween, so the 413 is rendered as a page.
+    config.add_tween("engage.headers.body_limit_tween_factory", under=EXCVIEW)
     config.add_subscriber(add_security_headers, NewResponse)

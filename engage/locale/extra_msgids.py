@@ -1,0 +1,55 @@
+"""Msgids that no extractor can see, because they are not written as ``_("...")``.
+
+* ``engage.domain.errors``: each ``DomainError`` subclass carries a French ``message``
+  class attribute; views translate it with ``_(error.message)``.
+* ``engage.domain.places.AGE_BANDS``: the age-band labels, translated with ``_(label)``
+  when a form or a card is rendered.
+
+``build_catalog`` adds them to ``engage.pot``; ``tests/test_catalogue.py`` checks that
+the English catalogue translates them.  Run this module to list them.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from engage.domain import errors, places
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _location(obj_file: str, needle: str) -> tuple[str, int]:
+    """(path relative to the project, line of the first line containing the literal)."""
+    path = Path(obj_file).resolve()
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            break
+    else:
+        lineno = 0
+    return (path.relative_to(ROOT).as_posix(), lineno)
+
+
+def _subclasses(cls: type) -> list[type]:
+    found = [cls]
+    for sub in cls.__subclasses__():
+        found.extend(_subclasses(sub))
+    return found
+
+
+def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
+    """[(msgid, (file, line))], in source order, without duplicates."""
+    found: dict[str, tuple[str, int]] = {}
+    for cls in _subclasses(errors.DomainError):
+        message = cls.__dict__.get("message")
+        if isinstance(message, str) and message and message not in found:
+            found[message] = _location(inspect.getfile(cls), message)
+    for label in places.AGE_BANDS.values():
+        if label not in found:
+            found[label] = _location(places.__file__, label)
+    return list(found.items())
+
+
+if __name__ == "__main__":
+    for msgid, (path, lineno) in extra_msgids():
+        print(f"{path}:{lineno}: {msgid}")

@@ -1,0 +1,12 @@
+from engage.domain.places import ARRONDISSEMENTS, PARIS_CENTRE, arrondissement_label
+
+
+def test_twenty_arrondissements_and_paris_centre():
+    assert ARRONDISSEMENTS == tuple(range(1, 21))
+    assert PARIS_CENTRE == (1, 2, 3, 4)
+
+
+def test_labels_are_french_ordinals():
+    assert arrondissement_label(1) == "1er"
+    assert arrondissement_label(2) == "2e"
+    assert arrondissement_label(20) == "20e"

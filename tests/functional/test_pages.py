@@ -1,0 +1,80 @@
+"""Every page: reachable, in the layout, with its security headers, in both languages."""
+
+import pytest
+
+PAGES = ["/", "/carte", "/accessibilite", "/mentions-legales", "/donnees-personnelles"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_served_in_the_layout(testapp, path):
+    page = testapp.get(path)
+    assert page.html.html["lang"] == "fr"
+    assert page.html.find("a", class_="skip-link")["href"] == "#contenu"
+    assert page.html.find("main", id="contenu")
+    footer = page.html.find("footer")
+    for target in ("/accessibilite", "/mentions-legales", "/donnees-personnelles"):
+        assert footer.find("a", href=lambda h: h and h.endswith(target)), target
+
+
+@pytest.mark.parametrize("path", PAGES + ["/nulle-part"])
+def test_security_headers(testapp, path):
+    response = testapp.get(path, expect_errors=True)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_script_anywhere(testapp):
+    for path in PAGES:
+        assert "<script" not in testapp.get(path).text
+
+
+def test_unknown_route_is_a_404_page_in_the_layout(testapp):
+    response = testapp.get("/nulle-part", status=404)
+    assert "Page introuvable" in response.text
+    assert response.html.find("main", id="contenu")
+
+
+def test_session_cookie_is_httponly_and_samesite(testapp):
+    response = testapp.get("/carte")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_language_switch_sets_english_and_stays_local(testapp):
+    response = testapp.get("/langue/en", {"retour": "/carte"}, status=303)
+    assert response.location.endswith("/carte")
+    assert testapp.get("/carte").html.html["lang"] == "en"
+    testapp.get("/langue/fr", status=303)
+    assert testapp.get("/").html.html["lang"] == "fr"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_language_switch_is_not_an_open_redirect(testapp, target):
+    response = testapp.get("/langue/en", {"retour": target}, status=303)
+    assert response.location in ("http://localhost/", "/")
+
+
+def test_unknown_language_is_a_404(testapp):
+    testapp.get("/langue/xx", status=404)
+
+
+def test_editorial_pages_have_real_content(testapp):
+    assert "Défenseur des droits" in testapp.get("/accessibilite").text
+    assert "Hôtel de Ville" in testapp.get("/mentions-legales").text
+    assert "CNIL" in testapp.get("/donnees-personnelles").text
+
+
+def test_server_errors_render_the_500_page(make_app, monkeypatch):
+    app = make_app()
+    from engage.projections import queries
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("read model unavailable")
+
+    monkeypatch.setattr(queries, "card_holders_by_arrondissement", broken)
+    response = app.get("/", status=500)
+    assert "Erreur du serveur" in response.text
+    assert "RuntimeError" not in response.text
