@@ -138,6 +138,11 @@ class Database:
                         yield Cursor(cur, "postgresql")
             return
         conn = self._sqlite_connection()
+        if conn.in_transaction:
+            # Nested (a projection unsealing through the vault): a savepoint on the
+            # thread's one connection, since SQLite has no second writer to lend.
+            yield from self._savepoint(conn)
+            return
         # IMMEDIATE takes the write lock up front: two writers never deadlock
         # upgrading shared locks.
         conn.execute("BEGIN IMMEDIATE")
@@ -149,6 +154,18 @@ class Database:
         else:
             conn.execute("COMMIT")
 
+    @staticmethod
+    def _savepoint(conn: sqlite3.Connection) -> Iterator["Cursor"]:
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield Cursor(conn.cursor(), "sqlite")
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        else:
+            conn.execute("RELEASE nested")
+
     @contextmanager
     def reading(self) -> Iterator["Cursor"]:
         """A read-only snapshot (a deferred transaction on SQLite)."""
@@ -159,6 +176,9 @@ class Database:
                         yield Cursor(cur, "postgresql")
             return
         conn = self._sqlite_connection()
+        if conn.in_transaction:
+            yield Cursor(conn.cursor(), "sqlite")
+            return
         conn.execute("BEGIN")
         try:
             yield Cursor(conn.cursor(), "sqlite")

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from .db import Database, database_url_from
 from .domain.application import EngageApplication
-from .projections import ALL_PROJECTIONS
+from .projections import all_projections
 from .projections.engine import ProjectionEngine, ProjectionWorker
 from .vault import Vault
 
@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 
 def as_bool(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
+
+
+def card_number_key(settings: Mapping[str, Any]) -> bytes:
+    key = settings.get("engage.card_number_key")
+    if not key:
+        raise ValueError("set ENGAGE_CARD_NUMBER_KEY (or engage.card_number_key in a development ini)")
+    return str(key).encode()
 
 
 @dataclass
@@ -35,8 +42,10 @@ class Engage:
         db = Database(url)
         vault = Vault(db)
         vault.setup()
-        app = EngageApplication(env=db.url.eventsourcing_env(), vault=vault)
-        engine = ProjectionEngine(app, db, [p() for p in ALL_PROJECTIONS])
+        app = EngageApplication(
+            env=db.url.eventsourcing_env(), vault=vault, card_number_key=card_number_key(settings)
+        )
+        engine = ProjectionEngine(app, db, all_projections(vault))
         engine.setup()
         engage = cls(
             db=db,

@@ -8,10 +8,11 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.application import Application
+from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from . import card_numbers
-from .cards import CardNumberClaim, CitizenCard
+from .cards import CardNumberClaim, CitizenCard, card_number_claim_id
 from .errors import CardNumberUnavailable
 from .personal import PersonalDataVault
 
@@ -34,10 +35,14 @@ class EngageApplication(Application[UUID]):
         env: dict[str, Any] | None = None,
         *,
         vault: PersonalDataVault,
+        card_number_key: bytes,
         rng: random.Random | None = None,
     ):
         super().__init__(env)
         self.vault = vault
+        if len(card_number_key) < 16:
+            raise ValueError("the card number key must be at least 16 bytes")
+        self.card_number_key = card_number_key
         self._rng = rng or random.SystemRandom()
 
     def issue_card(
@@ -55,14 +60,16 @@ class EngageApplication(Application[UUID]):
         for _ in range(self.NUMBER_ATTEMPTS):
             number = card_numbers.new_card_number(self._rng)
             card = CitizenCard.issue(
-                number=number,
                 person_id=person_id,
                 arrondissement=arrondissement,
                 age_band=age_band,
                 consent_to_consultation=consent_to_consultation,
                 sealed_identity=sealed,
+                sealed_number=self.vault.seal(person_id, {"card_number": number}),
             )
-            claim = CardNumberClaim(number=number, card_id=card.id)
+            claim = CardNumberClaim(
+                claim_id=card_number_claim_id(number, self.card_number_key), card_id=card.id
+            )
             try:
                 recordings = self.save(card, claim)
             except IntegrityError:
@@ -72,6 +79,16 @@ class EngageApplication(Application[UUID]):
 
     def get_card(self, card_id: UUID) -> CitizenCard:
         return self.repository.get(card_id)
+
+    def find_card_id(self, number: str) -> UUID | None:
+        """The card bearing this number, found through its claim (no read model needed)."""
+        if not card_numbers.is_valid(number):
+            return None
+        try:
+            claim = self.repository.get(card_number_claim_id(number, self.card_number_key))
+        except AggregateNotFoundError:
+            return None
+        return claim.card_id
 
 
 def _last_position(recordings: list[Any]) -> int:

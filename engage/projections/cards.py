@@ -6,13 +6,19 @@ from typing import Any
 
 from ..db import Cursor
 from ..domain.cards import CitizenCard
+from ..domain.personal import PersonalDataVault
 from .base import Projection
 
 
 class CardsProjection(Projection):
+    """Unseals each card number with its holder's key: after erasure it reads "erased"."""
+
     name = "cards"
     follows = (CitizenCard.CardIssued,)
     tables = ("rm_cards", "rm_card_holders_by_arrondissement")
+
+    def __init__(self, vault: PersonalDataVault):
+        self.vault = vault
 
     def create_tables(self, cur: Cursor) -> None:
         # Not public: the number is shown to its holder only.
@@ -20,7 +26,7 @@ class CardsProjection(Projection):
             """CREATE TABLE IF NOT EXISTS rm_cards (
                 card_id TEXT PRIMARY KEY,
                 person_id TEXT NOT NULL,
-                number TEXT NOT NULL UNIQUE,
+                number TEXT UNIQUE,
                 arrondissement INTEGER NOT NULL,
                 age_band TEXT NOT NULL,
                 status TEXT NOT NULL,
@@ -39,13 +45,14 @@ class CardsProjection(Projection):
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         if isinstance(event, CitizenCard.CardIssued):
+            sealed = self.vault.unseal(event.person_id, event.sealed_number)
             cur.execute(
                 "INSERT INTO rm_cards (card_id, person_id, number, arrondissement, age_band,"
                 " status, issued_at, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                 [
                     event.originator_id.hex,
                     event.person_id.hex,
-                    event.number,
+                    sealed["card_number"] if sealed else None,
                     event.arrondissement,
                     event.age_band,
                     CitizenCard.STATUS_ACTIVE,

@@ -39,7 +39,8 @@ class Crash(Exception):
 class CrashingCardsProjection(CardsProjection):
     """Fails while applying its n-th event, as a worker killed mid-batch would."""
 
-    def __init__(self, crash_at):
+    def __init__(self, vault, crash_at):
+        super().__init__(vault)
         self.crash_at = crash_at
         self.seen = 0
 
@@ -62,7 +63,7 @@ def test_catch_up_counts_every_card_once(engage_services):
 def test_crash_mid_batch_rolls_back_then_resumes_without_double_counting(engage_services):
     issue_cards(engage_services, 10)
     crashing = ProjectionEngine(engage_services.app, engage_services.db,
-                                [CrashingCardsProjection(crash_at=7)], batch_size=100)
+                                [CrashingCardsProjection(engage_services.vault, crash_at=7)], batch_size=100)
     with pytest.raises(Crash):
         crashing.catch_up()
     # The batch's writes and its position were one transaction: none of it stayed.
@@ -79,7 +80,7 @@ def test_crash_mid_batch_rolls_back_then_resumes_without_double_counting(engage_
 def test_worker_stopped_between_events_resumes_where_it_stopped(engage_services):
     issue_cards(engage_services, 6)
     one_at_a_time = ProjectionEngine(engage_services.app, engage_services.db,
-                                     [CardsProjection()], batch_size=1)
+                                     [CardsProjection(engage_services.vault)], batch_size=1)
     for _ in range(3):
         one_at_a_time.process_batch("cards")
     stopped_at = one_at_a_time.positions()["cards"]
@@ -87,7 +88,7 @@ def test_worker_stopped_between_events_resumes_where_it_stopped(engage_services)
     issue_cards(engage_services, 4, seed=1)  # events keep arriving while it is down
 
     restarted = ProjectionEngine(engage_services.app, engage_services.db,
-                                 [CardsProjection()], batch_size=1)
+                                 [CardsProjection(engage_services.vault)], batch_size=1)
     restarted.catch_up()
     resumed = snapshot(engage_services.db)
     restarted.rebuild()
@@ -97,7 +98,7 @@ def test_worker_stopped_between_events_resumes_where_it_stopped(engage_services)
 
 def test_two_rival_workers_never_apply_an_event_twice(engage_services):
     issue_cards(engage_services, 40)
-    engines = [ProjectionEngine(engage_services.app, engage_services.db, [CardsProjection()], batch_size=3)
+    engines = [ProjectionEngine(engage_services.app, engage_services.db, [CardsProjection(engage_services.vault)], batch_size=3)
                for _ in range(2)]
     errors = []
 
@@ -142,8 +143,9 @@ def test_waiting_for_a_position_not_reached_times_out(engage_services):
 
 def test_a_drawn_number_already_taken_is_never_issued_twice(engage_services):
     env = engage_services.db.url.eventsourcing_env()
-    first = EngageApplication(env, vault=engage_services.vault, rng=random.Random(42))
-    second = EngageApplication(env, vault=engage_services.vault, rng=random.Random(42))
+    key = engage_services.app.card_number_key
+    first = EngageApplication(env, vault=engage_services.vault, card_number_key=key, rng=random.Random(42))
+    second = EngageApplication(env, vault=engage_services.vault, card_number_key=key, rng=random.Random(42))
     try:
         a = first.issue_card(name="A", email="a@exemple.fr", arrondissement=1, age_band="18-24",
                              consent_to_consultation=True)
@@ -156,3 +158,5 @@ def test_a_drawn_number_already_taken_is_never_issued_twice(engage_services):
     assert a.number != b.number
     engage_services.engine.catch_up()
     assert queries.card(engage_services.db, b.card_id).number == b.number
+    assert engage_services.app.find_card_id(a.number) == a.card_id
+    assert engage_services.app.find_card_id(b.number) == b.card_id

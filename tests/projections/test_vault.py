@@ -20,6 +20,10 @@ def test_erasure_makes_sealed_data_unreadable_and_leaves_events_intact(engage_se
     engage_services.vault.erase(issued.person_id)
     assert engage_services.vault.unseal(issued.person_id, card.sealed_identity) is None
     assert engage_services.app.get_card(issued.card_id).sealed_identity == card.sealed_identity
+    # Replays still work: the card number reads as erased.
+    engage_services.engine.rebuild()
+    from engage.projections import queries
+    assert queries.card(engage_services.db, issued.card_id).number is None
 
 
 def test_no_clear_personal_data_in_the_event_store(engage_services):
@@ -30,3 +34,7 @@ def test_no_clear_personal_data_in_the_event_store(engage_services):
     notifications = engage_services.app.recorder.select_notifications(start=1, limit=100)
     blob = b"".join(n.state for n in notifications)
     assert b"Z\xc3\xa9bulon" not in blob and b"zebulon.unique" not in blob
+    engage_services.engine.catch_up()
+    with engage_services.db.reading() as cur:
+        number = cur.scalar("SELECT number FROM rm_cards")
+    assert number.encode() not in blob
