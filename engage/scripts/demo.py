@@ -4,7 +4,7 @@ import random
 import sys
 
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
-from . import load, log, usage
+from . import load, usage
 
 FIRST_NAMES = ["Camille", "Léa", "Hugo", "Inès", "Karim", "Manon", "Nathan", "Sarah", "Yanis", "Zoé",
                "Mamadou", "Chloé", "Lucas", "Aïcha", "Thomas", "Jeanne", "Malik", "Louise"]
@@ -40,6 +40,6 @@ def main(argv=None) -> None:
     engage = load(argv[0])
     try:
         issued = load_demo(engage)
-        log.info("demo data: %s", f"{issued} cards issued" if issued else "already present, nothing added")
+        print("demo data: " + (f"{issued} cards issued" if issued else "already present, nothing added"))
     finally:
         engage.close()
