@@ -39,3 +39,11 @@ bench: venv
 clean:
 	rm -rf $(VENV) var/*.sqlite* .pytest_cache .hypothesis build dist *.egg-info
 	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Re-extract the French msgids into engage/locale/engage.pot (lingua's pot-create,
+# plus the domain error messages and age bands), merge them into each translation's
+# .po, compile the .mo.  lingua is a development tool only, not a runtime dependency.
+.PHONY: catalog
+catalog: venv
+	$(BIN)/python -c 'import lingua' 2>/dev/null || $(BIN)/pip install lingua
+	$(BIN)/python engage/locale/build_catalog.py

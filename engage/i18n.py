@@ -2,10 +2,20 @@
 
 from pyramid.i18n import TranslationStringFactory
 
+from .domain.places import arrondissement_label as french_arrondissement_label
+
 _ = TranslationStringFactory("engage")
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 LANGUAGE_COOKIE = "engage_lang"
+
+
+def arrondissement_label(number: int, locale: str) -> str:
+    """How the arrondissement is written: "11e" in French, "11th" in English."""
+    if locale == "en":
+        suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return f"{number}{suffix}"
+    return french_arrondissement_label(number)
 
 
 def negotiate_locale(request) -> str:

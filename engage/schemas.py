@@ -4,8 +4,8 @@ import colander
 import deform
 from deform.schema import CSRFSchema
 
-from .domain.places import AGE_BANDS, ARRONDISSEMENTS, arrondissement_label
-from .i18n import _
+from .domain.places import AGE_BANDS, ARRONDISSEMENTS
+from .i18n import _, arrondissement_label
 
 YES, NO = "oui", "non"
 
@@ -42,9 +42,11 @@ class CardRequestSchema(CSRFSchema):
         validator=colander.OneOf(
             ARRONDISSEMENTS, msg_err=_("Choisissez un arrondissement de 1 à 20.")
         ),
-        widget=deform.widget.SelectWidget(
-            values=[("", _("— Choisir —"))]
-            + [(str(n), arrondissement_label(n)) for n in ARRONDISSEMENTS]
+        widget=colander.deferred(
+            lambda node, kw: deform.widget.SelectWidget(
+                values=[("", _("— Choisir —"))]
+                + [(str(n), arrondissement_label(n, kw["request"].locale_name)) for n in ARRONDISSEMENTS]
+            )
         ),
     )
     age_band = colander.SchemaNode(

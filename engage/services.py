@@ -19,10 +19,10 @@ def as_bool(value: Any) -> bool:
     return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
 
 
-def card_number_key(settings: Mapping[str, Any]) -> bytes:
-    key = settings.get("engage.card_number_key")
+def identifier_key(settings: Mapping[str, Any]) -> bytes:
+    key = settings.get("engage.identifier_key")
     if not key:
-        raise ValueError("set ENGAGE_CARD_NUMBER_KEY (or engage.card_number_key in a development ini)")
+        raise ValueError("set ENGAGE_IDENTIFIER_KEY (or engage.identifier_key in a development ini)")
     return str(key).encode()
 
 
@@ -43,7 +43,7 @@ class Engage:
         vault = Vault(db)
         vault.setup()
         app = EngageApplication(
-            env=db.url.eventsourcing_env(), vault=vault, card_number_key=card_number_key(settings)
+            env=db.url.eventsourcing_env(), vault=vault, identifier_key=identifier_key(settings)
         )
         engine = ProjectionEngine(app, db, all_projections(vault))
         engine.setup()

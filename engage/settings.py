@@ -9,7 +9,7 @@ import os
 ENVIRONMENT_OVERRIDES = {
     "ENGAGE_DATABASE_URL": "engage.database_url",
     "ENGAGE_SESSION_SECRET": "engage.session_secret",
-    "ENGAGE_CARD_NUMBER_KEY": "engage.card_number_key",
+    "ENGAGE_IDENTIFIER_KEY": "engage.identifier_key",
     "ENGAGE_SECURE_COOKIES": "engage.secure_cookies",
     "ENGAGE_PROJECTIONS_IN_PROCESS": "engage.projections.in_process",
     "ENGAGE_MAX_BODY_BYTES": "engage.max_body_bytes",

@@ -64,7 +64,7 @@ def app_settings(database_url: str, **overrides) -> dict:
     settings = {
         "engage.database_url": database_url,
         "engage.session_secret": "test-secret-" + uuid.uuid4().hex,
-        "engage.card_number_key": "test-card-number-key-0123456789",
+        "engage.identifier_key": "test-card-number-key-0123456789",
         "engage.projections.in_process": "true",
         "engage.read_your_writes_timeout": "10",
         "pyramid.default_locale_name": "fr",

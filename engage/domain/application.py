@@ -35,14 +35,14 @@ class EngageApplication(Application[UUID]):
         env: dict[str, Any] | None = None,
         *,
         vault: PersonalDataVault,
-        card_number_key: bytes,
+        identifier_key: bytes,
         rng: random.Random | None = None,
     ):
         super().__init__(env)
         self.vault = vault
-        if len(card_number_key) < 16:
+        if len(identifier_key) < 16:
             raise ValueError("the card number key must be at least 16 bytes")
-        self.card_number_key = card_number_key
+        self.identifier_key = identifier_key
         self._rng = rng or random.SystemRandom()
 
     def issue_card(
@@ -68,7 +68,7 @@ class EngageApplication(Application[UUID]):
                 sealed_number=self.vault.seal(person_id, {"card_number": number}),
             )
             claim = CardNumberClaim(
-                claim_id=card_number_claim_id(number, self.card_number_key), card_id=card.id
+                claim_id=card_number_claim_id(number, self.identifier_key), card_id=card.id
             )
             try:
                 recordings = self.save(card, claim)
@@ -85,7 +85,7 @@ class EngageApplication(Application[UUID]):
         if not card_numbers.is_valid(number):
             return None
         try:
-            claim = self.repository.get(card_number_claim_id(number, self.card_number_key))
+            claim = self.repository.get(card_number_claim_id(number, self.identifier_key))
         except AggregateNotFoundError:
             return None
         return claim.card_id

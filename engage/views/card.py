@@ -8,8 +8,8 @@ from pyramid.view import view_config
 
 from ..domain import card_numbers
 from ..domain.errors import DomainError
-from ..domain.places import AGE_BANDS, arrondissement_label
-from ..i18n import _
+from ..domain.places import AGE_BANDS
+from ..i18n import _, arrondissement_label
 from ..projections import queries
 from ..projections.engine import ProjectionTimeout
 from ..schemas import YES, card_request_form
@@ -60,6 +60,6 @@ def card_mine(request):
     return {
         "card": card,
         "number": card_numbers.display(card.number),
-        "arrondissement": arrondissement_label(card.arrondissement),
+        "arrondissement": arrondissement_label(card.arrondissement, request.locale_name),
         "age_band": _(AGE_BANDS[card.age_band]),
     }

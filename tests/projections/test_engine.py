@@ -143,9 +143,9 @@ def test_waiting_for_a_position_not_reached_times_out(engage_services):
 
 def test_a_drawn_number_already_taken_is_never_issued_twice(engage_services):
     env = engage_services.db.url.eventsourcing_env()
-    key = engage_services.app.card_number_key
-    first = EngageApplication(env, vault=engage_services.vault, card_number_key=key, rng=random.Random(42))
-    second = EngageApplication(env, vault=engage_services.vault, card_number_key=key, rng=random.Random(42))
+    key = engage_services.app.identifier_key
+    first = EngageApplication(env, vault=engage_services.vault, identifier_key=key, rng=random.Random(42))
+    second = EngageApplication(env, vault=engage_services.vault, identifier_key=key, rng=random.Random(42))
     try:
         a = first.issue_card(name="A", email="a@exemple.fr", arrondissement=1, age_band="18-24",
                              consent_to_consultation=True)

@@ -20,7 +20,7 @@ def write_ini(tmp_path, database_url):
         "[app:main]\nuse = egg:engage\n"
         f"engage.database_url = {database_url}\n"
         "engage.session_secret = test-only\n"
-        "engage.card_number_key = test-card-number-key-0123456789\n"
+        "engage.identifier_key = test-card-number-key-0123456789\n"
     )
     return str(ini)
 
