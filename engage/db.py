@@ -202,6 +202,10 @@ class Cursor:
             sql = sql.replace("%s", "?")
         self._cursor.executemany(sql, [tuple(r) for r in rows])
 
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
     def fetchone(self) -> tuple | None:
         return self._cursor.fetchone()
 

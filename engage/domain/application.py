@@ -1,34 +1,27 @@
-"""The use cases of engage, as an eventsourcing Application."""
+"""The use cases of engage, as one eventsourcing Application.
+
+Each capability's use cases live in their own mixin module; this class only
+composes them and holds what they share: the vault, the identifier key, randomness.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
 
-from . import card_numbers
-from .cards import CardNumberClaim, CitizenCard, card_number_claim_id
-from .errors import CardNumberUnavailable
+from .account_usecases import AccountUseCases, Registered
+from .card_usecases import CardIssued, CardUseCases
 from .personal import PersonalDataVault
 
-
-@dataclass(frozen=True)
-class CardIssued:
-    card_id: UUID
-    person_id: UUID
-    number: str
-    position: int  # notification id of the last event written: what the page waits for
+__all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
-    NUMBER_ATTEMPTS = 8
 
     def __init__(
         self,
@@ -41,55 +34,7 @@ class EngageApplication(Application[UUID]):
         super().__init__(env)
         self.vault = vault
         if len(identifier_key) < 16:
-            raise ValueError("the card number key must be at least 16 bytes")
+            raise ValueError("the identifier key must be at least 16 bytes")
+        # Keys the hashed lookups (card numbers, emails) so public ids can't be reversed.
         self.identifier_key = identifier_key
         self._rng = rng or random.SystemRandom()
-
-    def issue_card(
-        self,
-        *,
-        name: str,
-        email: str,
-        arrondissement: int,
-        age_band: str,
-        consent_to_consultation: bool,
-        person_id: UUID | None = None,
-    ) -> CardIssued:
-        person_id = person_id or uuid4()
-        sealed = self.vault.seal(person_id, {"name": name, "email": email})
-        for _ in range(self.NUMBER_ATTEMPTS):
-            number = card_numbers.new_card_number(self._rng)
-            card = CitizenCard.issue(
-                person_id=person_id,
-                arrondissement=arrondissement,
-                age_band=age_band,
-                consent_to_consultation=consent_to_consultation,
-                sealed_identity=sealed,
-                sealed_number=self.vault.seal(person_id, {"card_number": number}),
-            )
-            claim = CardNumberClaim(
-                claim_id=card_number_claim_id(number, self.identifier_key), card_id=card.id
-            )
-            try:
-                recordings = self.save(card, claim)
-            except IntegrityError:
-                continue  # number already taken: draw another
-            return CardIssued(card.id, person_id, number, _last_position(recordings))
-        raise CardNumberUnavailable()
-
-    def get_card(self, card_id: UUID) -> CitizenCard:
-        return self.repository.get(card_id)
-
-    def find_card_id(self, number: str) -> UUID | None:
-        """The card bearing this number, found through its claim (no read model needed)."""
-        if not card_numbers.is_valid(number):
-            return None
-        try:
-            claim = self.repository.get(card_number_claim_id(number, self.identifier_key))
-        except AggregateNotFoundError:
-            return None
-        return claim.card_id
-
-
-def _last_position(recordings: list[Any]) -> int:
-    return max(r.notification.id for r in recordings)

@@ -11,9 +11,12 @@ the English catalogue translates them.  Run this module to list them.
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 from pathlib import Path
 
+import engage.domain
 from engage.domain import errors, places
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,6 +43,9 @@ def _subclasses(cls: type) -> list[type]:
 def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
     """[(msgid, (file, line))], in source order, without duplicates."""
     found: dict[str, tuple[str, int]] = {}
+    # Domain errors live in every module of the domain: import them all to see them.
+    for module in pkgutil.walk_packages(engage.domain.__path__, "engage.domain."):
+        importlib.import_module(module.name)
     for cls in _subclasses(errors.DomainError):
         message = cls.__dict__.get("message")
         if isinstance(message, str) and message and message not in found:

@@ -1,0 +1,65 @@
+"""Use cases of accounts: sign-up, email confirmation, staff roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from .accounts import Account, EmailAlreadyRegistered, EmailClaim, Role, email_claim_id
+from .recording import last_position
+
+
+@dataclass(frozen=True)
+class Registered:
+    person_id: UUID
+    position: int
+
+
+class AccountUseCases:
+    """Sign-up and staff roles. Mixed into EngageApplication."""
+
+    def register_account(self, *, name: str, email: str, display_name: str, person_id: UUID | None = None) -> Registered:
+        person_id = person_id or uuid4()
+        account = Account.register(
+            person_id=person_id,
+            display_name=display_name,
+            sealed_identity=self.vault.seal(person_id, {"name": name, "email": email}),
+        )
+        claim = EmailClaim(claim_id=email_claim_id(email, self.identifier_key), person_id=person_id)
+        try:
+            recordings = self.save(account, claim)
+        except IntegrityError:
+            raise EmailAlreadyRegistered() from None
+        return Registered(person_id, last_position(recordings))
+
+    def find_person_by_email(self, email: str) -> UUID | None:
+        try:
+            return self.repository.get(email_claim_id(email, self.identifier_key)).person_id
+        except AggregateNotFoundError:
+            return None
+
+    def get_account(self, person_id: UUID) -> Account:
+        return self.repository.get(person_id)
+
+    def confirm_email(self, person_id: UUID) -> int:
+        account = self.get_account(person_id)
+        account.confirm_email()
+        return last_position(self.save(account))
+
+    def record_password_change(self, person_id: UUID) -> int:
+        account = self.get_account(person_id)
+        account.record_password_change()
+        return last_position(self.save(account))
+
+    def grant_role(self, person_id: UUID, role: Role, *, granted_by: UUID) -> int:
+        account = self.get_account(person_id)
+        account.grant_role(role, granted_by)
+        return last_position(self.save(account))
+
+    def revoke_role(self, person_id: UUID, role: Role, *, revoked_by: UUID) -> int:
+        account = self.get_account(person_id)
+        account.revoke_role(role, revoked_by)
+        return last_position(self.save(account))

@@ -1,0 +1,59 @@
+"""Password rules: long enough, and not one of the patterns every attacker tries first."""
+
+from __future__ import annotations
+
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 12
+MAX_LENGTH = 256
+
+# The stems of the most breached passwords, French ones included.
+BREACHED_STEMS = (
+    "password", "motdepasse", "azerty", "qwerty", "123456", "654321", "abcdef", "soleil",
+    "bonjour", "loulou", "doudou", "chouchou", "marseille", "paris", "iloveyou", "admin",
+    "welcome", "letmein", "football", "dragon", "monkey", "princess", "sunshine", "000000",
+    "111111", "123123", "engage",
+)
+
+_hasher = PasswordHasher()
+
+
+def weakness(password: str, *, email: str = "", display_name: str = "") -> str | None:
+    """Why this password is refused (a French msgid), or None if it is acceptable."""
+    if len(password) < MIN_LENGTH:
+        return "Le mot de passe doit compter au moins 12 caractères."
+    if len(password) > MAX_LENGTH:
+        return "Le mot de passe ne peut pas dépasser 256 caractères."
+    lowered = password.lower()
+    squashed = re.sub(r"[^a-z0-9]", "", lowered)
+    if len(set(lowered)) < 5:
+        return "Le mot de passe répète trop les mêmes caractères."
+    personal = [part for part in re.split(r"[^a-z0-9]+", email.lower().split("@")[0]) if len(part) >= 4]
+    personal += [part for part in re.split(r"\W+", display_name.lower()) if len(part) >= 4]
+    if any(part in lowered for part in personal):
+        return "Le mot de passe ne doit pas reprendre votre adresse ou votre nom public."
+    if any(stem in squashed for stem in BREACHED_STEMS) and len(squashed) < 20:
+        return "Ce mot de passe ressemble à ceux que l'on trouve dans les fuites de données ; choisissez-en un autre, par exemple une phrase de plusieurs mots."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+# Verified against when the account does not exist, so timing does not reveal which emails exist.
+DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
