@@ -8,8 +8,12 @@ from typing import Any, Mapping
 
 from .db import Database, database_url_from
 from .domain.application import EngageApplication
+from .identity.service import AccountService
+from .identity.store import IdentityStore
 from .projections import all_projections
 from .projections.engine import ProjectionEngine, ProjectionWorker
+from .projections.transparency import CheckpointSigner
+from .transparency.keyfile import checkpoint_interval_from, signer_from_settings
 from .vault import Vault
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,8 @@ class Engage:
     vault: Vault
     app: EngageApplication
     engine: ProjectionEngine
+    accounts: AccountService | None = None
+    checkpoints: CheckpointSigner | None = None  # the transparency log's signer
     worker: ProjectionWorker | None = None
     read_your_writes_timeout: float = 5.0
     settings: Mapping[str, Any] = field(default_factory=dict)
@@ -39,6 +45,8 @@ class Engage:
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], *, run_projections: bool | None = None) -> "Engage":
         url = database_url_from(dict(settings))
+        # First, before any connection opens: production refuses to start without its key.
+        signer = signer_from_settings(settings)
         db = Database(url)
         vault = Vault(db)
         vault.setup()
@@ -47,8 +55,14 @@ class Engage:
         )
         engine = ProjectionEngine(app, db, all_projections(vault))
         engine.setup()
+        checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
+        engine.after_catch_up.append(checkpoints.sign_if_due)
+        identity = IdentityStore(db)
+        identity.setup()
         engage = cls(
             db=db,
+            accounts=AccountService(app, identity),
+            checkpoints=checkpoints,
             vault=vault,
             app=app,
             engine=engine,

@@ -68,6 +68,7 @@ def app_settings(database_url: str, **overrides) -> dict:
         "engage.projections.in_process": "true",
         "engage.read_your_writes_timeout": "10",
         "pyramid.default_locale_name": "fr",
+        "engage.mailer": "outbox",
     }
     settings.update(overrides)
     return settings

@@ -47,6 +47,34 @@ class InvalidDisplayName(DomainError):
     message = "Le nom public doit compter de 3 à 40 caractères."
 
 
+class InvalidCredentials(DomainError):
+    message = "Adresse électronique ou mot de passe incorrect."
+
+
+class LoginThrottled(DomainError):
+    message = "Trop de tentatives de connexion ont échoué. Par sécurité, attendez 15 minutes avant de réessayer, ou réinitialisez votre mot de passe."
+
+
+class EmailNotConfirmed(DomainError):
+    message = "Confirmez d'abord votre adresse électronique : nous venons de vous renvoyer le lien de confirmation."
+
+
+class LinkUnknown(DomainError):
+    message = "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier."
+
+
+class LinkExpired(DomainError):
+    message = "Ce lien a expiré. Demandez-en un nouveau."
+
+
+class LinkUsed(DomainError):
+    message = "Ce lien a déjà été utilisé. Chaque lien ne sert qu'une fois."
+
+
+class WeakPassword(DomainError):
+    """Its message says why; the rules live with the credentials, outside the domain."""
+
+
 class Account(Aggregate):
     @staticmethod
     def create_id(person_id: UUID) -> UUID:

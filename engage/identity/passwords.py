@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from argon2 import PasswordHasher
+
+from ..i18n import _
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
@@ -21,22 +23,22 @@ BREACHED_STEMS = (
 _hasher = PasswordHasher()
 
 
-def weakness(password: str, *, email: str = "", display_name: str = "") -> str | None:
-    """Why this password is refused (a French msgid), or None if it is acceptable."""
+def weakness(password: str, *, email: str = "", display_name: str = ""):
+    """Why this password is refused (a translation string), or None if it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return "Le mot de passe doit compter au moins 12 caractères."
+        return _("Le mot de passe doit compter au moins 12 caractères.")
     if len(password) > MAX_LENGTH:
-        return "Le mot de passe ne peut pas dépasser 256 caractères."
+        return _("Le mot de passe ne peut pas dépasser 256 caractères.")
     lowered = password.lower()
     squashed = re.sub(r"[^a-z0-9]", "", lowered)
     if len(set(lowered)) < 5:
-        return "Le mot de passe répète trop les mêmes caractères."
+        return _("Le mot de passe répète trop les mêmes caractères.")
     personal = [part for part in re.split(r"[^a-z0-9]+", email.lower().split("@")[0]) if len(part) >= 4]
     personal += [part for part in re.split(r"\W+", display_name.lower()) if len(part) >= 4]
     if any(part in lowered for part in personal):
-        return "Le mot de passe ne doit pas reprendre votre adresse ou votre nom public."
+        return _("Le mot de passe ne doit pas reprendre votre adresse ou votre nom public.")
     if any(stem in squashed for stem in BREACHED_STEMS) and len(squashed) < 20:
-        return "Ce mot de passe ressemble à ceux que l'on trouve dans les fuites de données ; choisissez-en un autre, par exemple une phrase de plusieurs mots."
+        return _("Ce mot de passe ressemble à ceux que l'on trouve dans les fuites de données ; choisissez-en un autre, par exemple une phrase de plusieurs mots.")
     return None
 
 

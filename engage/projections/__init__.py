@@ -3,11 +3,19 @@
 from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
+from .people import PeopleProjection
+from .transparency import TransparencyProjection
 
 
 def all_projections(vault: PersonalDataVault) -> list[Projection]:
     """Every projection of engage, in the order a rebuild runs them."""
-    return [CardsProjection(vault)]
+    return [
+        # First: the public log reaches an event before any published figure counts it,
+        # so an auditor can always replay what a tally reflects.
+        TransparencyProjection(),
+        CardsProjection(vault),
+        PeopleProjection(),
+    ]
 
 
 __all__ = ["Projection", "all_projections"]

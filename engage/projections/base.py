@@ -12,6 +12,7 @@ class Projection(ABC):
     #: Stable name: the key of its tracking position and of `engage-rebuild <ini> <name>`.
     name: ClassVar[str]
     #: The event classes it follows; the engine only reads those from the log.
+    #: Empty: every event, of every type (the transparency log's tree).
     follows: ClassVar[tuple[type, ...]]
     #: Its tables, in creation order (dropped in reverse on rebuild).
     tables: ClassVar[tuple[str, ...]]

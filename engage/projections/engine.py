@@ -47,6 +47,9 @@ class ProjectionEngine:
         self.db = db
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        # Called after every catch_up, once the read models have reached the head: work
+        # that must follow whole batches, such as signing a transparency checkpoint.
+        self.after_catch_up: list[Callable[[], object]] = []
 
     # -- schema --------------------------------------------------------------
     def setup(self) -> None:
@@ -117,6 +120,8 @@ class ProjectionEngine:
                 total += applied
                 if applied < self.batch_size:
                     break
+        for hook in self.after_catch_up:
+            hook()
         return total
 
     def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> None:

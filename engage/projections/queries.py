@@ -30,6 +30,23 @@ def card_holders_by_arrondissement(db: Database) -> list[tuple[int, int]]:
     return [(number, counts.get(number, 0)) for number in ARRONDISSEMENTS]
 
 
+def card_holders_as_of(db: Database) -> tuple[int, list[tuple[int, int]]]:
+    """(log position, the counts of card_holders_by_arrondissement at that position).
+
+    One statement, so one snapshot on PostgreSQL too: an auditor replays the public log
+    up to exactly that position and must find the same counts.
+    """
+    with db.reading() as cur:
+        rows = cur.execute(
+            "SELECT t.position, h.arrondissement, h.holders FROM projection_tracking t"
+            " LEFT JOIN rm_card_holders_by_arrondissement h ON 1 = 1 WHERE t.projection = %s",
+            ["cards"],
+        ).fetchall()
+    position = rows[0][0] if rows else 0
+    counts = {number: holders for _, number, holders in rows if number is not None}
+    return position, [(number, counts.get(number, 0)) for number in ARRONDISSEMENTS]
+
+
 def card(db: Database, card_id: UUID) -> CardView | None:
     with db.reading() as cur:
         row = cur.execute(
@@ -38,3 +55,22 @@ def card(db: Database, card_id: UUID) -> CardView | None:
             [card_id.hex],
         ).fetchone()
     return CardView(*row) if row else None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    person_id: str
+    display_name: str
+    email_confirmed: bool
+    roles: frozenset[str]
+
+
+def person(db: Database, person_id: UUID) -> PersonView | None:
+    with db.reading() as cur:
+        row = cur.execute(
+            "SELECT person_id, display_name, email_confirmed, roles FROM rm_people WHERE person_id = %s",
+            [person_id.hex],
+        ).fetchone()
+    if row is None:
+        return None
+    return PersonView(row[0], row[1], bool(row[2]), frozenset(filter(None, row[3].split(","))))

@@ -3,7 +3,7 @@
 import logging
 
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPRequestEntityTooLarge
+from pyramid.httpexceptions import HTTPSeeOther, HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPRequestEntityTooLarge
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
 from ..i18n import _
@@ -26,6 +26,9 @@ def not_found(request):
 
 @forbidden_view_config(renderer=TEMPLATE)
 def forbidden(request):
+    if request.authenticated_userid is None:
+        # Not signed in: the login page, then back here.
+        return HTTPSeeOther(request.route_url("login", _query={"retour": request.path_qs}))
     return _page(request, 403, _("Accès refusé"),
                  _("Vous n'avez pas les droits nécessaires pour voir cette page."))
 

@@ -15,13 +15,13 @@ def editorial_page(request):
     return {}
 
 
-def _local_path(target: str | None) -> str:
-    """Only paths of this site: the switch must not become an open redirect."""
+def local_path(target: str | None, default: str = "/") -> str:
+    """Only paths of this site: a `retour` parameter must not become an open redirect."""
     if not target:
-        return "/"
+        return default
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
     return target
 
 
@@ -30,6 +30,6 @@ def switch_language(request):
     code = request.matchdict["code"]
     if code not in LANGUAGES:
         raise HTTPNotFound()
-    response = HTTPSeeOther(_local_path(request.params.get("retour")))
+    response = HTTPSeeOther(local_path(request.params.get("retour")))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 CARD_NUMBER = re.compile(r"75 \d{4} \d{4} \d")
-EDITORIAL_PAGES = ("/accessibilite", "/mentions-legales", "/donnees-personnelles")
+EDITORIAL_PAGES = ("/accessibilite", "/mentions-legales", "/donnees-personnelles", "/transparence")
 MISSING_PAGE = "/cette-page-n-existe-pas"
 
 
@@ -142,7 +142,7 @@ def test_first_tab_reaches_a_visible_skip_link(page, check_accessibility):
 def test_narrow_screen_reflows_without_horizontal_scrolling(page, check_accessibility):
     # WCAG 1.4.10: usable at 320 CSS pixels wide (a 1280 px screen zoomed to 400 %).
     page.set_viewport_size({"width": 320, "height": 640})
-    for path in ("/", "/carte", "/accessibilite"):
+    for path in ("/", "/carte", "/accessibilite", "/transparence"):
         page.goto(path)
         check_accessibility(page)
         scroll_width, client_width = page.evaluate(

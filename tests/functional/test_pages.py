@@ -2,7 +2,7 @@
 
 import pytest
 
-PAGES = ["/", "/carte", "/accessibilite", "/mentions-legales", "/donnees-personnelles"]
+PAGES = ["/", "/carte", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/transparence"]
 
 
 @pytest.mark.parametrize("path", PAGES)

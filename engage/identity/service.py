@@ -1,0 +1,136 @@
+"""The account use cases that need secrets: passwords, one-time links, throttling.
+
+Simple types in, simple types out: the views call this, never the tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+from ..domain.accounts import (
+    EmailAlreadyConfirmed,
+    EmailNotConfirmed,
+    InvalidCredentials,
+    LinkExpired,
+    LinkUnknown,
+    LinkUsed,
+    LoginThrottled,
+    WeakPassword,
+    email_claim_id,
+)
+from ..domain.application import EngageApplication
+from . import passwords
+from .store import IdentityStore
+
+CONFIRM = "confirm-email"
+RESET = "reset-password"
+CONFIRM_LIFETIME = timedelta(hours=48)
+RESET_LIFETIME = timedelta(hours=1)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    person_id: UUID
+    position: int
+    confirmation_token: str
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    person_id: UUID
+
+
+class AccountService:
+    def __init__(self, app: EngageApplication, store: IdentityStore):
+        self.app = app
+        self.store = store
+
+    def sign_up(self, *, name: str, email: str, display_name: str, password: str) -> SignedUp:
+        problem = passwords.weakness(password, email=email, display_name=display_name)
+        if problem:
+            raise WeakPassword(problem)
+        person_id = uuid4()
+        # The credential row first: if the events are refused (email taken), it is removed,
+        # so nothing is left half-written.
+        self.store.set_password_hash(person_id, passwords.hash_password(password))
+        try:
+            registered = self.app.register_account(
+                name=name, email=email, display_name=display_name, person_id=person_id
+            )
+        except BaseException:
+            self.store.delete_credentials(person_id)
+            raise
+        token = self.store.issue_token(person_id, CONFIRM, CONFIRM_LIFETIME)
+        return SignedUp(person_id, registered.position, token)
+
+    def new_confirmation_token(self, person_id: UUID) -> str:
+        return self.store.issue_token(person_id, CONFIRM, CONFIRM_LIFETIME)
+
+    def check_link(self, token: str, purpose: str) -> UUID:
+        status, person_id = self.store.token_status(token, purpose)
+        if status == "unknown":
+            raise LinkUnknown()
+        if status == "expired":
+            raise LinkExpired()
+        if status == "used":
+            raise LinkUsed()
+        return person_id
+
+    def confirm_email(self, token: str) -> int | None:
+        """Position of the EmailConfirmed event (None if the address was already confirmed)."""
+        self.check_link(token, CONFIRM)
+        person_id = self.store.use_token(token, CONFIRM)
+        if person_id is None:
+            raise LinkUsed()  # a concurrent click used it first
+        try:
+            return self.app.confirm_email(person_id)
+        except EmailAlreadyConfirmed:
+            return None
+
+    def log_in(self, *, email: str, password: str, address: str) -> LoggedIn:
+        account_key = "account:" + email_claim_id(email, self.app.identifier_key).hex
+        address_key = "address:" + address
+        if (
+            self.store.failures(account_key, THROTTLE_WINDOW) >= MAX_FAILURES_PER_ACCOUNT
+            or self.store.failures(address_key, THROTTLE_WINDOW) >= MAX_FAILURES_PER_ADDRESS
+        ):
+            raise LoginThrottled()
+        person_id = self.app.find_person_by_email(email)
+        stored = self.store.password_hash(person_id) if person_id else None
+        if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
+            self.store.record_failure(account_key, THROTTLE_WINDOW)
+            self.store.record_failure(address_key, THROTTLE_WINDOW)
+            raise InvalidCredentials()
+        if not self.app.get_account(person_id).email_confirmed:
+            raise EmailNotConfirmed()
+        self.store.clear_failures(account_key)
+        if passwords.needs_rehash(stored):
+            self.store.set_password_hash(person_id, passwords.hash_password(password))
+        return LoggedIn(person_id)
+
+    def request_password_reset(self, email: str) -> tuple[UUID, str] | None:
+        """A reset token, or None when no account has this address (the page says the same)."""
+        person_id = self.app.find_person_by_email(email)
+        if person_id is None:
+            return None
+        return person_id, self.store.issue_token(person_id, RESET, RESET_LIFETIME)
+
+    def reset_password(self, token: str, password: str) -> int:
+        person_id = self.check_link(token, RESET)
+        account = self.app.get_account(person_id)
+        problem = passwords.weakness(password, display_name=account.display_name)
+        if problem:
+            raise WeakPassword(problem)
+        if self.store.use_token(token, RESET) is None:
+            raise LinkUsed()
+        self.store.set_password_hash(person_id, passwords.hash_password(password))
+        position = self.app.record_password_change(person_id)
+        if not account.email_confirmed:
+            # The link reached the mailbox: that proves the address as well.
+            position = self.app.confirm_email(person_id)
+        return position

@@ -1,0 +1,67 @@
+"""The public figures engage-audit rebuilds from the log and compares with the site's.
+
+One `Tally` per published figure, registered in `TALLIES` by name. Each publishes a JSON
+document at `path` whose "position" says which log position it reflects; the auditor
+replays the public entries up to that position through `replay`, and `compare` lists
+the differences with the published document (an empty list: they agree).
+
+To add a figure (contributions per consultation, votes per item, workshop attendance):
+publish it at /api/stats/<name> with its "position", write its replay over public
+entries (dicts: position, type, aggregate_id, version, timestamp, fields) and its
+comparison, and add it to TALLIES.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from ..statistics import suppress_small
+
+PublicEntry = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Tally:
+    path: str
+    replay: Callable[[Iterable[PublicEntry]], Any]
+    compare: Callable[[Any, dict], list[str]]
+
+
+def replay_card_holders(entries: Iterable[PublicEntry]) -> Counter:
+    holders: Counter = Counter()
+    for entry in entries:
+        if entry["type"] == "CardIssued":
+            holders[entry["fields"]["arrondissement"]] += 1
+    return holders
+
+
+def compare_card_holders(holders: Counter, published: dict) -> list[str]:
+    differences = []
+    rows = {row["arrondissement"]: row["holders"] for row in published.get("arrondissements", [])}
+    for arrondissement in sorted(set(rows) | set(holders)):
+        expected = suppress_small(holders.get(arrondissement, 0))
+        shown = rows.get(arrondissement, "missing")
+        if shown != expected:
+            differences.append(
+                f"arrondissement {arrondissement}: the log gives {_shown(expected)},"
+                f" the site publishes {_shown(shown)}"
+            )
+    if published.get("total") != sum(holders.values()):
+        differences.append(
+            f"total: the log gives {sum(holders.values())},"
+            f" the site publishes {published.get('total')}"
+        )
+    return differences
+
+
+def _shown(value: Any) -> str:
+    return "< 5 (suppressed)" if value is None else str(value)
+
+
+TALLIES: dict[str, Tally] = {
+    "card holders per arrondissement": Tally(
+        "/api/stats/card-holders", replay_card_holders, compare_card_holders
+    )
+}

@@ -1,0 +1,70 @@
+"""RFC 8785 canonical JSON: the examples of the RFC itself, and ECMAScript's number spelling."""
+
+import json
+import math
+
+import pytest
+from hypothesis import given, strategies as st
+
+from engage.transparency.canonical import canonical_json
+
+
+def test_the_rfc_8785_example():
+    # RFC 8785 §3.2.2: whitespace gone, members sorted, numbers and strings in canonical form.
+    source = (
+        '{"numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],'
+        ' "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/",'
+        ' "literals": [null, true, false]}'
+    )
+    expected = (
+        '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],'
+        '"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}'
+    )
+    assert canonical_json(json.loads(source)) == expected.encode()
+
+
+def test_members_are_sorted_by_utf16_code_units():
+    # RFC 8785 §3.2.3: the emoji (a surrogate pair) sorts before U+FB33, unlike code point order.
+    source = {"\u20ac": 1, "\r": 2, "\ufb33": 3, "1": 4, "\U0001f600": 5, "\u0080": 6, "\u00f6": 7}
+    keys = list(json.loads(canonical_json(source)))
+    assert keys == ["\r", "1", "\u0080", "\u00f6", "\u20ac", "\U0001f600", "\ufb33"]
+
+
+@pytest.mark.parametrize(
+    "number, text",
+    [
+        (0.0, "0"),
+        (-0.0, "0"),
+        (1.0, "1"),
+        (-1.5, "-1.5"),
+        (100.0, "100"),
+        (1e21, "1e+21"),
+        (1e20, "100000000000000000000"),
+        (123456789012345680000.0, "123456789012345680000"),
+        (1e-6, "0.000001"),
+        (1e-7, "1e-7"),
+        (5e-324, "5e-324"),
+        (1.7976931348623157e308, "1.7976931348623157e+308"),
+        (9007199254740992.0, "9007199254740992"),
+        (0.1, "0.1"),
+        (1.2e-10, "1.2e-10"),
+        (-4.5e30, "-4.5e+30"),
+    ],
+)
+def test_numbers_are_spelled_as_ecmascript_does(number, text):
+    assert canonical_json(number) == text.encode()
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_every_finite_double_round_trips(number):
+    assert float(canonical_json(number)) == number or (number == 0 and math.copysign(1, number) < 0)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 2**53, "\ud800", {1: "x"}, b"bytes"])
+def test_what_json_cannot_say_exactly_is_refused(value):
+    with pytest.raises((ValueError, TypeError)):
+        canonical_json(value)
+
+
+def test_control_characters_are_escaped_and_the_rest_is_utf8():
+    assert canonical_json("\x00\x1f\u2028é\x7f") == '"\\u0000\\u001f\u2028é\x7f"'.encode()
