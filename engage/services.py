@@ -53,7 +53,7 @@ class Engage:
         app = EngageApplication(
             env=db.url.eventsourcing_env(), vault=vault, identifier_key=identifier_key(settings)
         )
-        engine = ProjectionEngine(app, db, all_projections(vault))
+        engine = ProjectionEngine(app, db, all_projections(vault, identifier_key(settings)))
         engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
         engine.after_catch_up.append(checkpoints.sign_if_due)

@@ -15,11 +15,12 @@ from eventsourcing.application import Application
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
 from .personal import PersonalDataVault
+from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, WorkshopUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

@@ -5,9 +5,10 @@ from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
 from .transparency import TransparencyProjection
+from .workshops import WorkshopsProjection
 
 
-def all_projections(vault: PersonalDataVault) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
     """Every projection of engage, in the order a rebuild runs them."""
     return [
         # First: the public log reaches an event before any published figure counts it,
@@ -15,6 +16,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
     ]
 
 
