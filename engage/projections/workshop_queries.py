@@ -231,6 +231,15 @@ def certificate(db: Database, code: str) -> Certificate | None:
     return Certificate(row[0], parse(row[1]), row[2]) if row else None
 
 
+def facilitators(db: Database, limit: int = 200) -> list[tuple[str, str]]:
+    """(person hex, display name) of the people who may run a session."""
+    with db.reading() as cur:
+        return cur.execute(
+            "SELECT DISTINCT f.person_id, p.display_name FROM rm_workshop_facilitators f"
+            " JOIN rm_people p ON p.person_id = f.person_id ORDER BY p.display_name, f.person_id"
+            " LIMIT %s", [limit]).fetchall()
+
+
 def card_ids(db: Database, person_id: UUID) -> list[UUID]:
     """The person's cards, newest first: the use case decides which one, if any, is valid."""
     with db.reading() as cur:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..db import Cursor
+from ..domain.accounts import Account, Role
 from ..domain.cards import CitizenCard
 from ..domain.personal import PersonalDataVault
 from ..domain.workshops import Workshop, WorkshopFeedback, WorkshopSession, certificate_code
@@ -29,6 +30,7 @@ class WorkshopsProjection(Projection):
     name = "workshops"
     follows = (
         CitizenCard.CardIssued,
+        Account.RoleGranted, Account.RoleRevoked,
         Workshop.WorkshopCreated,
         S.SessionScheduled, S.SessionRescheduled, S.SessionCancelled,
         S.SessionRegistered, S.SessionWaitlisted, S.RegistrationCancelled, S.WaitlistPromoted,
@@ -38,7 +40,7 @@ class WorkshopsProjection(Projection):
     tables = (
         "rm_workshops", "rm_workshop_sessions", "rm_workshop_registrations",
         "rm_workshop_notices", "rm_workshop_participants", "rm_workshop_certificates",
-        "rm_workshop_feedback", "rm_workshop_stats",
+        "rm_workshop_feedback", "rm_workshop_stats", "rm_workshop_facilitators",
     )
 
     def __init__(self, vault: PersonalDataVault, identifier_key: bytes):
@@ -105,6 +107,11 @@ class WorkshopsProjection(Projection):
                 metric TEXT NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL,
                 PRIMARY KEY (metric, key))"""
         )
+        # Who may be chosen to run a session: facilitators and admins (a small table).
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_workshop_facilitators (
+                person_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (person_id, role))"""
+        )
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -149,6 +156,13 @@ class WorkshopsProjection(Projection):
                 " arrondissement = EXCLUDED.arrondissement, age_band = EXCLUDED.age_band",
                 [event.person_id.hex, event.arrondissement, event.age_band],
             )
+        elif isinstance(event, Account.RoleGranted):
+            if event.role in (Role.FACILITATOR, Role.ADMIN):
+                cur.execute("INSERT INTO rm_workshop_facilitators (person_id, role) VALUES (%s, %s)"
+                            " ON CONFLICT (person_id, role) DO NOTHING", [sid, event.role])
+        elif isinstance(event, Account.RoleRevoked):
+            cur.execute("DELETE FROM rm_workshop_facilitators WHERE person_id = %s AND role = %s",
+                        [sid, event.role])
         elif isinstance(event, Workshop.WorkshopCreated):
             cur.execute(
                 "INSERT INTO rm_workshops (workshop_id, title, theme, description, language,"
