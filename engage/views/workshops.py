@@ -204,11 +204,13 @@ def _person(request) -> UUID:
     return UUID(request.authenticated_userid)
 
 
-@view_config(route_name="workshop_register", request_method="POST", permission=Permission.OWN_ACCOUNT,
+@view_config(route_name="workshop_register", permission=Permission.OWN_ACCOUNT,
              renderer="engage:templates/workshop_session.pt")
 def register(request):
     session_id = _uuid(request)
     session = _session_or_404(request, session_id)
+    if request.method != "POST":  # back from the login page: show the session, nothing done
+        return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
     person_id = _person(request)
     try:
         registration = request.engage.app.register_for_session(
@@ -227,11 +229,13 @@ def register(request):
     return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
 
 
-@view_config(route_name="workshop_withdraw", request_method="POST", permission=Permission.OWN_ACCOUNT,
+@view_config(route_name="workshop_withdraw", permission=Permission.OWN_ACCOUNT,
              renderer="engage:templates/workshop_session.pt")
 def withdraw(request):
     session_id = _uuid(request)
     session = _session_or_404(request, session_id)
+    if request.method != "POST":
+        return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
     try:
         withdrawal = request.engage.app.cancel_registration(session_id, _person(request))
     except DomainError as error:
@@ -498,10 +502,12 @@ def roll(request):
     return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
 
 
-@view_config(route_name="session_walk_in", request_method="POST", renderer="engage:templates/workshop_roll.pt",
+@view_config(route_name="session_walk_in", renderer="engage:templates/workshop_roll.pt",
              permission=Permission.FACILITATE)
 def walk_in(request):
     session = _session_or_404(request, _uuid(request))
+    if request.method != "POST":
+        return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
     refused = _facilitator_only(request, session)
     if refused:
         return {**_roll_page(request, session, error=refused), "lines": []}

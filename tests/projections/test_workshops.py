@@ -171,3 +171,18 @@ def test_rebuild_gives_the_same_read_model(engage_services):
     before = wq.stats(db)[1], wq.roll(db, session_id)
     engage_services.engine.rebuild(["workshops"])
     assert (wq.stats(db)[1], wq.roll(db, session_id)) == before
+
+
+def test_demo_data_has_the_three_families_full_sessions_and_past_attendance(engage_services):
+    from engage.scripts.demo import load_demo
+
+    load_demo(engage_services, cards=40)
+    db = engage_services.db
+    upcoming = wq.catalogue(db, size=50).items
+    assert {s.theme for s in upcoming} == {"construire-son-projet", "comprendre-les-institutions",
+                                            "rencontrer-des-elus"}
+    assert len({s.arrondissement for s in upcoming}) >= 8
+    assert any(s.seats_left == 0 and s.waitlisted > 0 for s in upcoming)
+    assert any(s.arrondissement is None and s.online_link for s in upcoming)
+    _, figures = wq.stats(db)
+    assert figures["total"]["sessions_held"] == 3 and figures["total"]["present"] == 27
