@@ -260,3 +260,28 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     assert api["position"] >= 1
     assert UUID(hex=sid.hex) == sid
     assert PASSWORD
+
+
+def test_registration_after_the_start_is_refused_and_changes_nothing(testapp):
+    from datetime import datetime, timezone
+
+    engage = services(testapp)
+    resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=5)
+    workshop = engage.app.create_workshop(title="Rencontrer vos élus", theme="rencontrer-des-elus",
+                                          description="", language="fr", accessibility="",
+                                          created_by=engage.app.find_person_by_email("camille@exemple.fr"))
+    sid = engage.app.schedule_session(
+        workshop_id=workshop.id, starts_at=start, ends_at=start + timedelta(hours=1), arrondissement=18,
+        place="Mairie du 18e", online_link="", capacity=10, facilitator_id=workshop.id,
+        scheduled_by=workshop.id, now=start - timedelta(days=1)).id
+    engage.engine.catch_up()
+    log_in(testapp, "camille@exemple.fr")
+    page = testapp.get(f"/ateliers/seance/{sid.hex}")
+    assert "Les inscriptions sont closes" in page.text and 'id="register"' not in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    head = engage.engine.head()
+    refused = testapp.post(f"/ateliers/seance/{sid.hex}/inscription", {"csrf_token": csrf}, status=400)
+    assert "Cette séance a déjà commencé" in refused.text
+    assert engage.engine.head() == head
+    testapp.get("/ateliers/seance/00000000000000000000000000000000", status=404)
