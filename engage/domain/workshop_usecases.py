@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterable
+from typing import Callable, Iterable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -99,16 +99,15 @@ class WorkshopUseCases:
 
     def reschedule_session(self, session_id: UUID, *, starts_at: datetime, ends_at: datetime,
                            by: UUID, now: datetime | None = None) -> SessionChange:
-        session = self.get_session(session_id)
-        session.reschedule(starts_at=starts_at, ends_at=ends_at, by=by, now=now or utcnow())
-        position = last_position(self.save(session))
-        return SessionChange(list(session.registered) + list(session.waitlist), position)
+        now = now or utcnow()
+        session, recordings, _ = self._change_session(
+            session_id, lambda s: s.reschedule(starts_at=starts_at, ends_at=ends_at, by=by, now=now))
+        return SessionChange(list(session.registered) + list(session.waitlist), last_position(recordings))
 
     def cancel_session(self, session_id: UUID, *, by: UUID, now: datetime | None = None) -> SessionChange:
-        session = self.get_session(session_id)
-        session.cancel(by=by, now=now or utcnow())
-        position = last_position(self.save(session))
-        return SessionChange(list(session.registered) + list(session.waitlist), position)
+        now = now or utcnow()
+        session, recordings, _ = self._change_session(session_id, lambda s: s.cancel(by=by, now=now))
+        return SessionChange(list(session.registered) + list(session.waitlist), last_position(recordings))
 
     # -- residents --------------------------------------------------------------------
 
@@ -132,34 +131,21 @@ class WorkshopUseCases:
                              now: datetime | None = None) -> Registration:
         self.check_card_holder(person_id, list(card_ids))
         now = now or utcnow()
-        for attempt in range(1, self.REGISTRATION_ATTEMPTS + 1):
-            session = self.get_session(session_id)
-            status = session.register(person_id, now)
-            try:
-                recordings = self.save(session)
-            except IntegrityError:
-                # Someone else's registration took this version: back off, reload, decide again.
-                ceiling = min(self.RETRY_MAX_DELAY, self.RETRY_BASE_DELAY * 2 ** min(attempt, 10))
-                time.sleep(self._rng.uniform(0, ceiling))
-                continue
-            rank = len(session.waitlist) if status == "waitlisted" else None
-            return Registration(session_id, person_id, status, rank, last_position(recordings), attempt)
-        raise RegistrationBusy()
+        session, recordings, attempts = self._change_session(session_id, lambda s: s.register(person_id, now))
+        status = session.status_of(person_id)
+        rank = len(session.waitlist) if status == "waitlisted" else None
+        return Registration(session_id, person_id, status, rank, last_position(recordings), attempts)
 
     def cancel_registration(self, session_id: UUID, person_id: UUID, *,
                             now: datetime | None = None) -> Withdrawal:
         now = now or utcnow()
-        for attempt in range(1, self.REGISTRATION_ATTEMPTS + 1):
-            session = self.get_session(session_id)
-            promoted = session.cancel_registration(person_id, now)
-            try:
-                recordings = self.save(session)
-            except IntegrityError:
-                ceiling = min(self.RETRY_MAX_DELAY, self.RETRY_BASE_DELAY * 2 ** min(attempt, 10))
-                time.sleep(self._rng.uniform(0, ceiling))
-                continue
-            return Withdrawal(promoted, last_position(recordings))
-        raise RegistrationBusy()
+        promoted: list[UUID | None] = [None]
+
+        def withdraw(session: WorkshopSession) -> None:
+            promoted[0] = session.cancel_registration(person_id, now)
+
+        _, recordings, _ = self._change_session(session_id, withdraw)
+        return Withdrawal(promoted[0], last_position(recordings))
 
     # -- attendance -------------------------------------------------------------------
 
@@ -167,14 +153,16 @@ class WorkshopUseCases:
                           now: datetime | None = None) -> Marked:
         """The whole roll at once: one save, so either every mark is recorded or none."""
         now = now or utcnow()
-        session = self.get_session(session_id)
-        changed = sum(
-            session.record_attendance(person_id=person_id, present=present, by=by, now=now)
-            for person_id, present in marks.items()
-        )
-        if not changed:
-            return Marked(0, None)
-        return Marked(changed, last_position(self.save(session)))
+        changed = [0]
+
+        def mark(session: WorkshopSession) -> None:
+            changed[0] = sum(
+                session.record_attendance(person_id=person_id, present=present, by=by, now=now)
+                for person_id, present in marks.items()
+            )
+
+        _, recordings, _ = self._change_session(session_id, mark)
+        return Marked(changed[0], last_position(recordings) if recordings else None)
 
     def record_walk_in(self, session_id: UUID, card_number: str, *, by: UUID,
                        now: datetime | None = None) -> Marked:
@@ -184,12 +172,27 @@ class WorkshopUseCases:
         card = self.repository.get(card_id)
         if card.status != CitizenCard.STATUS_ACTIVE:
             raise UnknownCard()
-        session = self.get_session(session_id)
-        changed = session.record_attendance(person_id=card.person_id, present=True, by=by,
-                                            now=now or utcnow(), walk_in=True)
-        if not changed:
-            return Marked(0, None)
-        return Marked(1, last_position(self.save(session)))
+        now = now or utcnow()
+        _, recordings, _ = self._change_session(
+            session_id, lambda s: s.record_attendance(person_id=card.person_id, present=True, by=by,
+                                                      now=now, walk_in=True))
+        return Marked(1 if recordings else 0, last_position(recordings) if recordings else None)
+
+    def _change_session(self, session_id: UUID, change: Callable[[WorkshopSession], object]):
+        """Load the session, apply the change (which checks the rules), save; on a version
+        conflict (someone else's change landed first) back off with jitter, reload, decide again.
+        Bounded: (session, recordings, attempts), or RegistrationBusy."""
+        for attempt in range(1, self.REGISTRATION_ATTEMPTS + 1):
+            session = self.get_session(session_id)
+            change(session)
+            try:
+                recordings = self.save(session)
+            except IntegrityError:
+                ceiling = min(self.RETRY_MAX_DELAY, self.RETRY_BASE_DELAY * 2 ** min(attempt, 10))
+                time.sleep(self._rng.uniform(0, ceiling))
+                continue
+            return session, recordings, attempt
+        raise RegistrationBusy()
 
     # -- after the session ------------------------------------------------------------
 

@@ -186,3 +186,39 @@ def test_demo_data_has_the_three_families_full_sessions_and_past_attendance(enga
     assert any(s.arrondissement is None and s.online_link for s in upcoming)
     _, figures = wq.stats(db)
     assert figures["total"]["sessions_held"] == 3 and figures["total"]["present"] == 27
+
+
+def test_concurrent_withdrawals_registrations_and_a_reschedule_keep_the_invariants(engage_services):
+    app = engage_services.app
+    session_id, facilitator = make_session(app, capacity=5)
+    holders = [card_holder(app, i) for i in range(20)]
+    for person, card, _ in holders[:10]:
+        app.register_for_session(session_id, person, card_ids=[card])
+    start = app.get_session(session_id).starts_at
+    barrier = threading.Barrier(11)
+    errors = []
+
+    def run(action):
+        barrier.wait()
+        try:
+            action()
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    actions = [lambda p=p: app.cancel_registration(session_id, p) for p, _, _ in holders[:5]]
+    actions += [lambda p=p, c=c: app.register_for_session(session_id, p, card_ids=[c]) for p, c, _ in holders[10:15]]
+    actions.append(lambda: app.reschedule_session(session_id, starts_at=start + timedelta(hours=1),
+                                                  ends_at=start + timedelta(hours=3), by=facilitator))
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    session = app.get_session(session_id)
+    assert len(session.registered) == 5 and len(session.waitlist) == 5
+    assert session.registered == [p for p, _, _ in holders[5:10]]  # the first five waiting, promoted
+    assert session.starts_at == start + timedelta(hours=1)
+    engage_services.engine.catch_up()
+    view = wq.session(engage_services.db, session_id)
+    assert (view.registered, view.waitlisted) == (5, 5)
