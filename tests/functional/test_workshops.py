@@ -91,6 +91,9 @@ def test_registration_journey_waitlist_promotion_and_notices(testapp, session_id
     again = testapp.post(f"/ateliers/seance/{session_id.hex}/inscription",
                          {"csrf_token": page.forms["register"]["csrf_token"].value}, status=400)
     assert "déjà inscrit" in again.text and services(testapp).engine.head() == head
+    # Registered is not attended: no certificate, no feedback.
+    assert "Seules les personnes présentes" in testapp.get(
+        f"/ateliers/seance/{session_id.hex}/attestation", status=403).text
     log_out(testapp)
     log_in(testapp, "karim@exemple.fr")
     waiting = testapp.get(f"/ateliers/seance/{session_id.hex}").forms["register"].submit(status=303).follow()
