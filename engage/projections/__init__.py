@@ -4,6 +4,7 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
+from .opendata import CardHoldersByAgeProjection, OpenDataChangesProjection
 from .transparency import TransparencyProjection
 
 
@@ -15,6 +16,10 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        # Open data: its aggregates, then last the change feed (whose positions cap the
+        # exports' ETags, so it should trail the read models it describes).
+        CardHoldersByAgeProjection(),
+        OpenDataChangesProjection(),
     ]
 
 

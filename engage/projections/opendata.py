@@ -1,0 +1,98 @@
+"""Open data's own read models.
+
+- ``rm_opendata_changes``: the change feed. For every event a published dataset follows,
+  which records of which dataset it touched (dataset, record key, operation), at its log
+  position. Consumers read it from a position on (/opendata/changes?since=P) to sync
+  without downloading everything again; the exports derive their ETag and
+  Last-Modified from it (the last change of a dataset: one indexed lookup).
+- ``rm_opendata_card_holders``: card holders per (arrondissement, age band), counted as
+  cards are issued, so the dataset is twenty-by-six small rows, never a scan of rm_cards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..db import Cursor
+from ..domain.cards import CitizenCard
+from .base import Projection
+
+CHANGES = "opendata_changes"
+
+
+class OpenDataChangesProjection(Projection):
+    name = CHANGES
+    follows = ()  # set per instance from the registry: see topics()
+    tables = ("rm_opendata_changes",)
+
+    def __init__(self, registry=None):
+        if registry is None:
+            from ..opendata import REGISTRY as registry  # noqa: N811 (the datasets, registered)
+        self.registry = registry
+        self.followed = registry.followed_events()
+
+    def topics(self) -> list[str]:  # type: ignore[override]
+        from eventsourcing.utils import get_topic
+
+        # Never empty (an empty list means every event): a placeholder topic follows nothing.
+        return [get_topic(c) for c in self.followed] or ["engage.opendata:NoEvent"]
+
+    def create_tables(self, cur: Cursor) -> None:
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_opendata_changes (
+                position BIGINT NOT NULL,
+                seq INTEGER NOT NULL,
+                dataset TEXT NOT NULL,
+                record_key TEXT NOT NULL,
+                operation TEXT NOT NULL,
+                occurred_at TEXT NOT NULL,
+                PRIMARY KEY (position, seq)
+            )"""
+        )
+        # The ETag of a dataset: its last change (and the catalogue's issued date: its first).
+        cur.execute(
+            "CREATE INDEX IF NOT EXISTS rm_opendata_changes_dataset"
+            " ON rm_opendata_changes (dataset, position)"
+        )
+
+    def apply(self, cur: Cursor, event: Any, position: int) -> None:
+        seq = 0
+        occurred_at = event.timestamp.isoformat()
+        for dataset in self.registry:
+            for event_class, changes in dataset.changes.items():
+                if not isinstance(event, event_class):
+                    continue
+                for record_key, operation in changes(event):
+                    cur.execute(
+                        "INSERT INTO rm_opendata_changes (position, seq, dataset, record_key,"
+                        " operation, occurred_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                        [position, seq, dataset.name, str(record_key), operation, occurred_at],
+                    )
+                    seq += 1
+
+
+class CardHoldersByAgeProjection(Projection):
+    """Counts only: no card id, no person id, nothing that points at someone."""
+
+    name = "opendata_card_holders"
+    follows = (CitizenCard.CardIssued,)
+    tables = ("rm_opendata_card_holders",)
+
+    def create_tables(self, cur: Cursor) -> None:
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_opendata_card_holders (
+                arrondissement INTEGER NOT NULL,
+                age_band TEXT NOT NULL,
+                holders INTEGER NOT NULL,
+                PRIMARY KEY (arrondissement, age_band)
+            )"""
+        )
+
+    def apply(self, cur: Cursor, event: Any, position: int) -> None:
+        if isinstance(event, CitizenCard.CardIssued):
+            cur.execute(
+                "INSERT INTO rm_opendata_card_holders (arrondissement, age_band, holders)"
+                " VALUES (%s, %s, 1) ON CONFLICT (arrondissement, age_band)"
+                " DO UPDATE SET holders = rm_opendata_card_holders.holders + 1",
+                [event.arrondissement, event.age_band],
+            )
