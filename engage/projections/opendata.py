@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from ..db import Cursor
@@ -23,13 +24,24 @@ CHANGES = "opendata_changes"
 class OpenDataChangesProjection(Projection):
     name = CHANGES
     follows = ()  # set per instance from the registry: see topics()
-    tables = ("rm_opendata_changes",)
+    tables = ("rm_opendata_changes", "rm_opendata_feed_shape")
 
     def __init__(self, registry=None):
         if registry is None:
             from ..opendata import REGISTRY as registry  # noqa: N811 (the datasets, registered)
         self.registry = registry
         self.followed = registry.followed_events()
+
+    def shape(self) -> str:
+        """What the feed is made of: a new dataset (or new events followed) changes it."""
+        from eventsourcing.utils import get_topic
+
+        parts = sorted(
+            f"{dataset.name}:{dataset.fingerprint()}:{get_topic(event_class)}"
+            for dataset in self.registry
+            for event_class in dataset.changes
+        )
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def topics(self) -> list[str]:  # type: ignore[override]
         from eventsourcing.utils import get_topic
@@ -54,6 +66,15 @@ class OpenDataChangesProjection(Projection):
             "CREATE INDEX IF NOT EXISTS rm_opendata_changes_dataset"
             " ON rm_opendata_changes (dataset, position)"
         )
+        # When a deploy adds a dataset, the feed replays the log from the start, so the
+        # new dataset's past changes (and its ETag, its issued date) are there too.
+        cur.execute("CREATE TABLE IF NOT EXISTS rm_opendata_feed_shape (shape TEXT NOT NULL)")
+        shape = self.shape()
+        if cur.scalar("SELECT shape FROM rm_opendata_feed_shape") != shape:
+            cur.execute("DELETE FROM rm_opendata_changes")
+            cur.execute("DELETE FROM rm_opendata_feed_shape")
+            cur.execute("INSERT INTO rm_opendata_feed_shape (shape) VALUES (%s)", [shape])
+            cur.execute("UPDATE projection_tracking SET position = 0 WHERE projection = %s", [self.name])
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         seq = 0
