@@ -328,10 +328,14 @@ def preflight(request):
 
 @view_config(route_name="opendata_page", renderer="engage:templates/opendata.pt", request_method="GET")
 def page(request):
+    translate = request.localizer.translate
     entries = []
-    for dataset, issued, modified, _version_ in _catalogue_entries(request):
+    for dataset, _issued, modified, _version_ in _catalogue_entries(request):
         entries.append({
-            "dataset": dataset,
+            "name": dataset.name,
+            "title": translate(dataset.title),
+            "description": translate(dataset.description),
+            "fields": [(field.name, translate(field.description)) for field in dataset.fields],
             "modified": format_datetime(modified, "medium", tzinfo=PARIS, locale=request.locale_name)
             if modified else None,
         })

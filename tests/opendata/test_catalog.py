@@ -23,6 +23,7 @@ def test_catalogue_lists_every_dataset_and_distribution(testapp):
     for dataset in datasets:
         titles = {literal.language: str(literal) for literal in graph.objects(dataset, DCTERMS.title)}
         assert set(titles) == {"fr", "en"} and all(titles.values())
+        assert titles["en"] != titles["fr"]  # translated
         assert graph.value(dataset, DCTERMS.license) is not None
         distributions = list(graph.objects(dataset, DCAT.distribution))
         assert len(distributions) == 4
@@ -58,3 +59,5 @@ def test_page_in_english(testapp):
     testapp.set_cookie("engage_lang", "en")
     page = testapp.get("/opendata")
     assert page.html.find("html")["lang"] == "en"
+    assert page.html.find("h1").text == "Open data"
+    assert "Citizen Card holders by arrondissement and age band" in page.text
