@@ -76,20 +76,27 @@ class OpenDataChangesProjection(Projection):
             cur.execute("INSERT INTO rm_opendata_feed_shape (shape) VALUES (%s)", [shape])
             cur.execute("UPDATE projection_tracking SET position = 0 WHERE projection = %s", [self.name])
 
-    def apply(self, cur: Cursor, event: Any, position: int) -> None:
-        seq = 0
+    def rows(self, event: Any, position: int) -> list[tuple]:
+        found = []
         occurred_at = event.timestamp.isoformat()
         for dataset in self.registry:
             for event_class, changes in dataset.changes.items():
-                if not isinstance(event, event_class):
-                    continue
-                for record_key, operation in changes(event):
-                    cur.execute(
-                        "INSERT INTO rm_opendata_changes (position, seq, dataset, record_key,"
-                        " operation, occurred_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                        [position, seq, dataset.name, str(record_key), operation, occurred_at],
-                    )
-                    seq += 1
+                if isinstance(event, event_class):
+                    for record_key, operation in changes(event):
+                        found.append((position, len(found), dataset.name, str(record_key), operation, occurred_at))
+        return found
+
+    def apply(self, cur: Cursor, event: Any, position: int) -> None:
+        self.apply_batch(cur, [(event, position)])
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        rows = [row for event, position in events for row in self.rows(event, position)]
+        if rows:
+            cur.executemany(
+                "INSERT INTO rm_opendata_changes (position, seq, dataset, record_key,"
+                " operation, occurred_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                rows,
+            )
 
 
 class CardHoldersByAgeProjection(Projection):
@@ -110,10 +117,18 @@ class CardHoldersByAgeProjection(Projection):
         )
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
-        if isinstance(event, CitizenCard.CardIssued):
-            cur.execute(
+        self.apply_batch(cur, [(event, position)])
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        counts: dict[tuple[int, str], int] = {}
+        for event, _ in events:
+            if isinstance(event, CitizenCard.CardIssued):
+                group = (event.arrondissement, event.age_band)
+                counts[group] = counts.get(group, 0) + 1
+        if counts:
+            cur.executemany(
                 "INSERT INTO rm_opendata_card_holders (arrondissement, age_band, holders)"
-                " VALUES (%s, %s, 1) ON CONFLICT (arrondissement, age_band)"
-                " DO UPDATE SET holders = rm_opendata_card_holders.holders + 1",
-                [event.arrondissement, event.age_band],
+                " VALUES (%s, %s, %s) ON CONFLICT (arrondissement, age_band)"
+                " DO UPDATE SET holders = rm_opendata_card_holders.holders + excluded.holders",
+                [(arrondissement, band, count) for (arrondissement, band), count in sorted(counts.items())],
             )
