@@ -97,8 +97,9 @@ class Dataset:
     foreign_keys: tuple[ForeignKey, ...] = ()
     sources: tuple[Mapping[str, str], ...] = (EVENT_LOG_SOURCE,)
     keywords: tuple[str, ...] = ()
-    #: event class -> function(event) giving the changes it makes to this dataset.
-    changes: Mapping[type, Callable[[Any], Iterable[Change]]] = field(default_factory=dict)
+    #: event class -> function(event) giving the changes it makes to this dataset, or
+    #: function(event, cursor) when finding the record needs a read-model lookup.
+    changes: Mapping[type, Callable[..., Iterable[Change]]] = field(default_factory=dict)
     #: For a dataset the event log does not feed (no `changes`): a query returning one
     #: row (version token, last-modified ISO datetime or NULL).
     version_sql: str = ""

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 from typing import Any
 
 from ..db import Cursor
@@ -76,13 +77,16 @@ class OpenDataChangesProjection(Projection):
             cur.execute("INSERT INTO rm_opendata_feed_shape (shape) VALUES (%s)", [shape])
             cur.execute("UPDATE projection_tracking SET position = 0 WHERE projection = %s", [self.name])
 
-    def rows(self, event: Any, position: int) -> list[tuple]:
+    def rows(self, cur: Cursor, event: Any, position: int) -> list[tuple]:
         found = []
         occurred_at = event.timestamp.isoformat()
         for dataset in self.registry:
             for event_class, changes in dataset.changes.items():
                 if isinstance(event, event_class):
-                    for record_key, operation in changes(event):
+                    # A change function takes the event, or (event, cursor) when the event
+                    # alone does not say which record it touched (a lookup in a read model).
+                    found_changes = changes(event, cur) if _wants_cursor(changes) else changes(event)
+                    for record_key, operation in found_changes:
                         found.append((position, len(found), dataset.name, str(record_key), operation, occurred_at))
         return found
 
@@ -90,13 +94,20 @@ class OpenDataChangesProjection(Projection):
         self.apply_batch(cur, [(event, position)])
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
-        rows = [row for event, position in events for row in self.rows(event, position)]
+        rows = [row for event, position in events for row in self.rows(cur, event, position)]
         if rows:
             cur.executemany(
                 "INSERT INTO rm_opendata_changes (position, seq, dataset, record_key,"
                 " operation, occurred_at) VALUES (%s, %s, %s, %s, %s, %s)",
                 rows,
             )
+
+
+def _wants_cursor(function) -> bool:
+    try:
+        return len(inspect.signature(function).parameters) >= 2
+    except (TypeError, ValueError):
+        return False
 
 
 class CardHoldersByAgeProjection(Projection):

@@ -119,3 +119,18 @@ def test_adding_a_dataset_replays_the_feed(engage_services):
     # Setting up again with the same shape replays nothing.
     engage.engine.setup()
     assert engage.engine.positions()[CHANGES] == engage.engine.head()
+
+
+def test_a_change_function_may_look_up_a_read_model(engage_services):
+    engage = engage_services
+    registry = Registry()
+
+    def by_holders(event, cur):
+        count = cur.scalar("SELECT COUNT(*) FROM rm_cards WHERE arrondissement = %s", [event.arrondissement])
+        return [(f"{event.arrondissement}:{count}", UPSERT)]
+
+    registry.register(made_up("lookups", changes={CitizenCard.CardIssued: by_holders}))
+    engage.engine.projections[CHANGES] = OpenDataChangesProjection(registry)
+    engage.engine.setup()
+    issue_cards(engage, {(9, "18-24"): 2})
+    assert [c["key"] for c in read_changes(engage.db, 0, 10)["changes"]] == ["9:2", "9:2"]
