@@ -19,6 +19,7 @@ from .registry import (  # noqa: F401  (the public API of the registry)
     ForeignKey,
     Registry,
     register,
+    register_projection,
 )
 
 

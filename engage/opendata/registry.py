@@ -103,6 +103,9 @@ class Dataset:
     #: For a dataset the event log does not feed (no `changes`): a query returning one
     #: row (version token, last-modified ISO datetime or NULL).
     version_sql: str = ""
+    #: Indexes the API's reads need on the owner's tables, as (table, (column, ...)):
+    #: created at every start, after the owners' tables.
+    indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def __post_init__(self):
         names = [f.name for f in self.fields]
@@ -148,10 +151,18 @@ class Dataset:
 
 
 class Registry:
-    """Datasets by name, in registration order."""
+    """Datasets by name, in registration order; and the projections open data adds."""
 
     def __init__(self):
         self._datasets: dict[str, Dataset] = {}
+        self.projection_classes: list[type] = []
+
+    def register_projection(self, projection_class: type) -> type:
+        """A read model of open data's own (an aggregate no capability keeps): built by the
+        engine like any other, just before the change feed. Usable as a class decorator."""
+        if projection_class not in self.projection_classes:
+            self.projection_classes.append(projection_class)
+        return projection_class
 
     def register(self, dataset: Dataset) -> Dataset:
         if dataset.name in self._datasets:
@@ -202,3 +213,7 @@ REGISTRY = Registry()
 def register(dataset: Dataset) -> Dataset:
     """Publish a dataset: one call, at import time, in engage/opendata/datasets/<capability>.py."""
     return REGISTRY.register(dataset)
+
+
+def register_projection(projection_class: type) -> type:
+    return REGISTRY.register_projection(projection_class)

@@ -4,7 +4,7 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
-from .opendata import CardHoldersByAgeProjection, OpenDataChangesProjection
+from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 
 
@@ -16,10 +16,8 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
-        # Open data: its aggregates, then last the change feed (whose positions cap the
-        # exports' ETags, so it should trail the read models it describes).
-        CardHoldersByAgeProjection(),
-        OpenDataChangesProjection(),
+        # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
+        *opendata_projections(),
     ]
 
 

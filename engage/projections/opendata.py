@@ -67,6 +67,7 @@ class OpenDataChangesProjection(Projection):
             "CREATE INDEX IF NOT EXISTS rm_opendata_changes_dataset"
             " ON rm_opendata_changes (dataset, position)"
         )
+        create_indexes(cur, self.registry)
         # When a deploy adds a dataset, the feed replays the log from the start, so the
         # new dataset's past changes (and its ETag, its issued date) are there too.
         cur.execute("CREATE TABLE IF NOT EXISTS rm_opendata_feed_shape (shape TEXT NOT NULL)")
@@ -101,6 +102,30 @@ class OpenDataChangesProjection(Projection):
                 " operation, occurred_at) VALUES (%s, %s, %s, %s, %s, %s)",
                 rows,
             )
+
+
+def create_indexes(cur: Cursor, registry) -> None:
+    """The indexes datasets ask for on their owners' tables (a table not there yet is
+    skipped: the owner's projection comes later in the list; the next start adds it)."""
+    for dataset in registry:
+        for table, columns in dataset.indexes:
+            if cur.backend == "postgresql":
+                exists = cur.scalar("SELECT to_regclass(%s) IS NOT NULL", [table])
+            else:
+                exists = cur.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+            if exists:
+                name = f"od_{table}_{'_'.join(columns)}"[:63]
+                cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({', '.join(columns)})")
+
+
+def opendata_projections() -> list[Projection]:
+    """Open data's read models, the change feed last (its positions cap the ETags, so it
+    should trail the read models it describes; it also creates the indexes datasets ask
+    for on tables the projections before it own)."""
+    from ..opendata import REGISTRY
+
+    return [CardHoldersByAgeProjection(), *(cls() for cls in REGISTRY.projection_classes),
+            OpenDataChangesProjection(REGISTRY)]
 
 
 def _wants_cursor(function) -> bool:

@@ -134,3 +134,22 @@ def test_a_change_function_may_look_up_a_read_model(engage_services):
     engage.engine.setup()
     issue_cards(engage, {(9, "18-24"): 2})
     assert [c["key"] for c in read_changes(engage.db, 0, 10)["changes"]] == ["9:2", "9:2"]
+
+
+def test_indexes_a_dataset_asks_for(engage_services):
+    from engage.projections.opendata import create_indexes
+
+    registry = Registry()
+    registry.register(made_up("indexed", table="rm_cards", indexes=(("rm_cards", ("arrondissement", "card_id")),
+                                                                     ("rm_not_there_yet", ("x",)))))
+    db = engage_services.db
+    with db.transaction() as cur:
+        create_indexes(cur, registry)
+        create_indexes(cur, registry)  # idempotent
+    with db.reading() as cur:
+        if cur.backend == "postgresql":
+            found = cur.scalar("SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s", ["od_rm_cards_arrondissement_card_id"])
+        else:
+            found = cur.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = %s",
+                               ["od_rm_cards_arrondissement_card_id"])
+    assert found == 1
