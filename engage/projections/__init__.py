@@ -4,6 +4,7 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
+from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 from .workshops import WorkshopsProjection
 
@@ -17,6 +18,8 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         CardsProjection(vault),
         PeopleProjection(),
         WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
+        # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
+        *opendata_projections(),
     ]
 
 
