@@ -15,11 +15,16 @@ from eventsourcing.application import Application
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
 from .personal import PersonalDataVault
+from .member_usecases import MemberUseCases
+from .organization_usecases import OrganizationUseCases
+from .seat_usecases import SeatUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases,
+                        MemberUseCases, OrganizationUseCases, SeatUseCases,  # residents-orgs
+                        Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

@@ -5,6 +5,9 @@ from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
 from .transparency import TransparencyProjection
+from .members import PBMembersProjection
+from .organizations import OrganizationsProjection
+from .seats import SeatCallsProjection
 
 
 def all_projections(vault: PersonalDataVault) -> list[Projection]:
@@ -15,6 +18,9 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        PBMembersProjection(),  # residents-orgs
+        OrganizationsProjection(),
+        SeatCallsProjection(),
     ]
 
 
