@@ -200,3 +200,17 @@ def test_seat_call_from_opening_to_verifiable_draw(testapp, tmp_path):
     script = Path(engage_package.__file__).parent / "static" / "recompute_draw.py"
     out = subprocess.run([sys.executable, str(script), str(saved)], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == record["selected"] + ["identical to the published result"]
+
+
+def test_a_member_who_signs_up_is_linked_at_login(testapp):
+    as_admin(testapp)
+    upload(testapp, (CSV_HEADER + "camille@exemple.fr;11;Camille Martin;2024-01-01\n").encode())
+    testapp.post("/compte/deconnexion", {"csrf_token": testapp.get("/").forms[0]["csrf_token"].value})
+    account(testapp, "Camille@Exemple.fr", "Camille du 11e")
+    log_in(testapp, email="camille@exemple.fr")
+    from engage.projections import residents_queries as rq
+    engage = testapp.app.registry.engage
+    engage.engine.catch_up()
+    person_id = engage.app.find_person_by_email("camille@exemple.fr")
+    [member] = list(rq.iter_pb_members(engage.db))
+    assert member.person_id == person_id.hex and member.arrondissement == 11
