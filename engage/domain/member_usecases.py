@@ -147,9 +147,9 @@ class MemberUseCases:
             member = self.repository.get(member_id_for(email, self.identifier_key))
         except AggregateNotFoundError:
             return None
-        if member.person_id is not None:
+        if member.linked:
             return None
-        member.link(person_id)
+        member.link(self.vault.seal(member.id, {"person_id": person_id.hex}))
         try:
             return last_position(self.save(member))
         except IntegrityError:

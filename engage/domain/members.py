@@ -66,16 +66,18 @@ class PBMember(Aggregate):
         self.arrondissement = arrondissement
         self.sealed_identity = sealed_identity
         self.list_sha256 = list_sha256
-        self.person_id: UUID | None = None
+        self.linked = False
 
-    def link(self, person_id: UUID) -> None:
-        if self.person_id is not None:
+    def link(self, sealed_person: str) -> None:
+        """sealed_person: the account's person id, sealed with the member's key, so the public
+        log does not tell which account is a participatory-budget member."""
+        if self.linked:
             raise MemberAlreadyLinked()
-        self._linked(person_id=person_id)
+        self._linked(sealed_person=sealed_person)
 
     @event("PBMemberLinked")
-    def _linked(self, person_id: UUID) -> None:
-        self.person_id = person_id
+    def _linked(self, sealed_person: str) -> None:
+        self.linked = True
 
 
 class MembershipImport(Aggregate):

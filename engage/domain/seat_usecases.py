@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from .cards import CitizenCard
 from .organization_usecases import Done
 from .organizations import Organization
 from .recording import last_position
@@ -77,7 +78,7 @@ class SeatUseCases:
             card = self.repository.get(card_id)
         except AggregateNotFoundError:
             raise CardHolderRequired() from None
-        if getattr(card, "person_id", None) != person_id or getattr(card, "status", None) != "active":
+        if getattr(card, "person_id", None) != person_id or getattr(card, "status", None) != CitizenCard.STATUS_ACTIVE:
             raise CardHolderRequired()
         return card
 

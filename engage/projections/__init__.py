@@ -18,7 +18,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
-        PBMembersProjection(),  # residents-orgs
+        PBMembersProjection(vault),  # residents-orgs
         OrganizationsProjection(),
         SeatCallsProjection(),
     ]

@@ -10,13 +10,19 @@ from typing import Any
 
 from ..db import Cursor
 from ..domain.members import MembershipImport, PBMember
+from ..domain.personal import PersonalDataVault
 from .base import Projection
 
 
 class PBMembersProjection(Projection):
+    """Unseals the linked account with the member's key (erased: no link shown)."""
+
     name = "pb_members"
     follows = (PBMember.PBMemberImported, PBMember.PBMemberLinked, MembershipImport.MembershipListImported)
     tables = ("rm_pb_members", "rm_pb_imports")
+
+    def __init__(self, vault: PersonalDataVault):
+        self.vault = vault
 
     def create_tables(self, cur: Cursor) -> None:
         cur.execute(
@@ -52,8 +58,9 @@ class PBMembersProjection(Projection):
                 [event.originator_id.hex, event.arrondissement, position],
             )
         elif isinstance(event, PBMember.PBMemberLinked):
+            opened = self.vault.unseal(event.originator_id, event.sealed_person)
             cur.execute("UPDATE rm_pb_members SET person_id = %s WHERE member_id = %s",
-                        [event.person_id.hex, event.originator_id.hex])
+                        [opened["person_id"] if opened else None, event.originator_id.hex])
         elif isinstance(event, MembershipImport.MembershipListImported):
             cur.execute(
                 "INSERT INTO rm_pb_imports (import_id, file_sha256, rows_count, imported, duplicates_in_file,"
