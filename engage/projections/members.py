@@ -50,6 +50,25 @@ class PBMembersProjection(Projection):
         )
         cur.execute("CREATE INDEX IF NOT EXISTS rm_pb_imports_position ON rm_pb_imports (position)")
 
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        """Runs of imported members (an import is thousands in a row) in one executemany."""
+        run: list[list] = []
+        for event, position in events:
+            if isinstance(event, PBMember.PBMemberImported):
+                run.append([event.originator_id.hex, event.arrondissement, position])
+                continue
+            self._insert_members(cur, run)
+            run = []
+            self.apply(cur, event, position)
+        self._insert_members(cur, run)
+
+    @staticmethod
+    def _insert_members(cur: Cursor, rows: list[list]) -> None:
+        if rows:
+            cur.executemany(
+                "INSERT INTO rm_pb_members (member_id, person_id, arrondissement, position)"
+                " VALUES (%s, NULL, %s, %s) ON CONFLICT (member_id) DO NOTHING", rows)
+
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         if isinstance(event, PBMember.PBMemberImported):
             cur.execute(

@@ -160,3 +160,45 @@ def test_seat_call_draw_is_recomputable_from_the_public_record(engage_services):
     from tests.residents.test_lots import independent_draw
     assert public.selected == independent_draw(public.seed, volunteers, public.seats, public.strata)
     assert lots.seed_commitment(public.seed) == public.commitment
+
+
+def test_concurrent_sign_ups_one_per_person_none_lost(engage_services):
+    import threading
+
+    app = engage_services.app
+    body = app.register_organization(name="Commission Parisienne du Débat Public", kind="consultative-body",
+                                     description="Garante de la participation à Paris.", website="",
+                                     arrondissement=None, registered_by=STAFF)
+    call = app.open_seat_call(body.id, title="Sièges", seats=2, strata=[], opened_by=STAFF)
+    cards = [app.issue_card(name=f"C {i}", email=f"c{i}@exemple.fr", arrondissement=1 + i, age_band="25-34",
+                            consent_to_consultation=True) for i in range(6)]
+    outcomes = []
+
+    def sign_up(card):
+        try:
+            app.volunteer_for_seat(call.id, person_id=card.person_id, card_id=card.card_id)
+            outcomes.append("ok")
+        except AlreadyVolunteered:
+            outcomes.append("refused")
+
+    # The same person four times at once, and five others, all concurrently.
+    threads = [threading.Thread(target=sign_up, args=(cards[0],)) for _ in range(4)]
+    threads += [threading.Thread(target=sign_up, args=(card,)) for card in cards[1:]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 6 and outcomes.count("refused") == 3
+    assert len(app.get_seat_call(call.id).volunteers) == 6
+
+
+def test_member_events_carry_no_clear_personal_field(engage_services):
+    engage = engage_services
+    import_(engage, members_csv(2))
+    member_id = member_id_for("membre0@exemple.fr", engage.app.identifier_key)
+    registered = engage.app.register_account(name="M Zéro", email="membre0@exemple.fr", display_name="Membre zéro")
+    engage.app.link_pb_member(registered.person_id, "membre0@exemple.fr")
+    for notification in engage.app.recorder.select_notifications(start=1, limit=100):
+        assert b"membre0" not in notification.state and b"Membre 0" not in notification.state
+        if notification.originator_id == member_id:
+            assert registered.person_id.hex.encode() not in notification.state
