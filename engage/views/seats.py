@@ -90,7 +90,7 @@ def seat_call(request, *, error=None, rendered=None):
         "forms": {name: rendered.get(name) or form.render() for name, form in forms.items()},
         "error": error,
         "arrondissement": lambda n: arrondissement_label(n, request.locale_name),
-        "age_band": lambda code: _(AGE_BANDS[code]) if code in AGE_BANDS else code,
+        "age_band": lambda code: request.localizer.translate(_(AGE_BANDS[code])) if code in AGE_BANDS else code,
         "show_date": date_shower(request),
         "public_url": request.route_url("seat_call_data", id=call.call_id),
     }
