@@ -214,3 +214,27 @@ def test_a_member_who_signs_up_is_linked_at_login(testapp):
     person_id = engage.app.find_person_by_email("camille@exemple.fr")
     [member] = list(rq.iter_pb_members(engage.db))
     assert member.person_id == person_id.hex and member.arrondissement == 11
+
+
+def test_staff_pages_redirect_anonymous_and_forbid_residents(testapp):
+    engage = testapp.app.registry.engage
+    org = engage.app.register_organization(
+        name="Conseil parisien de la jeunesse", kind="consultative-body",
+        description="L'instance consultative des jeunes.", website="", arrondissement=None,
+        registered_by=engage.app.find_person_by_email("x@exemple.fr") or UUID(int=1))
+    engage.engine.catch_up()
+    staff_pages = ["/gestion/membres", "/organisations/nouvelle", f"/organisations/{org.id.hex}/tirages/nouveau"]
+    for path in staff_pages + [f"/organisations/{org.id.hex}/offres/nouvelle"]:
+        assert "/compte/connexion" in testapp.get(path, status=303).location, path
+    account(testapp, "habitant@exemple.fr", "Habitant 11")
+    log_in(testapp, email="habitant@exemple.fr")
+    for path in staff_pages:
+        testapp.get(path, status=403)
+    page = testapp.get(f"/organisations/{org.id.hex}")
+    assert "attach" not in page.forms and "Représentant" not in page.text
+    token = page.forms[0]["csrf_token"].value
+    for path in (f"/organisations/{org.id.hex}/representants", f"/organisations/{org.id.hex}/representants/detacher"):
+        testapp.post(path, {"csrf_token": token, "email": "habitant@exemple.fr"}, status=403)
+    assert testapp.get("/organisations").status_int == testapp.get("/offres").status_int == 200
+    testapp.get("/tirages/0123456789abcdef0123456789abcdef", status=404)
+    testapp.get("/api/seat-calls/pas-un-id", status=404)
