@@ -4,6 +4,7 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
+from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 from .members import PBMembersProjection
 from .organizations import OrganizationsProjection
@@ -21,6 +22,8 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         PBMembersProjection(vault),  # residents-orgs
         OrganizationsProjection(),
         SeatCallsProjection(),
+        # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
+        *opendata_projections(),
     ]
 
 
