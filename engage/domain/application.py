@@ -16,12 +16,23 @@ from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .member_usecases import MemberUseCases
+from .organization_usecases import OrganizationUseCases
+from .seat_usecases import SeatUseCases
 from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, WorkshopUseCases, Application[UUID]):
+class EngageApplication(
+    AccountUseCases,
+    CardUseCases,
+    WorkshopUseCases,
+    MemberUseCases,
+    OrganizationUseCases,
+    SeatUseCases,
+    Application[UUID],
+):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 
