@@ -19,11 +19,12 @@ from .personal import PersonalDataVault
 from .member_usecases import MemberUseCases
 from .organization_usecases import OrganizationUseCases
 from .seat_usecases import SeatUseCases
+from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases,
+class EngageApplication(AccountUseCases, CardUseCases, WorkshopUseCases,
                         MemberUseCases, OrganizationUseCases, SeatUseCases,  # residents-orgs
                         Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.

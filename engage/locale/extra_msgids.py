@@ -6,6 +6,7 @@
   when a form or a card is rendered.
 * ``engage.domain.members.REPORT_MSGIDS`` (the import report's lines) and the kinds of
   ``engage.domain.organizations`` (organizations, offers).
+* ``engage.domain.workshops.THEMES`` and ``LANGUAGES``: the workshops' labels.
 
 ``build_catalog`` adds them to ``engage.pot``; ``tests/test_catalogue.py`` checks that
 the English catalogue translates them.  Run this module to list them.
@@ -64,6 +65,12 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
         for text in texts:
             if text not in found:
                 found[text] = _location(module.__file__, text)
+    # The workshops' families and languages, translated with _(label) on the pages.
+    from engage.domain import workshops
+
+    for label in [*workshops.THEMES.values(), *workshops.LANGUAGES.values()]:
+        if label not in found:
+            found[label] = _location(workshops.__file__, label)
     return list(found.items())
 
 

@@ -9,9 +9,10 @@ from .transparency import TransparencyProjection
 from .members import PBMembersProjection
 from .organizations import OrganizationsProjection
 from .seats import SeatCallsProjection
+from .workshops import WorkshopsProjection
 
 
-def all_projections(vault: PersonalDataVault) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
     """Every projection of engage, in the order a rebuild runs them."""
     return [
         # First: the public log reaches an event before any published figure counts it,
@@ -22,6 +23,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         PBMembersProjection(vault),  # residents-orgs
         OrganizationsProjection(),
         SeatCallsProjection(),
+        WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
     ]

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
 from . import load, usage
+from .demo_workshops import load_workshops_demo
 
 FIRST_NAMES = ["Camille", "Léa", "Hugo", "Inès", "Karim", "Manon", "Nathan", "Sarah", "Yanis", "Zoé",
                "Mamadou", "Chloé", "Lucas", "Aïcha", "Thomas", "Jeanne", "Malik", "Louise"]
@@ -22,17 +23,19 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017) -> int:
     rng = random.Random(seed)
     # Inner arrondissements are smaller: weight the draw by rough population.
     weights = [1, 1, 2, 2, 3, 3, 3, 3, 4, 5, 8, 8, 9, 7, 12, 9, 9, 10, 10, 10]
-    issued = []
+    holders = []
     for _ in range(cards):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        issued.append(engage.app.issue_card(
+        issued = engage.app.issue_card(
             name=f"{first} {last}",
             email=f"{first}.{last}@exemple.fr".lower(),
             arrondissement=rng.choices(ARRONDISSEMENTS, weights)[0],
             age_band=rng.choice(list(AGE_BANDS)),
             consent_to_consultation=rng.random() < 0.7,
-        ))
-    load_residents_demo(engage, issued, rng)  # residents-orgs
+        )
+        holders.append((issued.person_id, issued.card_id))
+    load_workshops_demo(engage, holders, seed=seed)  # Ateliers Citoyens
+    load_residents_demo(engage, holders, rng)  # residents-orgs
     engage.engine.catch_up()
     return cards
 
@@ -79,7 +82,7 @@ DEMO_OFFERS = [
 ]
 
 
-def load_residents_demo(engage, issued, rng) -> None:
+def load_residents_demo(engage, holders, rng) -> None:
     """Organizations, offers, a seats-by-lot call and a small membership list, through the application."""
     app = engage.app
     organization_ids = []
@@ -96,8 +99,8 @@ def load_residents_demo(engage, issued, rng) -> None:
         strata=[{"label": "Nord-est", "arrondissements": [18, 19, 20], "age_bands": [], "quota": 3},
                 {"label": "Moins de 25 ans", "arrondissements": [], "age_bands": ["under-18", "18-24"], "quota": 3}],
         opened_by=DEMO_STAFF)
-    for card in issued[: min(len(issued), 40)]:
-        app.volunteer_for_seat(call.id, person_id=card.person_id, card_id=card.card_id)
+    for person_id, card_id in holders[:40]:
+        app.volunteer_for_seat(call.id, person_id=person_id, card_id=card_id)
     seed = "%064x" % rng.getrandbits(256)
     app.commit_seat_seed(call.id, seed_sha256=hashlib.sha256(bytes.fromhex(seed)).hexdigest(), committed_by=DEMO_STAFF)
     app.close_seat_call(call.id, closed_by=DEMO_STAFF)
