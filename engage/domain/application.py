@@ -16,11 +16,12 @@ from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, WorkshopUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 
