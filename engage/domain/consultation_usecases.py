@@ -17,6 +17,7 @@ from .consultations import (
     Contribution,
     InvalidConsultation,
     ItemUnavailable,
+    MeetingNotFound,
     NoVoteToWithdraw,
     PublicMeeting,
     SlugTaken,
@@ -223,7 +224,7 @@ class ConsultationUseCases:
         except AggregateNotFoundError:
             found = None
         if not isinstance(found, PublicMeeting):
-            raise InvalidConsultation("Cette réunion publique n'existe pas.")
+            raise MeetingNotFound()
         return found
 
     def record_headcount(self, meeting_id: UUID, headcount: int, *, recorded_by: UUID) -> Recorded:

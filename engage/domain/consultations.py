@@ -152,6 +152,42 @@ class InvalidPaperReference(DomainError):
     message = "La référence du formulaire papier ne peut pas dépasser 60 caractères."
 
 
+class InvalidThemes(InvalidConsultation):
+    message = "Donnez de 1 à 20 thèmes, de 2 à 80 caractères chacun."
+
+
+class DuplicateTheme(InvalidConsultation):
+    message = "Deux thèmes portent le même nom."
+
+
+class InvalidTitle(InvalidConsultation):
+    message = "Le titre doit compter de 5 à 200 caractères."
+
+
+class InvalidDescription(InvalidConsultation):
+    message = "La description doit compter de 1 à 5 000 caractères."
+
+
+class InvalidCardSetting(InvalidConsultation):
+    message = "Indiquez si une Carte Citoyen·ne valide est requise."
+
+
+class InvalidThreshold(InvalidConsultation):
+    message = "Le seuil de soutien doit être un nombre entier de 1 à 10 000 000."
+
+
+class InvalidSlug(InvalidConsultation):
+    message = "L'adresse courte doit compter au moins 3 lettres ou chiffres."
+
+
+class MeetingNotFound(InvalidConsultation):
+    message = "Cette réunion publique n'existe pas."
+
+
+class InvalidMeetingTime(InvalidMeeting):
+    message = "Indiquez la date et l'heure de la réunion, par exemple 2026-12-03T18:30."
+
+
 # -- helpers ---------------------------------------------------------------------------
 
 
@@ -209,9 +245,9 @@ def check_plan(plan: list[dict]) -> list[dict]:
 def check_themes(themes: list[str]) -> list[str]:
     cleaned = [" ".join(t.split()) for t in themes if t and t.strip()]
     if not 1 <= len(cleaned) <= 20 or any(not 2 <= len(t) <= 80 for t in cleaned):
-        raise InvalidConsultation("Donnez de 1 à 20 thèmes, de 2 à 80 caractères chacun.")
+        raise InvalidThemes()
     if len({slugify(t) for t in cleaned}) != len(cleaned):
-        raise InvalidConsultation("Deux thèmes portent le même nom.")
+        raise DuplicateTheme()
     return cleaned
 
 
@@ -244,13 +280,13 @@ class Consultation(Aggregate):
         title = " ".join((title or "").split())
         description = (description or "").strip()
         if not 5 <= len(title) <= 200:
-            raise InvalidConsultation("Le titre doit compter de 5 à 200 caractères.")
+            raise InvalidTitle()
         if not 1 <= len(description) <= 5000:
-            raise InvalidConsultation("La description doit compter de 1 à 5 000 caractères.")
+            raise InvalidDescription()
         if not isinstance(card_required, bool):
-            raise InvalidConsultation("Indiquez si une Carte Citoyen·ne valide est requise.")
+            raise InvalidCardSetting()
         if not isinstance(support_threshold, int) or not 1 <= support_threshold <= 10_000_000:
-            raise InvalidConsultation("Le seuil de soutien doit être un nombre entier de 1 à 10 000 000.")
+            raise InvalidThreshold()
         return dict(title=title, description=description, themes=check_themes(themes),
                     plan=check_plan(plan), card_required=card_required,
                     support_threshold=support_threshold)
@@ -259,7 +295,7 @@ class Consultation(Aggregate):
     def create(cls, *, slug: str, created_by: UUID, **fields) -> "Consultation":
         slug = slugify(slug)
         if len(slug) < 3:
-            raise InvalidConsultation("L'adresse courte doit compter au moins 3 lettres ou chiffres.")
+            raise InvalidSlug()
         return cls(slug=slug, created_by=created_by, **cls.check(**fields))
 
     def revise(self, *, revised_by: UUID, **fields) -> None:

@@ -53,6 +53,13 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
     for label in places.AGE_BANDS.values():
         if label not in found:
             found[label] = _location(places.__file__, label)
+    # Consultations: phases, kinds of contribution and vote options, shown with _(label).
+    from engage.domain import consultations
+
+    for labels in (consultations.PHASE_LABELS, consultations.KINDS, consultations.OPTIONS):
+        for label in labels.values():
+            if label not in found:
+                found[label] = _location(consultations.__file__, f'"{label}"')
     return list(found.items())
 
 

@@ -262,17 +262,16 @@ def _search_sqlite(cur: Cursor, consultation_id, words, limit, offset):
 # -- the auditor's figures -----------------------------------------------------------------
 
 
-def votes_per_item_as_of(db: Database, *, page: int = 1, size: int = 1000) -> tuple[int, list[tuple], bool]:
-    """(position, [(item_id, channel, option, votes)], more) in one statement: one snapshot."""
+def votes_per_item_as_of(db: Database) -> tuple[int, list[tuple]]:
+    """(position, [(item_id, channel, option, votes)]) in one statement: one snapshot.
+    Item ids are UUIDs as the public log spells them."""
     with db.reading() as cur:
         rows = cur.execute(
             "SELECT t.position, v.item_id, v.channel, v.option, v.votes FROM projection_tracking t"
-            " LEFT JOIN (SELECT * FROM rm_vote_counts WHERE votes <> 0 ORDER BY item_id, channel, option"
-            " LIMIT %s OFFSET %s) v ON 1 = 1 WHERE t.projection = %s",
-            [size + 1, (page - 1) * size, "consultations"]).fetchall()
+            " LEFT JOIN rm_vote_counts v ON v.votes <> 0 WHERE t.projection = %s"
+            " ORDER BY v.item_id, v.channel, v.option", ["consultations"]).fetchall()
     position = rows[0][0] if rows else 0
-    counts = [r[1:] for r in rows if r[1] is not None]
-    return position, counts[:size], len(counts) > size
+    return position, [(str(UUID(r[1])), *r[2:]) for r in rows if r[1] is not None]
 
 
 def contributions_per_consultation_as_of(db: Database) -> tuple[int, list[tuple]]:
@@ -282,4 +281,4 @@ def contributions_per_consultation_as_of(db: Database) -> tuple[int, list[tuple]
             " LEFT JOIN rm_consultation_counts c ON 1 = 1 WHERE t.projection = %s"
             " ORDER BY c.consultation_id, c.channel", ["consultations"]).fetchall()
     position = rows[0][0] if rows else 0
-    return position, [r[1:] for r in rows if r[1] is not None]
+    return position, [(str(UUID(r[1])), *r[2:]) for r in rows if r[1] is not None]
