@@ -95,6 +95,8 @@ def _kind_node():
 def _theme_node():
     return colander.SchemaNode(
         colander.String(), title=_("Thème"), missing_msg=_("Choisissez un thème."),
+        validator=colander.deferred(lambda node, kw: colander.OneOf(
+            kw["themes"], msg_err=_("Choisissez l'un des thèmes de la consultation."))),
         widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
             values=[("", _("— Choisir —"))] + [(t, t) for t in kw["themes"]])))
 

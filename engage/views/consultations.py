@@ -40,9 +40,17 @@ def person_id(request) -> UUID | None:
     return UUID(userid) if userid else None
 
 
+def query(request) -> dict:
+    """The query string, or nothing when a client sent bytes that are not UTF-8 (never a 500)."""
+    try:
+        return dict(request.GET.items())
+    except UnicodeDecodeError:
+        return {}
+
+
 def page_number(request) -> int:
     try:
-        return max(1, min(int(request.params.get("page", 1)), 10_000))
+        return max(1, min(int(query(request).get("page", 1)), 10_000))
     except ValueError:
         return 1
 
@@ -186,10 +194,11 @@ def consultation_phase(request):
 def consultation_page(request):
     consultation = _consultation(request)
     db, locale = request.engage.db, request.locale_name
-    kind = request.params.get("type") if request.params.get("type") in KINDS else None
-    theme = request.params.get("theme") if request.params.get("theme") in consultation.theme_labels else None
-    channel = CHANNEL_PARAMS.get(request.params.get("canal", ""))
-    text = (request.params.get("q") or "").strip()[:200]
+    params = query(request)
+    kind = params.get("type") if params.get("type") in KINDS else None
+    theme = params.get("theme") if params.get("theme") in consultation.theme_labels else None
+    channel = CHANNEL_PARAMS.get(params.get("canal", ""))
+    text = (params.get("q") or "").strip()[:200]
     page = page_number(request)
     if text:
         rows, more = q.search(db, consultation.consultation_id, text, page=page)
@@ -199,7 +208,7 @@ def consultation_page(request):
     phase_index = PHASES.index(consultation.current_phase) if consultation.current_phase else -1
     next_phase = PHASES[phase_index + 1] if phase_index + 1 < len(PHASES) else None
     filters = {k: v for k, v in (("type", kind), ("theme", theme), ("q", text),
-                                 ("canal", request.params.get("canal") if channel else None)) if v}
+                                 ("canal", params.get("canal") if channel else None)) if v}
     return {
         "consultation": consultation,
         "plan": [(PHASE_LABELS[p["phase"]], day(p["starts_on"], locale), day(p["ends_on"], locale),
@@ -209,7 +218,7 @@ def consultation_page(request):
         "counts": q.contribution_counts(db, consultation.consultation_id),
         "meetings": [(m, when(m.starts_at, locale)) for m in q.meetings(db, consultation.consultation_id)],
         "contributions": rows, "more": more, "page": page, "filters": filters,
-        "kind": kind, "theme": theme, "channel_param": request.params.get("canal") if channel else None,
+        "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": consultation.current_phase == "consultation",
         "when": lambda value: when(value, locale),
@@ -227,8 +236,8 @@ def consultation_page(request):
 def contribute(request):
     consultation = _consultation(request)
     parent = None
-    if request.params.get("reponse_a"):
-        parent = q.contribution(request.engage.db, request.params["reponse_a"])
+    if query(request).get("reponse_a"):
+        parent = q.contribution(request.engage.db, query(request)["reponse_a"])
         if parent is None or parent.consultation_id != consultation.consultation_id:
             raise HTTPNotFound()
     schema = forms.ReplySchema if parent else forms.ContributionSchema
