@@ -29,6 +29,9 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017) -> int:
             age_band=rng.choice(list(AGE_BANDS)),
             consent_to_consultation=rng.random() < 0.7,
         )
+    from .demo_consultations import load_consultation_demo
+
+    load_consultation_demo(engage, rng)
     engage.engine.catch_up()
     return cards
 
