@@ -82,3 +82,86 @@ def test_contribute_vote_and_see_the_count(page, live_server, check_accessibilit
     page.get_by_role("link", name="Notifications").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mes notifications")
     check_accessibility(page)
+
+
+def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_accessibility):
+    from uuid import UUID
+
+    from engage.domain.accounts import Role
+
+    sign_up_and_log_in(page, live_server, check_accessibility)
+    services = live_server.app.registry.engage
+    person = services.app.find_person_by_email("camille@exemple.fr")
+    for role in (Role.EDITOR, Role.FACILITATOR, Role.MODERATOR):
+        services.app.grant_role(person, role, granted_by=UUID(int=1))
+    services.engine.catch_up()
+
+    page.goto("/consultations/nouvelle")
+    check_accessibility(page)
+    page.get_by_role("button", name="Créer la consultation").click()
+    expect(page.get_by_role("alert").filter(has_text="Le formulaire contient des erreurs")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto("/consultations/charte-participation")
+    check_accessibility(page)
+    page.get_by_role("link", name="Modifier la consultation et son calendrier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Modifier la consultation")
+    check_accessibility(page)
+
+    page.goto("/consultations/charte-participation")
+    check_accessibility(page)
+    page.get_by_role("link", name="Réunion publique : la charte dans le 18e").click()
+    expect(page.get_by_text("Mairie du 18e")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Transcrire une contribution").click()
+    check_accessibility(page)
+    form = page.locator("form#transcription")
+    form.get_by_label("Avis").check()
+    form.get_by_label("Thème").select_option("Budget participatif")
+    form.get_by_label("Texte de la contribution").fill("Plus de projets dans les quartiers populaires.")
+    form.get_by_label("Référence du formulaire papier").fill("F-18-003")
+    form.get_by_role("button", name="Enregistrer la contribution").click()
+    expect(page.get_by_text("La contribution est enregistrée, avec sa provenance.")).to_be_visible()
+    check_accessibility(page)
+
+    page.goto("/consultations/charte-participation/reunions/nouvelle")
+    check_accessibility(page)
+
+    page.goto("/consultations/charte-participation")
+    check_accessibility(page)
+    page.locator("ol.contributions a").first.click()
+    check_accessibility(page)  # with the show-of-hands and moderation forms
+    item_url = page.url
+    page.get_by_role("link", name="Signaler cette contribution").click()
+    check_accessibility(page)
+    page.get_by_label("Motif").fill("Hors sujet pour cette consultation")
+    page.get_by_role("button", name="Signaler").click()
+    check_accessibility(page)
+    page.goto("/moderation")
+    expect(page.get_by_text("Hors sujet pour cette consultation")).to_be_visible()
+    check_accessibility(page)
+    page.goto(item_url + "/masquer")
+    check_accessibility(page)
+    page.get_by_label("Motif").fill("Contraire à la charte de modération")
+    page.get_by_role("button", name="Masquer").click()
+    expect(page.get_by_text("Contraire à la charte de modération")).to_be_visible()
+    check_accessibility(page)
+
+    # Her own contribution: edit, then the confirmation step before withdrawing.
+    page.goto("/consultations/charte-participation/contribuer")
+    check_accessibility(page)
+    form = page.locator("form#contribution")
+    form.get_by_label("Question").check()
+    form.get_by_label("Thème").select_option("Participation des jeunes")
+    form.get_by_label("Votre contribution").fill("Les lycéens pourront-ils voter ?")
+    form.get_by_role("button", name="Publier").click()
+    check_accessibility(page)
+    page.get_by_role("link", name=re.compile("Modifier ma contribution")).click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Enregistrer la nouvelle version").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Retirer ma contribution").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Retirer ma contribution").click()
+    expect(page.get_by_text("Contribution retirée par son auteur ou son autrice.")).to_be_visible()
+    check_accessibility(page)
