@@ -122,6 +122,23 @@ def _flash(request, message) -> None:
     request.session.flash(request.localizer.translate(message), "success")
 
 
+def _mail_author(request, author_id: str | None, subject, body) -> None:
+    """Tell a contribution's author by mail; their address is unsealed only for sending."""
+    if not author_id:
+        return  # transcribed from a meeting: nobody to write to
+    from eventsourcing.application import AggregateNotFoundError
+
+    from .. import mail
+
+    try:
+        account = request.engage.app.get_account(UUID(author_id))
+    except AggregateNotFoundError:
+        return
+    identity = request.engage.vault.unseal(account.id, account.sealed_identity)
+    if identity and identity.get("email"):
+        mail.send(request, to=identity["email"], subject=subject, body=body)
+
+
 def _has_card(request) -> bool:
     return q.has_valid_card(request.engage.db, person_id(request))
 
@@ -254,6 +271,11 @@ def contribute(request):
             text=data["text"], parent_id=UUID(parent.contribution_id) if parent else None)
         _flash(request, _("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
         target = parent.contribution_id if parent else recorded.id.hex
+        if parent and parent.author_id != person_id(request).hex:
+            _mail_author(request, parent.author_id, _("Une réponse à votre contribution"), _(
+                "Bonjour,\n\nQuelqu'un a répondu à votre contribution à la consultation « ${title} » :\n\n${link}\n\n"
+                "Vous recevez ce message parce que vous avez contribué sur Paris s'engage.",
+                mapping={"title": consultation.title, "link": _item_url(request, consultation, target)}))
         return recorded, _item_url(request, consultation, target)
 
     intro = [consultation.title]
@@ -386,6 +408,11 @@ def contribution_hide(request):
     def hide(data):
         recorded = request.engage.app.hide_contribution(UUID(item.contribution_id), reason=data["reason"],
                                                         moderator_id=person_id(request))
+        _mail_author(request, item.author_id, _("Votre contribution a été masquée"), _(
+            "Bonjour,\n\nVotre contribution à la consultation « ${title} » a été masquée par la modération.\n"
+            "Motif : ${reason}\n\n${link}\n\nSi vous pensez qu'il s'agit d'une erreur, répondez à ce message.",
+            mapping={"title": consultation.title, "reason": " ".join(data["reason"].split()),
+                     "link": _item_url(request, consultation, item.contribution_id)}))
         return recorded, _item_url(request, consultation, item.contribution_id)
 
     page = {"title": _("Masquer une contribution"),

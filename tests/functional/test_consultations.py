@@ -235,3 +235,36 @@ def test_stats_endpoints(editor_app, make_app):
     contributions = camille.get("/api/stats/contributions-per-consultation").json
     assert [(r["channel"], r["contributions"]) for r in contributions["counts"]] == [("en ligne", 1)]
     assert votes["position"] > 0
+
+
+def test_authors_get_mail_for_replies_and_hiding(editor_app, make_app):
+    from pyramid_mailer import get_mailer
+
+    create_via_web(editor_app)
+    camille, lea = make_app(), make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    resident(lea, "lea@exemple.fr", "Léa du 20e")
+    item_url = contribute(camille).location
+    reply = lea.get("/consultations/charte/contribuer", params={"reponse_a": item_url.rsplit("/", 1)[1]})
+    form = reply.forms["contribution"]
+    form["kind"], form["text"] = "avis", "D'accord avec vous."
+    form.submit("submit", status=303)
+    sent = get_mailer(lea.app.registry).outbox[-1]
+    assert sent.recipients == ["camille@exemple.fr"] and "a répondu" in sent.body
+    hide = editor_app.get(item_url + "/masquer").forms["hide"]
+    hide["reason"] = "Propos hors charte"
+    hide.submit("submit", status=303)
+    sent = get_mailer(editor_app.app.registry).outbox[-1]
+    assert sent.recipients == ["camille@exemple.fr"] and "Propos hors charte" in sent.body
+
+
+def test_a_card_requested_while_signed_in_opens_card_only_consultations(editor_app, make_app):
+    create_via_web(editor_app, card="oui")
+    camille = make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    assert "Carte Citoyen·ne valide" in contribute(camille, status=400).text
+    form = camille.get("/carte").forms["card-request"]
+    form["name"], form["email"] = "Camille Martin", "camille@exemple.fr"
+    form["arrondissement"], form["age_band"], form["consent"] = "11", "25-34", "oui"
+    form.submit("submit", status=303)
+    contribute(camille)  # now accepted
