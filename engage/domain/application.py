@@ -15,13 +15,15 @@ from eventsourcing.application import Application
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
 from .consultation_usecases import ConsultationUseCases
+from .questionnaire_usecases import QuestionnaireUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, ConsultationUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, ConsultationUseCases, QuestionnaireUseCases,
+                        Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

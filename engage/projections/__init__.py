@@ -4,6 +4,7 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .consultations import ConsultationsProjection
+from .questionnaires import QuestionnairesProjection
 from .people import PeopleProjection
 from .transparency import TransparencyProjection
 
@@ -17,6 +18,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         CardsProjection(vault),
         PeopleProjection(),
         ConsultationsProjection(vault),
+        QuestionnairesProjection(vault),
     ]
 
 

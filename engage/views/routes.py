@@ -50,3 +50,9 @@ def includeme(config) -> None:
     config.add_route("notifications", "/compte/notifications")
     config.add_route("api_votes_per_item", "/api/stats/votes-per-item")
     config.add_route("api_contributions_per_consultation", "/api/stats/contributions-per-consultation")
+    # Targeted questionnaires
+    config.add_route("questionnaires", "/questionnaires")
+    config.add_route("questionnaire_new", "/questionnaires/nouveau")
+    config.add_route("questionnaire", "/questionnaires/{qid}")
+    config.add_route("questionnaire_results", "/questionnaires/{qid}/resultats")
+    config.add_route("questionnaire_close", "/questionnaires/{qid}/fermer")

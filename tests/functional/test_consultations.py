@@ -268,3 +268,42 @@ def test_a_card_requested_while_signed_in_opens_card_only_consultations(editor_a
     form["arrondissement"], form["age_band"], form["consent"] = "11", "25-34", "oui"
     form.submit("submit", status=303)
     contribute(camille)  # now accepted
+
+
+def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
+    form = editor_app.get("/questionnaires/nouveau").forms["questionnaire"]
+    form["title"] = "La charte et vous"
+    form["target"] = "carte"
+    form["questions"] = "Votre priorité ? | choix-unique | obligatoire | Information ; Quartiers\nmauvaise ligne"
+    refused = form.submit("submit", status=400)
+    assert "La ligne 2 ne suit pas le modèle" in refused.text
+    form = refused.forms["questionnaire"]
+    form["questions"] = ("Votre priorité ? | choix-unique | obligatoire | Information ; Quartiers\n"
+                         "Canaux | choix-multiple | facultative | Site ; Réunions\n"
+                         "Confiance | echelle | obligatoire\n"
+                         "Une idée ? | texte | facultative")
+    page = form.submit("submit", status=303).follow()
+    url = page.request.path
+    camille = make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    answers = camille.get(url).forms["answers"]
+    answers["q1"] = "Information"
+    answers["q3"] = "4"
+    answers["q4"] = "<i>Samedi</i> matin"
+    refused = answers.submit(status=400)
+    assert "autre public" in refused.text  # no card yet
+    card = camille.get("/carte").forms["card-request"]
+    card["name"], card["email"] = "Camille Martin", "camille@exemple.fr"
+    card["arrondissement"], card["age_band"], card["consent"] = "11", "25-34", "oui"
+    card.submit("submit", status=303)
+    answers = camille.get(url).forms["answers"]
+    answers["q1"] = "Information"
+    answers["q3"] = "4"
+    answers["q4"] = "<i>Samedi</i> matin"
+    results = answers.submit(status=303).follow()
+    assert "Merci : votre réponse est enregistrée." in results.text
+    assert "&lt;i&gt;Samedi&lt;/i&gt; matin" in results.text
+    row = results.html.select("table")[0].select("tbody tr")[0]
+    assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "1"]
+    assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
+    assert "La charte et vous" in make_app().get("/questionnaires").text
