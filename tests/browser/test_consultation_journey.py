@@ -165,3 +165,38 @@ def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_acce
     page.get_by_role("button", name="Retirer ma contribution").click()
     expect(page.get_by_text("Contribution retirée par son auteur ou son autrice.")).to_be_visible()
     check_accessibility(page)
+
+
+def test_questionnaire_pages(page, live_server, check_accessibility):
+    from uuid import UUID
+
+    from engage.domain.accounts import Role
+
+    sign_up_and_log_in(page, live_server, check_accessibility)
+    services = live_server.app.registry.engage
+    person = services.app.find_person_by_email("camille@exemple.fr")
+    services.app.grant_role(person, Role.EDITOR, granted_by=UUID(int=1))
+    services.engine.catch_up()
+
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Questionnaires").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Nouveau questionnaire").click()
+    check_accessibility(page)
+    form = page.locator("form#questionnaire")
+    form.get_by_label("Titre du questionnaire").fill("La charte et vous")
+    form.get_by_label("Tous les habitants inscrits").check()
+    form.get_by_label("Questions").fill("Votre priorité ? | choix-unique | obligatoire | Information ; Quartiers\n"
+                                        "Une idée ? | texte | facultative")
+    form.get_by_role("button", name="Publier le questionnaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("La charte et vous")
+    check_accessibility(page)
+    answers = page.locator("form#answers")
+    answers.get_by_role("button", name="Envoyer mes réponses").click()
+    expect(page.get_by_role("alert")).to_contain_text("questions obligatoires")
+    check_accessibility(page)
+    page.locator("form#answers").get_by_label("Information").check()
+    page.locator("form#answers").get_by_label("Une idée ?").fill("Des réunions le samedi")
+    page.locator("form#answers").get_by_role("button", name="Envoyer mes réponses").click()
+    expect(page.get_by_text("Merci : votre réponse est enregistrée.")).to_be_visible()
+    expect(page.get_by_text("Des réunions le samedi")).to_be_visible()
+    check_accessibility(page)
