@@ -6,6 +6,7 @@ from .cards import CardsProjection
 from .consultations import ConsultationsProjection
 from .questionnaires import QuestionnairesProjection
 from .people import PeopleProjection
+from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 
 
@@ -19,6 +20,8 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         PeopleProjection(),
         ConsultationsProjection(vault),
         QuestionnairesProjection(vault),
+        # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
+        *opendata_projections(),
     ]
 
 
