@@ -85,6 +85,22 @@ def load_consultation_demo(engage, rng: random.Random) -> UUID | None:
             paper_reference=reference).id)
     app.record_show_of_hands(meeting, item_id=items[-2], counts={"d-accord": 31, "mitige": 9, "pas-d-accord": 4},
                              recorded_by=editor)
+    questionnaire = app.create_questionnaire(
+        title="La participation et vous", target="carte", created_by=editor,
+        introduction="Un questionnaire court pour les détenteurs de la Carte Citoyen·ne : cinq minutes suffisent.",
+        questions=[
+            {"label": "Comment préférez-vous être consulté·e ?", "kind": "choix-unique", "required": True,
+             "options": ["En ligne", "En réunion publique", "Par courrier"]},
+            {"label": "Quels sujets vous intéressent ?", "kind": "choix-multiple", "required": False,
+             "options": THEMES},
+            {"label": "Votre confiance dans la parole de la Ville", "kind": "echelle", "required": True},
+            {"label": "Une idée pour la charte ?", "kind": "texte", "required": False},
+        ]).id
+    for person in people[:8]:
+        app.answer_questionnaire(questionnaire, person_id=person, in_target=True, answers={
+            "q1": rng.choice(["En ligne", "En réunion publique", "Par courrier"]),
+            "q2": rng.sample(THEMES, k=2), "q3": rng.choice(["2", "3", "4", "5"]),
+            "q4": rng.choice(["", "Des réunions le samedi matin.", "Un bilan annuel public."])})
     voters = people + [uuid4() for _ in range(30)]
     for voter in voters:
         for item in rng.sample(items, k=rng.randint(1, 5)):
