@@ -13,6 +13,7 @@ row when it applies the flag, so a crash anywhere only means the policy runs aga
 from __future__ import annotations
 
 import logging
+from typing import Callable
 from uuid import UUID
 
 from ..db import Database
@@ -26,6 +27,9 @@ class SupportPolicy:
     def __init__(self, app, db: Database):
         self.app = app
         self.db = db
+        # Told of each item flagged (the web process wires a mailer here); a failure to
+        # notify never undoes the flag, which is already in the log.
+        self.notify: Callable[[UUID], None] | None = None
 
     def __call__(self) -> int:
         with self.db.reading() as cur:
@@ -39,5 +43,11 @@ class SupportPolicy:
             except Exception:  # keep the worker alive; the row stays and is retried next time
                 log.exception("support policy failed for %s", item_id)
                 continue
-            flagged += result.position is not None
+            if result.position is not None:
+                flagged += 1
+                if self.notify is not None:
+                    try:
+                        self.notify(UUID(item_id))
+                    except Exception:
+                        log.exception("could not notify the author of %s", item_id)
         return flagged

@@ -307,3 +307,30 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "1"]
     assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
     assert "La charte et vous" in make_app().get("/questionnaires").text
+
+
+def test_the_author_gets_mail_when_the_threshold_is_reached(editor_app, make_app):
+    from pyramid_mailer import get_mailer
+
+    create_via_web(editor_app, threshold="1")
+    camille = make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    item = contribute(camille).follow()
+    vote = item.forms["vote"]
+    vote["option"] = "d-accord"
+    vote.submit("submit", status=303)
+    services = camille.app.registry.engage
+    services.engine.catch_up()  # the policy runs after a catch-up (the worker's, or this one)
+    services.engine.catch_up()
+    # Every app built here runs its own worker and policy: whichever flags the item mails, once.
+    import time
+
+    outboxes = [get_mailer(app.app.registry).outbox for app in (editor_app, camille)]
+    for _ in range(100):  # a worker that flagged it may still be composing its mail
+        mails = [m for outbox in outboxes for m in outbox if "à l'étude" in m.subject]
+        if mails:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    mails = [m for outbox in outboxes for m in outbox if "à l'étude" in m.subject]
+    assert len(mails) == 1 and mails[0].recipients == ["camille@exemple.fr"]
