@@ -334,3 +334,15 @@ def test_the_author_gets_mail_when_the_threshold_is_reached(editor_app, make_app
     time.sleep(0.3)
     mails = [m for outbox in outboxes for m in outbox if "à l'étude" in m.subject]
     assert len(mails) == 1 and mails[0].recipients == ["camille@exemple.fr"]
+
+
+def test_pages_in_english(editor_app, make_app):
+    create_via_web(editor_app)
+    contribute(editor_app)
+    visitor = make_app()
+    visitor.set_cookie("engage_lang", "en")
+    page = visitor.get("/consultations/charte")
+    assert "Current phase:" in page.text and "Consultation" in page.text and "Schedule" in page.text
+    item = visitor.get(page.html.select("ol.contributions a")[0]["href"])
+    assert "Votes by channel" in item.text and "Agree" in item.text
+    assert "Questionnaires" in visitor.get("/questionnaires").text
