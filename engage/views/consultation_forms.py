@@ -208,6 +208,8 @@ class HeadcountSchema(CSRFSchema):
 class ShowOfHandsSchema(CSRFSchema):
     meeting = colander.SchemaNode(
         colander.String(), title=_("Réunion"), missing_msg=_("Choisissez la réunion."),
+        validator=colander.deferred(lambda node, kw: colander.OneOf(
+            [key for key, _title in kw["meetings"]], msg_err=_("Choisissez la réunion."))),
         widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(values=kw["meetings"])))
     agree = _count(_("D'accord"))
     mixed = _count(_("Mitigé"))

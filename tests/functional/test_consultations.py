@@ -346,3 +346,17 @@ def test_pages_in_english(editor_app, make_app):
     item = visitor.get(page.html.select("ol.contributions a")[0]["href"])
     assert "Votes by channel" in item.text and "Agree" in item.text
     assert "Questionnaires" in visitor.get("/questionnaires").text
+
+
+def test_forged_posts_never_give_a_500(editor_app):
+    create_via_web(editor_app)
+    item_url = contribute(editor_app).location
+    token = editor_app.get("/consultations/charte").forms[1]["csrf_token"].value
+    page = editor_app.post(item_url + "/main-levee", {"csrf_token": token, "meeting": "pas-un-uuid",
+                                                      "agree": "1", "mixed": "0", "disagree": "0"}, status=400)
+    assert "Choisissez la réunion" in page.text
+    editor_app.post("/consultations/charte/phase", {"csrf_token": token, "phase": "n-importe"}, status=303)
+    editor_app.post(item_url + "/voter", {"csrf_token": token, "option": "peut-etre"}, status=303)
+    editor_app.get("/consultations/charte/contributions/pas-un-id", status=404)
+    editor_app.get("/questionnaires/pas-un-id", status=404)
+    editor_app.post(item_url + "/voter", {"option": "d-accord"}, status=400)  # no CSRF token
