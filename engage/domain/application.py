@@ -18,12 +18,13 @@ from .consultation_usecases import ConsultationUseCases
 from .questionnaire_usecases import QuestionnaireUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, ConsultationUseCases, QuestionnaireUseCases,
-                        Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, WorkshopUseCases, ConsultationUseCases,
+                        QuestionnaireUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

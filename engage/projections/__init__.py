@@ -8,9 +8,10 @@ from .questionnaires import QuestionnairesProjection
 from .people import PeopleProjection
 from .opendata import opendata_projections
 from .transparency import TransparencyProjection
+from .workshops import WorkshopsProjection
 
 
-def all_projections(vault: PersonalDataVault) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
     """Every projection of engage, in the order a rebuild runs them."""
     return [
         # First: the public log reaches an event before any published figure counts it,
@@ -20,6 +21,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         PeopleProjection(),
         ConsultationsProjection(vault),
         QuestionnairesProjection(vault),
+        WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
     ]
