@@ -54,6 +54,18 @@ class AccountUseCases:
         account.record_password_change()
         return last_position(self.save(account))
 
+    def erase_personal_data(self, person_id: UUID, *, requested_by: UUID) -> int:
+        """Records PersonalDataErased (and closes the person's card) in one atomic save.
+        The caller then destroys the key: AccountService.erase does both, in that order."""
+        account = self.get_account(person_id)
+        account.erase_personal_data(requested_by)
+        touched = [account]
+        card = self.card_of(person_id)
+        if card is not None:
+            card.close_for_erasure()
+            touched.append(card)
+        return last_position(self.save(*touched))
+
     def grant_role(self, person_id: UUID, role: Role, *, granted_by: UUID) -> int:
         account = self.get_account(person_id)
         account.grant_role(role, granted_by)

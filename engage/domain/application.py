@@ -13,13 +13,13 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from .account_usecases import AccountUseCases, Registered
-from .card_usecases import CardIssued, CardUseCases
+from .card_usecases import CardIssued, CardLifecycleUseCases, CardUseCases
 from .personal import PersonalDataVault
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, CardLifecycleUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

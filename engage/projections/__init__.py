@@ -4,6 +4,10 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
+from . import participation_residents  # noqa: F401  (registers history describers)
+from .card_lifecycle import CardLifecycleProjection
+from .participation import ParticipationHistoryProjection
+from .staff import StaffProjection
 from .transparency import TransparencyProjection
 
 
@@ -15,6 +19,10 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        CardLifecycleProjection(vault),
+        StaffProjection(),
+        # Last: other capabilities register describers for their events (see participation.py).
+        ParticipationHistoryProjection(),
     ]
 
 
