@@ -218,3 +218,12 @@ class CardLifecycleUseCases:
         if getattr(claim, "retired", False):
             return CardNumberLookup("replaced", claim.card_id)
         return CardNumberLookup("current", claim.card_id)
+
+    def valid_card_id(self, number: str, *, today: date | None = None) -> UUID | None:
+        """For other capabilities (workshop registration): the card bearing this number if it
+        opens something today: current number, active status, within its validity."""
+        found = self.look_up_card_number(number)
+        if found.status != "current":
+            return None
+        card = self.get_card(found.card_id)
+        return card.id if card.is_valid_on(today or datetime.now(timezone.utc).date()) else None

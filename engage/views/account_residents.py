@@ -25,10 +25,19 @@ from .formatting import long_date
 from .participation import history_context
 
 
+STAFF_PAGES = [
+    ("staff_cards", Permission.MANAGE_CARDS, _("Trouver une Carte Citoyen·ne")),
+    ("admin_roles", Permission.MANAGE_ROLES, _("Rôles de l'équipe")),
+    ("admin_erasure", Permission.ERASE_PERSONAL_DATA, _("Effacer les données d'une personne, à sa demande")),
+]
+
+
 def account_extras(request) -> dict:
     person_id = UUID(request.identity.person_id)
     card = card_queries.card_of_person(request.engage.db, person_id)
-    extras = {"card": card, **history_context(request, person_id)}
+    staff_links = [(request.route_url(route), title) for route, permission, title in STAFF_PAGES
+                   if request.has_permission(permission)]
+    extras = {"card": card, "staff_links": staff_links, **history_context(request, person_id)}
     if card is not None:
         extras.update(
             card_number=card_numbers.display(card.number) if card.number else "—",

@@ -37,6 +37,17 @@ def test_consents_are_withdrawn_and_given_again_by_the_holder(testapp):
     history = testapp.get("/compte")
     assert "Consentement retiré : être consulté·e par la Ville" in history.text
     assert "Consentement donné : recevoir la lettre d'information" in history.text
+    # Paged: twenty acts a page, older ones one link away.
+    engage = services(testapp)
+    person_id = engage.app.find_person_by_email("camille@exemple.fr")
+    for _ in range(10):
+        engage.app.withdraw_consent(person_id, "newsletter")
+        position = engage.app.give_consent(person_id, "newsletter")
+    engage.wait_for(position)
+    page = testapp.get("/compte")
+    assert len(page.html.select("table.history tbody tr")) == 20 and "Compte créé" not in page.text
+    older = page.click("Actes plus anciens")
+    assert "Compte créé" in older.text and "Revenir aux actes les plus récents" in older.text
 
 
 def test_renewal_only_near_the_end_of_validity(testapp):

@@ -14,7 +14,9 @@ def test_admin_grants_then_revokes_a_role_with_confirmation(testapp):
     editor = sign_up(testapp, "claude@exemple.fr", name="Claude Rédac", display_name="Claude")
     engage = services(testapp)
     staff(testapp, Role.ADMIN)
-    page = testapp.get("/admin/roles")
+    account = testapp.get("/compte")
+    assert "Espace de l'équipe" in account.text
+    page = account.click("Rôles de l'équipe")
     assert "Agent admin" in page.text  # the staff list
     head = engage.engine.head()
     confirm = role_form(page, "claude@exemple.fr", "editor", "grant").submit("submit")
@@ -35,6 +37,7 @@ def test_admin_grants_then_revokes_a_role_with_confirmation(testapp):
     log_out(testapp)
     log_in(testapp, "claude@exemple.fr")
     history = testapp.get("/compte").text
+    assert "Espace de l'équipe" not in history
     assert "Rôle attribué : Édition" in history and "Rôle retiré : Édition" in history
 
 
