@@ -169,6 +169,29 @@ class EmailClaim(Aggregate):
     def __init__(self, claim_id: UUID, person_id: UUID):
         self.person_id = person_id
 
+    @property
+    def released(self) -> bool:
+        return getattr(self, "_released", False)
+
+    def release(self) -> None:
+        """At erasure: the address no longer designates anyone, and may sign up again."""
+        if not self.released:
+            self._released_event()
+
+    @event("EmailClaimReleased")
+    def _released_event(self) -> None:
+        self._released = True
+
+    def reclaim(self, person_id: UUID) -> None:
+        if not self.released:
+            raise EmailAlreadyRegistered()
+        self._reclaimed(person_id=person_id)
+
+    @event("EmailReclaimed")
+    def _reclaimed(self, person_id: UUID) -> None:
+        self.person_id = person_id
+        self._released = False
+
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()

@@ -136,3 +136,17 @@ def test_erasure_closes_the_card():
     assert c.status == "closed"
     with pytest.raises(CardNotActive):
         c.renew(date.today())
+
+
+def test_an_erased_person_s_email_claim_is_released_then_reclaimed_once():
+    from engage.domain.accounts import EmailAlreadyRegistered, EmailClaim
+
+    claim = EmailClaim(claim_id=uuid4(), person_id=uuid4())
+    with pytest.raises(EmailAlreadyRegistered):
+        claim.reclaim(uuid4())
+    claim.release()
+    newcomer = uuid4()
+    claim.reclaim(newcomer)
+    assert claim.person_id == newcomer and not claim.released
+    with pytest.raises(EmailAlreadyRegistered):
+        claim.reclaim(uuid4())

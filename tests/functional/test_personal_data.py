@@ -113,6 +113,10 @@ def test_after_erasure_nothing_readable_anywhere(testapp):
     assert engage.vault.unseal(person_id, engage.app.get_account(person_id).sealed_identity) is None
     for label, needle in needles(number).items():
         assert not where(engage, needle), f"{label} readable after a rebuild: {where(engage, needle)}"
+    # The address is free again: the same person may sign up anew, as someone new.
+    assert engage.app.find_person_by_email(EMAIL) is None
+    again = resident(testapp, email=EMAIL, name=NAME, display_name="Zeb, le retour")
+    assert again != person_id and engage.app.find_person_by_email(EMAIL) == again
 
 
 def test_the_resident_downloads_all_their_data(testapp):
