@@ -8,6 +8,7 @@ from . import participation_residents  # noqa: F401  (registers history describe
 from .card_lifecycle import CardLifecycleProjection
 from .participation import ParticipationHistoryProjection
 from .staff import StaffProjection
+from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 
 
@@ -21,8 +22,10 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         PeopleProjection(),
         CardLifecycleProjection(vault),
         StaffProjection(),
-        # Last: other capabilities register describers for their events (see participation.py).
+        # After the projections of the events it describes (see participation.py).
         ParticipationHistoryProjection(),
+        # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
+        *opendata_projections(),
     ]
 
 

@@ -18,6 +18,8 @@ SAMPLE_VALUES = {
     "token": "lien-inconnu",
     "card_id": "0" * 32,
     "action": "suspend",
+    "dataset": "card-holders",  # an open-data package (engage/opendata/datasets)
+    "resource": "card-holders",
 }
 # Overrides for one route: {route name: {placeholder: value}}.
 ROUTE_SAMPLES: dict[str, dict[str, str]] = {}
