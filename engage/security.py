@@ -37,7 +37,8 @@ PUBLIC = {Permission.VIEW}
 SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.REQUEST_CARD}
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.ADMIN: {Permission.MANAGE_ROLES, Permission.MANAGE_CARDS, Permission.MANAGE_MEMBERS,
-                 Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT, Permission.ERASE_PERSONAL_DATA},
+                 Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT, Permission.ERASE_PERSONAL_DATA,
+                 Permission.FACILITATE},  # admins run workshops too
     Role.FACILITATOR: {Permission.FACILITATE},
     Role.MODERATOR: {Permission.MODERATE},
     Role.EDITOR: {Permission.EDIT},

@@ -16,11 +16,13 @@ from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardLifecycleUseCases, CardUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, CardLifecycleUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, CardLifecycleUseCases, WorkshopUseCases,
+                        Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

@@ -10,9 +10,10 @@ from .participation import ParticipationHistoryProjection
 from .staff import StaffProjection
 from .opendata import opendata_projections
 from .transparency import TransparencyProjection
+from .workshops import WorkshopsProjection
 
 
-def all_projections(vault: PersonalDataVault) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
     """Every projection of engage, in the order a rebuild runs them."""
     return [
         # First: the public log reaches an event before any published figure counts it,
@@ -24,6 +25,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         StaffProjection(),
         # After the projections of the events it describes (see participation.py).
         ParticipationHistoryProjection(),
+        WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
     ]
