@@ -4,7 +4,7 @@ from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
 from .people import PeopleProjection
-from . import participation_residents  # noqa: F401  (registers history describers)
+from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
 from .card_lifecycle import CardLifecycleProjection
 from .participation import ParticipationHistoryProjection
 from .staff import StaffProjection

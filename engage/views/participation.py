@@ -13,7 +13,7 @@ from .formatting import long_date, moment
 PAGE_SIZE = 20
 # Codes that appear in history mappings, shown as words.
 CODE_LABELS = {**{str(r): t for r, t in ROLE_TITLES.items()}, **CONSENTS, **REPLACEMENT}
-KIND_LABELS = {"account": _("Compte"), "card": _("Carte")}
+KIND_LABELS = {"account": _("Compte"), "card": _("Carte"), "workshop": _("Atelier")}
 
 
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:

@@ -20,6 +20,8 @@ SAMPLE_VALUES = {
     "action": "suspend",
     "dataset": "card-holders",  # an open-data package (engage/opendata/datasets)
     "resource": "card-holders",
+    "workshop_id": "0" * 32,  # Ateliers Citoyens
+    "session_id": "0" * 32,
 }
 # Overrides for one route: {route name: {placeholder: value}}.
 ROUTE_SAMPLES: dict[str, dict[str, str]] = {}

@@ -90,3 +90,24 @@ def test_history_pages_newest_first(engage_services):
     positions = [line.position for line in first + second]
     assert positions == sorted(positions, reverse=True) and len(set(positions)) == 33
     assert second[-1].summary == "Compte créé"
+
+
+def test_workshop_acts_join_the_history_through_describers(engage_services):
+    from datetime import datetime, timezone
+
+    app = engage_services.app
+    person_id = new_resident(engage_services)
+    card = request(app, person_id)
+    staff = uuid4()
+    workshop = app.create_workshop(title="Comprendre le budget", theme="comprendre-les-institutions", description="…",
+                                   language="fr", accessibility="", created_by=staff)
+    start = datetime.now(timezone.utc) + timedelta(days=7)
+    session = app.schedule_session(workshop_id=workshop.id,
+                                   starts_at=start, ends_at=start + timedelta(hours=2), arrondissement=4,
+                                   place="Mairie du 4e", online_link="", capacity=10, facilitator_id=staff,
+                                   scheduled_by=staff)
+    session_id = session.id
+    app.register_for_session(session_id, person_id, card_ids=[card.card_id])
+    engage_services.engine.catch_up()
+    lines = participation_history(engage_services.db, person_id)
+    assert lines[0].kind == "workshop" and lines[0].summary == "Inscription à une séance d'atelier"
