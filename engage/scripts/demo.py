@@ -46,7 +46,6 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017) -> int:
 DEMO_PASSWORD = "demonstration seulement 2026"
 DEMO_STAFF = {
     "admin": ("admin@exemple.fr", "Équipe administration"),
-    "facilitator": ("animation@exemple.fr", "Équipe animation"),
     "moderator": ("moderation@exemple.fr", "Équipe modération"),
     "editor": ("edition@exemple.fr", "Équipe édition"),
     "auditor": ("audit@exemple.fr", "Équipe audit"),
@@ -79,6 +78,9 @@ def load_demo_people(engage) -> None:
 def demo_accounts_text() -> str:
     lines = [f"demo accounts (DEMO ONLY, password for all: {DEMO_PASSWORD!r}):"]
     lines += [f"  {email:<24} {role}" for role, (email, _) in DEMO_STAFF.items()]
+    from .demo_workshops import DEMO_FACILITATOR  # the workshops' demo facilitator
+
+    lines.append(f"  {DEMO_FACILITATOR[1]:<24} facilitator (password: {DEMO_FACILITATOR[3]!r})")
     lines.append(f"  {DEMO_RESIDENT[0]:<24} resident with a card")
     return "\n".join(lines)
 
