@@ -125,6 +125,9 @@ class Database:
             conn = sqlite3.connect(self.url.path, timeout=30, isolation_level=None)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA busy_timeout=30000")
+            # Deleted rows are overwritten with zeros, not left in free pages: an erased
+            # person's key or card number must not survive in the file's bytes.
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.sqlite = conn
         return conn
 
@@ -153,6 +156,14 @@ class Database:
             raise
         else:
             conn.execute("COMMIT")
+
+    def scrub(self) -> None:
+        """After an erasure: on SQLite, fold the write-ahead log into the file and truncate
+        it, so no old page image (with a destroyed key in it) stays in the -wal file.
+        PostgreSQL keeps dead row versions until VACUUM reuses their space; they are not
+        readable through SQL."""
+        if self.backend == "sqlite":
+            self._sqlite_connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @staticmethod
     def _savepoint(conn: sqlite3.Connection) -> Iterator["Cursor"]:

@@ -28,14 +28,16 @@ class Permission(StrEnum):
     MODERATE = "moderate"
     EDIT = "edit"  # restitution, charter, guide
     AUDIT = "audit"
+    ERASE_PERSONAL_DATA = "erase-personal-data"  # an admin, on a resident's request
 
 
 # The whole permission matrix, in one place. Staff permissions come only from roles.
-PUBLIC = {Permission.VIEW, Permission.REQUEST_CARD}
-SIGNED_IN = {Permission.OWN_ACCOUNT}
+PUBLIC = {Permission.VIEW}
+# The card is asked for from an account: name and email come from it.
+SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.REQUEST_CARD}
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.ADMIN: {Permission.MANAGE_ROLES, Permission.MANAGE_CARDS, Permission.MANAGE_MEMBERS,
-                 Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT,
+                 Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT, Permission.ERASE_PERSONAL_DATA,
                  Permission.FACILITATE},  # admins run workshops too
     Role.FACILITATOR: {Permission.FACILITATE},
     Role.MODERATOR: {Permission.MODERATE},

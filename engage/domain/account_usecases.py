@@ -28,18 +28,28 @@ class AccountUseCases:
             display_name=display_name,
             sealed_identity=self.vault.seal(person_id, {"name": name, "email": email}),
         )
-        claim = EmailClaim(claim_id=email_claim_id(email, self.identifier_key), person_id=person_id)
+        claim_id = email_claim_id(email, self.identifier_key)
+        claim = EmailClaim(claim_id=claim_id, person_id=person_id)
         try:
             recordings = self.save(account, claim)
         except IntegrityError:
-            raise EmailAlreadyRegistered() from None
+            # Taken, unless its holder erased their data: then the address is free again.
+            claim = self.repository.get(claim_id)
+            claim.reclaim(person_id)  # EmailAlreadyRegistered if it is not released
+            account = Account.register(person_id=person_id, display_name=display_name,
+                                       sealed_identity=self.vault.seal(person_id, {"name": name, "email": email}))
+            try:
+                recordings = self.save(account, claim)
+            except IntegrityError:  # a concurrent sign-up reclaimed it first
+                raise EmailAlreadyRegistered() from None
         return Registered(person_id, last_position(recordings))
 
     def find_person_by_email(self, email: str) -> UUID | None:
         try:
-            return self.repository.get(email_claim_id(email, self.identifier_key)).person_id
+            claim = self.repository.get(email_claim_id(email, self.identifier_key))
         except AggregateNotFoundError:
             return None
+        return None if claim.released else claim.person_id
 
     def get_account(self, person_id: UUID) -> Account:
         return self.repository.get(person_id)
@@ -53,6 +63,24 @@ class AccountUseCases:
         account = self.get_account(person_id)
         account.record_password_change()
         return last_position(self.save(account))
+
+    def erase_personal_data(self, person_id: UUID, *, requested_by: UUID) -> int:
+        """Records PersonalDataErased (and closes the person's card) in one atomic save.
+        The caller then destroys the key: AccountService.erase does both, in that order."""
+        account = self.get_account(person_id)
+        account.erase_personal_data(requested_by)
+        touched = [account]
+        identity = self.vault.unseal(person_id, account.sealed_identity)
+        if identity:  # free the address (its claim is found from it, before the key goes)
+            claim = self.repository.get(email_claim_id(identity["email"], self.identifier_key))
+            if claim.person_id == person_id:
+                claim.release()
+                touched.append(claim)
+        card = self.card_of(person_id)
+        if card is not None:
+            card.close_for_erasure()
+            touched.append(card)
+        return last_position(self.save(*touched))
 
     def grant_role(self, person_id: UUID, role: Role, *, granted_by: UUID) -> int:
         account = self.get_account(person_id)

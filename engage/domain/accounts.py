@@ -75,6 +75,10 @@ class WeakPassword(DomainError):
     """Its message says why; the rules live with the credentials, outside the domain."""
 
 
+class AlreadyErased(DomainError):
+    message = "Les données personnelles de cette personne sont déjà effacées."
+
+
 class Account(Aggregate):
     @staticmethod
     def create_id(person_id: UUID) -> UUID:
@@ -117,6 +121,8 @@ class Account(Aggregate):
 
     def grant_role(self, role: Role, granted_by: UUID) -> None:
         role = Role(role)
+        if self.erased:
+            raise AlreadyErased()
         if role in self.roles:
             raise RoleAlreadyGranted()
         self._role_granted(role=role.value, granted_by=granted_by)
@@ -135,6 +141,22 @@ class Account(Aggregate):
     def _role_revoked(self, role: str, revoked_by: UUID) -> None:
         self.roles.discard(role)
 
+    @property
+    def erased(self) -> bool:
+        return getattr(self, "_erased", False)
+
+    def erase_personal_data(self, requested_by: UUID) -> None:
+        """Right to erasure: the application destroys the person's key after this event.
+        requested_by is the person themself, or the admin who acted on their request."""
+        if self.erased:
+            raise AlreadyErased()
+        self._personal_data_erased(requested_by=requested_by)
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, requested_by: UUID) -> None:
+        self._erased = True
+        self.roles = set()
+
 
 class EmailClaim(Aggregate):
     """Reserves one email address for one person."""
@@ -146,6 +168,29 @@ class EmailClaim(Aggregate):
     @event("EmailClaimed")
     def __init__(self, claim_id: UUID, person_id: UUID):
         self.person_id = person_id
+
+    @property
+    def released(self) -> bool:
+        return getattr(self, "_released", False)
+
+    def release(self) -> None:
+        """At erasure: the address no longer designates anyone, and may sign up again."""
+        if not self.released:
+            self._released_event()
+
+    @event("EmailClaimReleased")
+    def _released_event(self) -> None:
+        self._released = True
+
+    def reclaim(self, person_id: UUID) -> None:
+        if not self.released:
+            raise EmailAlreadyRegistered()
+        self._reclaimed(person_id=person_id)
+
+    @event("EmailReclaimed")
+    def _reclaimed(self, person_id: UUID) -> None:
+        self.person_id = person_id
+        self._released = False
 
 
 def normalize_email(email: str) -> str:

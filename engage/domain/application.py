@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from .account_usecases import AccountUseCases, Registered
-from .card_usecases import CardIssued, CardUseCases
+from .card_usecases import CardIssued, CardLifecycleUseCases, CardUseCases
 from .consultation_usecases import ConsultationUseCases
 from .questionnaire_usecases import QuestionnaireUseCases
 from ..group_commit import GroupCommitter
@@ -29,6 +29,7 @@ __all__ = ["CardIssued", "EngageApplication", "Registered"]
 class EngageApplication(
     AccountUseCases,
     CardUseCases,
+    CardLifecycleUseCases,
     WorkshopUseCases,
     MemberUseCases,
     OrganizationUseCases,

@@ -10,6 +10,7 @@ from datetime import timedelta
 from uuid import UUID, uuid4
 
 from ..domain.accounts import (
+    AlreadyErased,
     EmailAlreadyConfirmed,
     EmailNotConfirmed,
     InvalidCredentials,
@@ -114,6 +115,21 @@ class AccountService:
         # A participatory-budget member who signed up with the listed address: link them (idempotent).
         self.app.link_pb_member(person_id, email)
         return LoggedIn(person_id)
+
+    def erase(self, person_id: UUID, *, requested_by: UUID) -> int | None:
+        """Right to erasure: PersonalDataErased first, then the key, then the credentials.
+
+        In this order a failure half-way leaves a state a retry completes: the event says
+        "erased" while the key may still exist, and a second call only destroys what is left.
+        Returns the event's position (None when it was already recorded)."""
+        try:
+            position = self.app.erase_personal_data(person_id, requested_by=requested_by)
+        except AlreadyErased:
+            position = None
+        self.app.vault.erase(person_id)
+        self.store.delete_credentials(person_id)
+        self.store.delete_tokens(person_id)
+        return position
 
     def request_password_reset(self, email: str) -> tuple[UUID, str] | None:
         """A reset token, or None when no account has this address (the page says the same)."""

@@ -66,6 +66,10 @@ class IdentityStore:
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM credentials WHERE person_id = %s", [person_id.hex])
 
+    def delete_tokens(self, person_id: UUID) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM link_tokens WHERE person_id = %s", [person_id.hex])
+
     # -- one-time link tokens ------------------------------------------------
     def issue_token(self, person_id: UUID, purpose: str, lifetime: timedelta) -> str:
         token = secrets.token_urlsafe(32)

@@ -6,6 +6,10 @@ from .cards import CardsProjection
 from .consultations import ConsultationsProjection
 from .questionnaires import QuestionnairesProjection
 from .people import PeopleProjection
+from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
+from .card_lifecycle import CardLifecycleProjection
+from .participation import ParticipationHistoryProjection
+from .staff import StaffProjection
 from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 from .workshops import WorkshopsProjection
@@ -24,10 +28,14 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         PeopleProjection(),
         ConsultationsProjection(vault),
         QuestionnairesProjection(vault),
+        CardLifecycleProjection(vault),
+        StaffProjection(),
         WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
         PBMembersProjection(vault),  # residents-orgs
         OrganizationsProjection(),
         SeatCallsProjection(),
+        # After the projections of the events it describes (see participation.py).
+        ParticipationHistoryProjection(),
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
     ]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from ..db import Cursor
+from ..domain.accounts import Account
 from ..domain.cards import CitizenCard
 from ..domain.personal import PersonalDataVault
 from .base import Projection
@@ -14,7 +16,21 @@ class CardsProjection(Projection):
     """Unseals each card number with its holder's key: after erasure it reads "erased"."""
 
     name = "cards"
-    follows = (CitizenCard.CardIssued,)
+    follows = (
+        CitizenCard.CardIssued,
+        CitizenCard.CardReplaced,
+        CitizenCard.CardSuspended,
+        CitizenCard.CardReinstated,
+        CitizenCard.CardRevoked,
+        CitizenCard.CardClosed,
+        Account.PersonalDataErased,
+    )
+    STATUS_AFTER = {
+        CitizenCard.CardSuspended: "suspended",
+        CitizenCard.CardReinstated: "active",
+        CitizenCard.CardRevoked: "revoked",
+        CitizenCard.CardClosed: "closed",
+    }
     tables = ("rm_cards", "rm_card_holders_by_arrondissement")
 
     def __init__(self, vault: PersonalDataVault):
@@ -44,7 +60,19 @@ class CardsProjection(Projection):
         )
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
-        if isinstance(event, CitizenCard.CardIssued):
+        if isinstance(event, CitizenCard.CardReplaced):
+            card_id = event.originator_id.hex
+            person_id = cur.scalar("SELECT person_id FROM rm_cards WHERE card_id = %s", [card_id])
+            sealed = self.vault.unseal(UUID(person_id), event.sealed_number) if person_id else None
+            cur.execute("UPDATE rm_cards SET number = %s WHERE card_id = %s",
+                        [sealed["card_number"] if sealed else None, card_id])
+        elif type(event) in self.STATUS_AFTER:
+            cur.execute("UPDATE rm_cards SET status = %s WHERE card_id = %s",
+                        [self.STATUS_AFTER[type(event)], event.originator_id.hex])
+        elif isinstance(event, Account.PersonalDataErased):
+            # The number was personal: gone with the key (a rebuild finds it unreadable too).
+            cur.execute("UPDATE rm_cards SET number = NULL WHERE person_id = %s", [event.originator_id.hex])
+        elif isinstance(event, CitizenCard.CardIssued):
             sealed = self.vault.unseal(event.person_id, event.sealed_number)
             cur.execute(
                 "INSERT INTO rm_cards (card_id, person_id, number, arrondissement, age_band,"

@@ -11,7 +11,9 @@ from .base import Projection
 
 class PeopleProjection(Projection):
     name = "people"
-    follows = (Account.AccountRegistered, Account.EmailConfirmed, Account.RoleGranted, Account.RoleRevoked)
+    follows = (Account.AccountRegistered, Account.EmailConfirmed, Account.RoleGranted, Account.RoleRevoked,
+               Account.PersonalDataErased)
+    ERASED_NAME = "Personne effacée"  # neutral, the same for everyone erased
     tables = ("rm_people",)
 
     def create_tables(self, cur: Cursor) -> None:
@@ -33,6 +35,9 @@ class PeopleProjection(Projection):
                 " VALUES (%s, %s, %s, '', %s)",
                 [person_id, event.display_name, False, event.timestamp.isoformat()],
             )
+        elif isinstance(event, Account.PersonalDataErased):
+            cur.execute("UPDATE rm_people SET display_name = %s, roles = '' WHERE person_id = %s",
+                        [self.ERASED_NAME, person_id])
         elif isinstance(event, Account.EmailConfirmed):
             cur.execute("UPDATE rm_people SET email_confirmed = %s WHERE person_id = %s", [True, person_id])
         elif isinstance(event, (Account.RoleGranted, Account.RoleRevoked)):

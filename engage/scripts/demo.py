@@ -21,6 +21,10 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017) -> int:
     if engage.engine.head() > 0:
         return 0  # the log already holds history: never add demo data on top
     rng = random.Random(seed)
+    people = cards > 0
+    if people:
+        load_demo_people(engage)
+        cards -= 1  # the demo resident's own card is one of them
     # Inner arrondissements are smaller: weight the draw by rough population.
     weights = [1, 1, 2, 2, 3, 3, 3, 3, 4, 5, 8, 8, 9, 7, 12, 9, 9, 10, 10, 10]
     issued = []
@@ -39,7 +43,51 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017) -> int:
 
     load_consultation_demo(engage, rng)  # the commitment's consultation
     engage.engine.catch_up()
-    return cards
+    return cards + int(people)
+
+
+# -- demo accounts: staff, one per role, and a resident with a card (residents-card) -----------
+# DEMO ONLY: these passwords are printed by engage-demo and published in the README.
+DEMO_PASSWORD = "demonstration seulement 2026"
+DEMO_STAFF = {
+    "admin": ("admin@exemple.fr", "Équipe administration"),
+    "moderator": ("moderation@exemple.fr", "Équipe modération"),
+    "editor": ("edition@exemple.fr", "Équipe édition"),
+    "auditor": ("audit@exemple.fr", "Équipe audit"),
+}
+DEMO_RESIDENT = ("resident@exemple.fr", "Camille Démo", "Camille du 11e")
+
+
+def load_demo_people(engage) -> None:
+    """Staff accounts (one per role) and a resident holding a card, all confirmed."""
+    from ..domain.accounts import Role
+
+    def account(email, name, display_name):
+        signed_up = engage.accounts.sign_up(name=name, email=email, display_name=display_name,
+                                            password=DEMO_PASSWORD)
+        engage.app.confirm_email(signed_up.person_id)
+        return signed_up.person_id
+
+    admin = None
+    for role, (email, display_name) in DEMO_STAFF.items():
+        person = account(email, display_name + " (démo)", display_name)
+        admin = admin or person
+        engage.app.grant_role(person, Role(role), granted_by=admin)
+    email, name, display_name = DEMO_RESIDENT
+    resident = account(email, name, display_name)
+    engage.app.request_card(person_id=resident, arrondissement=11, age_band="25-34", category="4",
+                            consent_to_consultation=True, consent_to_newsletter=False)
+    engage.app.give_consent(resident, "newsletter")
+
+
+def demo_accounts_text() -> str:
+    lines = [f"demo accounts (DEMO ONLY, password for all: {DEMO_PASSWORD!r}):"]
+    lines += [f"  {email:<24} {role}" for role, (email, _) in DEMO_STAFF.items()]
+    from .demo_workshops import DEMO_FACILITATOR  # the workshops' demo facilitator
+
+    lines.append(f"  {DEMO_FACILITATOR[1]:<24} facilitator (password: {DEMO_FACILITATOR[3]!r})")
+    lines.append(f"  {DEMO_RESIDENT[0]:<24} resident with a card")
+    return "\n".join(lines)
 
 
 def main(argv=None) -> None:
@@ -50,6 +98,8 @@ def main(argv=None) -> None:
     try:
         issued = load_demo(engage)
         print("demo data: " + (f"{issued} cards issued" if issued else "already present, nothing added"))
+        if issued:
+            print(demo_accounts_text())
     finally:
         engage.close()
 

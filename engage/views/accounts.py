@@ -222,8 +222,11 @@ ROLE_LABELS = {
 def account(request):
     person = request.identity
     translate = request.localizer.translate
+    from .account_residents import account_extras  # card, history, personal data
+
     return {
         "person": person,
         "roles": [translate(ROLE_LABELS[Role(r)]) for r in sorted(person.roles)],
         "welcome": bool(request.session.pop_flash("account")),
+        **account_extras(request),
     }

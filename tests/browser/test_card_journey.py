@@ -12,6 +12,7 @@ pytestmark = pytest.mark.browser
 CARD_NUMBER = re.compile(r"75 \d{4} \d{4} \d")
 EDITORIAL_PAGES = ("/accessibilite", "/mentions-legales", "/donnees-personnelles", "/transparence")
 MISSING_PAGE = "/cette-page-n-existe-pas"
+PASSWORD = "une phrase longue et unique 2017"
 
 
 def cards_issued(page) -> int:
@@ -20,7 +21,19 @@ def cards_issued(page) -> int:
     return int(total.inner_text().replace("\u202f", "").replace("\xa0", "").replace(" ", ""))
 
 
-def test_card_request_journey(page, check_accessibility):
+def sign_in_a_new_resident(page, live_server, email="camille.dupont@exemple.fr"):
+    """An account made through the application (the browser sign-up has its own journey)."""
+    engage = live_server.app.registry.engage
+    signed_up = engage.accounts.sign_up(name="Camille Dupont", email=email, display_name="Camille D.",
+                                        password=PASSWORD)
+    engage.wait_for(engage.app.confirm_email(signed_up.person_id))
+    login = page.locator("form#login")
+    login.get_by_label("Adresse électronique").fill(email)
+    login.get_by_label("Mot de passe").fill(PASSWORD)
+    login.get_by_role("button", name="Me connecter").click()
+
+
+def test_card_request_journey(page, live_server, check_accessibility):
     # Home, in French by default.
     response = page.goto("/")
     assert response.status == 200
@@ -29,8 +42,11 @@ def test_card_request_journey(page, check_accessibility):
     before = cards_issued(page)
     assert before == 30
 
-    # The call to action leads to the form.
+    # The call to action leads to the login page first, then back to the form.
     page.get_by_role("main").get_by_role("link", name="Demander ma Carte Citoyen·ne").click()
+    expect(page).to_have_url(re.compile(r"/compte/connexion\?retour=%2Fcarte$"))
+    check_accessibility(page)
+    sign_in_a_new_resident(page, live_server)
     expect(page).to_have_url(re.compile(r"/carte$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Demander la Carte Citoyen·ne")
     check_accessibility(page)
@@ -44,24 +60,25 @@ def test_card_request_journey(page, check_accessibility):
     summary = page.get_by_role("alert").filter(has_text="Le formulaire contient des erreurs")
     expect(summary).to_be_visible()
     for message in (
-        "Indiquez votre nom et votre prénom.",
-        "Indiquez votre adresse électronique.",
         "Choisissez votre arrondissement de résidence.",
         "Choisissez votre tranche d'âge.",
         "Répondez oui ou non à la question du consentement.",
+        "Répondez oui ou non à la question de la lettre d'information.",
     ):
         expect(summary).to_contain_text(message)
         expect(form.locator(".error-message", has_text=message)).to_be_visible()
-    expect(form.get_by_label("Nom et prénom")).to_have_attribute("aria-invalid", "true")
+    expect(form.get_by_label("Arrondissement de résidence")).to_have_attribute("aria-invalid", "true")
     check_accessibility(page)
 
     # Filled in properly.
-    form.get_by_label("Nom et prénom").fill("Camille Dupont")
-    form.get_by_label("Adresse électronique").fill("camille.dupont@exemple.fr")
     form.get_by_label("Arrondissement de résidence").select_option(label="11e")
     form.get_by_role("group", name="Tranche d'âge").get_by_label("25 à 34 ans").check()
+    form.get_by_label("Catégorie socioprofessionnelle (facultatif)").select_option(label="Employés")
     form.get_by_role("group", name="Acceptez-vous d'être consulté·e par la Ville ?").get_by_label(
         "Oui", exact=True
+    ).check()
+    form.get_by_role("group", name="Souhaitez-vous recevoir la lettre d'information de la participation ?").get_by_label(
+        "Non", exact=True
     ).check()
     form.get_by_role("button", name="Demander ma carte").click()
 

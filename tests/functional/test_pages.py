@@ -2,7 +2,8 @@
 
 import pytest
 
-PAGES = ["/", "/carte", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/transparence"]
+# /carte asks for an account first: its form is covered by test_card_journey.
+PAGES = ["/", "/compte/connexion", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/transparence"]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -38,15 +39,15 @@ def test_unknown_route_is_a_404_page_in_the_layout(testapp):
 
 
 def test_session_cookie_is_httponly_and_samesite(testapp):
-    response = testapp.get("/carte")
+    response = testapp.get("/compte/connexion")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
 def test_language_switch_sets_english_and_stays_local(testapp):
-    response = testapp.get("/langue/en", {"retour": "/carte"}, status=303)
-    assert response.location.endswith("/carte")
-    assert testapp.get("/carte").html.html["lang"] == "en"
+    response = testapp.get("/langue/en", {"retour": "/compte/connexion"}, status=303)
+    assert response.location.endswith("/compte/connexion")
+    assert testapp.get("/compte/connexion").html.html["lang"] == "en"
     testapp.get("/langue/fr", status=303)
     assert testapp.get("/").html.html["lang"] == "fr"
 

@@ -1,0 +1,27 @@
+"""History lines for the Ateliers Citoyens: a resident's registrations and attendance."""
+
+from __future__ import annotations
+
+from ..domain.workshops import WorkshopSession as S
+from ..i18n import _
+from .participation import Entry, describes
+
+
+def _line(summary):
+    def describe(event, ctx):
+        return Entry(event.person_id, "workshop", summary)
+
+    return describe
+
+
+describes(S.SessionRegistered)(_line(_("Inscription à une séance d'atelier")))
+describes(S.SessionWaitlisted)(_line(_("Inscription en liste d'attente d'une séance d'atelier")))
+describes(S.WaitlistPromoted)(_line(_("Place obtenue depuis la liste d'attente")))
+describes(S.RegistrationCancelled)(_line(_("Désinscription d'une séance d'atelier")))
+
+
+@describes(S.AttendanceRecorded)
+def attended(event, ctx):
+    if not event.present:
+        return None
+    return Entry(event.person_id, "workshop", _("Présence à une séance d'atelier"))
