@@ -105,7 +105,7 @@ def main(argv=None) -> None:
 
 
 # --------------------------------------------------------------------------- residents-orgs
-DEMO_STAFF = UUID("00000000-0000-4000-8000-00000000d3e0")
+DEMO_STAFF_ID = UUID("00000000-0000-4000-8000-00000000d3e0")
 DEMO_ORGANIZATIONS = [
     ("Commission Parisienne du Débat Public", "consultative-body", None, "https://www.paris.fr/cpdp",
      "Garante indépendante de la participation : elle veille à la qualité des concertations menées par la Ville."),
@@ -141,24 +141,24 @@ def load_residents_demo(engage, issued, rng) -> None:
     for name, kind, arrondissement, website, description in DEMO_ORGANIZATIONS:
         organization_ids.append(app.register_organization(
             name=name, kind=kind, description=description, website=website,
-            arrondissement=arrondissement, registered_by=DEMO_STAFF).id)
+            arrondissement=arrondissement, registered_by=DEMO_STAFF_ID).id)
     for index, title, kind, arrondissement, starts, ends, description, conditions in DEMO_OFFERS:
-        app.publish_offer(organization_ids[index], published_by=DEMO_STAFF, as_staff=True, title=title,
+        app.publish_offer(organization_ids[index], published_by=DEMO_STAFF_ID, as_staff=True, title=title,
                           kind=kind, arrondissement=arrondissement, starts_on=starts, ends_on=ends,
                           description=description, link="", card_conditions=conditions)
     call = app.open_seat_call(
         organization_ids[1], title="Conseil parisien de la jeunesse : 10 sièges tirés au sort", seats=10,
         strata=[{"label": "Nord-est", "arrondissements": [18, 19, 20], "age_bands": [], "quota": 3},
                 {"label": "Moins de 25 ans", "arrondissements": [], "age_bands": ["under-18", "18-24"], "quota": 3}],
-        opened_by=DEMO_STAFF)
+        opened_by=DEMO_STAFF_ID)
     for card in issued[: min(len(issued), 40)]:
         app.volunteer_for_seat(call.id, person_id=card.person_id, card_id=card.card_id)
     seed = "%064x" % rng.getrandbits(256)
-    app.commit_seat_seed(call.id, seed_sha256=hashlib.sha256(bytes.fromhex(seed)).hexdigest(), committed_by=DEMO_STAFF)
-    app.close_seat_call(call.id, closed_by=DEMO_STAFF)
-    app.reveal_seat_seed(call.id, seed=seed, revealed_by=DEMO_STAFF)
+    app.commit_seat_seed(call.id, seed_sha256=hashlib.sha256(bytes.fromhex(seed)).hexdigest(), committed_by=DEMO_STAFF_ID)
+    app.close_seat_call(call.id, closed_by=DEMO_STAFF_ID)
+    app.reveal_seat_seed(call.id, seed=seed, revealed_by=DEMO_STAFF_ID)
     lines = ["email;arrondissement;nom;date d'adhésion"]
     for i in range(200):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         lines.append(f"{first}.{last}.{i}@exemple.fr;{rng.choice(ARRONDISSEMENTS)};{first} {last};2024-0{1 + i % 9}-15")
-    app.import_membership_list(("\n".join(lines) + "\n").encode(), imported_by=DEMO_STAFF)
+    app.import_membership_list(("\n".join(lines) + "\n").encode(), imported_by=DEMO_STAFF_ID)
