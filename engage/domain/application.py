@@ -18,13 +18,25 @@ from .consultation_usecases import ConsultationUseCases
 from .questionnaire_usecases import QuestionnaireUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .member_usecases import MemberUseCases
+from .organization_usecases import OrganizationUseCases
+from .seat_usecases import SeatUseCases
 from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, WorkshopUseCases, ConsultationUseCases,
-                        QuestionnaireUseCases, Application[UUID]):
+class EngageApplication(
+    AccountUseCases,
+    CardUseCases,
+    WorkshopUseCases,
+    MemberUseCases,
+    OrganizationUseCases,
+    SeatUseCases,
+    ConsultationUseCases,
+    QuestionnaireUseCases,
+    Application[UUID],
+):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

@@ -75,6 +75,23 @@ def includeme(config) -> None:
     config.add_route("workshop_certificate", "/ateliers/seance/{session_id}/attestation")
     config.add_route("workshop_feedback", "/ateliers/seance/{session_id}/avis")
     config.add_route("api_workshop_attendance", "/api/stats/workshop-attendance")
+    # residents-orgs: participatory-budget members, organizations and offers, seats by lot.
+    config.add_route("pb_members_import", "/gestion/membres")
+    config.add_route("organizations", "/organisations")
+    config.add_route("organization_new", "/organisations/nouvelle")
+    config.add_route("organization", "/organisations/{id}")
+    config.add_route("organization_attach", "/organisations/{id}/representants")
+    config.add_route("organization_detach", "/organisations/{id}/representants/detacher")
+    config.add_route("offer_new", "/organisations/{id}/offres/nouvelle")
+    config.add_route("seat_call_new", "/organisations/{id}/tirages/nouveau")
+    config.add_route("offers", "/offres")
+    config.add_route("offer_withdraw", "/offres/{id}/retirer")
+    config.add_route("seat_call", "/tirages/{id}")
+    config.add_route("seat_call_volunteer", "/tirages/{id}/volontaire")
+    config.add_route("seat_call_commit", "/tirages/{id}/empreinte")
+    config.add_route("seat_call_close", "/tirages/{id}/cloture")
+    config.add_route("seat_call_reveal", "/tirages/{id}/revelation")
+    config.add_route("seat_call_data", "/api/seat-calls/{id}")
     # Open data (engage/views/opendata.py): the page, the catalogue, the change feed, the
     # packages, then the JSON API.
     config.add_route("opendata_page", "/opendata")
