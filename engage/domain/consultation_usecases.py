@@ -106,6 +106,9 @@ class ConsultationUseCases:
                    organization_id: UUID | None = None) -> Recorded:
         consultation = self.get_consultation(consultation_id)
         consultation.check_participation(has_valid_card=has_valid_card)
+        if organization_id is not None:
+            # In an organization's name: only its representative, as its own events say now.
+            self.check_representative(person_id, organization_id)
         return self._post(consultation, text=text, parent_id=parent_id, kind=kind, theme=theme,
                           channel=ONLINE, author_id=person_id, organization_id=organization_id)
 

@@ -82,6 +82,7 @@ class ContributionView:
     replies: int
     agree: int
     flagged_for_study: bool
+    organization_name: str | None = None
 
     @property
     def published(self) -> bool:
@@ -92,13 +93,14 @@ _CONTRIBUTION = (
     "SELECT c.contribution_id, c.consultation_id, c.parent_id, c.kind, c.theme, c.channel, c.author_id,"
     " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
     " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
-    " c.edited_at, c.versions, c.replies, c.agree, c.flagged_for_study"
+    " c.edited_at, c.versions, c.replies, c.agree, c.flagged_for_study, o.name"
     " FROM rm_contributions c LEFT JOIN rm_people p ON p.person_id = c.author_id"
+    " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
 
 
 def _contribution(row) -> ContributionView:
-    return ContributionView(*row[:19], bool(row[19]))
+    return ContributionView(*row[:19], bool(row[19]), row[20])
 
 
 def contributions(db: Database, consultation_id: str, *, kind: str | None = None, theme: str | None = None,
@@ -182,6 +184,15 @@ def meeting(db: Database, meeting_id: str) -> MeetingView | None:
     with db.reading() as cur:
         row = cur.execute("SELECT * FROM rm_meetings WHERE meeting_id = %s", [key]).fetchone()
     return MeetingView(*row) if row else None
+
+
+def represented_organizations(db: Database, person_id: UUID) -> list[tuple[str, str]]:
+    """(organization id, name) of the organizations this person represents (indexed on person)."""
+    with db.reading() as cur:
+        return [tuple(r) for r in cur.execute(
+            "SELECT o.organization_id, o.name FROM rm_organization_representatives r"
+            " JOIN rm_organizations o ON o.organization_id = r.organization_id"
+            " WHERE r.person_id = %s ORDER BY o.sort_name LIMIT 50", [person_id.hex]).fetchall()]
 
 
 def has_valid_card(db: Database, person_id: UUID) -> bool:

@@ -101,10 +101,24 @@ def _theme_node():
             values=[("", _("— Choisir —"))] + [(t, t) for t in kw["themes"]])))
 
 
+def _organization_node():
+    return colander.SchemaNode(
+        colander.String(), title=_("Au nom de"), missing="",
+        validator=colander.deferred(lambda node, kw: colander.OneOf(
+            [""] + [key for key, _name in kw["organizations"]],
+            msg_err=_("Vous ne pouvez contribuer qu'en votre nom ou au nom d'une organisation que vous représentez."))),
+        widget=colander.deferred(lambda node, kw: deform.widget.SelectWidget(
+            values=[("", _("En mon nom"))] + list(kw["organizations"]))))
+
+
 class ContributionSchema(CSRFSchema):
     kind = _kind_node()
     theme = _theme_node()
     text = _contribution_text()
+
+
+class OrganizationContributionSchema(ContributionSchema):
+    organization = _organization_node()
 
 
 class ReplySchema(CSRFSchema):

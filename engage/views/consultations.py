@@ -257,18 +257,21 @@ def contribute(request):
         parent = q.contribution(request.engage.db, query(request)["reponse_a"])
         if parent is None or parent.consultation_id != consultation.consultation_id:
             raise HTTPNotFound()
-    schema = forms.ReplySchema if parent else forms.ContributionSchema
+    organizations = q.represented_organizations(request.engage.db, person_id(request))
+    schema = forms.ReplySchema if parent else (
+        forms.OrganizationContributionSchema if organizations else forms.ContributionSchema)
     action = request.route_url("contribute", ref=consultation.slug,
                                _query={"reponse_a": parent.contribution_id} if parent else {})
     form = forms.make(schema, request, formid="contribution", button=_("Publier"), action=action,
-                      themes=consultation.themes)
+                      themes=consultation.themes, organizations=organizations)
 
     def post(data):
         recorded = request.engage.app.contribute(
             consultation_id=UUID(consultation.consultation_id), person_id=person_id(request),
             has_valid_card=_has_card(request), kind=data["kind"],
             theme=data.get("theme") or (consultation.theme_labels[parent.theme] if parent else ""),
-            text=data["text"], parent_id=UUID(parent.contribution_id) if parent else None)
+            text=data["text"], parent_id=UUID(parent.contribution_id) if parent else None,
+            organization_id=UUID(data["organization"]) if data.get("organization") else None)
         _flash(request, _("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
         target = parent.contribution_id if parent else recorded.id.hex
         if parent and parent.author_id != person_id(request).hex:

@@ -360,3 +360,33 @@ def test_forged_posts_never_give_a_500(editor_app):
     editor_app.get("/consultations/charte/contributions/pas-un-id", status=404)
     editor_app.get("/questionnaires/pas-un-id", status=404)
     editor_app.post(item_url + "/voter", {"option": "d-accord"}, status=400)  # no CSRF token
+
+
+def test_contributing_in_an_organizations_name(editor_app, make_app):
+    create_via_web(editor_app)
+    camille, lea = make_app(), make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    lea_id = resident(lea, "lea@exemple.fr", "Léa du 20e")
+    services = camille.app.registry.engage
+    org = services.app.register_organization(
+        name="Association des habitants du 11e", kind="association", description="Vie de quartier.",
+        website="https://exemple.fr", arrondissement=11, registered_by=ADMIN).id
+    services.app.attach_representative(org, email="camille@exemple.fr", attached_by=ADMIN)
+    services.engine.catch_up()
+    form = camille.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", THEMES[2], "Des conseils de quartier ouverts."
+    form["organization"] = org.hex
+    item = form.submit("submit", status=303).follow()
+    assert "au nom de" in item.text and "Association des habitants du 11e" in item.text
+    assert "Association des habitants du 11e" in camille.get("/consultations/charte").text
+    # Léa represents nothing: no choice offered, and a forged choice is refused, nothing written.
+    form = lea.get("/consultations/charte/contribuer").forms["contribution"]
+    assert "organization" not in form.fields
+    from engage.domain.errors import DomainError
+
+    head = services.engine.head()
+    with pytest.raises(DomainError):
+        services.app.contribute(consultation_id=services.app.get_contribution(
+            UUID(item.request.path.rsplit("/", 1)[1])).consultation_id, person_id=lea_id, has_valid_card=True,
+            kind="avis", theme=THEMES[0], text="Au nom d'une autre", organization_id=org)
+    assert services.engine.head() == head
