@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from ...domain.organizations import Offer, Organization
 from ...i18n import _
-from ..registry import UPSERT, Dataset, Field, ForeignKey, register
-
-
-def own(event) -> list:
-    return [(event.originator_id.hex, UPSERT)]
+from ..registry import Dataset, Field, ForeignKey, register
+from ..registry import own_record as own
 
 
 register(Dataset(
