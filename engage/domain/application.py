@@ -14,6 +14,8 @@ from eventsourcing.application import Application
 
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
+from .consultation_usecases import ConsultationUseCases
+from .questionnaire_usecases import QuestionnaireUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
 from .member_usecases import MemberUseCases
@@ -31,6 +33,8 @@ class EngageApplication(
     MemberUseCases,
     OrganizationUseCases,
     SeatUseCases,
+    ConsultationUseCases,
+    QuestionnaireUseCases,
     Application[UUID],
 ):
     # Also the table prefix on PostgreSQL: engage_events.
