@@ -210,6 +210,18 @@ class Registry:
 REGISTRY = Registry()
 
 
+def small_count(column: str) -> str:
+    """A count of people as a column: published from 5 on, NULL from 1 to 4 (0 stays 0)."""
+    from ..statistics import SMALL_COUNT
+
+    return f"CASE WHEN {column} > 0 AND {column} < {SMALL_COUNT} THEN NULL ELSE {column} END"
+
+
+def own_record(event) -> list[Change]:
+    """The change of an event to the record named by its own aggregate id."""
+    return [(event.originator_id.hex, UPSERT)]
+
+
 def register(dataset: Dataset) -> Dataset:
     """Publish a dataset: one call, at import time, in engage/opendata/datasets/<capability>.py."""
     return REGISTRY.register(dataset)

@@ -153,3 +153,16 @@ def test_indexes_a_dataset_asks_for(engage_services):
             found = cur.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = %s",
                                ["od_rm_cards_arrondissement_card_id"])
     assert found == 1
+
+
+def test_datasets_written_ahead_of_their_capability_wait_for_it():
+    from importlib.util import find_spec
+
+    for module, names in (("engage.domain.consultations", ("consultations", "contributions", "vote-counts")),
+                          ("engage.domain.questionnaires", ("questionnaire-results",)),
+                          ("engage.domain.charter", ("charter-versions", "deliberations")),
+                          ("engage.domain.workshops", ("workshops",)),
+                          ("engage.domain.organizations", ("offers",))):
+        present = find_spec(module) is not None
+        for name in names:
+            assert (name in REGISTRY) == present, (name, present)

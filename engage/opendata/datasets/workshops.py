@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from ...domain.workshops import Workshop, WorkshopFeedback, WorkshopSession
 from ...i18n import _
-from ...statistics import SMALL_COUNT
 from ..registry import UPSERT, Dataset, Field, ForeignKey, register
+from ..registry import own_record as own, small_count as small
 
 S = WorkshopSession
-
-
-def small(column: str) -> str:
-    """A count of people, published only from 5 on."""
-    return f"CASE WHEN {column} > 0 AND {column} < {SMALL_COUNT} THEN NULL ELSE {column} END"
-
-
-def own(event) -> list:
-    return [(event.originator_id.hex, UPSERT)]
 
 
 register(Dataset(

@@ -1,0 +1,51 @@
+"""Consultation datasets: hidden and withdrawn texts are never exported, only the state and
+the public reason; vote counts are Popolo counts with small numbers suppressed."""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from tests.opendata.conftest import services, validate, write_package
+from tests.opendata.test_privacy import every_export
+
+helpers = pytest.importorskip("tests.consultations.helpers", reason="the consultations capability is not merged yet")
+EDITOR, contribute, create_consultation = helpers.EDITOR, helpers.contribute, helpers.create_consultation
+
+HIDDEN_TEXT = "Texte-masqué-xyzzy : insultes que la modération a retirées"
+WITHDRAWN_TEXT = "Texte-retiré-plugh : l'auteur a changé d'avis"
+
+
+def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
+    engage = services(testapp)
+    app = engage.app
+    consultation = create_consultation(app)
+    kept = contribute(app, consultation, text="Publier les comptes rendus des conseils de quartier.").id
+    hidden = contribute(app, consultation, text=HIDDEN_TEXT).id
+    author = uuid4()
+    withdrawn = contribute(app, consultation, author, text=WITHDRAWN_TEXT).id
+    app.hide_contribution(hidden, reason="Propos injurieux", moderator_id=EDITOR)
+    app.withdraw_contribution(withdrawn, person_id=author)
+    for _ in range(6):
+        app.cast_vote(person_id=uuid4(), item_id=kept, option="d-accord", has_valid_card=True)
+    app.cast_vote(person_id=uuid4(), item_id=kept, option="mitige", has_valid_card=True)
+    engage.engine.catch_up()
+
+    rows = {row["contribution_id"]: row for row in
+            testapp.get(f"/api/contributions?consultation={consultation.hex}").json["data"]}
+    assert rows[hidden.hex]["status"] == "masquee" and rows[hidden.hex]["text"] is None
+    assert rows[hidden.hex]["hidden_reason"] == "Propos injurieux"
+    assert rows[withdrawn.hex]["status"] == "retiree" and rows[withdrawn.hex]["text"] is None
+    assert rows[kept.hex]["text"].startswith("Publier")
+    counts = {(c["option"], c["channel"]): c["value"] for c in
+              testapp.get(f"/api/vote-counts?consultation={consultation.hex}").json["data"]}
+    assert counts == {("d-accord", "en ligne"): 6, ("mitige", "en ligne"): None}
+
+    for url, body in every_export(testapp).items():
+        text = body.decode("utf-8")
+        assert "xyzzy" not in text and "plugh" not in text, url
+    for name in ("contributions", "vote-counts", "consultation-phases", "public-meetings"):
+        validate(write_package(testapp, name, tmp_path / name))
+    changed = {c["key"] for c in testapp.get("/opendata/changes?dataset=contributions").json["changes"]}
+    assert {kept.hex, hidden.hex, withdrawn.hex} <= changed
