@@ -14,12 +14,13 @@ from eventsourcing.application import Application
 
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
+from .charter_usecases import CharterUseCases
 from .personal import PersonalDataVault
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, CharterUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

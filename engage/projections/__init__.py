@@ -3,6 +3,7 @@
 from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
+from .charter import CharterProjection
 from .people import PeopleProjection
 from .transparency import TransparencyProjection
 
@@ -15,6 +16,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        CharterProjection(),
     ]
 
 
