@@ -28,11 +28,12 @@ class Permission(StrEnum):
     MODERATE = "moderate"
     EDIT = "edit"  # restitution, charter, guide
     AUDIT = "audit"
+    AMEND = "amend"  # propose and vote on charter amendments (signed in)
 
 
 # The whole permission matrix, in one place. Staff permissions come only from roles.
 PUBLIC = {Permission.VIEW, Permission.REQUEST_CARD}
-SIGNED_IN = {Permission.OWN_ACCOUNT}
+SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.AMEND}
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.ADMIN: {Permission.MANAGE_ROLES, Permission.MANAGE_CARDS, Permission.MANAGE_MEMBERS,
                  Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT},

@@ -183,12 +183,12 @@ def charter_version(db: Database, version: int) -> CharterVersionView | None:
 
 
 def charter_version_text(db: Database, version: CharterVersionView) -> list[tuple[int, str, str]]:
-    """(number, title, text) of each article as it was in that published version."""
+    """(number, title, text, article id) of each article as it was in that published version."""
     out = []
     with db.reading() as cur:
         for article_id, article_version in version.articles.items():
             row = cur.execute(
-                "SELECT a.number, a.title, v.text FROM rm_charter_articles a JOIN rm_article_versions v"
+                "SELECT a.number, a.title, v.text, a.article_id FROM rm_charter_articles a JOIN rm_article_versions v"
                 " ON v.article_id = a.article_id WHERE a.article_id = %s AND v.version = %s",
                 [article_id, article_version]).fetchone()
             if row:
