@@ -47,3 +47,9 @@ clean:
 catalog: venv
 	$(BIN)/python -c 'import lingua' 2>/dev/null || $(BIN)/pip install lingua
 	$(BIN)/python engage/locale/build_catalog.py
+
+.PHONY: bench-full
+# The Paris 2017 scale (108,000 card holders...): builds its dataset once, then reuses it.
+bench-full: venv
+	scripts/ensure-postgres.sh
+	$(BIN)/python -m benchmarks --scale 1.0

@@ -53,6 +53,8 @@ class Engage:
         app = EngageApplication(
             env=db.url.eventsourcing_env(), vault=vault, identifier_key=identifier_key(settings)
         )
+        if as_bool(settings.get("engage.group_commit", "true")):
+            app.enable_group_commit()
         engine = ProjectionEngine(app, db, all_projections(vault))
         engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))

@@ -63,6 +63,28 @@ class Vault:
         plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)
         return json.loads(plaintext)
 
+    def unseal_many(self, items: list[tuple[UUID, str]]) -> list[dict[str, str] | None]:
+        """unseal for a batch (a projection's): the keys are read in one query."""
+        wanted = sorted({person_id.hex for person_id, _ in items})
+        keys: dict[str, bytes] = {}
+        with self.db.reading() as cur:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                for person, key_b64 in cur.execute(
+                    f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
+                ).fetchall():
+                    keys[person] = base64.b64decode(key_b64)
+        opened = []
+        for person_id, sealed in items:
+            key = keys.get(person_id.hex)
+            if key is None:
+                opened.append(None)
+                continue
+            raw = base64.b64decode(sealed)
+            opened.append(json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)))
+        return opened
+
     def erase(self, person_id: UUID) -> None:
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM personal_keys WHERE person_id = %s", [person_id.hex])

@@ -15,6 +15,7 @@ from eventsourcing.application import Application
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
 from .charter_usecases import CharterUseCases
+from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
@@ -39,3 +40,25 @@ class EngageApplication(AccountUseCases, CardUseCases, CharterUseCases, Applicat
         # Keys the hashed lookups (card numbers, emails) so public ids can't be reversed.
         self.identifier_key = identifier_key
         self._rng = rng or random.SystemRandom()
+        self.group_committer: GroupCommitter | None = None
+
+    def enable_group_commit(self, *, max_batch: int = 200) -> None:
+        """Let concurrent commands share transactions (the web process does; scripts need not)."""
+        self.group_committer = GroupCommitter(lambda events: Application.save(self, *events), max_batch=max_batch)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Any]:
+        if self.group_committer is None or kwargs:
+            return super().save(*objs, **kwargs)
+        # Take the aggregates' pending events now: a shared transaction that fails
+        # must be able to retry this command's events alone.
+        events: list[Any] = []
+        for obj in objs:
+            if obj is None:
+                continue
+            if hasattr(obj, "collect_events"):
+                events.extend(obj.collect_events())
+            else:
+                events.append(obj)
+        if not events:
+            return []
+        return self.group_committer.commit(events)

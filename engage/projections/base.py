@@ -28,6 +28,16 @@ class Projection(ABC):
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         """Write the event's effect. Runs inside the batch's transaction."""
 
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        """Apply a batch of (event, position), in log order, inside its transaction.
+
+        Projections that can write a batch with fewer statements override this
+        (executemany, one read of shared state); the result must equal applying
+        each event in turn.
+        """
+        for event, position in events:
+            self.apply(cur, event, position)
+
     @classmethod
     def topics(cls) -> list[str]:
         from eventsourcing.utils import get_topic

@@ -66,3 +66,28 @@ class CardsProjection(Projection):
                 " DO UPDATE SET holders = rm_card_holders_by_arrondissement.holders + 1",
                 [event.arrondissement],
             )
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        issued = [(e, p) for e, p in events if isinstance(e, CitizenCard.CardIssued)]
+        if len(issued) != len(events) or not hasattr(self.vault, "unseal_many"):
+            return super().apply_batch(cur, events)
+        # Card issuance in bulk: one query for the keys, one executemany, one upsert per arrondissement.
+        numbers = self.vault.unseal_many([(e.person_id, e.sealed_number) for e, _ in issued])
+        cur.executemany(
+            "INSERT INTO rm_cards (card_id, person_id, number, arrondissement, age_band,"
+            " status, issued_at, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            [
+                (e.originator_id.hex, e.person_id.hex, sealed["card_number"] if sealed else None,
+                 e.arrondissement, e.age_band, CitizenCard.STATUS_ACTIVE, e.timestamp.isoformat(), p)
+                for (e, p), sealed in zip(issued, numbers)
+            ],
+        )
+        per_arrondissement: dict[int, int] = {}
+        for e, _ in issued:
+            per_arrondissement[e.arrondissement] = per_arrondissement.get(e.arrondissement, 0) + 1
+        cur.executemany(
+            "INSERT INTO rm_card_holders_by_arrondissement (arrondissement, holders)"
+            " VALUES (%s, %s) ON CONFLICT (arrondissement)"
+            " DO UPDATE SET holders = rm_card_holders_by_arrondissement.holders + excluded.holders",
+            sorted(per_arrondissement.items()),
+        )

@@ -90,9 +90,9 @@ class ProjectionEngine:
                 stop=head,
                 topics=projection.topics(),
             )
-            for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
-                projection.apply(cur, event, notification.id)
+            projection.apply_batch(
+                cur, [(self.app.mapper.to_domain_event(n), n.id) for n in notifications]
+            )
             if len(notifications) < self.batch_size:
                 new_position = head  # every followed event up to head is applied
             else:

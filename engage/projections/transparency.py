@@ -60,6 +60,14 @@ class TransparencyProjection(Projection):
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         SqlTree(cur).append(position, leaf_data(event, position))
 
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        # One size read, nodes completed within the batch kept in memory, and the
+        # rows written with two executemany: the same tree, a few statements per batch.
+        tree = BatchTree(cur)
+        for event, position in events:
+            tree.append(position, leaf_data(event, position))
+        tree.flush()
+
 
 class SqlTree:
     """The stored tree, seen through one cursor (so inside one transaction)."""
@@ -105,6 +113,43 @@ class SqlTree:
             [start, end],
         ).fetchall()
         return [(index, position, base64.b64decode(data)) for index, position, data in rows]
+
+
+class BatchTree(SqlTree):
+    """Appends buffered in memory until `flush`; reads see the buffered nodes first."""
+
+    def __init__(self, cur: Cursor):
+        super().__init__(cur)
+        self._size = super().size()
+        self._leaves: list[tuple[int, int, str]] = []
+        self._nodes: dict[tuple[int, int], bytes] = {}
+
+    def size(self) -> int:
+        return self._size
+
+    def node(self, level: int, index: int) -> bytes:
+        found = self._nodes.get((level, index))
+        return found if found is not None else super().node(level, index)
+
+    def append(self, position: int, data: bytes) -> int:
+        index = self._size
+        self._leaves.append((index, position, base64.b64encode(data).decode()))
+        for level, node_index, digest in merkle.completed_nodes(self, index, merkle.leaf_hash(data)):
+            self._nodes[(level, node_index)] = digest
+        self._size += 1
+        return index
+
+    def flush(self) -> None:
+        if self._leaves:
+            self.cur.executemany(
+                "INSERT INTO tlog_leaves (leaf_index, position, data) VALUES (%s, %s, %s)", self._leaves
+            )
+        if self._nodes:
+            self.cur.executemany(
+                "INSERT INTO tlog_nodes (level, node_index, hash) VALUES (%s, %s, %s)",
+                [(level, index, digest.hex()) for (level, index), digest in self._nodes.items()],
+            )
+        self._leaves, self._nodes = [], {}
 
 
 @dataclass(frozen=True)

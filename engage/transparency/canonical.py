@@ -6,7 +6,9 @@ implements RFC 8785 rebuilds exactly the same leaves from the same public facts.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -14,15 +16,10 @@ from typing import Any
 # the IEEE 754 doubles every JSON reader uses, so they are refused rather than rounded.
 MAX_SAFE_INTEGER = 2**53 - 1
 
-_SHORT_ESCAPES = {
-    '"': '\\"',
-    "\\": "\\\\",
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_encode_string = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def canonical_json(value: Any) -> bytes:
@@ -72,19 +69,14 @@ def _serialize(value: Any, out: list[str]) -> None:
 
 
 def _string(text: str) -> str:
-    """RFC 8785 §3.2.2.2: only '"', '\\' and control characters are escaped."""
-    out = ['"']
-    for char in text:
-        if char in _SHORT_ESCAPES:
-            out.append(_SHORT_ESCAPES[char])
-        elif char < " ":
-            out.append(f"\\u{ord(char):04x}")
-        elif "\ud800" <= char <= "\udfff":
-            raise ValueError("lone surrogate in string: not valid Unicode")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+    """RFC 8785 §3.2.2.2: only '"', '\\' and control characters are escaped, in lowercase hex.
+
+    That is exactly what the standard library's encoder (written in C) does with
+    ensure_ascii=False; only lone surrogates, which it would let through, are refused.
+    """
+    if _LONE_SURROGATE.search(text):
+        raise ValueError("lone surrogate in string: not valid Unicode")
+    return _encode_string(text)
 
 
 def _number(number: float) -> str:

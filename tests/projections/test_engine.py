@@ -44,10 +44,10 @@ class CrashingCardsProjection(CardsProjection):
         self.crash_at = crash_at
         self.seen = 0
 
-    def apply(self, cur, event, position):
-        self.seen += 1
-        super().apply(cur, event, position)  # the write happens, then the crash
-        if self.seen == self.crash_at:
+    def apply_batch(self, cur, events):
+        # The first events of the batch are written, then the worker dies.
+        super().apply_batch(cur, events[: self.crash_at])
+        if len(events) >= self.crash_at:
             raise Crash()
 
 

@@ -68,3 +68,27 @@ def test_what_json_cannot_say_exactly_is_refused(value):
 
 def test_control_characters_are_escaped_and_the_rest_is_utf8():
     assert canonical_json("\x00\x1f\u2028é\x7f") == '"\\u0000\\u001f\u2028é\x7f"'.encode()
+
+
+def _reference_string(text: str) -> str:
+    """RFC 8785 §3.2.2.2 written out character by character (the escaping rules)."""
+    short = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    out = ['"']
+    for char in text:
+        if char in short:
+            out.append(short[char])
+        elif char < " ":
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return "".join(out) + '"'
+
+
+from hypothesis import given as _given, strategies as _st  # noqa: E402
+
+
+@_given(_st.text(alphabet=_st.characters(blacklist_categories=("Cs",))))
+def test_fast_string_escaping_matches_the_rfc_rules(text):
+    from engage.transparency.canonical import canonical_json
+
+    assert canonical_json(text) == _reference_string(text).encode("utf-8")

@@ -1,0 +1,46 @@
+"""Run the benchmarks and append the results to benchmarks/RESULTS.md.
+
+    python -m benchmarks [--scale 0.02] [--keep]
+
+Each dataset lives in its own PostgreSQL schema (bench_<scale>), reused by later runs
+(the generator resumes), so a full-scale dataset is built once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from pathlib import Path
+
+from .environment import machine
+from .suite import run_all
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--scale", type=float, default=0.02,
+                        help="1.0 is the Paris 2017 scale (108,000 card holders...)")
+    args = parser.parse_args(argv)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    lines = run_all(args.scale)
+    report = [
+        f"## {started:%Y-%m-%d %H:%M} UTC, scale {args.scale}",
+        "",
+        f"Machine: {machine()}",
+        "",
+        *lines,
+        "",
+    ]
+    text = "\n".join(report)
+    print(text)
+    previous = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n\nNewest first; older runs are kept.\n\n"
+    head, _, rest = previous.partition("\n## ")
+    RESULTS.write_text(head.rstrip() + "\n\n" + text + ("\n## " + rest if rest else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

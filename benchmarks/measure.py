@@ -1,0 +1,83 @@
+"""Small measuring tools: rates, percentiles, and the raw baselines every ratio divides by."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from typing import Callable
+
+import psycopg
+
+from .environment import base_url, conninfo
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95) in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def latencies(call: Callable[[], object], count: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def raw_insert_rate(rows: int, clients: int = 16) -> float:
+    """Rows per second of raw psycopg one-row-per-commit INSERTs from `clients` threads:
+    what PostgreSQL itself allows on this machine, in this run."""
+    with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_raw_votes")
+        conn.execute("CREATE UNLOGGED TABLE IF NOT EXISTS bench_raw_votes_probe (x int)")  # warm the catalog
+        conn.execute("DROP TABLE bench_raw_votes_probe")
+        conn.execute(
+            "CREATE TABLE bench_raw_votes (id bigserial PRIMARY KEY, voter uuid NOT NULL,"
+            " item uuid NOT NULL, choice text NOT NULL, cast_at timestamptz NOT NULL DEFAULT now(),"
+            " UNIQUE (voter, item))"
+        )
+    per_client = rows // clients
+    barrier = threading.Barrier(clients + 1)
+
+    def client(k: int) -> None:
+        import uuid
+
+        with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
+            barrier.wait()
+            for _ in range(per_client):
+                conn.execute("INSERT INTO bench_raw_votes (voter, item, choice) VALUES (%s, %s, %s)",
+                             [uuid.uuid4(), uuid.uuid4(), "d'accord"])
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
+        conn.execute("DROP TABLE bench_raw_votes")
+    return per_client * clients / elapsed
+
+
+def raw_log_read_rate(engage, batch: int = 500) -> tuple[float, int]:
+    """Events per second of reading and decoding the whole notification log, and its length."""
+    app = engage.app
+    start = time.perf_counter()
+    position, count = 0, 0
+    while True:
+        notifications = app.recorder.select_notifications(start=position + 1, limit=batch)
+        if not notifications:
+            break
+        for n in notifications:
+            app.mapper.to_domain_event(n)
+        count += len(notifications)
+        position = notifications[-1].id
+    return count / (time.perf_counter() - start), count

@@ -1,0 +1,115 @@
+"""B2, B3, B4 and B6 today; B1 (writes through HTTP) and B5 (export) join as their capabilities land."""
+
+from __future__ import annotations
+
+import time
+
+import webtest
+
+from engage import main as make_app
+from engage.transparency import merkle
+from engage.projections import transparency as tlog
+
+from . import environment
+from .generator import generate
+from .measure import latencies, percentiles, raw_log_read_rate
+
+
+def schema_for(scale: float) -> str:
+    return "bench_" + f"{scale:g}".replace(".", "_").replace("-", "_")
+
+
+def run_all(scale: float) -> list[str]:
+    lines: list[str] = []
+    small = max(scale / 100, 0.0001)
+    datasets = {}
+    for label, value in (("1%", small), ("100%", scale)):
+        schema = schema_for(value)
+        with environment.services(schema) as engage:
+            counts = generate(engage, value)
+            engage.engine.catch_up()
+            for hook in engage.engine.after_catch_up:
+                hook()
+            datasets[label] = (schema, counts, engage.engine.head())
+    lines.append("| dataset | events | card holders |")
+    lines.append("|---|---|---|")
+    for label, (schema, counts, head) in datasets.items():
+        lines.append(f"| {label} ({schema}) | {head:,} | {counts['card_holders']:,} |")
+    lines.append("")
+    full_schema = datasets["100%"][0]
+    with environment.services(full_schema) as engage:
+        lines += projections_and_rebuild(engage)
+        lines += transparency(engage)
+    lines += reads(datasets)
+    return lines
+
+
+def projections_and_rebuild(engage) -> list[str]:
+    raw_rate, events = raw_log_read_rate(engage)
+    start = time.perf_counter()
+    engage.engine.rebuild()
+    elapsed = time.perf_counter() - start
+    rate = events * len(engage.engine.projections) / elapsed
+    per_projection = events / elapsed
+    return [
+        "### B2 projections, B3 rebuild",
+        "",
+        f"- raw read and decode of the notification log: {raw_rate:,.0f} events/s ({events:,} events)",
+        f"- all {len(engage.engine.projections)} projections, rebuilt from scratch: {elapsed:.1f} s,"
+        f" {per_projection:,.0f} log events/s ({rate:,.0f} projection-events/s)",
+        f"- **B2 ratio (log events/s through all projections ÷ raw read rate): {per_projection / raw_rate:.2f}** (goal ≥ 0.5)",
+        f"- **B3 rebuild of every read model: {elapsed:.1f} s**",
+        "",
+    ]
+
+
+def transparency(engage) -> list[str]:
+    raw_rate, events = raw_log_read_rate(engage)
+    start = time.perf_counter()
+    engage.engine.rebuild([tlog.NAME])
+    rate = events / (time.perf_counter() - start)
+    size = tlog.tree_size(engage.db)
+    step = max(1, size // 200)
+    indexes = iter(range(0, size, step))
+
+    def proof():
+        index = next(indexes, size - 1)
+        tlog.inclusion_proof(engage.db, index, size)
+
+    p50, p95 = percentiles(latencies(proof, min(200, size)))
+    return [
+        "### B6 transparency log",
+        "",
+        f"- Merkle log append (projection rebuild): {rate:,.0f} leaves/s,"
+        f" {rate / raw_rate:.2f} × the raw read rate",
+        f"- inclusion proof at size {size:,}: p50 {p50:.2f} ms, p95 {p95:.2f} ms",
+        "",
+    ]
+
+
+READ_PAGES = [
+    ("home (card holders per arrondissement)", "/"),
+    ("transparency: latest checkpoint", "/transparency/checkpoint"),
+    ("transparency: entries", "/transparency/entries?start=0&end=100"),
+    ("card holders API", "/api/stats/card-holders"),
+]
+
+
+def reads(datasets) -> list[str]:
+    results = {}
+    for label, (schema, _, _) in datasets.items():
+        wsgi = make_app({}, **environment.settings(schema))
+        try:
+            app = webtest.TestApp(wsgi)
+            for name, path in READ_PAGES:
+                results[(name, label)] = percentiles(latencies(lambda: app.get(path), 100))
+        finally:
+            wsgi.registry.engage.close()
+    lines = ["### B4 reads (in-process WSGI, 100 requests each)", "",
+             "| page | p50 1% | p95 1% | p50 100% | p95 100% | p95 ratio (goal ≤ 1.5) |", "|---|---|---|---|---|---|"]
+    for name, _ in READ_PAGES:
+        s50, s95 = results[(name, "1%")]
+        f50, f95 = results[(name, "100%")]
+        lines.append(f"| {name} | {s50:.1f} ms | {s95:.1f} ms | {f50:.1f} ms | {f95:.1f} ms | **{f95 / s95:.2f}** |")
+    lines.append("")
+    return lines
