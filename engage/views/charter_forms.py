@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import colander
 import deform
 from deform.schema import CSRFSchema
@@ -144,5 +146,7 @@ class GuidePageSchema(CSRFSchema):
 
 
 def make_form(schema_class, request, *, formid: str, button, action: str | None = None) -> deform.Form:
+    # One counter per request: several forms on one page never share an element id.
+    counter = request.environ.setdefault("engage.deform_counter", itertools.count())
     return deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
-                       formid=formid, action=action or "")
+                       formid=formid, action=action or "", counter=counter)
