@@ -12,7 +12,7 @@ from ..domain.charter import CHOICES, LEVELS
 from ..i18n import _
 
 LEVEL_LABELS = {
-    "not_started": _("Non commencé"),
+    "not_started": _("Pas commencé"),
     "limited": _("Limité"),
     "substantial": _("Substantiel"),
     "complete": _("Achevé"),

@@ -16,7 +16,7 @@ def test_dashboard_shows_the_commitment_and_editors_record_progress(testapp, edi
     page = testapp.get("/engagement")
     assert "Engagement n° 2" in page.text and "Ateliers Citoyens" in page.text
     assert "Lancement de la consultation" in page.text and "1 janvier 2017" in page.text
-    assert "Non commencé" in page.text and "/engagement/etapes/1" not in page.text
+    assert "Pas commencé" in page.text and "/engagement/etapes/1" not in page.text
     resident.get("/engagement/etapes/1", status=403)
     step = editor.get("/engagement/etapes/1")
     bad = submit(step, "progress", status=400, level="complete", actual_start="2017-06-01", actual_end="2017-01-01")
