@@ -354,6 +354,7 @@ SCDL_REQUIRED = {
     "COLL_SIRET": "le SIRET de la collectivité (14 chiffres)",
     "DELIB_ID": "l'identifiant de la délibération",
     "DELIB_DATE": "la date de la délibération",
+    "DELIB_MATIERE_NOM": "le nom de la matière",
     "DELIB_OBJET": "l'objet de la délibération",
 }
 SCDL_FIELDS = ("COLL_NOM", "COLL_SIRET", "DELIB_ID", "DELIB_DATE", "DELIB_MATIERE_CODE", "DELIB_MATIERE_NOM",
@@ -363,7 +364,8 @@ VOTE_FIELDS = ("VOTE_EFFECTIF", "VOTE_REEL", "VOTE_POUR", "VOTE_CONTRE", "VOTE_A
 
 
 def check_deliberation(data: dict[str, Any]) -> dict[str, Any]:
-    """The SCDL « délibérations » fields (schema.data.gouv.fr/scdl/deliberations), plus votes per group."""
+    """The SCDL « délibérations » fields (schema.data.gouv.fr/scdl/deliberations, 2.1: COLL_NOM, COLL_SIRET,
+    DELIB_ID, DELIB_DATE, DELIB_MATIERE_NOM and DELIB_OBJET required), plus votes per political group."""
     out: dict[str, Any] = {}
     for name in SCDL_FIELDS:
         value = data.get(name)

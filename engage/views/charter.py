@@ -3,7 +3,9 @@ milestones dashboard (/engagement) and the participation guide (/guide)."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -12,7 +14,7 @@ from babel.dates import format_date, format_datetime
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from ..domain.charter import LEVELS, canonical_charter_text
+from ..domain.charter import LEVELS, SCDL_FIELDS, canonical_charter_text
 from ..domain.errors import DomainError
 from ..i18n import _
 from ..projections import charter_queries as q
@@ -428,3 +430,22 @@ def guide_edit(request):
     if redirect:
         return HTTPSeeOther(request.route_url("guide_page", slug=holder["slug"]))
     return {**page, **problem}
+
+
+@view_config(route_name="charter_deliberation_csv")
+def charter_deliberation_csv(request):
+    """The adoption as one SCDL « délibérations » row (UTF-8 CSV, the schema's column order)."""
+    charter = q.charter(request.engage.db)
+    if charter is None or not charter.deliberation:
+        raise HTTPNotFound()
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(SCDL_FIELDS)
+    writer.writerow(["" if charter.deliberation.get(name) is None else charter.deliberation[name]
+                     for name in SCDL_FIELDS])
+    response = request.response
+    response.content_type = "text/csv"
+    response.charset = "utf-8"
+    response.content_disposition = 'attachment; filename="deliberation-charte.csv"'
+    response.text = out.getvalue()
+    return response

@@ -115,7 +115,8 @@ class DeliberationSchema(CSRFSchema):
     DELIB_DATE = text_node(_("Date de la délibération (DELIB_DATE)"), _("Indiquez la date de la délibération."),
                            max_length=10, input_type="date", description=_("Au format AAAA-MM-JJ, par exemple 2017-06-30."))
     DELIB_MATIERE_CODE = text_node(_("Code de la matière (DELIB_MATIERE_CODE)"), "", max_length=20, missing="")
-    DELIB_MATIERE_NOM = text_node(_("Nom de la matière (DELIB_MATIERE_NOM)"), "", max_length=200, missing="")
+    DELIB_MATIERE_NOM = text_node(_("Nom de la matière (DELIB_MATIERE_NOM)"), _("Indiquez la matière de la délibération."),
+                                  max_length=200, description=_("Selon la nomenclature des actes, par exemple « Autres domaines de compétences des communes »."))
     DELIB_OBJET = text_node(_("Objet de la délibération (DELIB_OBJET)"), _("Indiquez l'objet de la délibération."),
                             max_length=1000, rows=3)
     BUDGET_ANNEE = _number(_("Année budgétaire (BUDGET_ANNEE)"))

@@ -34,6 +34,7 @@ def includeme(config) -> None:
     config.add_route("charter_edit", "/charte/redaction")
     config.add_route("charter_adopt", "/charte/adoption")
     config.add_route("charter_adopted", "/charte/adoptee")
+    config.add_route("charter_deliberation_csv", "/charte/adoptee/deliberation.csv")
     config.add_route("charter_versions_diff", "/charte/versions/comparer")
     config.add_route("charter_version", "/charte/versions/{version}")
     config.add_route("charter_article", "/charte/articles/{article_id}")

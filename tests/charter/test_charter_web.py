@@ -119,14 +119,21 @@ def test_publish_versions_diff_and_adopt(testapp, editor, resident):
 
     bad = editor.get("/charte/adoption")
     refused = submit(bad, "deliberation", status=400, DELIB_ID="2017 DDCT 183", DELIB_DATE="2017-11-20",
-                     DELIB_OBJET="Adoption", COLL_SIRET="123")
+                     DELIB_OBJET="Adoption", DELIB_MATIERE_NOM="Autres", COLL_SIRET="123")
     assert "SIRET" in refused.text
     adopted = submit(editor.get("/charte/adoption"), "deliberation", DELIB_ID="2017 DDCT 183",
                      DELIB_DATE="2017-11-20", DELIB_OBJET="Adoption de la Charte parisienne de la participation",
+                     DELIB_MATIERE_CODE="9.1", DELIB_MATIERE_NOM="Autres domaines de compétences des communes",
                      VOTE_EFFECTIF="163", VOTE_REEL="150", VOTE_POUR="120", VOTE_CONTRE="20", VOTE_ABSTENTION="10",
                      groups="Groupe écologiste ; 16 ; 0 ; 0\nGroupe communiste ; 12 ; 0 ; 1", illustrative=True).follow()
     assert "2017 DDCT 183" in adopted.text and "Groupe écologiste" in adopted.text
     assert "Données d'illustration" in adopted.text and "Un texte amendé." in adopted.text
+    csv = testapp.get("/charte/adoptee/deliberation.csv")
+    assert csv.content_type == "text/csv"
+    header, row = csv.text.splitlines()[:2]
+    assert header.startswith("COLL_NOM,COLL_SIRET,DELIB_ID,DELIB_DATE,DELIB_MATIERE_CODE,DELIB_MATIERE_NOM,DELIB_OBJET")
+    assert header.endswith("VOTE_POUR,VOTE_CONTRE,VOTE_ABSTENTION,DELIB_URL")
+    assert row.startswith("Ville de Paris,21750001600019,2017 DDCT 183,2017-11-20,9.1,")
     digest = re.search(r'<code class="digest">([0-9a-f]{64})</code>', adopted.text).group(1)
     version = testapp.get("/charte/versions/3")
     assert digest in version.text

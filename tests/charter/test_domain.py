@@ -11,7 +11,7 @@ from engage.domain.charter import (
 )
 
 DELIB = {"COLL_NOM": "Ville de Paris", "COLL_SIRET": "21750001600019", "DELIB_ID": "2017 DDCT 183",
-         "DELIB_DATE": "2017-11-20", "DELIB_OBJET": "Adoption de la Charte parisienne de la participation",
+         "DELIB_DATE": "2017-11-20", "DELIB_MATIERE_NOM": "Autres domaines de compétences des communes", "DELIB_OBJET": "Adoption de la Charte parisienne de la participation",
          "VOTE_EFFECTIF": "163", "VOTE_REEL": "150", "VOTE_POUR": "120", "VOTE_CONTRE": "20",
          "VOTE_ABSTENTION": "10", "groups": [{"name": "Groupe A", "pour": "40", "contre": "0", "abstention": "2"}]}
 
