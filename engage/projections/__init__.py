@@ -5,6 +5,7 @@ from .base import Projection
 from .cards import CardsProjection
 from .charter import CharterProjection
 from .people import PeopleProjection
+from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 
 
@@ -16,7 +17,12 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+<<<<<<< HEAD
         CharterProjection(),
+=======
+        # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
+        *opendata_projections(),
+>>>>>>> main
     ]
 
 

@@ -46,3 +46,17 @@ def includeme(config) -> None:
     config.add_route("guide_edit", "/guide/rediger")
     config.add_route("guide_page", "/guide/{slug}")
     config.add_route("guide_page_version", "/guide/{slug}/versions/{version}")
+    # Open data (engage/views/opendata.py): the page, the catalogue, the change feed, the
+    # packages, then the JSON API.
+    config.add_route("opendata_page", "/opendata")
+    config.add_route("opendata_catalog", "/opendata/catalog.jsonld")
+    config.add_route("opendata_changes", "/opendata/changes")
+    # Only the registered datasets' names match, so no other /api/ route is ever shadowed.
+    from ..opendata import REGISTRY
+
+    names = "|".join(dataset.name for dataset in REGISTRY) or "-"
+    config.add_route("opendata_zip", "/opendata/{dataset:(%s)}.zip" % names)
+    config.add_route("opendata_datapackage", "/opendata/{dataset:(%s)}/datapackage.json" % names)
+    config.add_route("opendata_csv", "/opendata/{dataset:(%s)}/{resource:(%s)}.csv" % (names, names))
+    config.add_route("api_openapi", "/api/openapi.json")
+    config.add_route("api_dataset", "/api/{dataset:(%s)}" % names)

@@ -1,0 +1,1 @@
+"""One module per capability, each calling `engage.opendata.register(Dataset(...))`."""

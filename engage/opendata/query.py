@@ -1,0 +1,220 @@
+"""Reading a dataset: keyset pages inside one snapshot, so memory stays flat.
+
+An export walks the primary key in pages of `PAGE_SIZE` rows (`WHERE key > last ORDER
+BY key LIMIT n`: an index range scan each time, never an OFFSET), all inside one
+read-only snapshot (REPEATABLE READ on PostgreSQL, a deferred transaction on SQLite's
+WAL), so a two-million-row CSV is consistent and holds one page in memory at a time.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from ..db import Cursor, Database
+from .registry import Dataset, Field
+
+PAGE_SIZE = 1000
+
+
+class BadParameter(ValueError):
+    """A query parameter the API cannot use; the message is French, for the 400 answer."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The filters of one request, already parsed."""
+
+    consultation: str | None = None
+    arrondissement: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def conditions(self, dataset: Dataset) -> tuple[list[str], list[Any]]:
+        sql: list[str] = []
+        params: list[Any] = []
+        if self.consultation is not None and "consultation" in dataset.filters:
+            sql.append(f"{dataset.field(dataset.filters['consultation']).sql} = %s")
+            params.append(self.consultation)
+        if self.arrondissement is not None and "arrondissement" in dataset.filters:
+            sql.append(f"{dataset.field(dataset.filters['arrondissement']).sql} = %s")
+            params.append(self.arrondissement)
+        if "date" in dataset.filters:
+            column = dataset.field(dataset.filters["date"]).sql
+            # Stored as ISO 8601 text in UTC: comparing strings compares instants.
+            if self.date_from is not None:
+                sql.append(f"{column} >= %s")
+                params.append(self.date_from.isoformat())
+            if self.date_to is not None:
+                sql.append(f"{column} < %s")
+                params.append((self.date_to + datetime.timedelta(days=1)).isoformat())
+        return sql, params
+
+
+@contextmanager
+def snapshot(db: Database) -> Iterator[Cursor]:
+    """One consistent view of the read models for a whole export."""
+    with db.reading() as cur:
+        if cur.backend == "postgresql":
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield cur
+
+
+def _select(dataset: Dataset, selection: Selection, after: tuple | None, limit: int) -> tuple[str, list]:
+    columns = ", ".join(f.sql for f in dataset.fields)
+    conditions, params = selection.conditions(dataset)
+    if dataset.where:
+        conditions.insert(0, f"({dataset.where})")
+    keys = [f.sql for f in dataset.key_fields]
+    if after is not None:
+        if len(keys) == 1:
+            conditions.append(f"{keys[0]} > %s")
+        else:
+            # Row values: PostgreSQL and SQLite (3.15+) both compare them lexicographically.
+            conditions.append(f"({', '.join(keys)}) > ({', '.join(['%s'] * len(keys))})")
+        params.extend(after)
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    sql = f"SELECT {columns} FROM {dataset.table}{where} ORDER BY {', '.join(keys)} LIMIT {int(limit)}"
+    return sql, params
+
+
+def key_of(dataset: Dataset, row: tuple) -> tuple:
+    names = [f.name for f in dataset.fields]
+    return tuple(row[names.index(key)] for key in dataset.primary_key)
+
+
+def page(cur: Cursor, dataset: Dataset, *, selection: Selection = Selection(),
+         after: tuple | None = None, limit: int = PAGE_SIZE) -> list[tuple]:
+    sql, params = _select(dataset, selection, after, limit)
+    return cur.execute(sql, params).fetchall()
+
+
+def iter_rows(cur: Cursor, dataset: Dataset, *, selection: Selection = Selection(),
+              page_size: int = PAGE_SIZE) -> Iterator[tuple]:
+    """Every row of the dataset, in primary-key order, one page in memory at a time."""
+    after = None
+    while True:
+        rows = page(cur, dataset, selection=selection, after=after, limit=page_size)
+        yield from rows
+        if len(rows) < page_size:
+            return
+        after = key_of(dataset, rows[-1])
+        del rows
+
+
+# -- values ---------------------------------------------------------------------------
+
+
+def utc_z(value: Any) -> str:
+    """An ISO 8601 instant as Frictionless and JSON Schema both read it: ...T..Z, UTC."""
+    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def json_value(field: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if field.type == "boolean":
+        return bool(value)
+    if field.type == "integer":
+        return int(value)
+    if field.type == "number":
+        return float(value)
+    if field.type == "datetime":
+        return utc_z(value)
+    if field.type == "date":
+        return str(value)[:10]
+    return str(value)
+
+
+def csv_value(field: Field, value: Any) -> str:
+    if value is None:
+        return ""
+    converted = json_value(field, value)
+    if field.type == "boolean":
+        return "true" if converted else "false"
+    return str(converted)
+
+
+def as_json(dataset: Dataset, row: tuple) -> dict[str, Any]:
+    return {f.name: json_value(f, value) for f, value in zip(dataset.fields, row)}
+
+
+def as_csv(dataset: Dataset, row: tuple) -> list[str]:
+    return [csv_value(f, value) for f, value in zip(dataset.fields, row)]
+
+
+# -- versions (ETag, Last-Modified) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Version:
+    token: str  # changes whenever the published rows may have changed
+    last_modified: datetime.datetime | None
+
+
+def version(cur: Cursor, dataset: Dataset) -> Version:
+    """Cheap: one indexed lookup (the dataset's last change the read model has reached)."""
+    if dataset.changes:
+        row = cur.execute(
+            "SELECT position, occurred_at FROM rm_opendata_changes WHERE dataset = %s"
+            " AND position <= (SELECT position FROM projection_tracking WHERE projection = %s)"
+            " ORDER BY position DESC LIMIT 1",
+            [dataset.name, dataset.projection],
+        ).fetchone()
+    else:
+        row = cur.execute(dataset.version_sql).fetchone()
+    token, modified = (row if row else (0, None))
+    last_modified = None
+    if modified:
+        last_modified = datetime.datetime.fromisoformat(str(modified).replace("Z", "+00:00"))
+        if last_modified.tzinfo is None:
+            last_modified = last_modified.replace(tzinfo=datetime.timezone.utc)
+    return Version(f"{dataset.fingerprint()}-{token or 0}", last_modified)
+
+
+def first_issued(cur: Cursor, dataset: Dataset) -> datetime.datetime | None:
+    if not dataset.changes:
+        return None
+    found = cur.scalar(
+        "SELECT occurred_at FROM rm_opendata_changes WHERE dataset = %s ORDER BY position LIMIT 1",
+        [dataset.name],
+    )
+    return datetime.datetime.fromisoformat(found) if found else None
+
+
+# -- cursors ----------------------------------------------------------------------------
+
+
+def encode_cursor(key: tuple) -> str:
+    raw = json.dumps(list(key), separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(dataset: Dataset, cursor: str) -> tuple:
+    """The key a cursor stands for, checked against the dataset's key types."""
+    refused = BadParameter("Le paramètre « cursor » est invalide : reprenez le lien « next » d'une réponse précédente.")
+    if len(cursor) > 1000 or not cursor.isascii():
+        raise refused
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise refused from None
+    if not isinstance(values, list) or len(values) != len(dataset.primary_key):
+        raise refused
+    for field, value in zip(dataset.key_fields, values):
+        expected = int if field.type == "integer" else str
+        if isinstance(value, bool) or not isinstance(value, expected):
+            raise refused
+        if expected is int and abs(value) > 2**62:
+            raise refused
+        if expected is str and "\x00" in value:
+            raise refused
+    return tuple(values)

@@ -1,0 +1,71 @@
+"""Never exported: a person's name, email, card number, or anything sealed. Every export
+is fetched and scanned for the distinctive personal data of a person who signed up and
+took a card."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from urllib.parse import urlsplit
+
+from engage.domain import card_numbers
+from engage.opendata import REGISTRY
+from tests.opendata.conftest import issue_cards, services
+
+NAME = "Zéphyrine Quintessence-Bartholdi"
+EMAIL = "zephyrine.quintessence@exemple-tres-prive.fr"
+
+
+def every_export(app) -> dict[str, bytes]:
+    """url -> body, for every open-data document engage serves (zips unpacked)."""
+    bodies: dict[str, bytes] = {}
+
+    def fetch(url):
+        response = app.get(url)
+        bodies[url] = response.body
+        return response
+
+    fetch("/opendata")
+    fetch("/opendata/catalog.jsonld")
+    fetch("/api/openapi.json")
+    fetch("/api/stats/card-holders")
+    fetch("/opendata/changes?since=0&limit=10000")
+    for dataset in REGISTRY:
+        package = fetch(f"/opendata/{dataset.name}/datapackage.json").json
+        for resource in package["resources"]:
+            fetch(f"/opendata/{dataset.name}/{resource['path']}")
+        archive = app.get(f"/opendata/{dataset.name}.zip").body  # scanned unpacked, below
+        with zipfile.ZipFile(io.BytesIO(archive)) as unpacked:
+            for member in unpacked.namelist():
+                bodies[f"{dataset.name}.zip!{member}"] = unpacked.read(member)
+        url = f"/api/{dataset.name}?limit=1000"
+        while url:
+            parts = urlsplit(url)
+            url = fetch(parts.path + ("?" + parts.query if parts.query else "")).json["next"]
+    return bodies
+
+
+def test_no_export_carries_personal_data(make_app):
+    app = make_app(**{"engage.transparency.checkpoint_interval": "0"})
+    engage = services(app)
+    signed_up = engage.accounts.sign_up(name=NAME, email=EMAIL, display_name="Zéphyrine Q.",
+                                        password="un mot de passe bien long 42")
+    card = engage.app.issue_card(name=NAME, email=EMAIL, arrondissement=7, age_band="65-plus",
+                                 consent_to_consultation=True, person_id=signed_up.person_id)
+    issue_cards(engage, {(7, "65-plus"): 5})  # enough company for the group to be published
+
+    bodies = every_export(app)
+    assert len(bodies) >= 5 + 4 * len(REGISTRY)
+    secrets = {
+        "name": NAME, "last name": "Quintessence", "email": EMAIL, "email user": "zephyrine.quintessence",
+        "card number": card.number, "displayed card number": card_numbers.display(card.number),
+        "person id": signed_up.person_id.hex, "person uuid": str(signed_up.person_id),
+        "card id": card.card_id.hex, "card uuid": str(card.card_id),
+    }
+    for url, body in bodies.items():
+        text = body.decode("utf-8")
+        for what, secret in secrets.items():
+            assert secret.lower() not in text.lower(), f"{what} found in {url}"
+    # The person is counted, though: 6 holders aged 65 and over in the 7th.
+    rows = app.get("/api/card-holders?arrondissement=7").json["data"]
+    assert rows == [{"arrondissement": 7, "age_band": "65-plus", "holders": 6}]
