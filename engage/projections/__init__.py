@@ -17,12 +17,9 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
-<<<<<<< HEAD
         CharterProjection(),
-=======
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
->>>>>>> main
     ]
 
 
