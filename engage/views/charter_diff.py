@@ -12,7 +12,8 @@ from difflib import SequenceMatcher
 
 from html import escape
 
-TOKENS = re.compile(r"\s+|[^\s]+")
+# Whitespace, words (with their inner apostrophes and hyphens), single punctuation marks.
+TOKENS = re.compile(r"\s+|\w+(?:['’-]\w+)*|[^\w\s]")
 
 
 def tokens(text: str) -> list[str]:

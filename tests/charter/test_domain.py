@@ -129,5 +129,7 @@ def test_word_diff_marks_insertions_and_deletions_with_spoken_labels():
     html = str(word_diff("La participation est ouverte à tous.", "La participation est ouverte à toutes <b>!"))
     assert '<del><span class="visually-hidden">supprimé : </span>tous.</del>' in html
     assert '<ins><span class="visually-hidden">ajouté : </span>toutes &lt;b&gt;!</ins>' in html
+    punctuation = word_diff("des contributions.", "des contributions et des avis.")
+    assert punctuation == ('des contributions<ins><span class="visually-hidden">ajouté : </span> et des avis</ins>.')
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert str(word_diff("même texte", "même texte")) == "même texte"
