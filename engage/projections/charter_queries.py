@@ -227,3 +227,10 @@ def guide_versions(db: Database, slug: str) -> list[tuple[int, str, str]]:
         return [tuple(r) for r in cur.execute(
             "SELECT version, sha256, published_at FROM rm_guide_versions WHERE slug = %s ORDER BY version LIMIT 500",
             [slug]).fetchall()]
+
+
+def ballot_choice(db: Database, ballot_id: str) -> str | None:
+    """A person's own current choice, found by their keyed ballot id (which only the app can compute)."""
+    with db.reading() as cur:
+        row = cur.execute("SELECT choice FROM rm_amendment_ballots WHERE ballot_id = %s", [ballot_id]).fetchone()
+    return row[0] if row else None

@@ -14,7 +14,7 @@ from babel.dates import format_date, format_datetime
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from ..domain.charter import LEVELS, SCDL_FIELDS, canonical_charter_text
+from ..domain.charter import LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
 from ..domain.errors import DomainError
 from ..i18n import _
 from ..projections import charter_queries as q
@@ -204,7 +204,8 @@ def charter_amendment(request):
     vote = f.make_form(f.VoteSchema, request, formid="vote", button=_("Enregistrer mon vote"))
     withdraw = f.make_form(f.ButtonOnlySchema, request, formid="withdraw", button=_("Retirer mon vote"))
     decide = f.make_form(f.DecisionSchema, request, formid="decision", button=_("Enregistrer la décision"))
-    mine = app.my_amendment_vote(amendment_uuid, person_id(request)) if signed_in else None
+    mine = q.ballot_choice(db, ballot_id(person_id(request), amendment_uuid, app.identifier_key).hex) \
+        if signed_in else None
     page = {"amendment": amendment, "charter": charter, "votable": votable, "signed_in": signed_in,
             "editor": is_editor(request), "mine": mine, "choice_labels": f.CHOICE_LABELS,
             "diff": word_diff(base.text if base else "", amendment.text),
