@@ -36,7 +36,8 @@ PUBLIC = {Permission.VIEW, Permission.REQUEST_CARD}
 SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.AMEND}
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.ADMIN: {Permission.MANAGE_ROLES, Permission.MANAGE_CARDS, Permission.MANAGE_MEMBERS,
-                 Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT},
+                 Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT,
+                 Permission.FACILITATE},  # admins run workshops too
     Role.FACILITATOR: {Permission.FACILITATE},
     Role.MODERATOR: {Permission.MODERATE},
     Role.EDITOR: {Permission.EDIT},

@@ -55,7 +55,7 @@ class Engage:
         )
         if as_bool(settings.get("engage.group_commit", "true")):
             app.enable_group_commit()
-        engine = ProjectionEngine(app, db, all_projections(vault))
+        engine = ProjectionEngine(app, db, all_projections(vault, identifier_key(settings)))
         engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
         engine.after_catch_up.append(checkpoints.sign_if_due)

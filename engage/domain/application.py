@@ -17,11 +17,12 @@ from .card_usecases import CardIssued, CardUseCases
 from .charter_usecases import CharterUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, CharterUseCases, Application[UUID]):
+class EngageApplication(AccountUseCases, CardUseCases, CharterUseCases, WorkshopUseCases, Application[UUID]):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

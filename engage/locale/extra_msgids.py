@@ -4,6 +4,7 @@
   class attribute; views translate it with ``_(error.message)``.
 * ``engage.domain.places.AGE_BANDS``: the age-band labels, translated with ``_(label)``
   when a form or a card is rendered.
+* ``engage.domain.workshops.THEMES`` and ``LANGUAGES``: the workshops' labels.
 
 ``build_catalog`` adds them to ``engage.pot``; ``tests/test_catalogue.py`` checks that
 the English catalogue translates them.  Run this module to list them.
@@ -53,6 +54,12 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
     for label in places.AGE_BANDS.values():
         if label not in found:
             found[label] = _location(places.__file__, label)
+    # The workshops' families and languages, translated with _(label) on the pages.
+    from engage.domain import workshops
+
+    for label in [*workshops.THEMES.values(), *workshops.LANGUAGES.values()]:
+        if label not in found:
+            found[label] = _location(workshops.__file__, label)
     return list(found.items())
 
 

@@ -7,9 +7,10 @@ from .charter import CharterProjection
 from .people import PeopleProjection
 from .opendata import opendata_projections
 from .transparency import TransparencyProjection
+from .workshops import WorkshopsProjection
 
 
-def all_projections(vault: PersonalDataVault) -> list[Projection]:
+def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
     """Every projection of engage, in the order a rebuild runs them."""
     return [
         # First: the public log reaches an event before any published figure counts it,
@@ -17,6 +18,7 @@ def all_projections(vault: PersonalDataVault) -> list[Projection]:
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
         CharterProjection(),
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),

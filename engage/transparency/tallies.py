@@ -60,8 +60,48 @@ def _shown(value: Any) -> str:
     return "< 5 (suppressed)" if value is None else str(value)
 
 
+def replay_workshop_attendance(entries: Iterable[PublicEntry]) -> dict:
+    """People marked present (the latest mark per person and session), by the session's place."""
+    places: dict[str, str] = {}
+    marks: dict[tuple[str, str], bool] = {}
+    for entry in entries:
+        if entry["type"] == "SessionScheduled":
+            arrondissement = entry["fields"]["arrondissement"]
+            places[entry["aggregate_id"]] = "en-ligne" if arrondissement is None else str(arrondissement)
+        elif entry["type"] == "AttendanceRecorded":
+            marks[(entry["aggregate_id"], entry["fields"]["person_id"])] = entry["fields"]["present"]
+    present: Counter = Counter()
+    for (session, _person), mark in marks.items():
+        if mark:
+            present[places[session]] += 1
+    return {"places": present, "sessions_held": len({session for session, _ in marks})}
+
+
+def compare_workshop_attendance(replayed: dict, published: dict) -> list[str]:
+    differences = []
+    present: Counter = replayed["places"]
+    rows = {row["place"]: row["present"] for row in published.get("places", [])}
+    for place in sorted(set(rows) | set(present)):
+        expected = suppress_small(present.get(place, 0))
+        shown = rows.get(place, "missing")
+        if shown != expected:
+            differences.append(
+                f"place {place}: the log gives {_shown(expected)}, the site publishes {_shown(shown)}"
+            )
+    for name, expected in (("total_present", sum(present.values())),
+                           ("sessions_held", replayed["sessions_held"])):
+        if published.get(name) != expected:
+            differences.append(
+                f"{name}: the log gives {expected}, the site publishes {published.get(name)}"
+            )
+    return differences
+
+
 TALLIES: dict[str, Tally] = {
     "card holders per arrondissement": Tally(
         "/api/stats/card-holders", replay_card_holders, compare_card_holders
-    )
+    ),
+    "workshop attendance": Tally(
+        "/api/stats/workshop-attendance", replay_workshop_attendance, compare_workshop_attendance
+    ),
 }

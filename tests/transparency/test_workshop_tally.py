@@ -1,0 +1,51 @@
+"""The "workshop attendance" tally: engage-audit replays the public log and finds the site's figures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from engage.transparency.audit import AuditState, audit
+from engage.transparency.tallies import TALLIES, compare_workshop_attendance, replay_workshop_attendance
+from tests.workshops.helpers import card_holder, make_session
+
+
+def attend(site, count, *, arrondissement=11, absent=0):
+    app = site.services.app
+    start = datetime.now(timezone.utc) + timedelta(minutes=5)
+    session_id, facilitator = make_session(app, capacity=count, starts_at=start, arrondissement=arrondissement)
+    people = [card_holder(app, i) for i in range(count)]
+    for person, card, _ in people:
+        app.register_for_session(session_id, person, card_ids=[card])
+    marks = {person: i >= absent for i, (person, _, _) in enumerate(people)}
+    app.record_attendance(session_id, marks, by=facilitator, now=start)
+    return session_id, facilitator, people, start
+
+
+def test_engage_audit_passes_with_the_workshop_attendance_tally(site, tmp_path):
+    assert "workshop attendance" in TALLIES
+    attend(site, 6, arrondissement=11, absent=1)
+    session_id, facilitator, people, start = attend(site, 3, arrondissement=18)
+    # A correction of the roll: the replay must take the latest mark.
+    site.services.app.record_attendance(session_id, {people[0][0]: False}, by=facilitator, now=start)
+    site.catch_up()
+    published = site.testapp.get("/api/stats/workshop-attendance").json
+    assert published["total_present"] == 7 and published["sessions_held"] == 2
+    assert {row["place"]: row["present"] for row in published["places"]} == {"11": 5, "18": None}
+    report = audit(site.fetch, AuditState(tmp_path / "state"))
+    print(report.render())
+    assert report.passed
+    assert any("workshop attendance (/api/stats/workshop-attendance) matches the log" in m
+               for _, m in report.findings)
+
+
+def test_a_wrong_figure_is_reported():
+    entries = [
+        {"type": "SessionScheduled", "aggregate_id": "s1", "position": 1, "fields": {"arrondissement": None}},
+        *({"type": "AttendanceRecorded", "aggregate_id": "s1", "position": 2 + i,
+           "fields": {"person_id": f"p{i}", "present": True}} for i in range(6)),
+    ]
+    replayed = replay_workshop_attendance(entries)
+    honest = {"places": [{"place": "en-ligne", "present": 6}], "total_present": 6, "sessions_held": 1}
+    assert compare_workshop_attendance(replayed, honest) == []
+    inflated = {**honest, "places": [{"place": "en-ligne", "present": 9}], "total_present": 9}
+    assert len(compare_workshop_attendance(replayed, inflated)) == 2
