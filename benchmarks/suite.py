@@ -15,6 +15,9 @@ from .generator import generate
 from .measure import latencies, percentiles, raw_log_read_rate
 
 
+CLIENT_VOTES_MIN = 320
+
+
 def schema_for(scale: float) -> str:
     return "bench_" + f"{scale:g}".replace(".", "_").replace("-", "_")
 
@@ -41,6 +44,14 @@ def run_all(scale: float) -> list[str]:
         lines += projections_and_rebuild(engage)
         lines += transparency(engage)
     lines += reads(datasets)
+    from . import writes
+
+    schema = "bench_writes"
+    environment.drop_schema(schema)
+    try:
+        lines += writes.run(schema, votes=max(CLIENT_VOTES_MIN, int(3200 * min(1.0, scale * 10))))
+    finally:
+        environment.drop_schema(schema)
     return lines
 
 

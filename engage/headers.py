@@ -27,14 +27,19 @@ SECURITY_HEADERS = {
 }
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000
+# Paths that receive files (the 65,000-row membership list): a larger ceiling.
+UPLOAD_PATHS = ("/gestion/membres",)
+DEFAULT_MAX_UPLOAD_BYTES = 21_000_000
 
 
 def body_limit_tween_factory(handler, registry):
     max_body = int(registry.settings.get("engage.max_body_bytes", DEFAULT_MAX_BODY_BYTES))
+    max_upload = int(registry.settings.get("engage.max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES))
 
     def tween(request):
         # Refused before anything reads the body; the error views render the 413 page.
-        if request.content_length is not None and request.content_length > max_body:
+        limit = max_upload if request.path in UPLOAD_PATHS else max_body
+        if request.content_length is not None and request.content_length > limit:
             raise HTTPRequestEntityTooLarge()
         return handler(request)
 

@@ -55,6 +55,38 @@ class Vault:
         ciphertext = AESGCM(key).encrypt(nonce, plaintext, person_id.bytes)
         return base64.b64encode(nonce + ciphertext).decode()
 
+    def seal_many(self, items: list[tuple[UUID, Mapping[str, str]]]) -> list[str]:
+        """seal() for many people at once: their keys fetched and created in one transaction
+        (a 65,000-row import would otherwise open 65,000 transactions)."""
+        ids = [person_id.hex for person_id, _ in items]
+        keys: dict[str, str] = {}
+        with self.db.transaction() as cur:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                keys.update(cur.execute(
+                    f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
+                ).fetchall())
+            missing = [i for i in dict.fromkeys(ids) if i not in keys]
+            new = {i: base64.b64encode(AESGCM.generate_key(bit_length=256)).decode() for i in missing}
+            cur.executemany(
+                "INSERT INTO personal_keys (person_id, key_b64) VALUES (%s, %s) ON CONFLICT (person_id) DO NOTHING",
+                list(new.items()),
+            )
+            for start in range(0, len(missing), 500):
+                chunk = missing[start:start + 500]
+                marks = ", ".join(["%s"] * len(chunk))
+                keys.update(cur.execute(
+                    f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
+                ).fetchall())
+        sealed = []
+        for person_id, fields in items:
+            nonce = os.urandom(12)
+            plaintext = json.dumps(dict(fields), sort_keys=True).encode()
+            ciphertext = AESGCM(base64.b64decode(keys[person_id.hex])).encrypt(nonce, plaintext, person_id.bytes)
+            sealed.append(base64.b64encode(nonce + ciphertext).decode())
+        return sealed
+
     def unseal(self, person_id: UUID, sealed: str) -> dict[str, str] | None:
         key = self._key(person_id, create=False)
         if key is None:

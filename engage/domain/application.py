@@ -17,12 +17,24 @@ from .card_usecases import CardIssued, CardUseCases
 from .charter_usecases import CharterUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
+from .member_usecases import MemberUseCases
+from .organization_usecases import OrganizationUseCases
+from .seat_usecases import SeatUseCases
 from .workshop_usecases import WorkshopUseCases
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
 
-class EngageApplication(AccountUseCases, CardUseCases, CharterUseCases, WorkshopUseCases, Application[UUID]):
+class EngageApplication(
+    AccountUseCases,
+    CardUseCases,
+    WorkshopUseCases,
+    MemberUseCases,
+    OrganizationUseCases,
+    SeatUseCases,
+    CharterUseCases,
+    Application[UUID],
+):
     # Also the table prefix on PostgreSQL: engage_events.
     name = "Engage"
 

@@ -111,6 +111,8 @@ class AccountService:
         self.store.clear_failures(account_key)
         if passwords.needs_rehash(stored):
             self.store.set_password_hash(person_id, passwords.hash_password(password))
+        # A participatory-budget member who signed up with the listed address: link them (idempotent).
+        self.app.link_pb_member(person_id, email)
         return LoggedIn(person_id)
 
     def request_password_reset(self, email: str) -> tuple[UUID, str] | None:

@@ -5,6 +5,8 @@
 * ``engage.domain.places.AGE_BANDS``: the age-band labels, translated with ``_(label)``
   when a form or a card is rendered.
 * ``engage.domain.workshops.THEMES`` and ``LANGUAGES``: the workshops' labels.
+* ``engage.domain.members.REPORT_MSGIDS`` (the import report's lines) and the kinds of
+  ``engage.domain.organizations`` (organizations, offers).
 
 ``build_catalog`` adds them to ``engage.pot``; ``tests/test_catalogue.py`` checks that
 the English catalogue translates them.  Run this module to list them.
@@ -60,6 +62,15 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
     for label in [*workshops.THEMES.values(), *workshops.LANGUAGES.values()]:
         if label not in found:
             found[label] = _location(workshops.__file__, label)
+    # residents-orgs: the import report's line messages, organization and offer kinds.
+    from engage.domain import members, organizations
+
+    for module, texts in ((members, members.REPORT_MSGIDS),
+                          (organizations, [*organizations.ORGANIZATION_KINDS.values(),
+                                           *organizations.OFFER_KINDS.values()])):
+        for text in texts:
+            if text not in found:
+                found[text] = _location(module.__file__, text)
     return list(found.items())
 
 

@@ -8,6 +8,9 @@ from .people import PeopleProjection
 from .opendata import opendata_projections
 from .transparency import TransparencyProjection
 from .workshops import WorkshopsProjection
+from .members import PBMembersProjection
+from .organizations import OrganizationsProjection
+from .seats import SeatCallsProjection
 
 
 def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
@@ -19,6 +22,9 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         CardsProjection(vault),
         PeopleProjection(),
         WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
+        PBMembersProjection(vault),  # residents-orgs
+        OrganizationsProjection(),
+        SeatCallsProjection(),
         CharterProjection(),
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),

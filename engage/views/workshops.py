@@ -466,6 +466,8 @@ def _roll_page(request, session, *, error=None, walk_in_form=None):
             forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
             action=request.route_url("session_walk_in", session_id=session.session_id)).render(),
         "flash": [str(m) for m in request.session.pop_flash("roll")],
+        # Feedback is for the facilitator only: shown here, never on a public page.
+        "feedback": wq.feedback(request.engage.db, UUID(session.session_id)),
     }
 
 

@@ -157,6 +157,13 @@ def test_roll_on_a_phone_certificate_verification_and_feedback(page, live_server
     expect(page.get_by_role("alert")).to_contain_text("10 caractères")
     check_accessibility(page)
 
+    # The facilitator reads the feedback under the roll.
+    page.goto(f"/ateliers/animation/seance/{session_id.hex}/presences")
+    log_in(page, DEMO_FACILITATOR[1], DEMO_FACILITATOR[3], check_accessibility)
+    expect(page.get_by_role("heading", name="Avis des participants")).to_be_visible()
+    expect(page.get_by_text("Clair et concret.")).to_be_visible()
+    check_accessibility(page)
+
 
 def test_staff_pages(page, live_server, check_accessibility):
     page.goto("/ateliers/animation")

@@ -251,6 +251,10 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     again["rating"] = "2"
     assert "un seul avis par personne" in again.submit("submit", status=400).text
     log_out(testapp)
+    log_in(testapp, "anim@exemple.fr")
+    roll_page = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences")
+    assert "Avis des participants" in roll_page.text and "Passionnant." in roll_page.text
+    log_out(testapp)
     verified = testapp.get("/ateliers/verifier", params={"code": code.lower()})
     assert "Attestation authentique" in verified.text and "Camille du 11e" in verified.text
     assert "camille@exemple.fr" not in verified.text

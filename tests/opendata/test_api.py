@@ -103,3 +103,11 @@ def test_preflight(testapp):
 
 def test_api_is_read_only(testapp):
     testapp.post("/api/card-holders", status=404)
+
+
+def test_head_requests_open_no_stream(testapp):
+    issue_cards(services(testapp), {(1, "18-24"): 5})
+    for url in ("/opendata/card-holders/card-holders.csv", "/opendata/card-holders.zip", "/api/card-holders"):
+        response = testapp.head(url)
+        assert response.status_int == 200 and response.body == b""
+        assert response.headers["ETag"]

@@ -1,0 +1,40 @@
+"""Recompute a seats-by-lot draw of Paris s'engage from its public record (Python 3, standard library only).
+
+Usage: python3 recompute_draw.py <address of the draw's JSON record, or a saved .json file>
+"""
+import hashlib
+import hmac
+import json
+import sys
+import urllib.request
+
+
+def recompute(record):
+    seed = bytes.fromhex(record["seed"])
+    # 1. The seed revealed is the one committed before the call closed.
+    assert hashlib.sha256(seed).hexdigest() == record["commitment_sha256"], "seed does not match the commitment"
+    # 2. Order the volunteers by HMAC-SHA256(seed, volunteer id), ascending.
+    order = sorted(record["volunteers"],
+                   key=lambda v: (hmac.new(seed, v["id"].encode("ascii"), hashlib.sha256).hexdigest(), v["id"]))
+    chosen = []
+    # 3. Each stratum, in order, takes its quota among the volunteers it matches, not yet chosen.
+    for stratum in record["strata"]:
+        matching = [v["id"] for v in order if v["id"] not in chosen
+                    and (not stratum["arrondissements"] or v["arrondissement"] in stratum["arrondissements"])
+                    and (not stratum["age_bands"] or v["age_band"] in stratum["age_bands"])]
+        chosen += matching[:stratum["quota"]]
+    # 4. The remaining seats go to the first volunteers of the global order.
+    chosen += [v["id"] for v in order if v["id"] not in chosen][:max(0, record["seats"] - len(chosen))]
+    return chosen
+
+
+if __name__ == "__main__":
+    source = sys.argv[1]
+    if source.startswith(("http://", "https://")):
+        record = json.load(urllib.request.urlopen(source))
+    else:
+        with open(source, encoding="utf-8") as f:
+            record = json.load(f)
+    result = recompute(record)
+    print("\n".join(result))
+    print("identical to the published result" if result == record["selected"] else "DIFFERENT from the published result")
