@@ -11,6 +11,7 @@ from .domain.application import EngageApplication
 from .identity.service import AccountService
 from .identity.store import IdentityStore
 from .projections import all_projections
+from .projections.support_policy import SupportPolicy
 from .projections.engine import ProjectionEngine, ProjectionWorker
 from .projections.transparency import CheckpointSigner
 from .transparency.keyfile import checkpoint_interval_from, signer_from_settings
@@ -59,6 +60,7 @@ class Engage:
         engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
         engine.after_catch_up.append(checkpoints.sign_if_due)
+        engine.after_catch_up.append(SupportPolicy(app, db))
         identity = IdentityStore(db)
         identity.setup()
         engage = cls(

@@ -14,6 +14,8 @@ from eventsourcing.application import Application
 
 from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardUseCases
+from .consultation_usecases import ConsultationUseCases
+from .questionnaire_usecases import QuestionnaireUseCases
 from .charter_usecases import CharterUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
@@ -32,6 +34,8 @@ class EngageApplication(
     MemberUseCases,
     OrganizationUseCases,
     SeatUseCases,
+    ConsultationUseCases,
+    QuestionnaireUseCases,
     CharterUseCases,
     Application[UUID],
 ):

@@ -56,6 +56,19 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
     for label in places.AGE_BANDS.values():
         if label not in found:
             found[label] = _location(places.__file__, label)
+    # Consultations: phases, kinds of contribution and vote options, shown with _(label).
+    from engage.domain import consultations
+
+    from engage.domain import questionnaires
+
+    for labels in (consultations.PHASE_LABELS, consultations.KINDS, consultations.OPTIONS):
+        for label in labels.values():
+            if label not in found:
+                found[label] = _location(consultations.__file__, f'"{label}"')
+    for labels in (questionnaires.TARGETS, questionnaires.QUESTION_KINDS):
+        for label in labels.values():
+            if label not in found:
+                found[label] = _location(questionnaires.__file__, f'"{label}"')
     # The workshops' families and languages, translated with _(label) on the pages.
     from engage.domain import workshops
 

@@ -3,6 +3,8 @@
 from ..domain.personal import PersonalDataVault
 from .base import Projection
 from .cards import CardsProjection
+from .consultations import ConsultationsProjection
+from .questionnaires import QuestionnairesProjection
 from .charter import CharterProjection
 from .people import PeopleProjection
 from .opendata import opendata_projections
@@ -21,6 +23,8 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         TransparencyProjection(),
         CardsProjection(vault),
         PeopleProjection(),
+        ConsultationsProjection(vault),
+        QuestionnairesProjection(vault),
         WorkshopsProjection(vault, identifier_key),  # certificate codes are keyed
         PBMembersProjection(vault),  # residents-orgs
         OrganizationsProjection(),

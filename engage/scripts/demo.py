@@ -35,6 +35,9 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
         ))
     load_workshops_demo(engage, [(i.person_id, i.card_id) for i in issued], seed=seed)  # Ateliers Citoyens
     load_residents_demo(engage, issued, rng)  # residents-orgs
+    from .demo_consultations import load_consultation_demo
+
+    load_consultation_demo(engage, rng)  # the commitment's consultation
     # The Paris 2017 commitment: milestones, the co-drafted charter and its adoption, the guide.
     from .charter_demo import load_charter_demo
 

@@ -105,3 +105,67 @@ TALLIES: dict[str, Tally] = {
         "/api/stats/workshop-attendance", replay_workshop_attendance, compare_workshop_attendance
     ),
 }
+
+
+# -- consultations ---------------------------------------------------------------------------
+
+
+def replay_votes_per_item(entries: Iterable[PublicEntry]) -> Counter:
+    """(item, channel, option) -> votes: online ballots by their keyed vote id (each holds one
+    current option), plus the latest show-of-hands count per (meeting, item)."""
+    ballots: dict[str, tuple[str, str | None]] = {}
+    hands: dict[tuple[str, str], dict] = {}
+    for entry in entries:
+        kind, fields = entry["type"], entry["fields"]
+        if kind == "VoteCast":
+            ballots[entry["aggregate_id"]] = (fields["item_id"], fields["option"])
+        elif kind == "VoteChanged" and entry["aggregate_id"] in ballots:
+            ballots[entry["aggregate_id"]] = (ballots[entry["aggregate_id"]][0], fields["option"])
+        elif kind == "VoteWithdrawn" and entry["aggregate_id"] in ballots:
+            ballots[entry["aggregate_id"]] = (ballots[entry["aggregate_id"]][0], None)
+        elif kind == "ShowOfHandsRecorded":
+            hands[(entry["aggregate_id"], fields["item_id"])] = fields["counts"]
+    counts: Counter = Counter()
+    for item, option in ballots.values():
+        if option is not None:
+            counts[(item, "en ligne", option)] += 1
+    for (_meeting, item), by_option in hands.items():
+        for option, value in by_option.items():
+            counts[(item, "en présentiel", option)] += value
+    return +counts  # zeros dropped, as the site drops them
+
+
+def compare_votes_per_item(counts: Counter, published: dict) -> list[str]:
+    shown = {(r["item_id"], r["channel"], r["option"]): r["value"] for r in published.get("counts", [])}
+    return [
+        f"item {key[0]} ({key[1]}, {key[2]}): the log gives {counts.get(key, 0)},"
+        f" the site publishes {shown.get(key, 'nothing')}"
+        for key in sorted(set(shown) | set(counts))
+        if shown.get(key) != counts.get(key, 0) or key not in shown
+    ]
+
+
+def replay_contributions_per_consultation(entries: Iterable[PublicEntry]) -> Counter:
+    counts: Counter = Counter()
+    for entry in entries:
+        if entry["type"] == "ContributionPosted":
+            counts[(entry["fields"]["consultation_id"], entry["fields"]["channel"])] += 1
+    return counts
+
+
+def compare_contributions_per_consultation(counts: Counter, published: dict) -> list[str]:
+    shown = {(r["consultation_id"], r["channel"]): r["contributions"] for r in published.get("counts", [])}
+    return [
+        f"consultation {key[0]} ({key[1]}): the log gives {counts.get(key, 0)},"
+        f" the site publishes {shown.get(key, 'nothing')}"
+        for key in sorted(set(shown) | set(counts))
+        if shown.get(key) != counts.get(key, 0) or key not in shown
+    ]
+
+
+TALLIES["votes per item"] = Tally("/api/stats/votes-per-item", replay_votes_per_item, compare_votes_per_item)
+TALLIES["contributions per consultation"] = Tally(
+    "/api/stats/contributions-per-consultation",
+    replay_contributions_per_consultation,
+    compare_contributions_per_consultation,
+)

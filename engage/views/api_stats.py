@@ -23,3 +23,34 @@ def card_holders(request):
         ],
         "total": sum(holders for _, holders in counts),
     }
+
+
+# -- consultations -------------------------------------------------------------------------
+# Votes are counts of anonymous keyed ballots per item and option: small counts are published
+# as they are (an item's tally is the vote's very result; no ballot can be traced to a person).
+
+
+@view_config(route_name="api_votes_per_item", renderer="json", request_method="GET")
+def votes_per_item(request):
+    from ..projections import consultation_queries
+
+    position, rows = consultation_queries.votes_per_item_as_of(request.engage.db)
+    request.response.headers["Access-Control-Allow-Origin"] = "*"
+    return {
+        "position": position,
+        "counts": [{"item_id": item, "channel": channel, "option": option, "value": votes}
+                   for item, channel, option, votes in rows],
+    }
+
+
+@view_config(route_name="api_contributions_per_consultation", renderer="json", request_method="GET")
+def contributions_per_consultation(request):
+    from ..projections import consultation_queries
+
+    position, rows = consultation_queries.contributions_per_consultation_as_of(request.engage.db)
+    request.response.headers["Access-Control-Allow-Origin"] = "*"
+    return {
+        "position": position,
+        "counts": [{"consultation_id": consultation, "channel": channel, "contributions": count}
+                   for consultation, channel, count in rows],
+    }

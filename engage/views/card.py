@@ -36,6 +36,8 @@ def card_request(request):
             arrondissement=data["arrondissement"],
             age_band=data["age_band"],
             consent_to_consultation=data["consent"] == YES,
+            # Signed in: the card is the account's, so consultations can check it.
+            person_id=UUID(request.authenticated_userid) if request.authenticated_userid else None,
         )
     except DomainError as error:
         request.response.status_int = 400
