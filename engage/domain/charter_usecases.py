@@ -42,7 +42,7 @@ class Done:
 class CharterUseCases:
     """Mixed into EngageApplication."""
 
-    RETRIES = 5
+    CHARTER_RETRIES = 5
 
     # ---- milestones
     def plan_milestone(self, *, step: int, title: str, description: str, planned_start: str, planned_end: str) -> Done:
@@ -82,13 +82,13 @@ class CharterUseCases:
 
     def _on_charter(self, change) -> Done:
         """Apply a change to the charter; on a concurrent write, reload and apply it again."""
-        for attempt in range(self.RETRIES):
+        for attempt in range(self.CHARTER_RETRIES):
             charter = self.get_charter()
             result = change(charter)
             try:
                 return Done(last_position(self.save(charter)), CHARTER_ID, result)
             except IntegrityError:
-                if attempt == self.RETRIES - 1:
+                if attempt == self.CHARTER_RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
 
@@ -141,7 +141,7 @@ class CharterUseCases:
         return Done(last_position(self.save(amendment)), amendment.id)
 
     # ---- ballots: one per person per amendment, enforced by the event store
-    def _votable(self, amendment_id: UUID) -> Amendment:
+    def _amendment_votable(self, amendment_id: UUID) -> Amendment:
         amendment = self.get_amendment(amendment_id)
         self.get_charter().check_drafting_open()
         amendment._check_pending()
@@ -150,9 +150,9 @@ class CharterUseCases:
     def vote_on_amendment(self, amendment_id: UUID, *, person_id: UUID, choice: str) -> Done:
         if choice not in CHOICES:
             raise InvalidChoice()
-        self._votable(amendment_id)
+        self._amendment_votable(amendment_id)
         bid = ballot_id(person_id, amendment_id, self.identifier_key)
-        for attempt in range(self.RETRIES):
+        for attempt in range(self.CHARTER_RETRIES):
             try:
                 ballot = self.repository.get(bid)
             except AggregateNotFoundError:
@@ -169,7 +169,7 @@ class CharterUseCases:
         raise InvalidChoice()
 
     def withdraw_amendment_vote(self, amendment_id: UUID, *, person_id: UUID) -> Done:
-        self._votable(amendment_id)
+        self._amendment_votable(amendment_id)
         try:
             ballot = self.repository.get(ballot_id(person_id, amendment_id, self.identifier_key))
         except AggregateNotFoundError:
@@ -187,7 +187,7 @@ class CharterUseCases:
     # ---- the participation guide
     def publish_guide_page(self, *, slug: str, title: str, body: str) -> Done:
         slug = check_slug(slug)
-        for attempt in range(self.RETRIES):
+        for attempt in range(self.CHARTER_RETRIES):
             try:
                 page = self.repository.get(guide_page_id(slug))
             except AggregateNotFoundError:
@@ -196,6 +196,6 @@ class CharterUseCases:
             try:
                 return Done(last_position(self.save(page)), page.id, version)
             except IntegrityError:
-                if attempt == self.RETRIES - 1:
+                if attempt == self.CHARTER_RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
