@@ -29,12 +29,13 @@ class Permission(StrEnum):
     EDIT = "edit"  # restitution, charter, guide
     AUDIT = "audit"
     ERASE_PERSONAL_DATA = "erase-personal-data"  # an admin, on a resident's request
+    AMEND = "amend"  # propose and vote on charter amendments (signed in)
 
 
 # The whole permission matrix, in one place. Staff permissions come only from roles.
 PUBLIC = {Permission.VIEW}
 # The card is asked for from an account: name and email come from it.
-SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.REQUEST_CARD}
+SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.REQUEST_CARD, Permission.AMEND}
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.ADMIN: {Permission.MANAGE_ROLES, Permission.MANAGE_CARDS, Permission.MANAGE_MEMBERS,
                  Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT, Permission.ERASE_PERSONAL_DATA,

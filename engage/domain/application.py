@@ -16,6 +16,7 @@ from .account_usecases import AccountUseCases, Registered
 from .card_usecases import CardIssued, CardLifecycleUseCases, CardUseCases
 from .consultation_usecases import ConsultationUseCases
 from .questionnaire_usecases import QuestionnaireUseCases
+from .charter_usecases import CharterUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
 from .member_usecases import MemberUseCases
@@ -36,6 +37,7 @@ class EngageApplication(
     SeatUseCases,
     ConsultationUseCases,
     QuestionnaireUseCases,
+    CharterUseCases,
     Application[UUID],
 ):
     # Also the table prefix on PostgreSQL: engage_events.

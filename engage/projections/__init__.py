@@ -5,6 +5,7 @@ from .base import Projection
 from .cards import CardsProjection
 from .consultations import ConsultationsProjection
 from .questionnaires import QuestionnairesProjection
+from .charter import CharterProjection
 from .people import PeopleProjection
 from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
 from .card_lifecycle import CardLifecycleProjection
@@ -34,6 +35,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         PBMembersProjection(vault),  # residents-orgs
         OrganizationsProjection(),
         SeatCallsProjection(),
+        CharterProjection(),
         # After the projections of the events it describes (see participation.py).
         ParticipationHistoryProjection(),
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).

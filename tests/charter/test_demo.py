@@ -1,0 +1,29 @@
+"""The demo shows the Paris 2017 commitment at once: milestones, the adopted charter, the guide."""
+
+from engage.scripts.demo import load_demo
+
+
+def test_demo_loads_the_commitment_and_an_adopted_charter(testapp):
+    engage = testapp.app.registry.engage
+    load_demo(engage, cards=5)
+    page = testapp.get("/engagement")
+    assert page.text.count('class="milestone"') == 4 and "Achevé" in page.text
+    adopted = testapp.get("/charte/adoptee")
+    assert "2017 DDCT 183" in adopted.text and "Données d'illustration" in adopted.text
+    assert "la suite qui lui est donnée" in adopted.text  # an accepted amendment made it in
+    charter = testapp.get("/charte")
+    assert "Version 3" in charter.text
+    assert "Comment participer" in testapp.get("/guide").text
+    assert "<strong>en ligne</strong>" in testapp.get("/guide/comment-participer").text
+
+
+def test_amendments_and_article_versions_are_open_data(testapp):
+    load_demo(testapp.app.registry.engage, cards=5)
+    amendments = testapp.get("/opendata/charter-amendments/charter-amendments.csv").text.splitlines()
+    assert amendments[0].startswith("amendment_id,article_id,base_version,text,rationale,status")
+    assert "author" not in amendments[0]
+    assert len(amendments) == 1 + 4 and any(",accepted," in row and ",9,2,1" in row for row in amendments)
+    versions = testapp.get("/opendata/charter-article-versions/charter-article-versions.csv").text
+    assert versions.count("\n") >= 1 + 5 + 2  # five articles, two accepted amendments
+    api = testapp.get("/api/charter-amendments").json
+    assert api
