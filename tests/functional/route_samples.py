@@ -27,6 +27,11 @@ SAMPLE_VALUES = {
     "meeting": "0" * 32,
     "qid": "0" * 32,  # questionnaires
     "id": "0" * 32,  # organizations, offers, seat calls
+    "article_id": "0" * 32,  # the charter
+    "amendment_id": "0" * 32,
+    "version": "1",
+    "slug": "page-inconnue",  # guide pages
+    "step": "1",  # commitment milestones
 }
 # Overrides for one route: {route name: {placeholder: value}}.
 ROUTE_SAMPLES: dict[str, dict[str, str]] = {}

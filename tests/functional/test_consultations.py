@@ -264,8 +264,8 @@ def test_a_card_requested_while_signed_in_opens_card_only_consultations(editor_a
     resident(camille, "camille@exemple.fr", "Camille du 11e")
     assert "Carte Citoyen·ne valide" in contribute(camille, status=400).text
     form = camille.get("/carte").forms["card-request"]
-    form["name"], form["email"] = "Camille Martin", "camille@exemple.fr"
-    form["arrondissement"], form["age_band"], form["consent"] = "11", "25-34", "oui"
+    form["arrondissement"], form["age_band"] = "11", "25-34"
+    form["consent"], form["newsletter"] = "oui", "non"
     form.submit("submit", status=303)
     contribute(camille)  # now accepted
 
@@ -293,8 +293,8 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     refused = answers.submit(status=400)
     assert "autre public" in refused.text  # no card yet
     card = camille.get("/carte").forms["card-request"]
-    card["name"], card["email"] = "Camille Martin", "camille@exemple.fr"
-    card["arrondissement"], card["age_band"], card["consent"] = "11", "25-34", "oui"
+    card["arrondissement"], card["age_band"] = "11", "25-34"
+    card["consent"], card["newsletter"] = "oui", "non"
     card.submit("submit", status=303)
     answers = camille.get(url).forms["answers"]
     answers["q1"] = "Information"
