@@ -23,7 +23,6 @@ from .charter import (
     InvalidChoice,
     Milestone,
     NoBallot,
-    UnknownArticle,
     ballot_id,
     check_slug,
     guide_page_id,

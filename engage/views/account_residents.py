@@ -7,7 +7,6 @@ import json
 from datetime import datetime, timezone
 from uuid import UUID
 
-import deform
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.security import forget
@@ -23,6 +22,7 @@ from .card import STATUS_LABELS, effective_status, wait
 from .card_forms import ConfirmOnlySchema, ErasureConfirmSchema, ErasureRequestSchema, make_form
 from .formatting import long_date
 from .participation import history_context
+from .helpers import validate
 
 
 STAFF_PAGES = [
@@ -151,13 +151,7 @@ def erased(request):
             "paragraphs": [_("Votre nom, votre adresse électronique et votre numéro de carte sont désormais illisibles. Votre compte est fermé.")]}
 
 
-def validate_form(form, request):
-    try:
-        return form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        request.environ["engage.rendered_form"] = failure.render()
-        return None
+validate_form = validate
 
 
 @view_config(route_name="admin_erasure", renderer="engage:templates/form_page.pt",

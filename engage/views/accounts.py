@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import deform
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
@@ -11,8 +10,6 @@ from .. import mail
 from ..domain.accounts import EmailNotConfirmed, Role
 from ..domain.errors import DomainError
 from ..i18n import _
-from ..projections import queries
-from ..projections.engine import ProjectionTimeout
 from ..schemas import (
     ConfirmSchema,
     LoginSchema,
@@ -23,28 +20,14 @@ from ..schemas import (
 )
 from ..security import Permission
 from .pages import local_path
+from .helpers import validate, wait_for_write
 
 FORM = "engage:templates/form_page.pt"
 MESSAGE = "engage:templates/message_page.pt"
 
 
-def _validate(form, request):
-    """The form's data, or None after re-rendering it with its messages (status 400)."""
-    try:
-        return form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        request.environ["engage.rendered_form"] = failure.render()
-        return None
-
-
-def _wait(request, position):
-    if position is None:
-        return
-    try:
-        request.engage.wait_for(position)
-    except ProjectionTimeout:
-        pass  # the write is safe; the next page may lag a moment
+_validate = validate
+_wait = wait_for_write
 
 
 def send_confirmation(request, email, token):

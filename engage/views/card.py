@@ -4,9 +4,7 @@ it, gives or withdraws their consents."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from uuid import UUID
 
-import deform
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
@@ -16,7 +14,6 @@ from ..domain.errors import DomainError
 from ..domain.places import AGE_BANDS
 from ..i18n import _, arrondissement_label
 from ..projections import card_queries
-from ..projections.engine import ProjectionTimeout
 from ..security import Permission
 from .card_forms import (
     NO,
@@ -29,6 +26,7 @@ from .card_forms import (
     make_form,
 )
 from .formatting import long_date
+from .helpers import signed_in_person, validate, wait_for_write
 
 STATUS_LABELS = {
     "active": _("active"),
@@ -43,26 +41,8 @@ CONSENT_LABELS = {
 }
 
 
-def person_id(request) -> UUID:
-    return UUID(request.identity.person_id)
-
-
-def wait(request, position) -> bool:
-    """Read-your-writes; False if the read models lag (the write itself is safe)."""
-    try:
-        request.engage.wait_for(position)
-        return True
-    except ProjectionTimeout:
-        return False
-
-
-def validate(form, request):
-    try:
-        return form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        request.environ["engage.rendered_form"] = failure.render()
-        return None
+person_id = signed_in_person
+wait = wait_for_write
 
 
 def flash(request, message) -> None:

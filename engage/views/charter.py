@@ -23,6 +23,7 @@ from ..security import Permission
 from . import charter_forms as f
 from .charter_diff import word_diff
 from .guide_markdown import render as render_markdown
+from .helpers import signed_in_person
 
 PARIS = ZoneInfo("Europe/Paris")
 FORM = "engage:templates/form_page.pt"
@@ -78,8 +79,7 @@ def is_editor(request) -> bool:
     return bool(request.has_permission(Permission.EDIT))
 
 
-def person_id(request) -> UUID:
-    return UUID(str(request.authenticated_userid))
+person_id = signed_in_person
 
 
 def find_article(request, article_id: str | None = None) -> q.ArticleView:

@@ -8,7 +8,6 @@ import colander
 import deform
 from deform.schema import CSRFSchema
 
-from ..domain.charter import CHOICES, LEVELS
 from ..i18n import _
 
 LEVEL_LABELS = {

@@ -23,9 +23,9 @@ from ..domain.consultations import (
 from ..domain.errors import DomainError
 from ..i18n import _, arrondissement_label
 from ..projections import consultation_queries as q
-from ..projections.engine import ProjectionTimeout
 from ..security import Permission
 from . import consultation_forms as forms
+from .helpers import form_view, page_number, query, signed_in_person, wait_for_write
 
 FORM = "engage:templates/form_page.pt"
 PARIS = ZoneInfo("Europe/Paris")
@@ -35,24 +35,7 @@ CHANNEL_PARAMS = {"en-ligne": CHANNELS[0], "en-presentiel": CHANNELS[1]}
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def person_id(request) -> UUID | None:
-    userid = request.authenticated_userid
-    return UUID(userid) if userid else None
-
-
-def query(request) -> dict:
-    """The query string, or nothing when a client sent bytes that are not UTF-8 (never a 500)."""
-    try:
-        return dict(request.GET.items())
-    except UnicodeDecodeError:
-        return {}
-
-
-def page_number(request) -> int:
-    try:
-        return max(1, min(int(query(request).get("page", 1)), 10_000))
-    except ValueError:
-        return 1
+person_id = signed_in_person
 
 
 def when(value: str, locale: str, *, time: bool = True) -> str:
@@ -69,13 +52,7 @@ def day(value: str, locale: str) -> str:
     return format_date(datetime.date.fromisoformat(value), "long", locale=locale)
 
 
-def _wait(request, position) -> None:
-    if position is None:
-        return
-    try:
-        request.engage.wait_for(position)
-    except ProjectionTimeout:
-        pass  # written; the next page may lag a moment
+_wait = wait_for_write
 
 
 def _consultation(request) -> q.ConsultationView:
@@ -94,29 +71,6 @@ def _contribution(request, consultation) -> q.ContributionView:
 
 def _item_url(request, consultation, item_id: str) -> str:
     return request.route_url("contribution", ref=consultation.slug, item=item_id)
-
-
-def form_view(request, form, page: dict, action, *, values: dict | None = None):
-    """GET: the form. POST: validate, run `action(data)` (a Recorded or a URL), wait, redirect 303.
-    Invalid input or a DomainError: the form again, its message, status 400, nothing written."""
-    if request.method != "POST":
-        done = [str(m) for m in request.session.pop_flash("success")]
-        intro = done + list(page.get("intro", []))
-        return {**page, "intro": intro or None, "form": form.render(values or {})}
-    try:
-        data = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return {**page, "form": failure.render()}
-    try:
-        recorded, target = action(data)
-    except DomainError as error:
-        request.response.status_int = 400
-        shown = {k: v for k, v in data.items() if k != "scan" and isinstance(v, (str, int))}
-        return {**page, "form": form.render(shown), "error": _(error.message)}
-    _wait(request, getattr(recorded, "position", None))
-    return HTTPSeeOther(target)
-
 
 def _flash(request, message) -> None:
     request.session.flash(request.localizer.translate(message), "success")

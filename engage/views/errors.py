@@ -3,7 +3,7 @@
 import logging
 
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPSeeOther, HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPRequestEntityTooLarge
+from pyramid.httpexceptions import HTTPSeeOther, HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
 from ..i18n import _

@@ -22,8 +22,8 @@ from pyramid.view import exception_view_config, view_config
 from ..opendata import REGISTRY
 from ..opendata import catalog as dcat
 from ..opendata import openapi, packages, query
+from ..opendata.changes import read_changes
 from ..opendata.query import BadParameter, Selection
-from ..projections.opendata import CHANGES
 
 PARIS = ZoneInfo("Europe/Paris")
 CORS = {
@@ -189,49 +189,6 @@ def _integer(request, name: str, default: int, lowest: int, highest: int) -> int
     if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or not lowest <= int(raw) <= highest:
         raise BadParameter(f"Le paramètre « {name} » doit être un nombre entier compris entre {lowest} et {highest}.")
     return int(raw)
-
-
-def read_changes(db, since: int, limit: int, dataset: str | None = None) -> dict:
-    """Changes after `since`, whole positions only, and the position to ask from next."""
-    condition, params = "position > %s", [since]
-    if dataset:
-        condition += " AND dataset = %s"
-        params.append(dataset)
-    columns = "position, dataset, record_key, operation, occurred_at"
-    with db.reading() as cur:
-        reached = cur.scalar("SELECT position FROM projection_tracking WHERE projection = %s", [CHANGES], 0)
-        rows = cur.execute(
-            f"SELECT {columns} FROM rm_opendata_changes WHERE {condition} AND position <= %s"
-            f" ORDER BY position, seq LIMIT {limit + 1}",
-            [*params, reached],
-        ).fetchall()
-        if len(rows) > limit:
-            last = rows[limit - 1][0]
-            if rows[limit][0] == last:
-                # Never cut a position in two: drop it, or (if it fills the page) take it whole.
-                kept = [row for row in rows if row[0] != last]
-                if kept:
-                    rows = kept
-                else:
-                    rows = cur.execute(
-                        f"SELECT {columns} FROM rm_opendata_changes WHERE position = %s ORDER BY seq",
-                        [last],
-                    ).fetchall()
-            else:
-                rows = rows[:limit]
-            next_position = rows[-1][0]
-        else:
-            next_position = max(reached, since)
-    return {
-        "since": since,
-        "next": next_position,
-        "position": reached,
-        "changes": [
-            {"position": position, "dataset": name, "key": key, "operation": operation,
-             "occurred_at": query.utc_z(occurred_at)}
-            for position, name, key, operation, occurred_at in rows
-        ],
-    }
 
 
 @view_config(route_name="opendata_changes", request_method="GET")

@@ -14,6 +14,7 @@ from ..domain.places import ARRONDISSEMENTS
 from ..i18n import _, arrondissement_label
 from ..projections import residents_queries as rq
 from ..security import Permission
+from .helpers import form_view
 from .residents_common import date_shower, me, page_number, uuid_from, wait
 from .residents_forms import (
     CITY_WIDE,
@@ -90,22 +91,14 @@ def organization_new(request):
     form = make(OrganizationSchema, request, formid="organization", button=_("Enregistrer l'organisation"))
     page = {"title": _("Enregistrer une organisation"),
             "intro": [_("Associations, instances consultatives (Commission Parisienne du Débat Public, Conseil parisien de la jeunesse…) et organisations de civic tech.")]}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    try:
-        data = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return {**page, "form": failure.render()}
-    try:
+
+    def register(data):
         done = request.engage.app.register_organization(
             name=data["name"], kind=data["kind"], description=data["description"], website=data["website"],
             arrondissement=place_value(data["place"]), registered_by=me(request))
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    wait(request, done.position)
-    return HTTPSeeOther(request.route_url("organization", id=done.id.hex))
+        return done, request.route_url("organization", id=done.id.hex)
+
+    return form_view(request, form, page, register)
 
 
 def _organization_or_404(request):
@@ -203,24 +196,16 @@ def offer_new(request):
         request.response.status_int = 403
         return {**page, "error": _("Vous ne représentez pas cette organisation.")}
     form = make(OfferSchema, request, formid="offer", button=_("Publier l'offre"))
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    try:
-        data = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return {**page, "form": failure.render()}
-    try:
+
+    def publish(data):
         done = request.engage.app.publish_offer(
             organization_id, published_by=me(request), as_staff=staff,
             title=data["title"], description=data["description"], kind=data["kind"],
             arrondissement=place_value(data["place"]), starts_on=data["starts_on"],
             ends_on=data["ends_on"] or "", link=data["link"], card_conditions=data["card_conditions"])
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    wait(request, done.position)
-    return HTTPSeeOther(request.route_url("organization", id=org.organization_id))
+        return done, request.route_url("organization", id=org.organization_id)
+
+    return form_view(request, form, page, publish)
 
 
 @view_config(route_name="offer_withdraw", request_method="POST", renderer=FORM, permission=Permission.OWN_ACCOUNT)

@@ -2,39 +2,10 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from .helpers import page_number, signed_in_person, uuid_from, wait_for_write  # noqa: F401  (re-exported)
 
-from pyramid.httpexceptions import HTTPNotFound
-
-from ..projections.engine import ProjectionTimeout
-
-
-def me(request) -> UUID | None:
-    identity = request.identity
-    return UUID(identity.person_id) if identity else None
-
-
-def uuid_from(request, key: str) -> UUID:
-    try:
-        return UUID(request.matchdict[key])
-    except ValueError:
-        raise HTTPNotFound() from None
-
-
-def wait(request, position: int | None) -> None:
-    if position is None:
-        return
-    try:
-        request.engage.wait_for(position)
-    except ProjectionTimeout:
-        pass  # the write is safe; the next page may lag a moment
-
-
-def page_number(request) -> int:
-    try:
-        return max(1, min(int(request.params.get("page", 1)), 10_000))
-    except ValueError:
-        return 1
+me = signed_in_person
+wait = wait_for_write
 
 
 def date_shower(request):

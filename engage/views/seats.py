@@ -13,6 +13,7 @@ from ..domain.places import AGE_BANDS
 from ..i18n import _, arrondissement_label
 from ..projections import residents_queries as rq
 from ..security import Permission
+from .helpers import form_view
 from .residents_common import date_shower, me, uuid_from, wait
 from .residents_forms import ButtonOnlySchema, CommitmentSchema, RevealSchema, SeatCallSchema, make, parse_strata
 
@@ -28,21 +29,13 @@ def seat_call_new(request):
     form = make(SeatCallSchema, request, formid="seat-call", button=_("Ouvrir l'appel"))
     page = {"title": _("Ouvrir un appel à volontaires"),
             "intro": [_("Pour « ${name} » : des sièges attribués par tirage au sort parmi les titulaires de la Carte Citoyen·ne volontaires.", mapping={"name": org.name})]}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    try:
-        data = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return {**page, "form": failure.render()}
-    try:
+
+    def open_call(data):
         done = request.engage.app.open_seat_call(organization_id, title=data["title"], seats=data["seats"],
                                                  strata=parse_strata(data["strata"]), opened_by=me(request))
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    wait(request, done.position)
-    return HTTPSeeOther(request.route_url("seat_call", id=done.id.hex))
+        return done, request.route_url("seat_call", id=done.id.hex)
+
+    return form_view(request, form, page, open_call)
 
 
 def _call_or_404(request):

@@ -7,7 +7,6 @@ from datetime import date, datetime, time, timezone
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import deform
 from babel.dates import format_date, format_datetime, format_time
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
@@ -16,14 +15,14 @@ from pyramid.view import view_config
 from .. import mail
 from ..domain.errors import DomainError
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
-from ..domain.workshops import LANGUAGES, THEMES, WorkshopNotFound
+from ..domain.workshops import LANGUAGES, THEMES
 from ..i18n import _, arrondissement_label
 from ..projections import workshop_queries as wq
-from ..projections.engine import ProjectionTimeout
 from ..security import Permission
 from ..statistics import bar_chart, suppress_small
 from . import workshops_forms as forms
 from .ical import session_calendar
+from .helpers import form_view, signed_in_person, validate, wait_for_write
 
 PARIS = ZoneInfo("Europe/Paris")
 FORM = "engage:templates/form_page.pt"
@@ -39,21 +38,13 @@ def _uuid(request, name="session_id") -> UUID:
         raise HTTPNotFound() from None
 
 
-def _wait(request, position) -> None:
-    if position is None:
-        return
-    try:
-        request.engage.wait_for(position)
-    except ProjectionTimeout:
-        pass  # the write is safe; the next page may lag a moment
+_wait = wait_for_write
 
 
 def _validate(form, request):
-    try:
-        return form.validate(request.POST.items()), None
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return None, failure.render()
+    """(data, None), or (None, the form rendered with its messages)."""
+    data = validate(form, request)
+    return data, request.environ.get("engage.rendered_form")
 
 
 def when(session, locale: str) -> str:
@@ -200,8 +191,7 @@ def session_ics(request):
 
 # -- residents: register, withdraw, my registrations ---------------------------------------
 
-def _person(request) -> UUID:
-    return UUID(request.authenticated_userid)
+_person = signed_in_person
 
 
 @view_config(route_name="workshop_register", permission=Permission.OWN_ACCOUNT,
@@ -326,19 +316,13 @@ def give_feedback(request):
     form = forms.make_form(forms.FeedbackSchema, request, formid="feedback", button=_("Envoyer mon avis"))
     page = {"title": _("Votre avis sur « ${title} »", mapping={"title": session.title}),
             "intro": [_("Une note de 1 à 5 et, si vous le souhaitez, un commentaire. Un seul avis par personne.")]}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    data, rendered = _validate(form, request)
-    if data is None:
-        return {**page, "form": rendered}
-    try:
+
+    def give(data):
         position = request.engage.app.give_feedback(session_id, _person(request), rating=data["rating"],
                                                     comment=data["comment"])
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    _wait(request, position)
-    return HTTPSeeOther(request.route_url("workshops_mine"))
+        return position, request.route_url("workshops_mine")
+
+    return form_view(request, form, page, give)
 
 
 # -- staff: workshops and sessions --------------------------------------------------------------
@@ -357,20 +341,14 @@ def staff(request):
 def new_workshop(request):
     form = forms.make_form(forms.WorkshopSchema, request, formid="workshop", button=_("Créer l'atelier"))
     page = {"title": _("Nouvel atelier")}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    data, rendered = _validate(form, request)
-    if data is None:
-        return {**page, "form": rendered}
-    try:
+
+    def create(data):
         created = request.engage.app.create_workshop(
             title=data["title"], theme=data["theme"], description=data["description"],
             language=data["language"], accessibility=data["accessibility"], created_by=_person(request))
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    _wait(request, created.position)
-    return HTTPSeeOther(request.route_url("session_new", workshop_id=created.id.hex))
+        return created, request.route_url("session_new", workshop_id=created.id.hex)
+
+    return form_view(request, form, page, create)
 
 
 @view_config(route_name="session_new", renderer=FORM, permission=Permission.FACILITATE)
@@ -383,21 +361,15 @@ def new_session(request):
     form = forms.make_form(forms.SessionSchema, request, formid="session", button=_("Programmer la séance"),
                            facilitators=facilitators)
     page = {"title": _("Nouvelle séance de « ${title} »", mapping={"title": workshop.title})}
-    if request.method != "POST":
-        return {**page, "form": form.render({"facilitator": request.authenticated_userid})}
-    data, rendered = _validate(form, request)
-    if data is None:
-        return {**page, "form": rendered}
-    try:
+
+    def schedule(data):
         created = request.engage.app.schedule_session(
             workshop_id=workshop_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
             arrondissement=data["arrondissement"], place=data["place"], online_link=data["online_link"],
             capacity=data["capacity"], facilitator_id=UUID(data["facilitator"]), scheduled_by=_person(request))
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    _wait(request, created.position)
-    return HTTPSeeOther(request.route_url("workshop_session", session_id=created.id.hex))
+        return created, request.route_url("workshop_session", session_id=created.id.hex)
+
+    return form_view(request, form, page, schedule, values={"facilitator": request.authenticated_userid})
 
 
 @view_config(route_name="session_reschedule", renderer=FORM, permission=Permission.FACILITATE)
@@ -408,24 +380,19 @@ def reschedule(request):
     page = {"title": _("Déplacer « ${title} »", mapping={"title": session.title}),
             "intro": [_("Actuellement : ${when}. Les personnes inscrites et en attente seront prévenues.",
                         mapping={"when": when(session, request.locale_name)})]}
-    if request.method != "POST":
-        return {**page, "form": form.render({"starts_at": session.starts_at, "ends_at": session.ends_at})}
-    data, rendered = _validate(form, request)
-    if data is None:
-        return {**page, "form": rendered}
-    try:
+
+    def move(data):
         change = request.engage.app.reschedule_session(session_id, starts_at=data["starts_at"],
                                                        ends_at=data["ends_at"], by=_person(request))
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    moved = wq.SessionView(**{**session.__dict__, "starts_at": data["starts_at"], "ends_at": data["ends_at"]})
-    notify(request, change.notify, _("Atelier déplacé : ${title}", mapping={"title": session.title}),
-           _("Bonjour,\n\nL'atelier « ${title} » auquel vous êtes inscrit·e a changé d'horaire : "
-             "il aura lieu ${when}.\n\n${link}\n\nSi vous ne pouvez plus venir, désinscrivez-vous "
-             "pour laisser la place : ${mine}", mapping=_session_mapping(request, moved)))
-    _wait(request, change.position)
-    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+        moved = wq.SessionView(**{**session.__dict__, "starts_at": data["starts_at"], "ends_at": data["ends_at"]})
+        notify(request, change.notify, _("Atelier déplacé : ${title}", mapping={"title": session.title}),
+               _("Bonjour,\n\nL'atelier « ${title} » auquel vous êtes inscrit·e a changé d'horaire : "
+                 "il aura lieu ${when}.\n\n${link}\n\nSi vous ne pouvez plus venir, désinscrivez-vous "
+                 "pour laisser la place : ${mine}", mapping=_session_mapping(request, moved)))
+        return change, request.route_url("workshop_session", session_id=session.session_id)
+
+    return form_view(request, form, page, move,
+                     values={"starts_at": session.starts_at, "ends_at": session.ends_at})
 
 
 @view_config(route_name="session_cancel", renderer=FORM, permission=Permission.FACILITATE)

@@ -11,7 +11,7 @@ import pytest
 from engage.domain.cards import CitizenCard
 from engage.opendata import REGISTRY, UPSERT, Dataset, Field, ForeignKey, Registry, packages
 from engage.projections.opendata import CHANGES, OpenDataChangesProjection
-from engage.views.opendata import read_changes
+from engage.opendata.changes import read_changes
 from tests.opendata.conftest import issue_cards, validate
 
 
