@@ -8,6 +8,7 @@ from typing import Any, Mapping
 
 from .db import Database, database_url_from
 from .domain.application import EngageApplication
+from .identity import passwords
 from .identity.service import AccountService
 from .identity.store import IdentityStore
 from .projections import all_projections
@@ -48,6 +49,7 @@ class Engage:
         url = database_url_from(dict(settings))
         # First, before any connection opens: production refuses to start without its key.
         signer = signer_from_settings(settings)
+        passwords.use_profile(settings.get("engage.password_hashing", "standard"))
         db = Database(url)
         vault = Vault(db)
         vault.setup()

@@ -7,6 +7,8 @@ and sets it); each test gets its own schema, dropped afterwards.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 
 import psycopg
@@ -41,11 +43,21 @@ def _postgres_admin_url() -> str:
     return url
 
 
+# SQLite files live in memory when the machine has a tmpfs: every commit's fsync is then free,
+# which is most of a SQLite test's time (durability across crashes is no concern for them).
+MEMORY_DIRECTORY = "/dev/shm"
+
+
 @pytest.fixture
 def database_url(backend, tmp_path):
     """A fresh, empty database for one test, on the requested back end."""
     if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'engage.sqlite'}"
+        if os.path.isdir(MEMORY_DIRECTORY) and os.access(MEMORY_DIRECTORY, os.W_OK):
+            directory = tempfile.mkdtemp(prefix="engage-test-", dir=MEMORY_DIRECTORY)
+            yield f"sqlite:///{directory}/engage.sqlite"
+            shutil.rmtree(directory, ignore_errors=True)
+        else:
+            yield f"sqlite:///{tmp_path / 'engage.sqlite'}"
         return
     base = _postgres_admin_url()
     parsed = DatabaseURL.parse(base)
@@ -69,6 +81,8 @@ def app_settings(database_url: str, **overrides) -> dict:
         "engage.read_your_writes_timeout": "10",
         "pyramid.default_locale_name": "fr",
         "engage.mailer": "outbox",
+        # argon2 at its real cost would spend most of the suite hashing passwords.
+        "engage.password_hashing": "cheapest-for-tests-only",
     }
     settings.update(overrides)
     return settings

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..i18n import _
-from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -20,7 +20,23 @@ BREACHED_STEMS = (
     "111111", "123123", "engage",
 )
 
-_hasher = PasswordHasher()
+# RFC 9106's low-memory recommendation (argon2-cffi's default).  The test suite signs up and
+# logs in thousands of times: it switches to argon2-cffi's CHEAPEST profile through the
+# `engage.password_hashing = cheapest-for-tests-only` setting, never to be used in production.
+HASHING_PROFILES = {
+    "standard": profiles.RFC_9106_LOW_MEMORY,
+    "cheapest-for-tests-only": profiles.CHEAPEST,
+}
+_hasher = PasswordHasher.from_parameters(HASHING_PROFILES["standard"])
+
+
+def use_profile(name: str) -> None:
+    """Choose the argon2 parameters for this process (new hashes; old ones still verify)."""
+    global _hasher, DUMMY_HASH
+    if name not in HASHING_PROFILES:
+        raise ValueError(f"engage.password_hashing must be one of {sorted(HASHING_PROFILES)}, not {name!r}")
+    _hasher = PasswordHasher.from_parameters(HASHING_PROFILES[name])
+    DUMMY_HASH = _hasher.hash("not-a-real-password-just-timing")
 
 
 def weakness(password: str, *, email: str = "", display_name: str = ""):
