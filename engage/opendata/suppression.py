@@ -34,6 +34,9 @@ from ..statistics import SMALL_COUNT
 
 Cell = Hashable
 
+#: Changes when the rule changes: part of the published datasets' fingerprints (ETags).
+RULE = "complementary-1"
+
 
 @dataclass(frozen=True)
 class Group:

@@ -7,21 +7,21 @@ exactly there and compares. Small counts are suppressed as on the pages.
 
 from pyramid.view import view_config
 
-from ..projections import queries
-from ..statistics import suppress_small
+from ..opendata.aggregates import card_holders_as_of
 
 
 @view_config(route_name="api_card_holders", renderer="json", request_method="GET")
 def card_holders(request):
-    position, counts = queries.card_holders_as_of(request.engage.db)
+    """The home page's figures: the card-holders dataset's arrondissement totals, with the
+    same blanks (small counts and the complements that protect them)."""
+    position, table = card_holders_as_of(request.engage.db)
     request.response.headers["Access-Control-Allow-Origin"] = "*"
     return {
         "position": position,
         "arrondissements": [
-            {"arrondissement": number, "holders": suppress_small(holders)}
-            for number, holders in counts
+            {"arrondissement": number, "holders": holders} for number, holders in table.arrondissements.items()
         ],
-        "total": sum(holders for _, holders in counts),
+        "total": table.total,
     }
 
 
