@@ -67,6 +67,8 @@ def card_holder_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
 
 ATTENDANCE_BREAKDOWNS = ("place", "arrondissement", "age_band")
 PRESENT = ("total", "present")
+#: Counts of sessions, not of people: published as they are.
+NOT_PEOPLE = {("total", "sessions_scheduled"), ("total", "sessions_held")}
 
 
 def workshop_attendance(figures: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int | None]]:
@@ -76,7 +78,8 @@ def workshop_attendance(figures: Mapping[str, Mapping[str, int]]) -> dict[str, d
     }
     values.setdefault(PRESENT, 0)
     groups = [Group(PRESENT, tuple(cell for cell in values if cell[0] == name)) for name in ATTENDANCE_BREAKDOWNS]
-    shown = published(values, suppress(values, groups))
+    people = {cell: value for cell, value in values.items() if cell not in NOT_PEOPLE}
+    shown = published(values, suppress(people, groups))
     result: dict[str, dict[str, int | None]] = {}
     for (metric, key), value in shown.items():
         result.setdefault(metric, {})[key] = value

@@ -2,7 +2,7 @@
 
 from pyramid.view import view_config
 
-from ..i18n import arrondissement_label
+from ..i18n import _, arrondissement_label
 from ..opendata.aggregates import card_holders_as_of
 from ..statistics import bar_chart
 
@@ -13,7 +13,7 @@ def home(request):
     _position, table = card_holders_as_of(request.engage.db)
     rows = [(arrondissement_label(n, request.locale_name), holders) for n, holders in table.arrondissements.items()]
     return {
-        "total": table.total,
+        "total": table.total if table.total is not None else request.localizer.translate(_("non publié")),
         "rows": rows,
         "chart": bar_chart([(label, value) for label, value in rows]),
     }

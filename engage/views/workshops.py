@@ -503,6 +503,10 @@ def _rows(values: dict[str, int | None], keys, label) -> list[tuple[str, int | N
     return [(label(key), values.get(str(key), 0)) for key in keys]
 
 
+def _or(value: int | None, hidden: str) -> int | str:
+    return hidden if value is None else value
+
+
 @view_config(route_name="workshops_stats", renderer="engage:templates/workshops_stats.pt")
 def statistics(request):
     _position, counted = wq.stats(request.engage.db)
@@ -514,10 +518,11 @@ def statistics(request):
     by_arrondissement = _rows(figures.get("arrondissement", {}), ARRONDISSEMENTS,
                               lambda n: arrondissement_label(n, locale))
     by_age = _rows(figures.get("age_band", {}), AGE_BANDS, lambda code: translate(_(AGE_BANDS[code])))
+    hidden = translate(_("non publié"))
     return {
         "sessions_held": total.get("sessions_held", 0),
-        "registrations": total.get("registrations", 0),
-        "present": present,
+        "registrations": _or(total.get("registrations", 0), hidden),
+        "present": _or(present, hidden),
         "rate": f"{round(100 * present / marked)} %" if marked and present is not None else "—",
         "blocks": [
             ("arr", by_arrondissement, bar_chart(by_arrondissement),
