@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.places import ARRONDISSEMENTS
-from .packages import json_schema
+from .packages import described, json_schema
 from .registry import Registry
 
 DEFAULT_LIMIT = 100
@@ -82,7 +82,7 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
             "required": ["position", "arrondissements", "total"],
             "properties": {
                 "position": {"type": "integer", "minimum": 0},
-                "total": {"type": "integer", "minimum": 0},
+                "total": {"type": ["integer", "null"], "minimum": 0},
                 "arrondissements": {"type": "array", "items": {
                     "type": "object", "required": ["arrondissement", "holders"],
                     "properties": {"arrondissement": {"type": "integer", "minimum": 1, "maximum": 20},
@@ -102,7 +102,7 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
             properties[field.name] = schema
         schemas[record] = {
             "type": "object",
-            "description": translate(dataset.description),
+            "description": described(dataset, translate),
             "required": [f.name for f in dataset.fields],
             "additionalProperties": False,
             "properties": properties,

@@ -15,6 +15,7 @@ import zipfile
 from typing import Any, Iterator, Mapping
 
 from ..db import Database
+from ..i18n import _
 from . import query
 from .registry import FIELD_TYPES, Dataset, Registry
 
@@ -88,7 +89,7 @@ def datapackage(
             "path": member.csv_name,
             "profile": "tabular-data-resource",
             "title": translate(member.title),
-            "description": translate(member.description),
+            "description": described(member, translate),
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -101,7 +102,7 @@ def datapackage(
         "name": dataset.name,
         "id": f"{base_url}/opendata/{dataset.name}/datapackage.json",
         "title": translate(dataset.title),
-        "description": translate(dataset.description),
+        "description": described(dataset, translate),
         "homepage": f"{base_url}/opendata#{dataset.name}",
         "created": query.utc_z(moment),
         "keywords": list(dataset.keywords),
@@ -112,6 +113,23 @@ def datapackage(
         ],
         "resources": resources,
     }
+
+
+#: How the blanks of a table of counts are chosen, appended to those datasets' descriptions.
+SUPPRESSION_NOTE = _(
+    "Secret secondaire : pour qu'une case vide ne puisse pas être retrouvée par soustraction à"
+    " partir des totaux publiés, d'autres cases, les plus petites possibles, sont masquées avec"
+    " elle ; les cases vides d'un groupe additionnées font au moins 5 ; les pages du site"
+    " masquent les mêmes cases (règle détaillée sur /opendata#secret)."
+)
+
+
+def described(dataset: Dataset, translate=str) -> str:
+    """The dataset's description, and for a table of counts, how its blanks are chosen."""
+    text = translate(dataset.description)
+    if dataset.suppression:
+        text = f"{text} {translate(SUPPRESSION_NOTE)}"
+    return text
 
 
 def _absolute(base_url: str, path: str) -> str:

@@ -291,7 +291,7 @@ def page(request):
         entries.append({
             "name": dataset.name,
             "title": translate(dataset.title),
-            "description": translate(dataset.description),
+            "description": packages.described(dataset, translate),
             "fields": [(field.name, translate(field.description)) for field in dataset.fields],
             "modified": format_datetime(modified, "medium", tzinfo=PARIS, locale=request.locale_name)
             if modified else None,
