@@ -48,7 +48,8 @@ class Engage:
         url = database_url_from(dict(settings))
         # First, before any connection opens: production refuses to start without its key.
         signer = signer_from_settings(settings)
-        db = Database(url)
+        db = Database(url, pool_size=int(settings.get("engage.database.pool_size", 10)),
+                      pool_timeout=float(settings.get("engage.database.pool_timeout", 30)))
         vault = Vault(db)
         vault.setup()
         app = EngageApplication(
