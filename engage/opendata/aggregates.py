@@ -115,17 +115,34 @@ def questionnaire_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
 
 # -- vote counts --------------------------------------------------------------------------------
 
-def vote_table(counts: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], int | None]:
-    """One item's votes: (channel, option) -> votes, as published. The totals per option
-    (all channels) are what the item's page shows; no total per channel is published."""
+def votes(counts: Mapping[tuple[str, str], int]) -> tuple[dict[tuple[str, str], int | None],
+                                                          dict[str, int | None]]:
+    """One item's votes as published: ((channel, option) -> votes, option -> total over the
+    channels). The item's page shows both; no total per channel is published."""
     values: dict[Any, int] = {("cell", *key): int(n) for key, n in counts.items()}
     groups = []
     for option in sorted({option for _, option in counts}):
         members = tuple(cell for cell in values if cell[0] == "cell" and cell[2] == option)
         values[("option", option)] = sum(values[m] for m in members)
         groups.append(Group(("option", option), members))
-    hidden = suppress(values, groups, fixed={("option", "d-accord")})
-    return {key: (None if ("cell", *key) in hidden else int(n)) for key, n in counts.items()}
+    shown = published(values, suppress(values, groups, fixed={("option", "d-accord")}))
+    return ({key: shown[("cell", *key)] for key in counts},
+            {cell[1]: value for cell, value in shown.items() if cell[0] == "option"})
+
+
+def vote_table(counts: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], int | None]:
+    return votes(counts)[0]
+
+
+def vote_page(counts: Mapping[str, Mapping[str, int]], hidden: Any = None) -> dict[str, dict[str, Any]]:
+    """The item page's {channel: {option: votes}, "total": {...}} as published (`hidden` in
+    place of a blank)."""
+    cells, totals = votes({(channel, option): n for channel, by_option in counts.items() if channel != "total"
+                           for option, n in by_option.items()})
+    page: dict[str, dict[str, Any]] = {"total": {o: (hidden if v is None else v) for o, v in totals.items()}}
+    for (channel, option), value in cells.items():
+        page.setdefault(channel, {})[option] = hidden if value is None else value
+    return page
 
 
 def vote_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
