@@ -307,7 +307,8 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     assert "Merci : votre réponse est enregistrée." in results.text
     assert "&lt;i&gt;Samedi&lt;/i&gt; matin" in results.text
     row = results.html.select("table")[0].select("tbody tr")[0]
-    assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "1"]
+    # One answer: not published, as in the questionnaire-results dataset.
+    assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "non publié"]
     assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
     assert "La charte et vous" in make_app().get("/questionnaires").text
 
