@@ -96,6 +96,7 @@ class Suppression:
 
     block: tuple[str, ...]
     blanks: Callable[[list[dict[str, Any]]], set[tuple[tuple, str]]]
+    fields: tuple[str, ...] = ()  # the counts it blanks (documentation, tests)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,8 @@ class Dataset:
                     raise ValueError(f"dataset {self.name}: foreign key field {name} unknown")
         if self.suppression and tuple(self.primary_key[:len(self.suppression.block)]) != self.suppression.block:
             raise ValueError(f"dataset {self.name}: a suppression block is a prefix of the primary key")
+        if self.suppression and not set(self.suppression.fields) <= set(names):
+            raise ValueError(f"dataset {self.name}: suppression names unknown fields")
         if not self.changes and not self.version_sql:
             raise ValueError(f"dataset {self.name}: give `changes` (event log) or `version_sql`")
 

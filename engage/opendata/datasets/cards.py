@@ -28,7 +28,7 @@ register(Dataset(
     table="rm_opendata_card_holders",
     projection="opendata_card_holders",
     filters={"arrondissement": "arrondissement"},
-    suppression=Suppression((), card_holder_blanks),
+    suppression=Suppression((), card_holder_blanks, ("holders",)),
     keywords=("carte citoyenne", "arrondissement", "âge"),
     changes={
         CitizenCard.CardIssued: lambda e: [(f"{e.arrondissement},{e.age_band}", UPSERT)],

@@ -221,7 +221,7 @@ register(Dataset(
     ),
     primary_key=("item_id", "channel", "option"),
     table="rm_vote_counts v LEFT JOIN rm_contributions c ON c.contribution_id = v.item_id",
-    suppression=Suppression(("item_id",), vote_blanks),
+    suppression=Suppression(("item_id",), vote_blanks, ("value",)),
     projection="consultations",
     filters={"consultation": "consultation_id"},
     keywords=("vote", "décompte", "Popolo"),

@@ -54,7 +54,7 @@ register(Dataset(
     ),
     primary_key=("questionnaire_id", "question_key", "option"),
     table="rm_questionnaire_counts",
-    suppression=Suppression(("questionnaire_id", "question_key"), questionnaire_blanks),
+    suppression=Suppression(("questionnaire_id", "question_key"), questionnaire_blanks, ("answers",)),
     projection="questionnaires",
     foreign_keys=LINK,
     keywords=("questionnaire", "résultats"),

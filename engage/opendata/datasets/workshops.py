@@ -90,7 +90,7 @@ register(Dataset(
     table="rm_workshop_stats",
     projection="workshops",
     where="metric IN ('total', 'place', 'arrondissement', 'age_band', 'feedback')",
-    suppression=Suppression((), attendance_blanks),
+    suppression=Suppression((), attendance_blanks, ("value",)),
     keywords=("atelier", "fréquentation", "statistiques"),
     changes={
         **{event_class: (lambda e: [("total", UPSERT)]) for event_class in (
