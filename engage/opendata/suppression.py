@@ -13,7 +13,9 @@ until, in every group:
    number would all be 1);
 3. and, across groups, no blank is determined by any combination of the published totals
    (exact linear algebra over the blanks, not just one subtraction at a time): a blank
-   that still is gets a companion from one of its groups.
+   that still is gets a companion from one of its groups (or, when they are all blank,
+   the smallest cell left). This ends: once every non-zero cell of a table of counts is
+   blank, none is determined (the non-zero cells of totals and their parts form cycles).
 
 Zeros are published (0 describes nobody); complements are always the smallest non-zero
 cells that do the job, so the least information is lost; the result depends on the counts
@@ -139,6 +141,8 @@ def suppress(values: Mapping[Cell, int], groups: Sequence[Group] = (), *,
             pick = _companion(around, values, hidden, fixed)
             if pick is not None:
                 break
+        if pick is None:  # every cell around is blank already: the smallest left anywhere
+            pick = _companion(values, values, hidden, fixed)
         if pick is None:  # nothing left to blank (only fixed cells): the best that can be done
             return frozenset(hidden)
         hidden.add(pick)

@@ -78,7 +78,7 @@ def broken_down_totals(draw):
     return breakdowns(total, parts)
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=500, deadline=None, database=None)
 @given(two_way_tables())
 def test_no_blank_of_a_two_way_table_can_be_recovered(table):
     values, groups = table
