@@ -88,7 +88,7 @@ class Database:
     PostgreSQL and SQLite (``ON CONFLICT ... DO UPDATE`` works on both).
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, pool_size: int = 10, pool_timeout: float = 30.0):
         self.url = DatabaseURL.parse(url)
         self.backend = self.url.backend
         self._local = threading.local()
@@ -108,7 +108,8 @@ class Database:
             if self.url.schema:
                 kwargs["options"] = f"-c search_path={self.url.schema}"
             self._pool = ConnectionPool(
-                kwargs=kwargs, min_size=1, max_size=10, open=True, name="engage-read-models"
+                kwargs=kwargs, min_size=1, max_size=pool_size, timeout=pool_timeout, open=True,
+                name="engage-read-models",
             )
 
     def close(self) -> None:

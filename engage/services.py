@@ -50,7 +50,8 @@ class Engage:
         # First, before any connection opens: production refuses to start without its key.
         signer = signer_from_settings(settings)
         passwords.use_profile(settings.get("engage.password_hashing", "standard"))
-        db = Database(url)
+        db = Database(url, pool_size=int(settings.get("engage.database.pool_size", 10)),
+                      pool_timeout=float(settings.get("engage.database.pool_timeout", 30)))
         vault = Vault(db)
         vault.setup()
         app = EngageApplication(

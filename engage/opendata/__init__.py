@@ -18,6 +18,7 @@ from .registry import (  # noqa: F401  (the public API of the registry)
     Field,
     ForeignKey,
     Registry,
+    Suppression,
     register,
     register_projection,
 )

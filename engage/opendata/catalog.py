@@ -7,6 +7,7 @@ from typing import Any, Callable, Mapping
 
 from ..i18n import _
 from . import query
+from .packages import described as description_of
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",
@@ -73,7 +74,8 @@ def catalog(entries, *, base_url: str, licence: dict, translators: Mapping[str, 
             "@type": "dcat:Dataset",
             "dct:identifier": dataset.name,
             "dct:title": _texts(dataset.title, translators),
-            "dct:description": _texts(dataset.description, translators),
+            "dct:description": [{"@language": code, "@value": description_of(dataset, translate)}
+                                for code, translate in translators.items()],
             "dcat:keyword": list(dataset.keywords),
             "dct:publisher": publisher,
             "dct:license": {"@id": licence["path"]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.places import ARRONDISSEMENTS
-from .packages import json_schema
+from .packages import described, json_schema
 from .registry import Registry
 
 DEFAULT_LIMIT = 100
@@ -50,6 +50,15 @@ def _parameters(dataset) -> list[dict[str, Any]]:
     return parameters
 
 
+def _rows(properties: dict) -> dict:
+    return {"type": "array", "items": {"type": "object", "required": list(properties), "properties": properties}}
+
+
+def _stats(properties: dict) -> dict:
+    return {"type": "object", "required": ["position", *properties],
+            "properties": {"position": {"type": "integer", "minimum": 0}, **properties}}
+
+
 def document(registry: Registry, *, base_url: str, licence: dict, translate=str) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {
@@ -82,7 +91,7 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
             "required": ["position", "arrondissements", "total"],
             "properties": {
                 "position": {"type": "integer", "minimum": 0},
-                "total": {"type": "integer", "minimum": 0},
+                "total": {"type": ["integer", "null"], "minimum": 0},
                 "arrondissements": {"type": "array", "items": {
                     "type": "object", "required": ["arrondissement", "holders"],
                     "properties": {"arrondissement": {"type": "integer", "minimum": 1, "maximum": 20},
@@ -102,7 +111,7 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
             properties[field.name] = schema
         schemas[record] = {
             "type": "object",
-            "description": translate(dataset.description),
+            "description": described(dataset, translate),
             "required": [f.name for f in dataset.fields],
             "additionalProperties": False,
             "properties": properties,
@@ -154,6 +163,25 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
         "responses": {"200": {"description": "Les effectifs publiés sur le site.",
                               "content": {"application/json": {"schema": _ref("CardHolderStats")}}}},
     }}
+    # The other figures the site publishes for engage-audit (each with its log position).
+    count = {"type": ["integer", "null"], "minimum": 0}
+    for path, operation, summary, schema in (
+        ("/api/stats/workshop-attendance", "workshop_attendance_stats", "Présences aux ateliers par lieu",
+         _stats({"places": _rows({"place": {"type": "string"}, "present": count}),
+                 "total_present": count, "sessions_held": {"type": "integer", "minimum": 0}})),
+        ("/api/stats/votes-per-item", "votes_per_item_stats", "Votes par contribution, canal et option",
+         _stats({"counts": _rows({"item_id": {"type": "string"}, "channel": {"type": "string"},
+                                  "option": {"type": "string"}, "value": count})})),
+        ("/api/stats/contributions-per-consultation", "contributions_per_consultation_stats",
+         "Contributions par consultation et canal",
+         _stats({"counts": _rows({"consultation_id": {"type": "string"}, "channel": {"type": "string"},
+                                  "contributions": {"type": "integer", "minimum": 0}})})),
+    ):
+        paths[path] = {"get": {
+            "operationId": operation, "summary": summary, "tags": ["stats"],
+            "responses": {"200": {"description": "Les chiffres publiés sur le site, à une position du journal.",
+                                  "content": {"application/json": {"schema": schema}}}},
+        }}
     return {
         "openapi": "3.1.0",
         "info": {

@@ -12,9 +12,10 @@ import datetime
 import io
 import json
 import zipfile
-from typing import Any, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping
 
 from ..db import Database
+from ..i18n import _
 from . import query
 from .registry import FIELD_TYPES, Dataset, Registry
 
@@ -88,7 +89,7 @@ def datapackage(
             "path": member.csv_name,
             "profile": "tabular-data-resource",
             "title": translate(member.title),
-            "description": translate(member.description),
+            "description": described(member, translate),
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
@@ -101,7 +102,7 @@ def datapackage(
         "name": dataset.name,
         "id": f"{base_url}/opendata/{dataset.name}/datapackage.json",
         "title": translate(dataset.title),
-        "description": translate(dataset.description),
+        "description": described(dataset, translate),
         "homepage": f"{base_url}/opendata#{dataset.name}",
         "created": query.utc_z(moment),
         "keywords": list(dataset.keywords),
@@ -112,6 +113,23 @@ def datapackage(
         ],
         "resources": resources,
     }
+
+
+#: How the blanks of a table of counts are chosen, appended to those datasets' descriptions.
+SUPPRESSION_NOTE = _(
+    "Secret secondaire : pour qu'une case vide ne puisse pas être retrouvée par soustraction à"
+    " partir des totaux publiés, d'autres cases, les plus petites possibles, sont masquées avec"
+    " elle ; les cases vides d'un groupe additionnées font au moins 5 ; les pages du site"
+    " masquent les mêmes cases (règle détaillée sur /opendata#secret)."
+)
+
+
+def described(dataset: Dataset, translate=str) -> str:
+    """The dataset's description, and for a table of counts, how its blanks are chosen."""
+    text = translate(dataset.description)
+    if dataset.suppression:
+        text = f"{text} {translate(SUPPRESSION_NOTE)}"
+    return text
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -125,17 +143,22 @@ def package_json(document: dict[str, Any]) -> bytes:
 # -- streams ---------------------------------------------------------------------------
 
 
-def csv_chunks(db: Database, dataset: Dataset, *, page_size: int = query.PAGE_SIZE) -> Iterator[str]:
-    """The CSV text of a dataset, header first, a few hundred rows per chunk."""
+def csv_text(cur, dataset: Dataset, *, page_size: int = query.PAGE_SIZE) -> Iterator[str]:
+    """The CSV text of a dataset read through `cur`, header first, a few hundred rows per chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([f.name for f in dataset.fields])
-    with query.snapshot(db) as cur:
-        for count, row in enumerate(query.iter_rows(cur, dataset, page_size=page_size), 1):
-            writer.writerow(query.as_csv(dataset, row))
-            if count % ROWS_PER_CHUNK == 0:
-                yield _take(buffer)
+    for count, row in enumerate(query.iter_rows(cur, dataset, page_size=page_size), 1):
+        writer.writerow(query.as_csv(dataset, row))
+        if count % ROWS_PER_CHUNK == 0:
+            yield _take(buffer)
     yield _take(buffer)
+
+
+def csv_chunks(db: Database, dataset: Dataset, *, page_size: int = query.PAGE_SIZE) -> Iterator[str]:
+    """The CSV text of a dataset, from its own snapshot."""
+    with query.snapshot(db) as cur:
+        yield from csv_text(cur, dataset, page_size=page_size)
 
 
 def _take(buffer: io.StringIO) -> str:
@@ -151,44 +174,22 @@ def csv_stream(db: Database, dataset: Dataset, **kwargs) -> Iterator[bytes]:
             yield chunk.encode("utf-8")
 
 
-class _Sink:
-    """A write-only, unseekable file: zipfile then writes entries with data descriptors."""
-
-    def __init__(self):
-        self.chunks: list[bytes] = []
-        self.offset = 0
-
-    def write(self, data) -> int:
-        self.chunks.append(bytes(data))
-        self.offset += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self.offset
-
-    def flush(self) -> None:
-        pass
-
-    def take(self) -> bytes:
-        data = b"".join(self.chunks)
-        self.chunks.clear()
-        return data
+def write_csv(handle: BinaryIO, cur, dataset: Dataset, **kwargs) -> None:
+    """The dataset's CSV into a file, a chunk at a time."""
+    for chunk in csv_text(cur, dataset, **kwargs):
+        if chunk:
+            handle.write(chunk.encode("utf-8"))
 
 
-def zip_stream(db: Database, registry: Registry, dataset: Dataset, package: dict[str, Any]) -> Iterator[bytes]:
-    """datapackage.json and every CSV of the package, zipped as they are read."""
-    sink = _Sink()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def write_zip(handle: BinaryIO, cur, registry: Registry, dataset: Dataset, package: dict[str, Any],
+              **kwargs) -> None:
+    """datapackage.json and every CSV of the package, zipped into a file as they are read."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", package_json(package))
-        yield sink.take()
         for member in registry.closure(dataset):
             with archive.open(member.csv_name, "w", force_zip64=True) as entry:
-                for chunk in csv_chunks(db, member):
+                for chunk in csv_text(cur, member, **kwargs):
                     entry.write(chunk.encode("utf-8"))
-                    data = sink.take()
-                    if data:
-                        yield data
-    yield sink.take()
 
 
 def json_schema(field_type: str, nullable: bool) -> dict[str, Any]:

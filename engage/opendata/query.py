@@ -91,7 +91,49 @@ def key_of(dataset: Dataset, row: tuple) -> tuple:
 def page(cur: Cursor, dataset: Dataset, *, selection: Selection = Selection(),
          after: tuple | None = None, limit: int = PAGE_SIZE) -> list[tuple]:
     sql, params = _select(dataset, selection, after, limit)
-    return cur.execute(sql, params).fetchall()
+    rows = cur.execute(sql, params).fetchall()
+    if dataset.suppression and rows:
+        rows = _suppressed(cur, dataset, rows)
+    return rows
+
+
+def _suppressed(cur: Cursor, dataset: Dataset, rows: list[tuple]) -> list[tuple]:
+    """The page with its blanks: the blocks it touches are read whole (whatever the filters:
+    a block's blanks never depend on who asks), the rule decides, the cells are blanked."""
+    names = [f.name for f in dataset.fields]
+    block = dataset.suppression.block
+    width = len(block)
+    blocks = list(dict.fromkeys(tuple(row[names.index(n)] for n in block) for row in rows))
+    conditions = [f"({dataset.where})"] if dataset.where else []
+    params: list[Any] = []
+    if width:
+        columns = [dataset.field(n).sql for n in block]
+        if width == 1:
+            conditions.append(f"{columns[0]} IN ({', '.join(['%s'] * len(blocks))})")
+        else:
+            one = f"({', '.join(['%s'] * width)})"
+            conditions.append(f"({', '.join(columns)}) IN ({', '.join([one] * len(blocks))})")
+        params = [value for key in blocks for value in key]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    grouped: dict[tuple, list[dict[str, Any]]] = {key: [] for key in blocks}
+    for found in cur.execute(f"SELECT {', '.join(f.sql for f in dataset.fields)} FROM {dataset.table}{where}",
+                             params).fetchall():
+        grouped.setdefault(tuple(found[names.index(n)] for n in block), []).append(dict(zip(names, found)))
+    blank: set[tuple[tuple, str]] = set()
+    for members in grouped.values():
+        blank |= dataset.suppression.blanks(members)
+    if not blank:
+        return rows
+    positions = {name: index for index, name in enumerate(names)}
+    result = []
+    for row in rows:
+        key = key_of(dataset, row)
+        values = list(row)
+        for name in names:
+            if (key, name) in blank:
+                values[positions[name]] = None
+        result.append(tuple(values))
+    return result
 
 
 def iter_rows(cur: Cursor, dataset: Dataset, *, selection: Selection = Selection(),

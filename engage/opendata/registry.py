@@ -84,6 +84,22 @@ class ForeignKey:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Secondary suppression of a dataset's counts (see engage/opendata/suppression.py).
+
+    `block`: a prefix of the primary key; the rows sharing it are one table, suppressed
+    together (() for the whole dataset: a small aggregate). `blanks(rows)` gets every row of
+    one block, as dicts of the fields' raw values, and returns the cells to publish blank,
+    as (primary-key values, field name). The count fields' columns are the raw counts: the
+    rule, primary suppression included, lives in `blanks`, shared with the pages.
+    """
+
+    block: tuple[str, ...]
+    blanks: Callable[[list[dict[str, Any]]], set[tuple[tuple, str]]]
+    fields: tuple[str, ...] = ()  # the counts it blanks (documentation, tests)
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str  # lowercase, digits and hyphens: the URL and the file names
     title: str  # French msgid
@@ -106,6 +122,8 @@ class Dataset:
     #: Indexes the API's reads need on the owner's tables, as (table, (column, ...)):
     #: created at every start, after the owners' tables.
     indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Small counts blanked together with the cells that would give them away.
+    suppression: Suppression | None = None
 
     def __post_init__(self):
         names = [f.name for f in self.fields]
@@ -127,6 +145,10 @@ class Dataset:
             for name in foreign_key.fields:
                 if name not in names:
                     raise ValueError(f"dataset {self.name}: foreign key field {name} unknown")
+        if self.suppression and tuple(self.primary_key[:len(self.suppression.block)]) != self.suppression.block:
+            raise ValueError(f"dataset {self.name}: a suppression block is a prefix of the primary key")
+        if self.suppression and not set(self.suppression.fields) <= set(names):
+            raise ValueError(f"dataset {self.name}: suppression names unknown fields")
         if not self.changes and not self.version_sql:
             raise ValueError(f"dataset {self.name}: give `changes` (event log) or `version_sql`")
 
@@ -147,6 +169,10 @@ class Dataset:
     def fingerprint(self) -> str:
         """Changes when the published shape changes (a deploy): part of every ETag."""
         shape = [self.name, self.table, self.where, [(f.name, f.type, f.sql) for f in self.fields]]
+        if self.suppression:
+            from .suppression import RULE
+
+            shape.append([RULE, list(self.suppression.block)])
         return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:12]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import uuid
 from typing import Any
 
 from ..db import Cursor
@@ -25,7 +26,7 @@ CHANGES = "opendata_changes"
 class OpenDataChangesProjection(Projection):
     name = CHANGES
     follows = ()  # set per instance from the registry: see topics()
-    tables = ("rm_opendata_changes", "rm_opendata_feed_shape")
+    tables = ("rm_opendata_changes", "rm_opendata_feed_shape", "rm_opendata_instance")
 
     def __init__(self, registry=None):
         if registry is None:
@@ -68,6 +69,11 @@ class OpenDataChangesProjection(Projection):
             " ON rm_opendata_changes (dataset, position)"
         )
         create_indexes(cur, self.registry)
+        # The read models' instance: export files are named after it (engage/opendata/exports.py),
+        # so a file written for another database, or before a rebuild, is never served.
+        cur.execute("CREATE TABLE IF NOT EXISTS rm_opendata_instance (instance_id TEXT NOT NULL)")
+        if cur.scalar("SELECT COUNT(*) FROM rm_opendata_instance") == 0:
+            cur.execute("INSERT INTO rm_opendata_instance (instance_id) VALUES (%s)", [uuid.uuid4().hex])
         # When a deploy adds a dataset, the feed replays the log from the start, so the
         # new dataset's past changes (and its ETag, its issued date) are there too.
         cur.execute("CREATE TABLE IF NOT EXISTS rm_opendata_feed_shape (shape TEXT NOT NULL)")

@@ -30,23 +30,6 @@ def card_holders_by_arrondissement(db: Database) -> list[tuple[int, int]]:
     return [(number, counts.get(number, 0)) for number in ARRONDISSEMENTS]
 
 
-def card_holders_as_of(db: Database) -> tuple[int, list[tuple[int, int]]]:
-    """(log position, the counts of card_holders_by_arrondissement at that position).
-
-    One statement, so one snapshot on PostgreSQL too: an auditor replays the public log
-    up to exactly that position and must find the same counts.
-    """
-    with db.reading() as cur:
-        rows = cur.execute(
-            "SELECT t.position, h.arrondissement, h.holders FROM projection_tracking t"
-            " LEFT JOIN rm_card_holders_by_arrondissement h ON 1 = 1 WHERE t.projection = %s",
-            ["cards"],
-        ).fetchall()
-    position = rows[0][0] if rows else 0
-    counts = {number: holders for _, number, holders in rows if number is not None}
-    return position, [(number, counts.get(number, 0)) for number in ARRONDISSEMENTS]
-
-
 def card(db: Database, card_id: UUID) -> CardView | None:
     with db.reading() as cur:
         row = cur.execute(

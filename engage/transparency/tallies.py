@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from ..statistics import suppress_small
+from ..opendata.aggregates import card_holders, vote_table, workshop_attendance
 
 PublicEntry = dict[str, Any]
 
@@ -30,66 +30,82 @@ class Tally:
 
 
 def replay_card_holders(entries: Iterable[PublicEntry]) -> Counter:
+    """(arrondissement, age band) -> cards issued: the whole table, since which cells the
+    site blanks (small counts and their complements) depends on all of it."""
     holders: Counter = Counter()
     for entry in entries:
         if entry["type"] == "CardIssued":
-            holders[entry["fields"]["arrondissement"]] += 1
+            holders[(entry["fields"]["arrondissement"], entry["fields"]["age_band"])] += 1
     return holders
 
 
 def compare_card_holders(holders: Counter, published: dict) -> list[str]:
     differences = []
+    table = card_holders(holders)
     rows = {row["arrondissement"]: row["holders"] for row in published.get("arrondissements", [])}
-    for arrondissement in sorted(set(rows) | set(holders)):
-        expected = suppress_small(holders.get(arrondissement, 0))
+    for arrondissement in sorted(set(rows) | set(table.arrondissements)):
+        expected = table.arrondissements.get(arrondissement, 0)
         shown = rows.get(arrondissement, "missing")
         if shown != expected:
             differences.append(
                 f"arrondissement {arrondissement}: the log gives {_shown(expected)},"
                 f" the site publishes {_shown(shown)}"
             )
-    if published.get("total") != sum(holders.values()):
+    if published.get("total") != table.total:
         differences.append(
-            f"total: the log gives {sum(holders.values())},"
-            f" the site publishes {published.get('total')}"
+            f"total: the log gives {_shown(table.total)}, the site publishes {_shown(published.get('total'))}"
         )
     return differences
 
 
 def _shown(value: Any) -> str:
-    return "< 5 (suppressed)" if value is None else str(value)
+    return "blank (suppressed)" if value is None else str(value)
 
 
 def replay_workshop_attendance(entries: Iterable[PublicEntry]) -> dict:
-    """People marked present (the latest mark per person and session), by the session's place."""
+    """People marked present (the latest mark per person and session), by the session's
+    place, and (as the site counts them: at each mark, the attendee's card then) by the
+    attendee's arrondissement and age band: the site's blanks depend on all three."""
     places: dict[str, str] = {}
+    people: dict[str, tuple[str, str]] = {}
     marks: dict[tuple[str, str], bool] = {}
+    counts: dict[str, Counter] = {name: Counter() for name in ("place", "arrondissement", "age_band")}
     for entry in entries:
+        fields = entry["fields"]
         if entry["type"] == "SessionScheduled":
-            arrondissement = entry["fields"]["arrondissement"]
+            arrondissement = fields["arrondissement"]
             places[entry["aggregate_id"]] = "en-ligne" if arrondissement is None else str(arrondissement)
+        elif entry["type"] == "CardIssued":
+            people[fields["person_id"]] = (str(fields["arrondissement"]), fields["age_band"])
         elif entry["type"] == "AttendanceRecorded":
-            marks[(entry["aggregate_id"], entry["fields"]["person_id"])] = entry["fields"]["present"]
-    present: Counter = Counter()
-    for (session, _person), mark in marks.items():
-        if mark:
-            present[places[session]] += 1
-    return {"places": present, "sessions_held": len({session for session, _ in marks})}
+            key = (entry["aggregate_id"], fields["person_id"])
+            delta = bool(fields["present"]) - bool(marks.get(key, False))
+            marks[key] = fields["present"]
+            if delta:
+                arrondissement, age_band = people.get(fields["person_id"], ("inconnu", "inconnu"))
+                counts["place"][places[entry["aggregate_id"]]] += delta
+                counts["arrondissement"][arrondissement] += delta
+                counts["age_band"][age_band] += delta
+    return {"places": counts["place"], "counts": counts,
+            "sessions_held": len({session for session, _ in marks})}
 
 
 def compare_workshop_attendance(replayed: dict, published: dict) -> list[str]:
     differences = []
-    present: Counter = replayed["places"]
+    figures = {name: dict(counter) for name, counter in replayed["counts"].items()}
+    figures["total"] = {"present": sum(replayed["places"].values()), "sessions_held": replayed["sessions_held"]}
+    shown_figures = workshop_attendance(figures)
+    present = shown_figures["place"] if "place" in shown_figures else {}
     rows = {row["place"]: row["present"] for row in published.get("places", [])}
     for place in sorted(set(rows) | set(present)):
-        expected = suppress_small(present.get(place, 0))
+        expected = present.get(place, 0)
         shown = rows.get(place, "missing")
         if shown != expected:
             differences.append(
                 f"place {place}: the log gives {_shown(expected)}, the site publishes {_shown(shown)}"
             )
-    for name, expected in (("total_present", sum(present.values())),
-                           ("sessions_held", replayed["sessions_held"])):
+    for name, expected in (("total_present", shown_figures["total"]["present"]),
+                           ("sessions_held", shown_figures["total"]["sessions_held"])):
         if published.get(name) != expected:
             differences.append(
                 f"{name}: the log gives {expected}, the site publishes {published.get(name)}"
@@ -136,12 +152,18 @@ def replay_votes_per_item(entries: Iterable[PublicEntry]) -> Counter:
 
 
 def compare_votes_per_item(counts: Counter, published: dict) -> list[str]:
+    """The site blanks small counts and their complements item by item: so does the replay."""
+    by_item: dict[str, dict] = {}
+    for (item, channel, option), value in counts.items():
+        by_item.setdefault(item, {})[(channel, option)] = value
+    expected = {(item, *key): value for item, cells in by_item.items()
+                for key, value in vote_table(cells).items()}
     shown = {(r["item_id"], r["channel"], r["option"]): r["value"] for r in published.get("counts", [])}
     return [
-        f"item {key[0]} ({key[1]}, {key[2]}): the log gives {counts.get(key, 0)},"
-        f" the site publishes {shown.get(key, 'nothing')}"
-        for key in sorted(set(shown) | set(counts))
-        if shown.get(key) != counts.get(key, 0) or key not in shown
+        f"item {key[0]} ({key[1]}, {key[2]}): the log gives {_shown(expected.get(key, 0))},"
+        f" the site publishes {_shown(shown.get(key, 'nothing'))}"
+        for key in sorted(set(shown) | set(expected))
+        if shown.get(key, "nothing") != expected.get(key, 0) or key not in shown
     ]
 
 

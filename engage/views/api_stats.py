@@ -7,27 +7,28 @@ exactly there and compares. Small counts are suppressed as on the pages.
 
 from pyramid.view import view_config
 
-from ..projections import queries
-from ..statistics import suppress_small
+from ..opendata.aggregates import card_holders_as_of, vote_table
 
 
 @view_config(route_name="api_card_holders", renderer="json", request_method="GET")
 def card_holders(request):
-    position, counts = queries.card_holders_as_of(request.engage.db)
+    """The home page's figures: the card-holders dataset's arrondissement totals, with the
+    same blanks (small counts and the complements that protect them)."""
+    position, table = card_holders_as_of(request.engage.db)
     request.response.headers["Access-Control-Allow-Origin"] = "*"
     return {
         "position": position,
         "arrondissements": [
-            {"arrondissement": number, "holders": suppress_small(holders)}
-            for number, holders in counts
+            {"arrondissement": number, "holders": holders} for number, holders in table.arrondissements.items()
         ],
-        "total": sum(holders for _, holders in counts),
+        "total": table.total,
     }
 
 
 # -- consultations -------------------------------------------------------------------------
-# Votes are counts of anonymous keyed ballots per item and option: small counts are published
-# as they are (an item's tally is the vote's very result; no ballot can be traced to a person).
+# Votes are counts of anonymous keyed ballots per item, channel and option, published with
+# the same blanks as the item's page and the vote-counts dataset (small counts, and the
+# complements that keep them from being recomputed from the option totals).
 
 
 @view_config(route_name="api_votes_per_item", renderer="json", request_method="GET")
@@ -36,11 +37,19 @@ def votes_per_item(request):
 
     position, rows = consultation_queries.votes_per_item_as_of(request.engage.db)
     request.response.headers["Access-Control-Allow-Origin"] = "*"
-    return {
-        "position": position,
-        "counts": [{"item_id": item, "channel": channel, "option": option, "value": votes}
-                   for item, channel, option, votes in rows],
-    }
+    return {"position": position, "counts": published_votes(rows)}
+
+
+def published_votes(rows) -> list[dict]:
+    """[(item, channel, option, votes)] in item order -> the published counts, item by item."""
+    from itertools import groupby
+
+    counts = []
+    for item, group in groupby(rows, key=lambda row: row[0]):
+        shown = vote_table({(channel, option): votes for _, channel, option, votes in group})
+        counts.extend({"item_id": item, "channel": channel, "option": option, "value": value}
+                      for (channel, option), value in shown.items())
+    return counts
 
 
 @view_config(route_name="api_contributions_per_consultation", renderer="json", request_method="GET")

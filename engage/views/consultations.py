@@ -22,6 +22,7 @@ from ..domain.consultations import (
 )
 from ..domain.errors import DomainError
 from ..i18n import _, arrondissement_label
+from ..opendata.aggregates import vote_page
 from ..projections import consultation_queries as q
 from ..security import Permission
 from . import consultation_forms as forms
@@ -249,7 +250,8 @@ def contribution_page(request):
     item = _contribution(request, consultation)
     db, locale, me = request.engage.db, request.locale_name, person_id(request)
     replies, more = q.replies(db, item.contribution_id, page=page_number(request))
-    counts = q.vote_counts(db, item.contribution_id)
+    # The vote-counts dataset's cells, with the same blanks (small counts and complements).
+    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=request.localizer.translate(_("non publié")))
     open_ = consultation.current_phase == "consultation" and item.published
     mine = request.engage.app.my_vote(person_id=me, item_id=UUID(item.contribution_id)) if me else None
     vote_form = None

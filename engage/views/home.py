@@ -2,17 +2,18 @@
 
 from pyramid.view import view_config
 
-from ..i18n import arrondissement_label
-from ..projections import queries
-from ..statistics import bar_chart, suppress_small
+from ..i18n import _, arrondissement_label
+from ..opendata.aggregates import card_holders_as_of
+from ..statistics import bar_chart
 
 
 @view_config(route_name="home", renderer="engage:templates/home.pt")
 def home(request):
-    counts = queries.card_holders_by_arrondissement(request.engage.db)
-    rows = [(arrondissement_label(n, request.locale_name), suppress_small(holders)) for n, holders in counts]
+    # The card-holders dataset's table, with the same blanks (secondary suppression).
+    _position, table = card_holders_as_of(request.engage.db)
+    rows = [(arrondissement_label(n, request.locale_name), holders) for n, holders in table.arrondissements.items()]
     return {
-        "total": sum(holders for _, holders in counts),
+        "total": table.total if table.total is not None else request.localizer.translate(_("non publié")),
         "rows": rows,
         "chart": bar_chart([(label, value) for label, value in rows]),
     }

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
+import threading
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
@@ -23,6 +25,7 @@ from ..opendata import REGISTRY
 from ..opendata import catalog as dcat
 from ..opendata import openapi, packages, query
 from ..opendata.changes import read_changes
+from ..opendata.exports import ExportCache, ExportsBusy, FileIter, instance_id
 from ..opendata.query import BadParameter, Selection
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -125,6 +128,48 @@ def datapackage(request):
     return _public(response)
 
 
+# Files are written once per version into the export directory and served from there
+# (engage/opendata/exports.py): a slow client never holds a database connection.
+
+_EXPORTS_LOCK = threading.Lock()
+
+
+def _exports(request) -> ExportCache:
+    registry = request.registry
+    with _EXPORTS_LOCK:
+        if getattr(registry, "opendata_exports", None) is None:
+            registry.opendata_exports = ExportCache.from_settings(registry.settings, request.engage.db)
+    return registry.opendata_exports
+
+
+@exception_view_config(ExportsBusy)
+def exports_busy(error, request):
+    response = _json_response({"error": "Trop de fichiers sont en préparation en ce moment : réessayez dans"
+                                        " quelques secondes."}, status=503)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _from_file(request, response: Response, family: str, key: str, suffix: str, write) -> Response:
+    """The export's file (written first if need be), served with byte ranges."""
+    exports = _exports(request)
+    family = f"{instance_id(request.engage.db)[:12]}-{family}"
+    for attempt in (1, 2):
+        path = exports.get(family, key, suffix, write)
+        try:
+            handle = open(path, "rb")
+        except FileNotFoundError:  # evicted between its writing and its opening: once more
+            if attempt == 2:
+                raise
+            continue
+        response.app_iter = FileIter(handle)
+        response.content_length = os.fstat(handle.fileno()).st_size
+        response.accept_ranges = "bytes"
+        response.conditional_response = True
+        return _public(response)
+    raise AssertionError("unreachable")
+
+
 @view_config(route_name="opendata_csv", request_method="GET")
 def csv_file(request):
     package = _dataset(request)
@@ -136,25 +181,49 @@ def csv_file(request):
     cached = _conditional(request, response, version, "csv")
     if cached:
         return cached
+    written = {}
+
+    def write(handle) -> str:
+        with query.snapshot(request.engage.db) as cur:
+            written["version"] = query.version(cur, resource)  # the rows' version, same snapshot
+            packages.write_csv(handle, cur, resource)
+        return written["version"].token
+
     response.content_disposition = f'attachment; filename="{resource.csv_name}"'
-    response.app_iter = packages.csv_stream(request.engage.db, resource)
-    return _public(response)
+    response = _from_file(request, response, f"{resource.name}-csv", version.token, ".csv", write)
+    if "version" in written:  # written just now, maybe a step ahead of `version`
+        _conditional(request, response, written["version"], "csv")
+    return response
 
 
 @view_config(route_name="opendata_zip", request_method="GET")
 def zip_file(request):
     dataset = _dataset(request)
-    version = _version(request, dataset)
+    licence = _licence(request)["name"]
+    with request.engage.db.reading() as cur:
+        versions = [query.version(cur, m) for m in REGISTRY.closure(dataset)]
     response = Response(content_type="application/zip")
-    members = [_version(request, m).token for m in REGISTRY.closure(dataset)]
-    cached = _conditional(request, response, version, "zip", _licence(request)["name"], *members)
+
+    def variant(found: list[query.Version]) -> tuple[str, ...]:
+        return ("zip", licence, request.application_url, *(v.token for v in found))
+
+    cached = _conditional(request, response, versions[0], *variant(versions))
     if cached:
         return cached
+    written = {}
+
+    def write(handle) -> str:
+        with query.snapshot(request.engage.db) as cur:
+            found = [query.version(cur, m) for m in REGISTRY.closure(dataset)]
+            packages.write_zip(handle, cur, REGISTRY, dataset, _package(request, dataset, found[0]))
+        written["versions"] = found
+        return "|".join(variant(found))
+
     response.content_disposition = f'attachment; filename="{dataset.name}.zip"'
-    response.app_iter = packages.zip_stream(
-        request.engage.db, REGISTRY, dataset, _package(request, dataset, version)
-    )
-    return _public(response)
+    response = _from_file(request, response, f"{dataset.name}-zip", "|".join(variant(versions)), ".zip", write)
+    if "versions" in written:
+        _conditional(request, response, written["versions"][0], *variant(written["versions"]))
+    return response
 
 
 # -- catalogue ----------------------------------------------------------------------------
@@ -291,7 +360,7 @@ def page(request):
         entries.append({
             "name": dataset.name,
             "title": translate(dataset.title),
-            "description": translate(dataset.description),
+            "description": packages.described(dataset, translate),
             "fields": [(field.name, translate(field.description)) for field in dataset.fields],
             "modified": format_datetime(modified, "medium", tzinfo=PARIS, locale=request.locale_name)
             if modified else None,

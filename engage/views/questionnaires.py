@@ -10,8 +10,10 @@ from pyramid.view import view_config
 from ..domain.errors import DomainError
 from ..domain.questionnaires import QUESTION_KINDS, TARGETS, InvalidTarget
 from ..i18n import _
+from ..opendata.aggregates import option_counts
 from ..projections import questionnaire_queries as qq
 from ..security import Permission
+from ..statistics import suppress_small
 from . import consultation_forms
 from .consultations import _flash, _wait, form_view, page_number, person_id, query
 from .questionnaire_forms import QuestionnaireSchema, parse_questions
@@ -93,15 +95,20 @@ def questionnaire_results(request):
     counts = qq.counts(request.engage.db, questionnaire.questionnaire_id)
     chosen = query(request).get("question")
     page = page_number(request)
+    hidden = request.localizer.translate(_("non publié"))
     results = []
     for q in questionnaire.questions:
         texts, more = ([], False)
         if q["kind"] == "texte":
             texts, more = qq.texts(request.engage.db, questionnaire.questionnaire_id, q["key"],
                                    page=page if chosen == q["key"] else 1)
-        results.append((q, [(o, counts.get(q["key"], {}).get(o, 0)) for o in q["options"]], texts, more,
-                        page if chosen == q["key"] else 1))
+        # The questionnaire-results dataset's cells, with the same blanks.
+        shown = option_counts(counts.get(q["key"], {}))
+        results.append((q, [(o, hidden if shown.get(o, 0) is None else shown.get(o, 0)) for o in q["options"]],
+                        texts, more, page if chosen == q["key"] else 1))
+    responses = suppress_small(questionnaire.responses)
     return {"questionnaire": questionnaire, "results": results, "target": TARGETS[questionnaire.target],
+            "responses": hidden if responses is None else responses,
             "flashes": request.session.pop_flash("success"),
             "can_edit": request.has_permission(Permission.EDIT)}
 

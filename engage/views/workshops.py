@@ -19,7 +19,8 @@ from ..domain.workshops import LANGUAGES, THEMES
 from ..i18n import _, arrondissement_label
 from ..projections import workshop_queries as wq
 from ..security import Permission
-from ..statistics import bar_chart, suppress_small
+from ..opendata.aggregates import workshop_attendance
+from ..statistics import bar_chart
 from . import workshops_forms as forms
 from .ical import session_calendar
 from .helpers import form_view, signed_in_person, validate, wait_for_write
@@ -498,24 +499,31 @@ def walk_in(request):
 
 # -- statistics --------------------------------------------------------------------------------
 
-def _rows(values: dict[str, int], keys, label) -> list[tuple[str, int | None]]:
-    return [(label(key), suppress_small(values.get(str(key), 0))) for key in keys]
+def _rows(values: dict[str, int | None], keys, label) -> list[tuple[str, int | None]]:
+    return [(label(key), values.get(str(key), 0)) for key in keys]
+
+
+def _or(value: int | None, hidden: str) -> int | str:
+    return hidden if value is None else value
 
 
 @view_config(route_name="workshops_stats", renderer="engage:templates/workshops_stats.pt")
 def statistics(request):
-    _position, figures = wq.stats(request.engage.db)
+    _position, counted = wq.stats(request.engage.db)
+    # The workshop-attendance dataset's figures, with the same blanks (secondary suppression).
+    figures = workshop_attendance(counted)
     total = figures.get("total", {})
     marked, present = total.get("marked", 0), total.get("present", 0)
     translate, locale = request.localizer.translate, request.locale_name
     by_arrondissement = _rows(figures.get("arrondissement", {}), ARRONDISSEMENTS,
                               lambda n: arrondissement_label(n, locale))
     by_age = _rows(figures.get("age_band", {}), AGE_BANDS, lambda code: translate(_(AGE_BANDS[code])))
+    hidden = translate(_("non publié"))
     return {
         "sessions_held": total.get("sessions_held", 0),
-        "registrations": total.get("registrations", 0),
-        "present": present,
-        "rate": f"{round(100 * present / marked)} %" if marked else "—",
+        "registrations": _or(total.get("registrations", 0), hidden),
+        "present": _or(present, hidden),
+        "rate": f"{round(100 * present / marked)} %" if marked and present is not None else "—",
         "blocks": [
             ("arr", by_arrondissement, bar_chart(by_arrondissement),
              _("Présences par arrondissement de résidence"), _("Arrondissement"),
@@ -529,12 +537,13 @@ def statistics(request):
 @view_config(route_name="api_workshop_attendance", renderer="json", request_method="GET")
 def attendance_api(request):
     """Attendances (people marked present) by the session's place, for engage-audit."""
-    position, figures = wq.stats(request.engage.db)
+    position, counted = wq.stats(request.engage.db)
+    figures = workshop_attendance(counted)
     places = figures.get("place", {})
     request.response.headers["Access-Control-Allow-Origin"] = "*"
     return {
         "position": position,
-        "places": [{"place": key, "present": suppress_small(places[key])} for key in sorted(places)],
+        "places": [{"place": key, "present": places[key]} for key in sorted(places)],
         "total_present": figures.get("total", {}).get("present", 0),
         "sessions_held": figures.get("total", {}).get("sessions_held", 0),
     }

@@ -19,7 +19,9 @@ def test_opendata_page(page, check_accessibility, live_server):
     expect(page.get_by_role("heading", level=1)).to_have_text("Données ouvertes")
     check_accessibility(page)
 
+    expect(page.get_by_role("heading", name="Cases vides : le secret secondaire")).to_be_visible()
     card_holders = page.locator("article#card-holders")
+    expect(card_holders).to_contain_text("Secret secondaire")
     expect(card_holders.get_by_role("heading", level=3)).to_contain_text("Détenteurs de la Carte")
     expect(card_holders.get_by_role("table")).to_contain_text("age_band")
     expect(card_holders.get_by_role("link", name=re.compile("^Télécharger le fichier CSV"))).to_have_attribute(

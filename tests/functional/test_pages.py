@@ -70,12 +70,12 @@ def test_editorial_pages_have_real_content(testapp):
 
 def test_server_errors_render_the_500_page(make_app, monkeypatch):
     app = make_app()
-    from engage.projections import queries
+    from engage.views import home
 
     def broken(*args, **kwargs):
         raise RuntimeError("read model unavailable")
 
-    monkeypatch.setattr(queries, "card_holders_by_arrondissement", broken)
+    monkeypatch.setattr(home, "card_holders_as_of", broken)
     response = app.get("/", status=500)
     assert "Erreur du serveur" in response.text
     assert "RuntimeError" not in response.text

@@ -28,7 +28,8 @@ def every_export(app) -> dict[str, bytes]:
     fetch("/opendata")
     fetch("/opendata/catalog.jsonld")
     fetch("/api/openapi.json")
-    fetch("/api/stats/card-holders")
+    for stats in ("card-holders", "workshop-attendance", "votes-per-item", "contributions-per-consultation"):
+        fetch(f"/api/stats/{stats}")
     fetch("/opendata/changes?since=0&limit=10000")
     for dataset in REGISTRY:
         package = fetch(f"/opendata/{dataset.name}/datapackage.json").json
@@ -55,7 +56,7 @@ def test_no_export_carries_personal_data(make_app):
     issue_cards(engage, {(7, "65-plus"): 5})  # enough company for the group to be published
 
     bodies = every_export(app)
-    assert len(bodies) >= 5 + 4 * len(REGISTRY)
+    assert len(bodies) >= 8 + 4 * len(REGISTRY)
     secrets = {
         "name": NAME, "last name": "Quintessence", "email": EMAIL, "email user": "zephyrine.quintessence",
         "card number": card.number, "displayed card number": card_numbers.display(card.number),

@@ -4,7 +4,8 @@ from ...domain.cards import CitizenCard
 from ...domain.places import AGE_BANDS
 from ...i18n import _
 from ...statistics import SMALL_COUNT
-from ..registry import UPSERT, Dataset, Field, register
+from ..aggregates import card_holder_blanks
+from ..registry import UPSERT, Dataset, Field, Suppression, register
 
 register(Dataset(
     name="card-holders",
@@ -21,12 +22,13 @@ register(Dataset(
               required=True, enum=tuple(AGE_BANDS)),
         Field("holders", "integer",
               _("Nombre de détenteurs ; vide quand le groupe compte moins de 5 personnes."),
-              column=f"CASE WHEN holders < {SMALL_COUNT} THEN NULL ELSE holders END", minimum=SMALL_COUNT),
+              minimum=SMALL_COUNT),
     ),
     primary_key=("arrondissement", "age_band"),
     table="rm_opendata_card_holders",
     projection="opendata_card_holders",
     filters={"arrondissement": "arrondissement"},
+    suppression=Suppression((), card_holder_blanks, ("holders",)),
     keywords=("carte citoyenne", "arrondissement", "âge"),
     changes={
         CitizenCard.CardIssued: lambda e: [(f"{e.arrondissement},{e.age_band}", UPSERT)],

@@ -8,7 +8,8 @@ from ...db import Cursor
 from ...domain.consultations import Consultation, Contribution, PublicMeeting, Vote
 from ...i18n import _
 from ...projections.base import Projection
-from ..registry import UPSERT, Dataset, Field, ForeignKey, register, register_projection
+from ..aggregates import vote_blanks
+from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register, register_projection
 from ..registry import own_record as own, small_count as small
 
 
@@ -216,10 +217,11 @@ register(Dataset(
         Field("channel", "string", _("Canal : en ligne ou en présentiel."), required=True, column="v.channel"),
         Field("option", "string", _("Option (Popolo : option)."), required=True, column="v.option",
               enum=("d-accord", "mitige", "pas-d-accord")),
-        Field("value", "integer", _("Nombre de votes (Popolo : value) ; vide de 1 à 4."), column=small("v.votes")),
+        Field("value", "integer", _("Nombre de votes (Popolo : value) ; vide de 1 à 4."), column="v.votes"),
     ),
     primary_key=("item_id", "channel", "option"),
     table="rm_vote_counts v LEFT JOIN rm_contributions c ON c.contribution_id = v.item_id",
+    suppression=Suppression(("item_id",), vote_blanks, ("value",)),
     projection="consultations",
     filters={"consultation": "consultation_id"},
     keywords=("vote", "décompte", "Popolo"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...domain.questionnaires import Questionnaire, QuestionnaireResponse
 from ...i18n import _
-from ..registry import UPSERT, Dataset, Field, ForeignKey, register
+from ..aggregates import questionnaire_blanks
+from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
 from ..registry import own_record as own, small_count as small
 
 
@@ -49,10 +50,11 @@ register(Dataset(
         QUESTIONNAIRE,
         Field("question_key", "string", _("La question."), required=True),
         Field("option", "string", _("L'option choisie."), required=True),
-        Field("answers", "integer", _("Nombre de réponses ; vide de 1 à 4."), column=small("answers")),
+        Field("answers", "integer", _("Nombre de réponses ; vide de 1 à 4.")),
     ),
     primary_key=("questionnaire_id", "question_key", "option"),
     table="rm_questionnaire_counts",
+    suppression=Suppression(("questionnaire_id", "question_key"), questionnaire_blanks, ("answers",)),
     projection="questionnaires",
     foreign_keys=LINK,
     keywords=("questionnaire", "résultats"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ...domain.workshops import Workshop, WorkshopFeedback, WorkshopSession
 from ...i18n import _
-from ..registry import UPSERT, Dataset, Field, ForeignKey, register
+from ..aggregates import attendance_blanks
+from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
 from ..registry import own_record as own, small_count as small
 
 S = WorkshopSession
@@ -83,12 +84,13 @@ register(Dataset(
               enum=ATTENDANCE_METRICS),
         Field("key", "string", _("Le détail : le nom du total, le lieu, l'arrondissement, la tranche"
                                  " d'âge ou la note."), required=True),
-        Field("value", "integer", _("Le nombre ; vide de 1 à 4."), column=small("value")),
+        Field("value", "integer", _("Le nombre ; vide de 1 à 4."), column="value"),
     ),
     primary_key=("metric", "key"),
     table="rm_workshop_stats",
     projection="workshops",
     where="metric IN ('total', 'place', 'arrondissement', 'age_band', 'feedback')",
+    suppression=Suppression((), attendance_blanks, ("value",)),
     keywords=("atelier", "fréquentation", "statistiques"),
     changes={
         **{event_class: (lambda e: [("total", UPSERT)]) for event_class in (
