@@ -135,6 +135,8 @@ class RestitutionProjection(Projection):
             snapshot TEXT, answered INTEGER NOT NULL, contributions INTEGER NOT NULL,
             published_at TEXT NOT NULL, position BIGINT NOT NULL,
             PRIMARY KEY (consultation_id, number))""")
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_restitution_versions_published"
+                    " ON rm_restitution_versions (published_at, consultation_id, number)")
 
     # -- helpers -------------------------------------------------------------------------
     def _add(self, cur, consultation_id: str, dimension: str, bucket: str, channel: str, *,
