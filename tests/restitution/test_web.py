@@ -19,7 +19,10 @@ def _setup(app):
     services = app.app.registry.engage
     create_via_web(app)
     cid = UUID(q.consultation(services.db, "charte").consultation_id)
-    items = [services.app.contribute(consultation_id=cid, person_id=UUID(int=100 + i), has_valid_card=True,
+    holder = services.app.issue_card(name="Nom Prénom", email="holder@exemple.fr", arrondissement=11,
+                                     age_band="25-34", consent_to_consultation=True).person_id
+    authors = [holder, UUID(int=101), UUID(int=102)]
+    items = [services.app.contribute(consultation_id=cid, person_id=authors[i], has_valid_card=True,
                                      kind="proposition", theme=THEMES[i % 2],
                                      text=f"Proposition numéro {i} : des comptes rendus.").id
              for i in range(3)]
@@ -83,6 +86,14 @@ def test_editor_answers_quotes_and_publishes_a_verifiable_version(editor_app, te
     editor_app.get("/consultations/charte/restitution/publier").forms["publish"].submit("submit", status=303)
     assert testapp.get("/consultations/charte/restitution/versions/1.json").body == data.body
     assert "compétence de l'État" in testapp.get("/consultations/charte/restitution/versions/2").text
+    # Open data: the contribution's arrondissement (from its author's card) and the City's answer.
+    rows = {row["contribution_id"]: row for row in testapp.get(f"/api/contributions?consultation={cid.hex}").json["data"]}
+    assert rows[items[0].hex]["arrondissement"] == 11 and rows[items[0].hex]["answer_status"] == "retenue"
+    assert rows[items[0].hex]["answer_justification"] == WHY and rows[items[2].hex]["answer_status"] is None
+    assert testapp.get("/api/contributions?arrondissement=11").json["data"][0]["contribution_id"] == items[0].hex
+    versions = testapp.get(f"/api/restitution-versions?consultation={cid.hex}").json["data"]
+    assert [(v["number"], v["answered"]) for v in versions] == [(1, 1), (2, 2)]
+    assert versions[0]["snapshot_sha256"] == digest
     testapp.get("/consultations/charte/restitution/versions/3", status=404)
     testapp.get("/consultations/charte/restitution/versions/3.json", status=404)
     # Residents read the report but may neither answer nor publish.
