@@ -78,6 +78,10 @@ class ReportUnchanged(DomainError):
     message = "Le rapport n'a pas changé depuis la dernière version publiée : rien n'a été enregistré."
 
 
+class RestitutionBusy(DomainError):
+    message = "D'autres modifications du rapport sont en cours : rien n'a été enregistré, réessayez dans un instant."
+
+
 class InvalidSnapshot(DomainError):
     message = "L'instantané du rapport est invalide."
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import random
+import time
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid5
@@ -14,7 +16,14 @@ from ..transparency.canonical import canonical_json
 from .consultation_usecases import ContributionNotFound
 from .consultations import Contribution
 from .recording import last_position
-from .restitution import RESTITUTION_NAMESPACE, InvalidSnapshot, Restitution, check_phase, restitution_id
+from .restitution import (
+    RESTITUTION_NAMESPACE,
+    InvalidSnapshot,
+    Restitution,
+    RestitutionBusy,
+    check_phase,
+    restitution_id,
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ def snapshot_key(consultation_id: UUID, snapshot_sha256: str) -> UUID:
 
 
 class RestitutionUseCases:
-    ATTEMPTS = 5
+    ATTEMPTS = 30
 
     def get_restitution(self, consultation_id: UUID) -> Restitution | None:
         try:
@@ -49,14 +58,15 @@ class RestitutionUseCases:
         """Run `act(restitution)` on the consultation's restitution, opened on first use, and
         save it; a concurrent editor's write makes the save conflict: reload and retry."""
         check_phase(self.get_consultation(consultation_id).current_phase)
-        for _ in range(self.ATTEMPTS):
+        for attempt in range(self.ATTEMPTS):
             restitution = self.get_restitution(consultation_id) or Restitution(consultation_id=consultation_id)
             number = act(restitution)
             try:
                 return RestitutionRecorded(last_position(self.save(restitution)), number)
             except IntegrityError:
-                continue
-        raise IntegrityError("restitution kept conflicting")  # pragma: no cover - 5 racing editors
+                # Jittered back-off, so editors who collided do not collide again in step.
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+        raise RestitutionBusy()
 
     def _restitution_item(self, consultation_id: UUID, contribution_id: UUID) -> Contribution:
         """A published contribution of this consultation, or a named error."""
