@@ -104,7 +104,7 @@ def _attribution(display_name: str | None, organization: str | None) -> str | No
 def most_supported(db: Database, consultation_id: str, limit: int = TOP_SUPPORTED) -> list[dict]:
     with db.reading() as cur:
         rows = cur.execute(_ITEM + " WHERE r.consultation_id = %s AND r.status = 'publiee' AND r.agree > 0"
-                           " ORDER BY r.agree DESC, r.position LIMIT %s", [consultation_id, limit]).fetchall()
+                           " ORDER BY r.agree DESC, r.position DESC LIMIT %s", [consultation_id, limit]).fetchall()
     return [{"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3],
              "attribution": _attribution(r[4], r[5]), "agree": suppress_small(r[6]), "votes": suppress_small(r[7])}
             for r in rows]
