@@ -17,6 +17,7 @@ from .card_usecases import CardIssued, CardLifecycleUseCases, CardUseCases
 from .consultation_usecases import ConsultationUseCases
 from .questionnaire_usecases import QuestionnaireUseCases
 from .charter_usecases import CharterUseCases
+from .restitution_usecases import RestitutionUseCases
 from ..group_commit import GroupCommitter
 from .personal import PersonalDataVault
 from .member_usecases import MemberUseCases
@@ -38,6 +39,7 @@ class EngageApplication(
     ConsultationUseCases,
     QuestionnaireUseCases,
     CharterUseCases,
+    RestitutionUseCases,
     Application[UUID],
 ):
     # Also the table prefix on PostgreSQL: engage_events.

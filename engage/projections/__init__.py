@@ -6,6 +6,7 @@ from .cards import CardsProjection
 from .consultations import ConsultationsProjection
 from .questionnaires import QuestionnairesProjection
 from .charter import CharterProjection
+from .restitution import RestitutionProjection
 from .people import PeopleProjection
 from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
 from .card_lifecycle import CardLifecycleProjection
@@ -36,6 +37,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         OrganizationsProjection(),
         SeatCallsProjection(),
         CharterProjection(),
+        RestitutionProjection(vault),  # restitution: counters, answers, quotes, versions
         # After the projections of the events it describes (see participation.py).
         ParticipationHistoryProjection(),
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).

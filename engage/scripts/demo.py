@@ -46,6 +46,9 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
     from .charter_demo import load_charter_demo
 
     load_charter_demo(engage, adopted=charter_adopted)
+    from .demo_restitution import load_restitution_demo
+
+    load_restitution_demo(engage, rng)  # the 2017 consultation's restitution, published
     engage.engine.catch_up()
     return cards + int(people)
 

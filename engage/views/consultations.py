@@ -190,6 +190,7 @@ def consultation_page(request):
         "counts": q.contribution_counts(db, consultation.consultation_id),
         "meetings": [(m, when(m.starts_at, locale)) for m in q.meetings(db, consultation.consultation_id)],
         "contributions": rows, "more": more, "page": page, "filters": filters,
+        "answer_status": _answer_statuses(request, rows),
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": consultation.current_phase == "consultation",
@@ -199,6 +200,15 @@ def consultation_page(request):
         "arrondissement": lambda n: arrondissement_label(n, locale),
         "flashes": request.session.pop_flash("success"), "errors": request.session.pop_flash("error"),
     }
+
+
+def _answer_statuses(request, rows) -> dict:
+    """{contribution id: the City's answer label} for the listed page (restitution)."""
+    from ..projections.restitution_queries import answer_statuses
+    from .restitution import STATUS_LABELS
+
+    found = answer_statuses(request.engage.db, [c.contribution_id for c in rows])
+    return {cid: STATUS_LABELS[status] for cid, status in found.items()}
 
 
 # -- contributions ---------------------------------------------------------------------------
@@ -282,7 +292,14 @@ def contribution_page(request):
         "when": lambda value: when(value, locale), "in_person": IN_PERSON,
         "theme_label": consultation.theme_labels.get(item.theme, item.theme),
         "flashes": request.session.pop_flash("success"), "errors": request.session.pop_flash("error"),
+        **_restitution_of(request, consultation, item),
     }
+
+
+def _restitution_of(request, consultation, item) -> dict:
+    from .restitution import contribution_restitution  # the restitution's part of this page
+
+    return contribution_restitution(request, consultation, item)
 
 
 @view_config(route_name="contribution_vote", request_method="POST", permission=Permission.OWN_ACCOUNT)

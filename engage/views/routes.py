@@ -137,3 +137,12 @@ def includeme(config) -> None:
     config.add_route("opendata_csv", "/opendata/{dataset:(%s)}/{resource:(%s)}.csv" % (names, names))
     config.add_route("api_openapi", "/api/openapi.json")
     config.add_route("api_dataset", "/api/{dataset:(%s)}" % names)
+    # Restitution of a consultation (engage/views/restitution.py): the report, its published
+    # versions (the .json before the page: both match a number), answers and quotes.
+    config.add_route("restitution", "/consultations/{ref}/restitution")
+    config.add_route("restitution_publish", "/consultations/{ref}/restitution/publier")
+    config.add_route("restitution_version_json", "/consultations/{ref}/restitution/versions/{version:\\d+}.json")
+    config.add_route("restitution_version", "/consultations/{ref}/restitution/versions/{version:\\d+}")
+    config.add_route("contribution_answer", "/consultations/{ref}/contributions/{item}/suite-donnee")
+    config.add_route("contribution_quote", "/consultations/{ref}/contributions/{item}/citer")
+    config.add_route("contribution_unquote", "/consultations/{ref}/contributions/{item}/retirer-citation")

@@ -6,6 +6,7 @@ from typing import Any
 
 from ...db import Cursor
 from ...domain.consultations import Consultation, Contribution, PublicMeeting, Vote
+from ...domain.restitution import Restitution
 from ...i18n import _
 from ...projections.base import Projection
 from ..aggregates import vote_blanks
@@ -144,6 +145,9 @@ register(Dataset(
 ))
 
 # Hidden or withdrawn: the text is never published, only the state and the public reason.
+# The arrondissement and the City's answer come from the restitution read model (joined):
+# the answer of a hidden or withdrawn contribution drops out with its text.
+_PUBLISHED = "c.status = 'publiee'"
 register(Dataset(
     name="contributions",
     title=_("Contributions aux consultations"),
@@ -154,33 +158,53 @@ register(Dataset(
         " indiqué."
     ),
     fields=(
-        Field("contribution_id", "string", _("Identifiant de la contribution."), required=True),
-        CONSULTATION,
-        Field("parent_id", "string", _("La contribution à laquelle celle-ci répond ; vide sinon.")),
-        Field("kind", "string", _("Nature : proposition, avis, argument pour ou contre, question."), required=True),
-        Field("theme", "string", _("Thème."), required=True),
+        Field("contribution_id", "string", _("Identifiant de la contribution."), required=True,
+              column="c.contribution_id"),
+        Field("consultation_id", "string", _("Identifiant de la consultation."), required=True,
+              column="c.consultation_id"),
+        Field("parent_id", "string", _("La contribution à laquelle celle-ci répond ; vide sinon."), column="c.parent_id"),
+        Field("kind", "string", _("Nature : proposition, avis, argument pour ou contre, question."), required=True,
+              column="c.kind"),
+        Field("theme", "string", _("Thème."), required=True, column="c.theme"),
         Field("channel", "string", _("Canal : en ligne ou en présentiel."), required=True,
-              enum=("en ligne", "en présentiel")),
-        Field("meeting_id", "string", _("La réunion publique où elle a été recueillie ; vide sinon.")),
-        Field("organization_id", "string", _("L'organisation au nom de laquelle elle est publiée ; vide sinon.")),
+              enum=("en ligne", "en présentiel"), column="c.channel"),
+        Field("meeting_id", "string", _("La réunion publique où elle a été recueillie ; vide sinon."),
+              column="c.meeting_id"),
+        Field("organization_id", "string", _("L'organisation au nom de laquelle elle est publiée ; vide sinon."),
+              column="c.organization_id"),
+        Field("arrondissement", "integer", _(
+            "Arrondissement : celui de la Carte Citoyen·ne de l'auteur quand il a contribué en ligne, celui de la"
+            " réunion publique pour une contribution recueillie en présentiel ; vide s'il n'est pas connu."),
+              minimum=1, maximum=20, column="r.arrondissement"),
         Field("status", "string", _("État : publiee, retiree (par son auteur) ou masquee (par la modération)."),
-              required=True, enum=("publiee", "retiree", "masquee")),
-        Field("hidden_reason", "string", _("Raison publique du masquage.")),
+              required=True, enum=("publiee", "retiree", "masquee"), column="c.status"),
+        Field("hidden_reason", "string", _("Raison publique du masquage."), column="c.hidden_reason"),
         Field("text", "string", _("Texte ; vide si la contribution est masquée ou retirée."),
-              column="CASE WHEN status = 'publiee' THEN body ELSE NULL END"),
-        Field("posted_at", "datetime", _("Date de publication (temps universel)."), required=True),
-        Field("edited_at", "datetime", _("Dernière modification (temps universel).")),
-        Field("replies", "integer", _("Nombre de réponses."), required=True),
-        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."), column=small("agree")),
-        Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True),
+              column=f"CASE WHEN {_PUBLISHED} THEN c.body ELSE NULL END"),
+        Field("posted_at", "datetime", _("Date de publication (temps universel)."), required=True,
+              column="c.posted_at"),
+        Field("edited_at", "datetime", _("Dernière modification (temps universel)."), column="c.edited_at"),
+        Field("replies", "integer", _("Nombre de réponses."), required=True, column="c.replies"),
+        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."), column=small("c.agree")),
+        Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True,
+              column="c.flagged_for_study"),
+        Field("answer_status", "string", _(
+            "Suite donnée par la Ville : retenue, partiellement-retenue, non-retenue ou hors-champ ; vide tant"
+            " qu'elle n'a pas répondu, ou si la contribution est masquée ou retirée."),
+              enum=("retenue", "partiellement-retenue", "non-retenue", "hors-champ"),
+              column=f"CASE WHEN {_PUBLISHED} THEN r.answer_status ELSE NULL END"),
+        Field("answer_justification", "string", _("Justification de la suite donnée, telle que publiée par la Ville."),
+              column=f"CASE WHEN {_PUBLISHED} THEN r.answer_justification ELSE NULL END"),
+        Field("answered_at", "datetime", _("Date de la réponse en vigueur (temps universel)."),
+              column=f"CASE WHEN {_PUBLISHED} THEN r.answered_at ELSE NULL END"),
     ),
     primary_key=("contribution_id",),
-    table="rm_contributions",
+    table="rm_contributions c LEFT JOIN rm_restitution_items r ON r.contribution_id = c.contribution_id",
     projection="consultations",
-    filters={"consultation": "consultation_id", "date": "posted_at"},
+    filters={"consultation": "consultation_id", "arrondissement": "arrondissement", "date": "posted_at"},
     foreign_keys=(ForeignKey(("consultation_id",), "consultations", ("consultation_id",)),),
     indexes=(("rm_contributions", ("consultation_id", "contribution_id")),),
-    keywords=("contribution", "consultation", "modération"),
+    keywords=("contribution", "consultation", "modération", "restitution"),
     changes={
         Contribution.ContributionPosted: lambda e: [(e.originator_id.hex, UPSERT)]
         + ([(e.parent_id.hex, UPSERT)] if e.parent_id else []),
@@ -189,6 +213,7 @@ register(Dataset(
         Contribution.ContributionHidden: own,
         Contribution.ContributionRestored: own,
         Contribution.ContributionFlaggedForStudy: own,
+        Restitution.ContributionAnswered: lambda e: [(e.contribution_id.hex, UPSERT)],
     },
 ))
 

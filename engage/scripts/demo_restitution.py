@@ -1,0 +1,124 @@
+"""Demo data of the restitution: the commitment's 2017 consultation, closed, with the City's
+answer to every contribution, a few quotes and one published version of the report, linked
+from the commitment's restitution milestone. Through the application (events), never SQL.
+
+The open demo consultation (demo_consultations.py) stays in its consultation phase so
+visitors can still contribute; this one is the finished example."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from uuid import UUID
+
+from ..domain.consultations import consultation_id
+from ..projections import consultation_queries as q
+from ..projections import restitution_queries as rq
+
+SLUG = "participation-2017"
+STAFF = UUID("00000000-0000-4000-8000-00000000d3e1")
+THEMES = ["Être informé", "Être consulté", "Suivre les décisions", "Participer près de chez soi"]
+# (display name, arrondissement, age band): groups of five or more show their figures.
+RESIDENTS = [(f"{first} du {n}e" if n > 1 else f"{first} du 1er", n, band)
+             for first, n, band in (
+                 ("Alice", 11, "25-34"), ("Bruno", 11, "35-49"), ("Chloé", 11, "25-34"), ("Driss", 11, "50-64"),
+                 ("Emma", 11, "25-34"), ("Farid", 18, "35-49"), ("Gaëlle", 18, "25-34"), ("Hélène", 18, "65-plus"),
+                 ("Idriss", 18, "35-49"), ("Jules", 18, "18-24"), ("Kenza", 20, "35-49"), ("Lucien", 20, "50-64"),
+                 ("Maëlle", 20, "25-34"), ("Nora", 20, "35-49"), ("Oscar", 20, "18-24"), ("Paul", 15, "50-64"),
+                 ("Quentin", 15, "65-plus"), ("Rose", 5, "35-49"), ("Sami", 13, "25-34"), ("Tess", 3, "50-64"))]
+PROPOSALS = [
+    (0, "Envoyer une lettre d'information de l'arrondissement chaque mois, aussi sur papier.",
+     "partiellement-retenue", "La lettre mensuelle sera numérique ; une version papier est disponible dans les mairies d'arrondissement."),
+    (0, "Publier les ordres du jour des conseils de quartier au moins quinze jours avant.",
+     "retenue", "Inscrit dans la charte (article 2) : les ordres du jour sont publiés quinze jours avant chaque séance."),
+    (1, "Consulter les habitants avant chaque grand projet d'aménagement, pas après.",
+     "retenue", "La charte prévoit une concertation avant toute décision sur les projets d'aménagement de plus d'un million d'euros."),
+    (1, "Organiser des consultations dans les écoles et les lycées.",
+     "partiellement-retenue", "Le Conseil parisien de la jeunesse portera une consultation par an dans les lycées volontaires."),
+    (1, "Rendre le vote obligatoire pour les consultations.",
+     "non-retenue", "Une consultation reste un droit et non une obligation : la Ville ne peut pas imposer d'y répondre."),
+    (2, "Dire pour chaque proposition ce que la Ville en a fait et pourquoi.",
+     "retenue", "C'est l'objet de cette restitution : chaque contribution reçoit une réponse motivée, publiée et datée."),
+    (2, "Un tableau de bord public des engagements, mis à jour chaque trimestre.",
+     "retenue", "Le tableau de bord des engagements est en ligne (page « Engagement ») et mis à jour à chaque étape."),
+    (2, "Supprimer la taxe d'habitation pour les participants.",
+     "hors-champ", "La fiscalité locale relève de la loi et non de la charte de la participation."),
+    (3, "Des permanences des élus le samedi matin dans chaque quartier.",
+     "partiellement-retenue", "Des permanences mensuelles le samedi seront proposées dans les mairies d'arrondissement volontaires."),
+    (3, "Prêter des salles municipales gratuitement aux collectifs d'habitants.",
+     "retenue", "Les maisons de la vie associative et citoyenne prêteront leurs salles gratuitement, sur réservation."),
+    (3, "Installer des boîtes à idées dans les halls des bailleurs sociaux.",
+     "non-retenue", "Les bailleurs n'ont pas souhaité d'équipement permanent ; des formulaires papier restent disponibles en mairie."),
+    (0, "Traduire les documents des consultations en plusieurs langues et en facile à lire.",
+     "partiellement-retenue", "Les synthèses seront publiées en facile à lire et à comprendre (FALC) ; les traductions sont à l'étude."),
+]
+PAPER = [
+    (3, "Garder des réunions en vrai : tout le monde n'est pas à l'aise avec internet.", "F-17-011"),
+    (1, "Prévenir les habitants par affichage dans les halls d'immeuble avant chaque réunion.", "F-17-012"),
+]
+QUOTES = (5, 0, 9)
+
+
+def _plan() -> list[dict]:
+    spans = (("consultation", "2017-01-16", "2017-05-31"), ("restitution", "2017-06-01", "2017-09-30"),
+             ("redaction", "2017-10-01", "2017-10-31"), ("adoption", "2017-11-01", "2017-11-30"))
+    return [{"phase": p, "starts_on": s, "ends_on": e} for p, s, e in spans]
+
+
+def load_restitution_demo(engage, rng: random.Random) -> UUID:
+    app = engage.app
+    cid = app.create_consultation(
+        slug=SLUG, created_by=STAFF, title="Donner aux Parisiens les moyens de s'engager (2017)",
+        description=("La consultation de 2017 sur la participation à Paris : comment être informé, consulté, "
+                     "et savoir ce que la Ville fait des avis. Elle est close ; voici ce que vous avez dit et la suite donnée."),
+        themes=THEMES, plan=_plan(), card_required=False, support_threshold=500).id
+    app.start_phase(cid, "consultation", started_by=STAFF)
+    people = []
+    for index, (display_name, arrondissement, band) in enumerate(RESIDENTS):
+        person = app.register_account(name=f"Démo restitution {index}", email=f"restitution-{index}@demo.engage.invalid",
+                                      display_name=display_name).person_id
+        app.request_card(person_id=person, arrondissement=arrondissement, age_band=band,
+                         consent_to_consultation=True, consent_to_newsletter=False)
+        people.append(person)
+    items = []
+    for index, (theme, text, _status, _why) in enumerate(PROPOSALS):
+        items.append(app.contribute(consultation_id=cid, person_id=people[index % len(people)], has_valid_card=True,
+                                    kind="proposition", theme=THEMES[theme], text=text).id)
+    for index, person in enumerate(people[len(PROPOSALS):]):  # the others give their opinion too
+        app.contribute(consultation_id=cid, person_id=person, has_valid_card=True, kind="avis",
+                       theme=THEMES[index % len(THEMES)], parent_id=items[index % len(items)],
+                       text=rng.choice(["D'accord, à condition que ce soit tenu dans la durée.",
+                                        "Bonne idée, mais il faut des moyens pour la mettre en œuvre.",
+                                        "Ça existe déjà dans mon arrondissement et ça marche bien."]))
+    meeting = app.schedule_meeting(
+        consultation_id=cid, facilitator_id=STAFF, title="Réunion publique sur la participation, mairie du 20e",
+        starts_at=datetime.datetime(2017, 3, 14, 17, 30, tzinfo=datetime.timezone.utc),
+        place="Mairie du 20e, salle des fêtes", arrondissement=20).id
+    app.record_headcount(meeting, 63, recorded_by=STAFF)
+    paper = [app.transcribe_contribution(meeting_id=meeting, transcriber_id=STAFF, kind="proposition",
+                                         theme=THEMES[theme], text=text, paper_reference=reference).id
+             for theme, text, reference in PAPER]
+    app.record_show_of_hands(meeting, item_id=paper[0], counts={"d-accord": 48, "mitige": 9, "pas-d-accord": 3},
+                             recorded_by=STAFF)
+    for voter in people:
+        for item in rng.sample(items, k=4):
+            app.cast_vote(person_id=voter, item_id=item, option=rng.choices(["d-accord", "mitige", "pas-d-accord"],
+                                                                             [6, 2, 2])[0], has_valid_card=True)
+    app.start_phase(cid, "restitution", started_by=STAFF)
+    for item, (_theme, _text, status, why) in zip(items, PROPOSALS):
+        app.answer_contribution(cid, item, status=status, justification=why, answered_by=STAFF)
+    app.answer_contribution(cid, paper[0], status="retenue", answered_by=STAFF,
+                            justification="Chaque consultation comptera au moins une réunion publique par secteur.")
+    # A revised answer: the history stays visible on the contribution's page.
+    app.answer_contribution(cid, items[8], status="retenue", answered_by=STAFF,
+                            justification="Après un essai dans quatre arrondissements, les permanences du samedi sont généralisées.")
+    for index in QUOTES:
+        app.quote_contribution(cid, items[index], quoted_by=STAFF)
+    app.quote_contribution(cid, paper[0], quoted_by=STAFF)
+    engage.engine.catch_up()
+    consultation = q.consultation(engage.db, consultation_id(SLUG).hex)
+    published = app.publish_restitution(cid, rq.report(engage.db, consultation), published_by=STAFF)
+    # The commitment's restitution step (milestone 2, charter_demo.py) links its deliverable.
+    app.link_milestone_deliverable(2, title="Rapport de restitution de la consultation 2017 (version 1)",
+                                   url=f"/consultations/{SLUG}/restitution/versions/{published.number}")
+    return cid
