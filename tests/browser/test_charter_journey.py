@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.domain.accounts import Role
-from tests.browser.conftest import DEMO_CARDS, LiveServer
-from tests.conftest import app_settings
+from tests.browser.conftest import demo_server
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +15,8 @@ PASSWORD = "une phrase longue et unique 2017"
 
 @pytest.fixture
 def live_server(database_url):
-    """The demo with the charter still in its drafting phase (not yet adopted)."""
-    import engage
-    from engage.scripts.demo import load_demo
-
-    app = engage.main({}, **app_settings(database_url))
-    services = app.registry.engage
-    try:
-        load_demo(services, cards=DEMO_CARDS, charter_adopted=False)
+    """The demo with the charter's consultation in its drafting phase (the charter not yet adopted)."""
+    def people(services):
         for email, name, role in (("editrice@paris.fr", "Éditrice DDCT", Role.EDITOR),
                                   ("camille@exemple.fr", "Camille du 11e", None)):
             signed = services.accounts.sign_up(name=name, email=email, display_name=name, password=PASSWORD)
@@ -31,13 +24,9 @@ def live_server(database_url):
             if role:
                 services.app.grant_role(signed.person_id, role, granted_by=signed.person_id)
         services.engine.catch_up()
-        server = LiveServer(app).start()
-    except Exception:
-        services.close()
-        raise
-    yield server
-    server.stop()
-    services.close()
+
+    with demo_server(database_url, setup=people, charter_stage="redaction") as server:
+        yield server
 
 
 def log_in(page, email, check_accessibility):
