@@ -99,3 +99,29 @@ def where_it_went(db: Database, contribution_id: str) -> list[Destination]:
             " JOIN rm_article_versions v ON v.article_id = x.article_id AND v.version = x.version"
             " WHERE x.contribution_id = %s ORDER BY x.position LIMIT %s", [contribution_id, WENT_LIMIT]).fetchall()
     return [Destination(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class VersionTrace:
+    version: int
+    amendment_id: str | None
+    contributions: int
+
+
+def version_traces(db: Database, article_ids: list[str]) -> dict[str, list[VersionTrace]]:
+    """Every version of these articles, with its amendment and its count of cited contributions
+    (primary-key reads of both tables, for the adopted charter's history)."""
+    if not article_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(article_ids))
+    with db.reading() as cur:
+        versions = cur.execute(f"SELECT article_id, version, amendment_id FROM rm_article_versions"
+                               f" WHERE article_id IN ({marks}) ORDER BY article_id, version LIMIT 5000",
+                               list(article_ids)).fetchall()
+        counts = dict(((a, v), n) for a, v, n in cur.execute(
+            f"SELECT article_id, version, COUNT(*) FROM rm_article_citations WHERE article_id IN ({marks})"
+            f" GROUP BY article_id, version", list(article_ids)).fetchall())
+    out: dict[str, list[VersionTrace]] = {}
+    for article_id, version, amendment_id in versions:
+        out.setdefault(article_id, []).append(VersionTrace(version, amendment_id, counts.get((article_id, version), 0)))
+    return out

@@ -318,9 +318,11 @@ def charter_adopted(request):
     if charter is None or charter.adopted_version is None:
         return {"charter": charter, "adopted": None}
     version = q.charter_version(db, charter.adopted_version)
-    return {"charter": charter, "adopted": version, "articles": q.charter_version_text(db, version),
+    articles = q.charter_version_text(db, version)
+    return {"charter": charter, "adopted": version, "articles": articles,
             "versions": q.charter_versions(db), "d": charter.deliberation, "day": lambda iso: day(request, iso),
-            "when": lambda iso: when(request, iso)}
+            "when": lambda iso: when(request, iso), "consultation": pq.charter_consultation(db),
+            "traces": pq.version_traces(db, [a[3] for a in articles])}
 
 
 # --------------------------------------------------------------------------- editors: /charte/redaction

@@ -79,7 +79,13 @@ def test_amend_vote_accept_diff(page, check_accessibility):
     log_in(page, "editrice@paris.fr", check_accessibility)
     page.goto(amendment_url)
     check_accessibility(page)
-    page.locator("form#decision").get_by_label("Accepter : l'article prend ce texte").check()
+    # Provenance: find the contribution that inspired it in the consultation, without JavaScript.
+    page.get_by_label("Mots à chercher dans les contributions").fill("samedi")
+    page.get_by_role("button", name="Chercher").click()
+    check_accessibility(page)
+    decision = page.locator("form#decision")
+    decision.get_by_label("samedi matin").check()
+    decision.get_by_label("Accepter : l'article prend ce texte").check()
     page.get_by_label("Motif de la décision").fill("Retenu : plus inclusif.")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_role("status")).to_contain_text("La décision est enregistrée")
@@ -87,6 +93,18 @@ def test_amend_vote_accept_diff(page, check_accessibility):
     page.get_by_role("link", name="Voir les changements apportés à l'article").click()
     expect(page.locator(".diff ins").first).to_contain_text("ajouté :")
     expect(page.locator(".diff del").first).to_contain_text("supprimé :")
+    check_accessibility(page)
+
+    # Both ways: the version lists its amendment and contribution; the contribution says where it went.
+    page.goto(amendment_url)
+    check_accessibility(page)
+    page.get_by_role("link", name="Ce qui a façonné cette version").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("version 2")
+    expect(page.locator("ul.citations")).to_contain_text("samedi matin")
+    check_accessibility(page)
+    page.locator("ul.citations a").first.click()
+    expect(page.get_by_role("heading", name="Où est allée cette contribution")).to_be_visible()
+    expect(page.locator("ul.citations")).to_contain_text("Article 5 : Former les citoyens, version 2")
     check_accessibility(page)
 
 
@@ -104,3 +122,11 @@ def test_editor_pages(page, check_accessibility):
     for path in ("/charte/redaction", "/charte/adoption", "/engagement/etapes/2", "/guide/rediger"):
         page.goto(path)
         check_accessibility(page)
+    # An article's new version, with the contribution picker (search results as checkboxes).
+    page.goto("/charte")
+    check_accessibility(page)
+    page.get_by_role("link", name="Versions et amendements de l'article 2").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Modifier l'article (éditeurs)").click()
+    expect(page.locator("form#revise input[type=checkbox]").first).to_be_visible()
+    check_accessibility(page)

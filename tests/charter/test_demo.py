@@ -1,5 +1,7 @@
 """The demo shows the Paris 2017 commitment at once: milestones, the adopted charter, the guide."""
 
+import re
+
 from engage.scripts.demo import load_demo
 
 
@@ -13,6 +15,18 @@ def test_demo_loads_the_commitment_and_an_adopted_charter(testapp):
     assert "la suite qui lui est donnée" in adopted.text  # an accepted amendment made it in
     charter = testapp.get("/charte")
     assert "Version 3" in charter.text
+    # Consistent with its consultation: drafted in its « redaction » phase, adopted in « adoption » (2017),
+    # article versions citing the contributions that shaped them, and those contributions saying so.
+    from engage.projections.consultation_queries import consultation
+
+    linked = consultation(engage.db, "charte-participation")
+    assert linked.current_phase == "adoption" and linked.plan[2]["starts_on"].startswith("2017-09")
+    assert "La charte est rédigée avec la consultation" in charter.text
+    assert "contribution(s) citée(s)" in adopted.text
+    version = re.search(r'href="http://localhost(/charte/articles/[0-9a-f]+/versions/2)"', adopted.text).group(1)
+    cited = re.search(r'href="http://localhost(/consultations/charte-participation/contributions/[0-9a-f]+)"',
+                      testapp.get(version).text).group(1)
+    assert version in testapp.get(cited).text
     assert "Comment participer" in testapp.get("/guide").text
     assert "<strong>en ligne</strong>" in testapp.get("/guide/comment-participer").text
 
