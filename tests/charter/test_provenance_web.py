@@ -56,6 +56,10 @@ def test_cited_contributions_both_ways(testapp, editor, resident):
     where = testapp.get(f"/consultations/charte-participation/contributions/{ids[1]}")
     assert "Où est allée cette contribution" in where.text and article + "/versions/2" in where.text
     assert "Où est allée" not in testapp.get(f"/consultations/charte-participation/contributions/{ids[2]}").text
+    # The diff's spoken labels follow the page's language.
+    testapp.get("/langue/en", status=303)
+    english = testapp.get(article + "/comparer?de=1&a=2").text
+    assert '<ins><span class="visually-hidden">added: </span>' in english and "ajouté" not in english
 
 
 def test_what_cannot_be_cited_is_refused_and_nothing_is_recorded(testapp, editor):
