@@ -41,4 +41,6 @@ def test_amendments_and_article_versions_are_open_data(testapp):
     versions = testapp.get("/opendata/charter-versions/charter-versions.csv").text
     assert versions.count("\n") >= 1 + 1  # the header and at least the adopted version
     api = testapp.get("/api/charter-amendments").json
+    citations = testapp.get("/opendata/charter-citations/charter-citations.csv").text.splitlines()
+    assert citations[0] == "article_id,version,contribution_id,cited_at" and len(citations) == 1 + 4
     assert api
