@@ -59,17 +59,19 @@ ARTICLES = [
 
 AMENDMENTS = [
     # (article index, new text, rationale, decision, reason, votes agree/mixed/disagree,
-    #  beginnings of the consultation contributions the accepted version cites)
+    #  beginnings of the consultation contributions the accepted version cites: those of the open
+    #  demo consultation and of the finished 2017 one, whichever the charter is linked to)
     (2, "À l'issue de chaque consultation, la Ville publie la synthèse des contributions et, pour chacune, "
         "la suite qui lui est donnée et pourquoi.",
      "Savoir ce que la Ville a fait de notre avis est la première raison de participer à nouveau.",
      "accept", "Retenu : la restitution indique désormais la suite donnée à chaque contribution.", (9, 2, 1),
-     ("Publier en ligne, sous huit jours", "La transparence sur les suites données")),
+     ("Publier en ligne, sous huit jours", "La transparence sur les suites données",
+      "Dire pour chaque proposition ce que la Ville en a fait")),
     (3, "Les réunions publiques se tiennent dans des lieux accessibles, à des horaires variés, "
         "et peuvent être suivies à distance.",
      "Les parents de jeunes enfants et les personnes qui travaillent tard ne peuvent pas toujours se déplacer.",
      "accept", "Retenu : les réunions seront retransmises et les contributions à distance acceptées.", (7, 3, 0),
-     ("Tenir les réunions de quartier aussi le samedi matin",)),
+     ("Tenir les réunions de quartier aussi le samedi matin", "Des permanences des élus le samedi matin")),
     (0, "Seules les personnes inscrites sur les listes électorales parisiennes peuvent participer.",
      "La participation devrait être réservée aux électeurs.",
      "reject", "Non retenu : la charte vise tous les habitants, électeurs ou non, comme le prévoit l'engagement.",
@@ -82,7 +84,7 @@ AMENDMENTS = [
 REVISION = (1, "Avant chaque consultation, la Ville publie une information claire sur le projet, ses enjeux, "
                "son calendrier et ce qui peut encore changer, en ligne et sur papier dans les mairies.",
             "Reprend une contribution recueillie en réunion publique.",
-            ("Beaucoup de gens n'ont pas internet",))
+            ("Beaucoup de gens n'ont pas internet", "Garder des réunions en vrai"))
 
 GUIDE = [
     ("comment-participer", "Comment participer",

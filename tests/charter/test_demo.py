@@ -17,14 +17,15 @@ def test_demo_loads_the_commitment_and_an_adopted_charter(testapp):
     assert "Version 3" in charter.text
     # Consistent with its consultation: drafted in its « redaction » phase, adopted in « adoption » (2017),
     # article versions citing the contributions that shaped them, and those contributions saying so.
+    from engage.projections.charter_provenance_queries import charter_consultation
     from engage.projections.consultation_queries import consultation
 
-    linked = consultation(engage.db, "charte-participation")
-    assert linked.current_phase == "adoption" and linked.plan[2]["starts_on"].startswith("2017-09")
+    linked = consultation(engage.db, charter_consultation(engage.db).slug)
+    assert linked.current_phase == "adoption" and linked.plan[2]["starts_on"].startswith("2017-")
     assert "La charte est rédigée avec la consultation" in charter.text
     assert "contribution(s) citée(s)" in adopted.text
     version = re.search(r'href="http://localhost(/charte/articles/[0-9a-f]+/versions/2)"', adopted.text).group(1)
-    cited = re.search(r'href="http://localhost(/consultations/charte-participation/contributions/[0-9a-f]+)"',
+    cited = re.search(r'href="http://localhost(/consultations/[\w-]+/contributions/[0-9a-f]+)"',
                       testapp.get(version).text).group(1)
     assert version in testapp.get(cited).text
     assert "Comment participer" in testapp.get("/guide").text
