@@ -20,6 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from .consultations import PHASES
 from .errors import DomainError
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/charter")
@@ -28,6 +29,10 @@ CHARTER_ID = uuid5(NAMESPACE, "charte-parisienne-de-la-participation")
 LEVELS = ("not_started", "limited", "substantial", "complete")  # OGP completion levels
 CHOICES = ("agree", "mixed", "disagree")  # d'accord, mitigé, pas d'accord
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+# Residents amend the charter, and vote on amendments, only while its consultation is in this phase.
+DRAFTING_PHASE = "redaction"
+assert DRAFTING_PHASE in PHASES
+MAX_CITED = 20  # contributions cited by one article version
 
 
 # --------------------------------------------------------------------------- errors
@@ -85,8 +90,28 @@ class DraftingNotOpen(DomainError):
     message = "La phase de rédaction de la charte n'est pas ouverte : les amendements et les votes sont fermés."
 
 
-class DraftingAlreadyOpen(DomainError):
-    message = "La phase de rédaction est déjà ouverte."
+class CharterNotLinked(DomainError):
+    message = "La charte n'est liée à aucune consultation : un éditeur doit d'abord la lier à sa consultation."
+
+
+class AlreadyLinked(DomainError):
+    message = "La charte est déjà liée à cette consultation."
+
+
+class UnknownContribution(DomainError):
+    message = "La contribution « ${ref} » n'existe pas dans la consultation de la charte : elle ne peut pas être citée."
+
+    def __init__(self, ref: str):
+        super().__init__()
+        self.mapping = {"ref": ref}  # the first 8 hex digits of its id, as its pages show it
+
+
+class ContributionNotCitable(UnknownContribution):
+    message = "La contribution « ${ref} » a été masquée ou retirée : elle ne peut pas être citée."
+
+
+class TooManyCitations(DomainError):
+    message = "Citez au plus 20 contributions pour une version d'article."
 
 
 class UnknownArticle(DomainError):
@@ -239,7 +264,8 @@ class Charter(Aggregate):
     def __init__(self, title: str):
         self.title = title
         self.articles: dict[str, dict[str, Any]] = {}  # article id -> number, title, versions
-        self.drafting_open = False
+        self.drafting_open = False  # legacy flag of CharterDraftingOpened/Closed: no longer decides anything
+        self.consultation_id: UUID | None = None
         self.published: list[dict[str, Any]] = []
         self.adoption: dict[str, Any] | None = None
 
@@ -274,8 +300,12 @@ class Charter(Aggregate):
         self.articles[article_id] = {"number": number, "title": title, "versions": [text]}
 
     def revise_article(self, *, article_id: str, text: str, base_version: int,
-                       amendment_id: str | None = None, reason: str = "") -> int:
-        """A new version of the article; refused if it was written against an older version."""
+                       amendment_id: str | None = None, reason: str = "",
+                       contributions: tuple[str, ...] | list[str] = ()) -> int:
+        """A new version of the article; refused if it was written against an older version.
+
+        `contributions`: ids (hex) of the consultation contributions that shaped it, already
+        checked with `check_citable`; recorded as ContributionsCited right after the revision."""
         self._check_not_frozen()
         current = self.current_version(article_id)
         if base_version != current:
@@ -283,37 +313,55 @@ class Charter(Aggregate):
         text = clean_text(text)
         if text == self.article(article_id)["versions"][-1]:
             raise NothingChanged()
+        cited = list(dict.fromkeys(str(c) for c in contributions))
+        if cited and self.consultation_id is None:
+            raise CharterNotLinked()
+        if len(cited) > MAX_CITED:
+            raise TooManyCitations()
         self._article_revised(article_id=str(article_id), version=current + 1, text=text,
                               amendment_id=amendment_id, reason=(reason or "").strip()[:2000])
+        if cited:
+            self._contributions_cited(article_id=str(article_id), version=current + 1, contribution_ids=cited)
         return current + 1
+
+    @event("ContributionsCited")
+    def _contributions_cited(self, article_id: str, version: int, contribution_ids: list[str]) -> None:
+        """Provenance: the consultation contributions that shaped this version of the article."""
 
     @event("ArticleRevised")
     def _article_revised(self, article_id: str, version: int, text: str, amendment_id: str | None, reason: str) -> None:
         self.articles[article_id]["versions"].append(text)
 
-    def open_drafting(self) -> None:
+    # ---- the drafting phase is the phase of the charter's consultation
+    def link_consultation(self, consultation_id: UUID) -> None:
+        """The consultation whose "redaction" phase opens amendments and votes (and whose
+        contributions article versions cite). May be changed until the charter is adopted."""
         self._check_not_frozen()
-        if self.drafting_open:
-            raise DraftingAlreadyOpen()
-        self._drafting_opened()
+        if self.consultation_id == consultation_id:
+            raise AlreadyLinked()
+        self._linked(consultation_id=consultation_id)
 
+    @event("CharterLinkedToConsultation")
+    def _linked(self, consultation_id: UUID) -> None:
+        self.consultation_id = consultation_id
+
+    def check_drafting_open(self, consultation_phase: str | None) -> None:
+        """Residents may amend and vote only while the linked consultation is in its drafting phase."""
+        self._check_not_frozen()
+        if self.consultation_id is None:
+            raise CharterNotLinked()
+        if not amendments_open(adopted=False, consultation_phase=consultation_phase):
+            raise DraftingNotOpen()
+
+    # Events of the first model, where the charter had its own drafting flag. Events are forever:
+    # their classes stay so old logs replay; nothing records them any more and the flag decides nothing.
     @event("CharterDraftingOpened")
     def _drafting_opened(self) -> None:
         self.drafting_open = True
 
-    def close_drafting(self) -> None:
-        if not self.drafting_open:
-            raise DraftingNotOpen()
-        self._drafting_closed()
-
     @event("CharterDraftingClosed")
     def _drafting_closed(self) -> None:
         self.drafting_open = False
-
-    def check_drafting_open(self) -> None:
-        self._check_not_frozen()
-        if not self.drafting_open:
-            raise DraftingNotOpen()
 
     def publish_version(self, note: str = "") -> int:
         """An immutable version: the article versions it is made of and the SHA-256 of its text."""
@@ -347,6 +395,24 @@ class Charter(Aggregate):
     def _adopted(self, deliberation: dict, version: int, sha256: str) -> None:
         self.adoption = {"deliberation": dict(deliberation), "version": version, "sha256": sha256}
         self.drafting_open = False
+
+
+def amendments_open(*, adopted: bool, consultation_phase: str | None) -> bool:
+    """The rule, in one place (the domain and the pages both ask it): residents propose amendments
+    and vote on them only while the charter is not adopted and its consultation is in "redaction"."""
+    return not adopted and consultation_phase == DRAFTING_PHASE
+
+
+def check_citable(charter: Charter, contribution: Any, ref: str) -> str:
+    """A contribution an article version may cite: of the charter's consultation, neither hidden
+    nor withdrawn. `contribution` is the Contribution aggregate, or None when no such id exists."""
+    if charter.consultation_id is None:
+        raise CharterNotLinked()
+    if contribution is None or getattr(contribution, "consultation_id", None) != charter.consultation_id:
+        raise UnknownContribution(ref)
+    if contribution.withdrawn or contribution.hidden:
+        raise ContributionNotCitable(ref)
+    return contribution.id.hex
 
 
 SCDL_REQUIRED = {
@@ -423,8 +489,8 @@ class Amendment(Aggregate):
 
     @classmethod
     def propose(cls, charter: Charter, *, article_id: str, base_version: int, text: str,
-                rationale: str, author_id: UUID) -> "Amendment":
-        charter.check_drafting_open()
+                rationale: str, author_id: UUID, consultation_phase: str | None) -> "Amendment":
+        charter.check_drafting_open(consultation_phase)
         article = charter.article(article_id)
         if not 1 <= base_version <= len(article["versions"]):
             raise UnknownVersion()
@@ -438,14 +504,14 @@ class Amendment(Aggregate):
         if self.status != PENDING:
             raise AmendmentAlreadyDecided()
 
-    def accept(self, charter: Charter, reason: str) -> int:
+    def accept(self, charter: Charter, reason: str, contributions: tuple[str, ...] | list[str] = ()) -> int:
         """The article's new version; the charter refuses it if the amendment is outdated."""
         self._check_pending()
         reason = (reason or "").strip()
         if not reason:
             raise ReasonRequired()
         version = charter.revise_article(article_id=self.article_id, text=self.text, base_version=self.base_version,
-                                         amendment_id=self.id.hex, reason=reason)
+                                         amendment_id=self.id.hex, reason=reason, contributions=contributions)
         self._accepted(reason=reason[:2000], article_version=version)
         return version
 

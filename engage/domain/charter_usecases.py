@@ -18,7 +18,10 @@ from .charter import (
     CharterAlreadyStarted,
     CharterNotStarted,
     MilestoneAlreadyPlanned,
+    TooManyCitations,
     UnknownAmendment,
+    MAX_CITED,
+    check_citable,
     GuidePage,
     InvalidChoice,
     Milestone,
@@ -28,6 +31,7 @@ from .charter import (
     guide_page_id,
     milestone_id,
 )
+from .consultations import Contribution
 from .recording import last_position
 
 
@@ -96,17 +100,39 @@ class CharterUseCases:
         done = self._on_charter(lambda c: c.add_article(article_id=article_id, title=title, text=text))
         return Done(done.position, UUID(article_id), 1)
 
-    def revise_article(self, article_id: str, *, text: str, base_version: int, reason: str = "") -> Done:
+    def revise_article(self, article_id: str, *, text: str, base_version: int, reason: str = "",
+                       contributions: list[UUID] | tuple[UUID, ...] = ()) -> Done:
         # Not retried: a concurrent revision makes base_version outdated, which must be said.
         charter = self.get_charter()
-        version = charter.revise_article(article_id=article_id, text=text, base_version=base_version, reason=reason)
+        cited = self._citable(charter, contributions)
+        version = charter.revise_article(article_id=article_id, text=text, base_version=base_version, reason=reason,
+                                         contributions=cited)
         return Done(last_position(self.save(charter)), CHARTER_ID, version)
 
-    def open_charter_drafting(self) -> Done:
-        return self._on_charter(lambda c: c.open_drafting())
+    def link_charter_to_consultation(self, consultation_id: UUID) -> Done:
+        self.get_consultation(consultation_id)  # an unknown consultation: a clear refusal
+        return self._on_charter(lambda c: c.link_consultation(consultation_id))
 
-    def close_charter_drafting(self) -> Done:
-        return self._on_charter(lambda c: c.close_drafting())
+    def _citable(self, charter: Charter, contributions) -> list[str]:
+        """The ids (hex) of the contributions an article version cites, each checked from its own events."""
+        wanted = list(dict.fromkeys(contributions))
+        if len(wanted) > MAX_CITED:
+            raise TooManyCitations()
+        cited = []
+        for contribution_id in wanted:
+            try:
+                found = self.repository.get(contribution_id)
+            except AggregateNotFoundError:
+                found = None
+            cited.append(check_citable(charter, found if isinstance(found, Contribution) else None,
+                                       contribution_id.hex[:8]))
+        return cited
+
+    def _drafting_phase(self, charter: Charter) -> str | None:
+        """The current phase of the charter's consultation (None when it has none)."""
+        if charter.consultation_id is None:
+            return None
+        return self.get_consultation(charter.consultation_id).current_phase
 
     def publish_charter_version(self, note: str = "") -> Done:
         return self._on_charter(lambda c: c.publish_version(note))
@@ -117,8 +143,10 @@ class CharterUseCases:
     # ---- amendments, proposed by residents and decided by editors
     def propose_amendment(self, *, article_id: str, base_version: int, text: str, rationale: str,
                           author_id: UUID) -> Done:
-        amendment = Amendment.propose(self.get_charter(), article_id=article_id, base_version=base_version,
-                                      text=text, rationale=rationale, author_id=author_id)
+        charter = self.get_charter()
+        amendment = Amendment.propose(charter, article_id=article_id, base_version=base_version,
+                                      text=text, rationale=rationale, author_id=author_id,
+                                      consultation_phase=self._drafting_phase(charter))
         return Done(last_position(self.save(amendment)), amendment.id)
 
     def get_amendment(self, amendment_id: UUID) -> Amendment:
@@ -127,11 +155,13 @@ class CharterUseCases:
         except AggregateNotFoundError:
             raise UnknownAmendment() from None
 
-    def accept_amendment(self, amendment_id: UUID, *, reason: str) -> Done:
-        """Amendment and article change in one atomic write; an outdated amendment stays pending."""
+    def accept_amendment(self, amendment_id: UUID, *, reason: str,
+                         contributions: list[UUID] | tuple[UUID, ...] = ()) -> Done:
+        """Amendment and article change (with the contributions it cites) in one atomic write;
+        an outdated amendment stays pending."""
         amendment = self.get_amendment(amendment_id)
         charter = self.get_charter()
-        version = amendment.accept(charter, reason)
+        version = amendment.accept(charter, reason, self._citable(charter, contributions))
         return Done(last_position(self.save(charter, amendment)), amendment.id, version)
 
     def reject_amendment(self, amendment_id: UUID, *, reason: str) -> Done:
@@ -142,7 +172,8 @@ class CharterUseCases:
     # ---- ballots: one per person per amendment, enforced by the event store
     def _amendment_votable(self, amendment_id: UUID) -> Amendment:
         amendment = self.get_amendment(amendment_id)
-        self.get_charter().check_drafting_open()
+        charter = self.get_charter()
+        charter.check_drafting_open(self._drafting_phase(charter))
         amendment._check_pending()
         return amendment
 

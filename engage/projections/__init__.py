@@ -18,6 +18,7 @@ from .workshops import WorkshopsProjection
 from .members import PBMembersProjection
 from .organizations import OrganizationsProjection
 from .seats import SeatCallsProjection
+from .charter_provenance import CharterProvenanceProjection
 
 
 def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
@@ -38,6 +39,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         SeatCallsProjection(),
         CharterProjection(),
         RestitutionProjection(vault),  # restitution: counters, answers, quotes, versions
+        CharterProvenanceProjection(),  # provenance: charter ↔ consultation contributions
         # After the projections of the events it describes (see participation.py).
         ParticipationHistoryProjection(),
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).

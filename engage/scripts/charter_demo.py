@@ -2,6 +2,12 @@
 
 Everything goes through the application (events), like any editor's or resident's action.
 The deliberation is illustrative and says so.
+
+The charter is drafted with the demo consultation: linked to it, amended and voted on while the
+consultation is in its "redaction" phase, its article versions citing the contributions that shaped
+them, and adopted once the consultation reaches "adoption". `stage` says how far the story goes:
+"consultation" (contributions still open, the draft published), "redaction" (amendments and votes
+open) or "adopted" (the default: the whole story, the consultation's plan in 2017 like the milestones).
 """
 
 from __future__ import annotations
@@ -9,6 +15,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from ..domain.accounts import Role
+from ..domain.consultations import PHASES
+
+STAGES = ("consultation", "redaction", "adopted")
+# The consultation's plan in 2017, as the commitment's milestones tell it.
+PLAN_2017 = [("consultation", "2017-01-16", "2017-06-14"), ("restitution", "2017-06-15", "2017-09-03"),
+             ("redaction", "2017-09-04", "2017-10-27"), ("adoption", "2017-10-28", "2017-11-20")]
 
 MILESTONES = [
     (1, "Lancement de la consultation, édition du guide et nouveaux Ateliers Citoyens",
@@ -46,23 +58,33 @@ ARTICLES = [
 ]
 
 AMENDMENTS = [
-    # (article index, new text, rationale, decision, reason, votes agree/mixed/disagree)
+    # (article index, new text, rationale, decision, reason, votes agree/mixed/disagree,
+    #  beginnings of the consultation contributions the accepted version cites: those of the open
+    #  demo consultation and of the finished 2017 one, whichever the charter is linked to)
     (2, "À l'issue de chaque consultation, la Ville publie la synthèse des contributions et, pour chacune, "
         "la suite qui lui est donnée et pourquoi.",
      "Savoir ce que la Ville a fait de notre avis est la première raison de participer à nouveau.",
-     "accept", "Retenu : la restitution indique désormais la suite donnée à chaque contribution.", (9, 2, 1)),
+     "accept", "Retenu : la restitution indique désormais la suite donnée à chaque contribution.", (9, 2, 1),
+     ("Publier en ligne, sous huit jours", "La transparence sur les suites données",
+      "Dire pour chaque proposition ce que la Ville en a fait")),
     (3, "Les réunions publiques se tiennent dans des lieux accessibles, à des horaires variés, "
         "et peuvent être suivies à distance.",
      "Les parents de jeunes enfants et les personnes qui travaillent tard ne peuvent pas toujours se déplacer.",
-     "accept", "Retenu : les réunions seront retransmises et les contributions à distance acceptées.", (7, 3, 0)),
+     "accept", "Retenu : les réunions seront retransmises et les contributions à distance acceptées.", (7, 3, 0),
+     ("Tenir les réunions de quartier aussi le samedi matin", "Des permanences des élus le samedi matin")),
     (0, "Seules les personnes inscrites sur les listes électorales parisiennes peuvent participer.",
      "La participation devrait être réservée aux électeurs.",
      "reject", "Non retenu : la charte vise tous les habitants, électeurs ou non, comme le prévoit l'engagement.",
-     (1, 1, 8)),
+     (1, 1, 8), ()),
     (1, "Avant chaque consultation, la Ville publie une information claire et accessible (facile à lire et à "
         "comprendre) sur le projet, ses enjeux, son calendrier et ce qui peut encore changer.",
-     "Les documents doivent être lisibles par tous.", None, None, (5, 1, 0)),
+     "Les documents doivent être lisibles par tous.", None, None, (5, 1, 0), ()),
 ]
+# An editors' revision during the drafting phase, citing what was said at the public meeting.
+REVISION = (1, "Avant chaque consultation, la Ville publie une information claire sur le projet, ses enjeux, "
+               "son calendrier et ce qui peut encore changer, en ligne et sur papier dans les mairies.",
+            "Reprend une contribution recueillie en réunion publique.",
+            ("Beaucoup de gens n'ont pas internet", "Garder des réunions en vrai"))
 
 GUIDE = [
     ("comment-participer", "Comment participer",
@@ -106,8 +128,33 @@ def _people(app, count: int) -> list[UUID]:
     return people
 
 
-def load_charter_demo(engage, *, adopted: bool = True) -> None:
+def advance(app, consultation_id: UUID, phase: str, *, by: UUID) -> None:
+    """Start the consultation's phases, in order, up to `phase` (those already started are kept)."""
+    current = app.get_consultation(consultation_id).current_phase
+    done = PHASES.index(current) if current in PHASES else -1
+    for step in PHASES[done + 1: PHASES.index(phase) + 1]:
+        app.start_phase(consultation_id, step, started_by=by)
+
+
+def contributions_starting(engage, consultation_id: UUID, beginnings) -> list[UUID]:
+    """Demo contributions found by the beginning of their text, in the consultation's read model."""
+    from ..projections import consultation_queries as cq
+
+    engage.engine.catch_up()
+    rows, _more = cq.contributions(engage.db, consultation_id.hex, size=200)
+    found = []
+    for beginning in beginnings:
+        found += [UUID(r.contribution_id) for r in rows if r.body and r.body.startswith(beginning)][:1]
+    return found
+
+
+def load_charter_demo(engage, *, adopted: bool = True, consultation_id: UUID | None = None,
+                      stage: str | None = None) -> None:
     """The commitment's milestones, the charter (drafted, amended, adopted unless told), the guide."""
+    stage = stage or ("adopted" if adopted else "redaction")
+    if stage not in STAGES:
+        raise ValueError(stage)
+    adopted = stage == "adopted"
     app = engage.app
     for step, title, description, start, end, level, actual_start, actual_end, links in MILESTONES:
         app.plan_milestone(step=step, title=title, description=description, planned_start=start, planned_end=end)
@@ -123,10 +170,17 @@ def load_charter_demo(engage, *, adopted: bool = True) -> None:
     editor = people[-1]
     app.grant_role(editor, Role.EDITOR, granted_by=editor)
     app.start_charter()
+    if consultation_id is None:  # the charter alone (some tests): a consultation of its own
+        consultation_id = demo_consultation(app, editor)
+    app.link_charter_to_consultation(consultation_id)
     article_ids = [app.add_article(title=title, text=text).id.hex for title, text in ARTICLES]
     app.publish_charter_version("Projet soumis à la concertation")
-    app.open_charter_drafting()
-    for author, (index, text, rationale, decision, reason, votes) in enumerate(AMENDMENTS):
+    if stage == "consultation":
+        return
+    if adopted:
+        _plan_2017(app, consultation_id, editor)
+    advance(app, consultation_id, "redaction", by=editor)
+    for author, (index, text, rationale, decision, reason, votes, cites) in enumerate(AMENDMENTS):
         amendment = app.propose_amendment(article_id=article_ids[index], base_version=1, text=text,
                                           rationale=rationale, author_id=people[author]).id
         voters = iter(people)
@@ -134,10 +188,35 @@ def load_charter_demo(engage, *, adopted: bool = True) -> None:
             for _ in range(count):
                 app.vote_on_amendment(amendment, person_id=next(voters), choice=choice)
         if decision == "accept":
-            app.accept_amendment(amendment, reason=reason)
+            app.accept_amendment(amendment, reason=reason,
+                                 contributions=contributions_starting(engage, consultation_id, cites))
         elif decision == "reject":
             app.reject_amendment(amendment, reason=reason)
+    index, text, reason, cites = REVISION
+    app.revise_article(article_ids[index], text=text, base_version=1, reason=reason,
+                       contributions=contributions_starting(engage, consultation_id, cites))
     if adopted:
-        app.close_charter_drafting()
+        advance(app, consultation_id, "adoption", by=editor)
         app.publish_charter_version("Texte soumis au Conseil de Paris")
         app.adopt_charter(DELIBERATION)
+
+
+def _plan_2017(app, consultation_id: UUID, editor: UUID) -> None:
+    """The consultation's calendar moved to 2017, the commitment's year, so pages and milestones agree."""
+    consultation = app.get_consultation(consultation_id)
+    app.revise_consultation(
+        consultation_id, revised_by=editor, title=consultation.title, description=consultation.description,
+        themes=consultation.themes, card_required=consultation.card_required,
+        support_threshold=consultation.support_threshold,
+        plan=[{"phase": phase, "starts_on": start, "ends_on": end} for phase, start, end in PLAN_2017])
+
+
+def demo_consultation(app, editor: UUID) -> UUID:
+    """A consultation for the charter when none is given, open for contributions."""
+    consultation = app.create_consultation(
+        slug="charte-participation", created_by=editor, title="Charte parisienne de la participation",
+        description="La consultation des Parisiennes et des Parisiens sur leur charte de la participation.",
+        themes=["Information et transparence"], card_required=False, support_threshold=1500,
+        plan=[{"phase": phase, "starts_on": start, "ends_on": end} for phase, start, end in PLAN_2017]).id
+    app.start_phase(consultation, "consultation", started_by=editor)
+    return consultation

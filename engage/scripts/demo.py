@@ -16,7 +16,8 @@ LAST_NAMES = ["Martin", "Bernard", "Diallo", "Nguyen", "Petit", "Moreau", "Hadda
 DEMO_CARDS = 240
 
 
-def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adopted: bool = True) -> int:
+def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adopted: bool = True,
+              charter_stage: str | None = None) -> int:
     """Issue demo cards through the application (events, not SQL). Returns cards issued."""
     if engage.engine.head() > 0:
         return 0  # the log already holds history: never add demo data on top
@@ -41,11 +42,12 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
     load_residents_demo(engage, issued, rng)  # residents-orgs
     from .demo_consultations import load_consultation_demo
 
-    load_consultation_demo(engage, rng)  # the commitment's consultation
+    consultation = load_consultation_demo(engage, rng)  # the commitment's consultation
     # The Paris 2017 commitment: milestones, the co-drafted charter and its adoption, the guide.
     from .charter_demo import load_charter_demo
 
-    load_charter_demo(engage, adopted=charter_adopted)
+    # The charter is drafted with that consultation (its phases open amendments; provenance cites it).
+    load_charter_demo(engage, adopted=charter_adopted, consultation_id=consultation, stage=charter_stage)
     from .demo_restitution import load_restitution_demo
 
     load_restitution_demo(engage, rng)  # the 2017 consultation's restitution, published

@@ -4,28 +4,29 @@ milestones dashboard (/engagement) and the participation guide (/guide)."""
 from __future__ import annotations
 
 import csv
-import datetime
 import io
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import deform
-from babel.dates import format_date, format_datetime
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from ..domain.charter import LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
+from ..domain.consultations import PHASE_LABELS
 from ..domain.errors import DomainError
 from ..i18n import _
+from ..projections import charter_provenance_queries as pq
 from ..projections import charter_queries as q
+from ..projections import consultation_queries as cq
 from ..projections.engine import ProjectionTimeout
 from ..security import Permission
 from . import charter_forms as f
+from . import formatting
 from .charter_diff import word_diff
+from .charter_provenance import add_citation_fields, cited_ids, picker
 from .guide_markdown import render as render_markdown
 from .helpers import signed_in_person
 
-PARIS = ZoneInfo("Europe/Paris")
 FORM = "engage:templates/form_page.pt"
 
 
@@ -33,16 +34,22 @@ FORM = "engage:templates/form_page.pt"
 
 
 def when(request, iso: str | None) -> str:
-    if not iso:
-        return ""
-    return format_datetime(datetime.datetime.fromisoformat(iso), "medium", tzinfo=PARIS,
-                           locale=request.locale_name)
+    return formatting.instant(iso, request.locale_name, "medium")
 
 
 def day(request, iso: str | None) -> str:
-    if not iso:
-        return ""
-    return format_date(datetime.date.fromisoformat(iso), "long", locale=request.locale_name)
+    return formatting.day(iso, request.locale_name)
+
+
+def diff(request, old: str, new: str) -> str:
+    """The word diff with its spoken labels in the page's language."""
+    translate = request.localizer.translate
+    return word_diff(old, new, added=translate(_("ajouté :")), removed=translate(_("supprimé :")))
+
+
+def drafting_open(request, charter) -> bool:
+    """Amendments and votes: the domain's rule, on the charter's consultation phase."""
+    return charter is not None and pq.drafting_open(request.engage.db, bool(charter.adopted_version))
 
 
 def error_text(request, error: DomainError) -> str:
@@ -142,9 +149,11 @@ def engagement_step(request):
 @view_config(route_name="charter", renderer="engage:templates/charter.pt")
 def charter_home(request):
     db = request.engage.db
-    return {"charter": q.charter(db), "articles": q.articles(db), "versions": q.charter_versions(db),
+    charter = q.charter(db)
+    return {"charter": charter, "articles": q.articles(db), "versions": q.charter_versions(db),
             "editor": is_editor(request), "messages": flashes(request), "when": lambda iso: when(request, iso),
-            "day": lambda iso: day(request, iso)}
+            "day": lambda iso: day(request, iso), "drafting_open": drafting_open(request, charter),
+            "consultation": pq.charter_consultation(db)}
 
 
 @view_config(route_name="charter_article", renderer="engage:templates/charter_article.pt")
@@ -152,7 +161,9 @@ def charter_article(request):
     db = request.engage.db
     article = find_article(request)
     offset = max(int_param(request, "depuis") or 0, 0)
-    return {"article": article, "charter": q.charter(db), "versions": q.article_versions(db, article.article_id),
+    charter = q.charter(db)
+    return {"article": article, "charter": charter, "versions": q.article_versions(db, article.article_id),
+            "drafting_open": drafting_open(request, charter), "cited": pq.cited_by_article(db, article.article_id),
             "amendments": q.amendments_of(db, article.article_id, offset=offset), "offset": offset,
             "page_size": q.PAGE_SIZE, "messages": flashes(request), "when": lambda iso: when(request, iso),
             "signed_in": request.authenticated_userid is not None, "editor": is_editor(request)}
@@ -200,16 +211,19 @@ def charter_amendment(request):
     amendment_uuid = UUID(amendment.amendment_id)
     base = q.article_version(db, amendment.article_id, amendment.base_version)
     current = q.article(db, amendment.article_id)
-    votable = amendment.status == "pending" and charter is not None and charter.drafting_open
+    votable = amendment.status == "pending" and drafting_open(request, charter)
     vote = f.make_form(f.VoteSchema, request, formid="vote", button=_("Enregistrer mon vote"))
     withdraw = f.make_form(f.ButtonOnlySchema, request, formid="withdraw", button=_("Retirer mon vote"))
-    decide = f.make_form(f.DecisionSchema, request, formid="decision", button=_("Enregistrer la décision"))
+    search = picker(request) if amendment.status == "pending" and is_editor(request) else None
+    decide = f.make_form(f.DecisionSchema, request, formid="decision", button=_("Enregistrer la décision"),
+                         extend=lambda schema: add_citation_fields(schema, search["choices"]) if search else schema)
     mine = q.ballot_choice(db, ballot_id(person_id(request), amendment_uuid, app.identifier_key).hex) \
         if signed_in else None
     page = {"amendment": amendment, "charter": charter, "votable": votable, "signed_in": signed_in,
             "editor": is_editor(request), "mine": mine, "choice_labels": f.CHOICE_LABELS,
-            "diff": word_diff(base.text if base else "", amendment.text),
-            "outdated_diff": word_diff(current.text, amendment.text) if amendment.outdated else None,
+            "diff": diff(request, base.text if base else "", amendment.text),
+            "outdated_diff": diff(request, current.text, amendment.text) if amendment.outdated else None,
+            "picker": search,
             "messages": flashes(request), "when": lambda iso: when(request, iso),
             "vote_form": vote.render({"choice": mine} if mine else {}) if votable and signed_in else None,
             "withdraw_form": withdraw.render() if votable and mine else None,
@@ -224,7 +238,7 @@ def charter_amendment(request):
 
         def decide_action(d):
             if d["decision"] == "accept":
-                return app.accept_amendment(amendment_uuid, reason=d["reason"])
+                return app.accept_amendment(amendment_uuid, reason=d["reason"], contributions=cited_ids(d))
             return app.reject_amendment(amendment_uuid, reason=d["reason"])
 
         redirect, problem = submit(request, decide, decide_action, success_url=url, flash=_("La décision est enregistrée."))
@@ -255,7 +269,7 @@ def charter_article_diff(request):
     title = request.localizer.translate(_("Article ${number} : ${title}", mapping={"number": article.number,
                                                                                    "title": article.title}))
     return {"title": title, "old": old_n, "new": new_n, "numbers": numbers,
-            "sections": [(title, word_diff(old.text, new.text))],
+            "sections": [(title, diff(request, old.text, new.text))],
             "action": request.route_url("charter_article_diff", article_id=article.article_id),
             "back": (request.route_url("charter_article", article_id=article.article_id), _("Retour à l'article"))}
 
@@ -278,7 +292,7 @@ def charter_versions_diff(request):
         heading = (new.get(number) or old.get(number))[0]
         sections.append((request.localizer.translate(_("Article ${number} : ${title}",
                                                        mapping={"number": number, "title": heading})),
-                         word_diff(old.get(number, ("", ""))[1], new.get(number, ("", ""))[1])))
+                         diff(request, old.get(number, ("", ""))[1], new.get(number, ("", ""))[1])))
     return {"title": request.localizer.translate(_("La charte, versions publiées")), "old": old_n, "new": new_n,
             "numbers": numbers, "sections": sections, "action": request.route_url("charter_versions_diff"),
             "back": (request.route_url("charter"), _("Retour à la charte"))}
@@ -304,9 +318,11 @@ def charter_adopted(request):
     if charter is None or charter.adopted_version is None:
         return {"charter": charter, "adopted": None}
     version = q.charter_version(db, charter.adopted_version)
-    return {"charter": charter, "adopted": version, "articles": q.charter_version_text(db, version),
+    articles = q.charter_version_text(db, version)
+    return {"charter": charter, "adopted": version, "articles": articles,
             "versions": q.charter_versions(db), "d": charter.deliberation, "day": lambda iso: day(request, iso),
-            "when": lambda iso: when(request, iso)}
+            "when": lambda iso: when(request, iso), "consultation": pq.charter_consultation(db),
+            "traces": pq.version_traces(db, [a[3] for a in articles])}
 
 
 # --------------------------------------------------------------------------- editors: /charte/redaction
@@ -318,23 +334,27 @@ def charter_edit(request):
     app = request.engage.app
     url = request.route_url("charter_edit")
     charter = q.charter(db)
+    consultations = [(c.consultation_id, c.title) for c in cq.consultations(db, page=1, size=100)[0]]
     forms = {
         "start": f.make_form(f.ButtonOnlySchema, request, formid="start", button=_("Commencer la charte")),
         "article": f.make_form(f.ArticleSchema, request, formid="article", button=_("Ajouter l'article")),
-        "phase": f.make_form(f.ButtonOnlySchema, request, formid="phase",
-                             button=_("Fermer la phase de rédaction") if charter and charter.drafting_open
-                             else _("Ouvrir la phase de rédaction")),
+        "link": f.make_form(f.ButtonOnlySchema, request, formid="link", button=_("Lier la charte à cette consultation"),
+                            extend=lambda schema: schema.add(f.consultation_node(consultations)) or schema),
         "publish": f.make_form(f.NoteSchema, request, formid="publish", button=_("Publier cette version de la charte")),
     }
     actions = {
         "start": (lambda d: app.start_charter(), _("La charte est commencée.")),
         "article": (lambda d: app.add_article(title=d["title"], text=d["text"]), _("L'article est ajouté.")),
-        "phase": (lambda d: app.close_charter_drafting() if charter and charter.drafting_open else app.open_charter_drafting(),
-                  _("La phase de rédaction a changé.")),
+        "link": (lambda d: app.link_charter_to_consultation(UUID(d["consultation"])),
+                 _("La charte est liée à sa consultation.")),
         "publish": (lambda d: app.publish_charter_version(d["note"]), _("La version est publiée.")),
     }
+    link = pq.charter_consultation(db)
     rendered = {name: form.render() for name, form in forms.items()}
-    page = {"charter": charter, "articles": q.articles(db), "messages": flashes(request), "errors": {}}
+    if link is not None:
+        rendered["link"] = forms["link"].render({"consultation": link.consultation_id})
+    page = {"charter": charter, "articles": q.articles(db), "messages": flashes(request), "errors": {},
+            "consultation": link, "drafting_open": drafting_open(request, charter), "phase_labels": PHASE_LABELS}
     if request.method == "POST":
         formid = request.POST.get("__formid__")
         if formid not in forms:
@@ -348,17 +368,22 @@ def charter_edit(request):
     return {**page, "forms": rendered}
 
 
-@view_config(route_name="charter_article_edit", renderer=FORM, permission=Permission.EDIT)
+@view_config(route_name="charter_article_edit", renderer="engage:templates/charter_article_edit.pt",
+             permission=Permission.EDIT)
 def charter_article_edit(request):
     article = find_article(request)
-    form = f.make_form(f.ReviseSchema, request, formid="revise", button=_("Publier la nouvelle version"))
+    search = picker(request)
+    form = f.make_form(f.ReviseSchema, request, formid="revise", button=_("Publier la nouvelle version"),
+                       extend=lambda schema: add_citation_fields(schema, search["choices"]))
     page = {"title": request.localizer.translate(_("Modifier l'article ${number} : ${title}",
                                                    mapping={"number": article.number, "title": article.title})),
+            "picker": search,
             "links": [(request.route_url("charter_article", article_id=article.article_id), _("Retour à l'article"))]}
     if request.method != "POST":
         return {**page, "form": form.render({"text": article.text, "base_version": article.current_version})}
     redirect, problem = submit(request, form, lambda d: request.engage.app.revise_article(
-        article.article_id, text=d["text"], base_version=d["base_version"], reason=d["reason"]),
+        article.article_id, text=d["text"], base_version=d["base_version"], reason=d["reason"],
+        contributions=cited_ids(d)),
         success_url=request.route_url("charter_article", article_id=article.article_id),
         flash=_("La nouvelle version de l'article est publiée."))
     return redirect or {**page, **problem}

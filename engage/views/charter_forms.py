@@ -145,8 +145,22 @@ class GuidePageSchema(CSRFSchema):
                      description=_("En Markdown : # pour un titre, - pour une liste, [texte](adresse) pour un lien."))
 
 
-def make_form(schema_class, request, *, formid: str, button, action: str | None = None) -> deform.Form:
+def consultation_node(choices: list[tuple[str, str]]):
+    """The charter's consultation, chosen among the consultations (values given per request)."""
+    return colander.SchemaNode(
+        colander.String(), name="consultation", title=_("Consultation de la charte"),
+        missing_msg=_("Choisissez la consultation de la charte."),
+        validator=colander.OneOf([value for value, _title in choices], msg_err=_("Choisissez la consultation de la charte.")),
+        widget=deform.widget.SelectWidget(values=[("", _("— Choisir —"))] + list(choices)),
+        description=_("Amendements et votes sont ouverts pendant la phase « Rédaction » de cette consultation ; "
+                      "les versions d'articles peuvent citer ses contributions."))
+
+
+def make_form(schema_class, request, *, formid: str, button, action: str | None = None, extend=None) -> deform.Form:
     # One counter per request: several forms on one page never share an element id.
     counter = request.environ.setdefault("engage.deform_counter", itertools.count())
-    return deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
+    schema = schema_class()
+    if extend is not None:
+        schema = extend(schema)  # fields whose choices depend on the request (before binding)
+    return deform.Form(schema.bind(request=request), buttons=(deform.Button("submit", button),),
                        formid=formid, action=action or "", counter=counter)

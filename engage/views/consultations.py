@@ -7,7 +7,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import deform
-from babel.dates import format_date, format_datetime
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
@@ -26,6 +25,7 @@ from ..opendata.aggregates import vote_page
 from ..projections import consultation_queries as q
 from ..security import Permission
 from . import consultation_forms as forms
+from . import formatting
 from .helpers import form_view, page_number, query, signed_in_person, wait_for_write
 
 FORM = "engage:templates/form_page.pt"
@@ -40,17 +40,13 @@ person_id = signed_in_person
 
 
 def when(value: str, locale: str, *, time: bool = True) -> str:
-    moment = datetime.datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=datetime.timezone.utc)
     if time:
-        return format_datetime(moment, "d MMMM y 'à' HH:mm" if locale == "fr" else "medium", tzinfo=PARIS,
-                               locale=locale)
-    return format_date(moment.astimezone(PARIS).date(), "long", locale=locale)
+        return formatting.instant(value, locale, "d MMMM y 'à' HH:mm" if locale == "fr" else "medium")
+    return formatting.instant_day(value, locale)
 
 
 def day(value: str, locale: str) -> str:
-    return format_date(datetime.date.fromisoformat(value), "long", locale=locale)
+    return formatting.day(value, locale)
 
 
 _wait = wait_for_write

@@ -15,7 +15,6 @@ import os
 import threading
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
 from pyramid.response import Response
@@ -27,6 +26,7 @@ from ..opendata import openapi, packages, query
 from ..opendata.changes import read_changes
 from ..opendata.exports import ExportCache, ExportsBusy, FileIter, instance_id
 from ..opendata.query import BadParameter, Selection
+from . import formatting
 
 PARIS = ZoneInfo("Europe/Paris")
 CORS = {
@@ -362,7 +362,7 @@ def page(request):
             "title": translate(dataset.title),
             "description": packages.described(dataset, translate),
             "fields": [(field.name, translate(field.description)) for field in dataset.fields],
-            "modified": format_datetime(modified, "medium", tzinfo=PARIS, locale=request.locale_name)
+            "modified": formatting.instant(modified, request.locale_name, "medium")
             if modified else None,
         })
     return {"entries": entries, "licence": _licence(request), "site": request.application_url}

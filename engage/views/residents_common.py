@@ -10,13 +10,11 @@ wait = wait_for_write
 
 def date_shower(request):
     """ISO date → '14 mai 2027' (French) / 'May 14, 2027' (English), with Babel."""
-    from datetime import date
-
-    from babel.dates import format_date
+    from .formatting import long_date
 
     def show(value: str) -> str:
         try:
-            return format_date(date.fromisoformat(value), format="long", locale=request.locale_name)
+            return long_date(value, request.locale_name)
         except (TypeError, ValueError):
             return value or ""
 

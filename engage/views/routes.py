@@ -119,6 +119,7 @@ def includeme(config) -> None:
     config.add_route("charter_amend", "/charte/articles/{article_id}/amender")
     config.add_route("charter_article_diff", "/charte/articles/{article_id}/comparer")
     config.add_route("charter_amendment", "/charte/amendements/{amendment_id}")
+    config.add_route("charter_article_version", "/charte/articles/{article_id}/versions/{version}")  # provenance
     config.add_route("guide", "/guide")
     config.add_route("guide_edit", "/guide/rediger")
     config.add_route("guide_page", "/guide/{slug}")

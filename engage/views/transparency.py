@@ -11,11 +11,11 @@ import base64
 import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from pyramid.response import Response
 from pyramid.view import exception_view_config, view_config
 
 from ..projections import transparency as tlog
+from . import formatting
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -191,5 +191,4 @@ def page(request):
 
 
 def _paris_time(utc_iso: str, locale: str) -> str:
-    moment = datetime.datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-    return format_datetime(moment, "medium", tzinfo=PARIS, locale=locale)
+    return formatting.instant(utc_iso, locale, "medium")

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timezone
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_time
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -22,6 +22,7 @@ from ..security import Permission
 from ..opendata.aggregates import workshop_attendance
 from ..statistics import bar_chart
 from . import workshops_forms as forms
+from . import formatting
 from .ical import session_calendar
 from .helpers import form_view, signed_in_person, validate, wait_for_write
 
@@ -50,7 +51,7 @@ def _validate(form, request):
 
 def when(session, locale: str) -> str:
     start, end = session.starts_at, session.ends_at
-    day = format_date(start.astimezone(PARIS), "full", locale=locale)
+    day = formatting.instant_day(start, locale, "full")
     return (f"{day}, {format_time(start, 'short', tzinfo=PARIS, locale=locale)}"
             f" – {format_time(end, 'short', tzinfo=PARIS, locale=locale)}")
 
@@ -264,7 +265,7 @@ def mine(request):
     attended = wq.my_sessions(db, person_id, attended=True).items
     app = request.engage.app
     return {
-        "notices": [(_(NOTICE_LABELS[n.kind]), n, format_datetime(n.at, "short", tzinfo=PARIS, locale=locale))
+        "notices": [(_(NOTICE_LABELS[n.kind]), n, formatting.instant(n.at, locale, "short"))
                     for n in wq.notices(db, person_id)],
         "upcoming": [(m, when(m.session, locale), _(STATE_LABELS.get(m.state, m.state)))
                      for m in registrations if m.session.ends_at > now],
@@ -304,7 +305,7 @@ def verify(request):
         if problem:
             request.response.status_int = 400 if result is None and not CODE.match(code) else 404
     return {"code": code, "result": result, "problem": problem,
-            "when": format_datetime(result.starts_at, "long", tzinfo=PARIS, locale=request.locale_name)
+            "when": formatting.instant(result.starts_at, request.locale_name, "long")
             if result else None}
 
 

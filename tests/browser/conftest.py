@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 
 import pytest
 
@@ -98,23 +99,34 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture
-def live_server(database_url):
-    """engage with a few demo cards, served over HTTP; yields the server (its `.url`, its `.app`)."""
+@contextmanager
+def demo_server(database_url, setup=None, **demo):
+    """engage with the demo (`demo`: load_demo's options), then `setup(services)`, served over HTTP."""
     import engage
     from engage.scripts.demo import load_demo
 
     app = engage.main({}, **app_settings(database_url))
     services = app.registry.engage
     try:
-        load_demo(services, cards=DEMO_CARDS)
+        load_demo(services, cards=DEMO_CARDS, **demo)
+        if setup is not None:
+            setup(services)
         server = LiveServer(app).start()
     except Exception:
         services.close()
         raise
-    yield server
-    server.stop()
-    services.close()
+    try:
+        yield server
+    finally:
+        server.stop()
+        services.close()
+
+
+@pytest.fixture
+def live_server(database_url):
+    """engage with a few demo cards, served over HTTP; yields the server (its `.url`, its `.app`)."""
+    with demo_server(database_url) as server:
+        yield server
 
 
 # --------------------------------------------------------------------------- pages and axe

@@ -6,8 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.domain.accounts import Role
-from tests.browser.conftest import DEMO_CARDS, LiveServer
-from tests.conftest import app_settings
+from tests.browser.conftest import demo_server
 
 pytestmark = pytest.mark.browser
 
@@ -16,14 +15,8 @@ PASSWORD = "une phrase longue et unique 2017"
 
 @pytest.fixture
 def live_server(database_url):
-    """The demo with the charter still in its drafting phase (not yet adopted)."""
-    import engage
-    from engage.scripts.demo import load_demo
-
-    app = engage.main({}, **app_settings(database_url))
-    services = app.registry.engage
-    try:
-        load_demo(services, cards=DEMO_CARDS, charter_adopted=False)
+    """The demo with the charter's consultation in its drafting phase (the charter not yet adopted)."""
+    def people(services):
         for email, name, role in (("editrice@paris.fr", "Éditrice DDCT", Role.EDITOR),
                                   ("camille@exemple.fr", "Camille du 11e", None)):
             signed = services.accounts.sign_up(name=name, email=email, display_name=name, password=PASSWORD)
@@ -31,13 +24,9 @@ def live_server(database_url):
             if role:
                 services.app.grant_role(signed.person_id, role, granted_by=signed.person_id)
         services.engine.catch_up()
-        server = LiveServer(app).start()
-    except Exception:
-        services.close()
-        raise
-    yield server
-    server.stop()
-    services.close()
+
+    with demo_server(database_url, setup=people, charter_stage="redaction") as server:
+        yield server
 
 
 def log_in(page, email, check_accessibility):
@@ -90,7 +79,13 @@ def test_amend_vote_accept_diff(page, check_accessibility):
     log_in(page, "editrice@paris.fr", check_accessibility)
     page.goto(amendment_url)
     check_accessibility(page)
-    page.locator("form#decision").get_by_label("Accepter : l'article prend ce texte").check()
+    # Provenance: find the contribution that inspired it in the consultation, without JavaScript.
+    page.get_by_label("Mots à chercher dans les contributions").fill("samedi")
+    page.get_by_role("button", name="Chercher").click()
+    check_accessibility(page)
+    decision = page.locator("form#decision")
+    decision.get_by_label("samedi matin").check()
+    decision.get_by_label("Accepter : l'article prend ce texte").check()
     page.get_by_label("Motif de la décision").fill("Retenu : plus inclusif.")
     page.get_by_role("button", name="Enregistrer la décision").click()
     expect(page.get_by_role("status")).to_contain_text("La décision est enregistrée")
@@ -98,6 +93,18 @@ def test_amend_vote_accept_diff(page, check_accessibility):
     page.get_by_role("link", name="Voir les changements apportés à l'article").click()
     expect(page.locator(".diff ins").first).to_contain_text("ajouté :")
     expect(page.locator(".diff del").first).to_contain_text("supprimé :")
+    check_accessibility(page)
+
+    # Both ways: the version lists its amendment and contribution; the contribution says where it went.
+    page.goto(amendment_url)
+    check_accessibility(page)
+    page.get_by_role("link", name="Ce qui a façonné cette version").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("version 2")
+    expect(page.locator("ul.citations")).to_contain_text("samedi matin")
+    check_accessibility(page)
+    page.locator("ul.citations a").first.click()
+    expect(page.get_by_role("heading", name="Où est allée cette contribution")).to_be_visible()
+    expect(page.locator("ul.citations")).to_contain_text("Article 5 : Former les citoyens, version 2")
     check_accessibility(page)
 
 
@@ -115,3 +122,11 @@ def test_editor_pages(page, check_accessibility):
     for path in ("/charte/redaction", "/charte/adoption", "/engagement/etapes/2", "/guide/rediger"):
         page.goto(path)
         check_accessibility(page)
+    # An article's new version, with the contribution picker (search results as checkboxes).
+    page.goto("/charte")
+    check_accessibility(page)
+    page.get_by_role("link", name="Versions et amendements de l'article 2").click()
+    check_accessibility(page)
+    page.get_by_role("link", name="Modifier l'article (éditeurs)").click()
+    expect(page.locator("form#revise input[type=checkbox]").first).to_be_visible()
+    check_accessibility(page)

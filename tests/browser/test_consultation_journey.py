@@ -13,6 +13,16 @@ pytestmark = pytest.mark.browser
 PASSWORD = "une phrase longue et unique 2017"
 
 
+@pytest.fixture
+def live_server(database_url):
+    """The demo with its consultation still open for contributions (the charter only drafted):
+    by default the demo tells the whole story, up to the charter's adoption."""
+    from tests.browser.conftest import demo_server
+
+    with demo_server(database_url, charter_stage="consultation") as server:
+        yield server
+
+
 def sign_up_and_log_in(page, live_server, check_accessibility):
     page.goto("/compte/inscription")
     check_accessibility(page)

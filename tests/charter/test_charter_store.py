@@ -6,14 +6,22 @@ from uuid import UUID, uuid4
 
 from engage.projections import charter_queries as q
 from engage.projections.charter import CharterProjection
-from engage.scripts.charter_demo import load_charter_demo
+from engage.scripts.charter_demo import advance, demo_consultation, load_charter_demo
+
+
+def drafting(app):
+    """The charter linked to a consultation in its drafting phase."""
+    editor = uuid4()
+    consultation = demo_consultation(app, editor)
+    app.link_charter_to_consultation(consultation)
+    advance(app, consultation, "redaction", by=editor)
 
 
 def test_concurrent_first_votes_of_one_person_make_one_ballot(engage_services):
     app = engage_services.app
     app.start_charter()
     article = app.add_article(title="Principes", text="Ouverte à tous.").id.hex
-    app.open_charter_drafting()
+    drafting(app)
     amendment = app.propose_amendment(article_id=article, base_version=1, text="Ouverte à toutes et à tous.",
                                       rationale="Inclusif", author_id=uuid4()).id
     voter = uuid4()

@@ -2,6 +2,7 @@
 
 import re
 
+from engage.scripts.charter_demo import demo_consultation
 from tests.charter.conftest import person
 
 
@@ -13,10 +14,16 @@ def submit(page, formid, status=303, **fields):
 
 
 def start_charter(editor, articles=(("Principes", "La participation est ouverte à tous les Parisiens."),)):
+    """The charter, linked (through the editors' form) to a consultation now in its drafting phase."""
+    engage = editor.app.registry.engage
+    consultation = demo_consultation(engage.app, editor.person_id)
     submit(editor.get("/charte/redaction"), "start")
     for title, text in articles:
         submit(editor.get("/charte/redaction"), "article", title=title, text=text)
-    submit(editor.get("/charte/redaction"), "phase")  # open drafting
+    submit(editor.get("/charte/redaction"), "link", consultation=consultation.hex)
+    engage.wait_for(engage.app.start_phase(consultation, "restitution", started_by=editor.person_id).position)
+    engage.wait_for(engage.app.start_phase(consultation, "redaction", started_by=editor.person_id).position)
+    editor.consultation_id = consultation
     return first_article_url(editor)
 
 
@@ -92,8 +99,9 @@ def test_bad_input_is_refused_in_french_and_changes_nothing(testapp, editor, res
     bad_vote = resident.get(amendment).forms["vote"]
     bad_vote["choice"].force_value("peut-être")
     assert "Choisissez" in bad_vote.submit("submit", status=400).text
-    # closing drafting: no amendments, no votes
-    submit(editor.get("/charte/redaction"), "phase")
+    # the consultation leaves its drafting phase: no amendments, no votes
+    engage = testapp.app.registry.engage
+    engage.wait_for(engage.app.start_phase(editor.consultation_id, "adoption", started_by=editor.person_id).position)
     page = resident.get(article + "/amender")
     closed = submit(page, "amendment", status=400, text="Encore un autre", rationale="r")
     assert "n'est pas ouverte" in closed.text

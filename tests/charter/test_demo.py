@@ -1,5 +1,7 @@
 """The demo shows the Paris 2017 commitment at once: milestones, the adopted charter, the guide."""
 
+import re
+
 from engage.scripts.demo import load_demo
 
 
@@ -13,6 +15,19 @@ def test_demo_loads_the_commitment_and_an_adopted_charter(testapp):
     assert "la suite qui lui est donnée" in adopted.text  # an accepted amendment made it in
     charter = testapp.get("/charte")
     assert "Version 3" in charter.text
+    # Consistent with its consultation: drafted in its « redaction » phase, adopted in « adoption » (2017),
+    # article versions citing the contributions that shaped them, and those contributions saying so.
+    from engage.projections.charter_provenance_queries import charter_consultation
+    from engage.projections.consultation_queries import consultation
+
+    linked = consultation(engage.db, charter_consultation(engage.db).slug)
+    assert linked.current_phase == "adoption" and linked.plan[2]["starts_on"].startswith("2017-")
+    assert "La charte est rédigée avec la consultation" in charter.text
+    assert "contribution(s) citée(s)" in adopted.text
+    version = re.search(r'href="http://localhost(/charte/articles/[0-9a-f]+/versions/2)"', adopted.text).group(1)
+    cited = re.search(r'href="http://localhost(/consultations/[\w-]+/contributions/[0-9a-f]+)"',
+                      testapp.get(version).text).group(1)
+    assert version in testapp.get(cited).text
     assert "Comment participer" in testapp.get("/guide").text
     assert "<strong>en ligne</strong>" in testapp.get("/guide/comment-participer").text
 
@@ -27,4 +42,6 @@ def test_amendments_and_article_versions_are_open_data(testapp):
     versions = testapp.get("/opendata/charter-versions/charter-versions.csv").text
     assert versions.count("\n") >= 1 + 1  # the header and at least the adopted version
     api = testapp.get("/api/charter-amendments").json
+    citations = testapp.get("/opendata/charter-citations/charter-citations.csv").text.splitlines()
+    assert citations[0] == "article_id,version,contribution_id,cited_at" and len(citations) == 1 + 4
     assert api

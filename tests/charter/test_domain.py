@@ -5,10 +5,13 @@ from uuid import uuid4
 import pytest
 
 from engage.domain.charter import (
-    Amendment, AmendmentAlreadyDecided, AmendmentOutdated, Ballot, Charter, CharterFrozen, DatesOutOfOrder,
-    DraftingNotOpen, EmptyText, GuidePage, InvalidDeliberation, InvalidLevel, Milestone, NothingChanged,
-    NothingPublished, ballot_id, canonical_charter_text, check_deliberation, digest,
+    MAX_CITED, AlreadyLinked, Amendment, AmendmentAlreadyDecided, AmendmentOutdated, Ballot, Charter,
+    CharterFrozen, CharterNotLinked, ContributionNotCitable, DatesOutOfOrder, DraftingNotOpen, EmptyText,
+    GuidePage, InvalidDeliberation, InvalidLevel, Milestone, NothingChanged, NothingPublished, TooManyCitations,
+    UnknownContribution, amendments_open, ballot_id, canonical_charter_text, check_citable, check_deliberation,
+    digest,
 )
+from engage.domain.consultations import PHASES
 
 DELIB = {"COLL_NOM": "Ville de Paris", "COLL_SIRET": "21750001600019", "DELIB_ID": "2017 DDCT 183",
          "DELIB_DATE": "2017-11-20", "DELIB_MATIERE_NOM": "Autres domaines de compétences des communes", "DELIB_OBJET": "Adoption de la Charte parisienne de la participation",
@@ -16,17 +19,24 @@ DELIB = {"COLL_NOM": "Ville de Paris", "COLL_SIRET": "21750001600019", "DELIB_ID
          "VOTE_ABSTENTION": "10", "groups": [{"name": "Groupe A", "pour": "40", "contre": "0", "abstention": "2"}]}
 
 
+CONSULTATION = uuid4()
+
+
 def drafted():
     charter = Charter(title="Charte parisienne de la participation")
     charter.add_article(article_id="a1", title="Principes", text="La participation est ouverte à tous.")
-    charter.open_drafting()
+    charter.link_consultation(CONSULTATION)
     return charter
+
+
+def propose(charter, text, *, base_version=1, rationale="r", phase="redaction"):
+    return Amendment.propose(charter, article_id="a1", base_version=base_version, author_id=uuid4(), text=text,
+                             rationale=rationale, consultation_phase=phase)
 
 
 def test_accepted_amendment_makes_a_new_version_and_records_provenance():
     charter = drafted()
-    amendment = Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(),
-                                  text="La participation est ouverte à toutes et à tous.", rationale="Inclusif")
+    amendment = propose(charter, "La participation est ouverte à toutes et à tous.", rationale="Inclusif")
     assert amendment.accept(charter, "Retenu") == 2
     assert charter.articles["a1"]["versions"][-1].endswith("toutes et à tous.")
     revised = [e for e in charter.collect_events() if type(e).__name__ == "ArticleRevised"][0]
@@ -37,8 +47,8 @@ def test_accepted_amendment_makes_a_new_version_and_records_provenance():
 
 def test_outdated_amendment_is_refused_and_stays_pending():
     charter = drafted()
-    first = Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(), text="Texte A", rationale="r")
-    second = Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(), text="Texte B", rationale="r")
+    first = propose(charter, "Texte A")
+    second = propose(charter, "Texte B")
     first.accept(charter, "ok")
     with pytest.raises(AmendmentOutdated) as error:
         second.accept(charter, "ok")
@@ -47,16 +57,85 @@ def test_outdated_amendment_is_refused_and_stays_pending():
     assert charter.articles["a1"]["versions"] == ["La participation est ouverte à tous.", "Texte A"]
 
 
-def test_amending_needs_the_drafting_phase_and_a_real_change():
+def test_amending_needs_the_consultations_drafting_phase_and_a_real_change():
     charter = Charter(title="Charte")
     charter.add_article(article_id="a1", title="T", text="Texte")
-    with pytest.raises(DraftingNotOpen):
-        Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(), text="Autre", rationale="r")
-    charter.open_drafting()
+    with pytest.raises(CharterNotLinked):  # no consultation, no drafting phase
+        propose(charter, "Autre")
+    charter.link_consultation(CONSULTATION)
+    for phase in (None, "consultation", "restitution", "adoption"):
+        with pytest.raises(DraftingNotOpen):
+            propose(charter, "Autre", phase=phase)
+    assert propose(charter, "Autre").status == "pending"
     with pytest.raises(NothingChanged):
-        Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(), text=" Texte ", rationale="r")
+        propose(charter, " Texte ")
     with pytest.raises(EmptyText):
-        Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(), text="   ", rationale="r")
+        propose(charter, "   ")
+
+
+def test_the_drafting_rule_is_the_consultation_phase_and_adoption_closes_it():
+    assert [phase for phase in PHASES if amendments_open(adopted=False, consultation_phase=phase)] == ["redaction"]
+    assert not amendments_open(adopted=True, consultation_phase="redaction")
+    assert not amendments_open(adopted=False, consultation_phase=None)
+    charter = drafted()
+    charter.check_drafting_open("redaction")
+    charter.adopt(DELIB)
+    with pytest.raises(CharterFrozen):
+        charter.check_drafting_open("redaction")
+    with pytest.raises(CharterFrozen):
+        charter.link_consultation(uuid4())
+
+
+def test_linking_twice_to_the_same_consultation_is_refused_and_relinking_is_recorded():
+    charter = drafted()
+    with pytest.raises(AlreadyLinked):
+        charter.link_consultation(CONSULTATION)
+    other = uuid4()
+    charter.link_consultation(other)
+    assert charter.consultation_id == other
+    linked = [e for e in charter.collect_events() if type(e).__name__ == "CharterLinkedToConsultation"]
+    assert [e.consultation_id for e in linked] == [CONSULTATION, other]
+
+
+class FakeContribution:
+    """What check_citable reads of a Contribution aggregate."""
+
+    def __init__(self, consultation_id, *, hidden=False, withdrawn=False):
+        self.id, self.consultation_id, self.hidden, self.withdrawn = uuid4(), consultation_id, hidden, withdrawn
+
+
+def test_an_article_version_cites_the_contributions_that_shaped_it():
+    charter = drafted()
+    good = FakeContribution(CONSULTATION)
+    cited = [check_citable(charter, good, "ref")]
+    assert cited == [good.id.hex]
+    amendment = propose(charter, "La participation est ouverte à toutes et à tous.")
+    amendment.accept(charter, "Retenu", cited + cited)  # a repeat counts once
+    version = charter.revise_article(article_id="a1", text="Troisième texte.", base_version=2, reason="Relu",
+                                     contributions=cited)
+    events = [e for e in charter.collect_events() if type(e).__name__ == "ContributionsCited"]
+    assert [(e.article_id, e.version, e.contribution_ids) for e in events] == [("a1", 2, cited), ("a1", version, cited)]
+    charter.revise_article(article_id="a1", text="Quatrième texte.", base_version=3)
+    assert not [e for e in charter.collect_events() if type(e).__name__ == "ContributionsCited"]  # none cited
+
+
+def test_hidden_withdrawn_unknown_or_foreign_contributions_cannot_be_cited():
+    charter = drafted()
+    with pytest.raises(ContributionNotCitable) as hidden:
+        check_citable(charter, FakeContribution(CONSULTATION, hidden=True), "abcd1234")
+    assert hidden.value.mapping == {"ref": "abcd1234"}
+    with pytest.raises(ContributionNotCitable):
+        check_citable(charter, FakeContribution(CONSULTATION, withdrawn=True), "x")
+    with pytest.raises(UnknownContribution):
+        check_citable(charter, None, "x")
+    with pytest.raises(UnknownContribution):  # from another consultation
+        check_citable(charter, FakeContribution(uuid4()), "x")
+    with pytest.raises(CharterNotLinked):
+        check_citable(Charter(title="Seule"), FakeContribution(CONSULTATION), "x")
+    with pytest.raises(TooManyCitations):
+        charter.revise_article(article_id="a1", text="Autre", base_version=1,
+                               contributions=[uuid4().hex for _ in range(MAX_CITED + 1)])
+    assert charter.current_version("a1") == 1  # nothing recorded
 
 
 def test_adoption_freezes_the_text_and_records_its_digest():
@@ -67,7 +146,7 @@ def test_adoption_freezes_the_text_and_records_its_digest():
     with pytest.raises(CharterFrozen):
         charter.add_article(article_id="a2", title="Nouveau", text="Texte")
     with pytest.raises(CharterFrozen):
-        Amendment.propose(charter, article_id="a1", base_version=1, author_id=uuid4(), text="X", rationale="r")
+        propose(charter, "X")
     with pytest.raises(CharterFrozen):
         charter.adopt(DELIB)
 

@@ -15,7 +15,7 @@ def test_dashboard_shows_the_commitment_and_editors_record_progress(testapp, edi
     plan(testapp)
     page = testapp.get("/engagement")
     assert "Engagement n° 2" in page.text and "Ateliers Citoyens" in page.text
-    assert "Lancement de la consultation" in page.text and "1 janvier 2017" in page.text
+    assert "Lancement de la consultation" in page.text and "1er janvier 2017" in page.text  # French typography: the first of the month is an ordinal
     assert "Pas commencé" in page.text and "/engagement/etapes/1" not in page.text
     resident.get("/engagement/etapes/1", status=403)
     step = editor.get("/engagement/etapes/1")

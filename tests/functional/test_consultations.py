@@ -58,7 +58,7 @@ def test_editor_creates_plans_and_opens_a_consultation(editor_app):
     page = create_via_web(editor_app)
     assert "Charte parisienne de la participation" in page.text
     page = editor_app.get("/consultations/charte")
-    assert "(en cours)" in page.text and "1 novembre 2026" in page.text
+    assert "(en cours)" in page.text and "1er novembre 2026" in page.text  # French: the 1st is an ordinal
     listing = editor_app.get("/consultations")
     assert "/consultations/charte" in listing.text
     edit = editor_app.get("/consultations/charte/modifier").forms["consultation"]

@@ -113,6 +113,27 @@ register(Dataset(
 ))
 
 
+register(Dataset(
+    name="charter-citations",
+    title=_("Contributions citées par les versions des articles de la charte"),
+    description=_(
+        "La provenance des articles de la charte : une ligne par contribution de la consultation citée par"
+        " une version d'un article, quand un éditeur modifie l'article ou accepte un amendement."
+    ),
+    fields=(
+        Field("article_id", "string", _("L'article."), required=True),
+        Field("version", "integer", _("La version de l'article qui cite la contribution."), required=True),
+        Field("contribution_id", "string", _("La contribution citée."), required=True),
+        Field("cited_at", "datetime", _("Date de la citation (temps universel)."), required=True),
+    ),
+    primary_key=("article_id", "version", "contribution_id"),
+    table="rm_article_citations",
+    projection="charter_provenance",
+    keywords=("charte", "provenance", "contribution"),
+    changes={Charter.ContributionsCited: lambda e: [(f"{e.article_id},{e.version},{c}", UPSERT)
+                                                    for c in e.contribution_ids]},
+))
+
 @register_projection
 class DeliberationsProjection(Projection):
     """The Council's deliberations, one row each, with the SCDL field names."""
