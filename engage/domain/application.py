@@ -23,6 +23,7 @@ from .member_usecases import MemberUseCases
 from .organization_usecases import OrganizationUseCases
 from .seat_usecases import SeatUseCases
 from .workshop_usecases import WorkshopUseCases
+from .attribution import ActorSealing
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
@@ -38,6 +39,7 @@ class EngageApplication(
     ConsultationUseCases,
     QuestionnaireUseCases,
     CharterUseCases,
+    ActorSealing,
     Application[UUID],
 ):
     # Also the table prefix on PostgreSQL: engage_events.

@@ -8,6 +8,7 @@ from .questionnaires import QuestionnairesProjection
 from .charter import CharterProjection
 from .people import PeopleProjection
 from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
+from . import participation_charter, participation_consultations, participation_organizations  # noqa: F401
 from .card_lifecycle import CardLifecycleProjection
 from .participation import ParticipationHistoryProjection
 from .staff import StaffProjection
@@ -37,7 +38,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         SeatCallsProjection(),
         CharterProjection(),
         # After the projections of the events it describes (see participation.py).
-        ParticipationHistoryProjection(),
+        ParticipationHistoryProjection(identifier_key),  # opens sealed actors (ballots...)
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
     ]
