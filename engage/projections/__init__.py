@@ -18,6 +18,7 @@ from .workshops import WorkshopsProjection
 from .members import PBMembersProjection
 from .organizations import OrganizationsProjection
 from .seats import SeatCallsProjection
+from .inclusion import InclusionProjection
 
 
 def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
@@ -37,6 +38,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         OrganizationsProjection(),
         SeatCallsProjection(),
         CharterProjection(),
+        InclusionProjection(vault),  # residents: inclusion statistics
         # After the projections of the events it describes (see participation.py).
         ParticipationHistoryProjection(identifier_key),  # opens sealed actors (ballots...)
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).

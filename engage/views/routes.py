@@ -137,3 +137,5 @@ def includeme(config) -> None:
     config.add_route("opendata_csv", "/opendata/{dataset:(%s)}/{resource:(%s)}.csv" % (names, names))
     config.add_route("api_openapi", "/api/openapi.json")
     config.add_route("api_dataset", "/api/{dataset:(%s)}" % names)
+    # Residents: inclusion statistics (engage/views/inclusion.py).
+    config.add_route("inclusion_statistics", "/statistiques/inclusion")
