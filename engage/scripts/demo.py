@@ -41,11 +41,14 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
     load_residents_demo(engage, issued, rng)  # residents-orgs
     from .demo_consultations import load_consultation_demo
 
-    load_consultation_demo(engage, rng)  # the commitment's consultation
+    consultation = load_consultation_demo(engage, rng)  # the commitment's consultation
     # The Paris 2017 commitment: milestones, the co-drafted charter and its adoption, the guide.
     from .charter_demo import load_charter_demo
 
     load_charter_demo(engage, adopted=charter_adopted)
+    from .demo_participation import load_participation_demo
+
+    load_participation_demo(engage, issued, consultation, rng)  # residents: history, inclusion
     engage.engine.catch_up()
     return cards + int(people)
 
