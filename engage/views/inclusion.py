@@ -73,15 +73,17 @@ def inclusion_tables(request) -> list[Population]:
     for population, title, definition in POPULATIONS:
         total = counts.get((population, TOTAL, ""), 0)
         tables = []
-        shown_total = total
+        published_total = total
         for dimension, heading, column, labels in _dimensions(request):
             cells = {code: counts.get((population, dimension, code), 0) for code, _label in labels}
             shown, shown_total = suppress_cells(cells, total)
+            if shown_total is None:  # (only ever for a small total: then in every table alike)
+                published_total = None
             rows = [Row(label, shown[code], _percent(share(shown[code], shown_total), locale))
                     for code, label in labels
                     if not (code == UNKNOWN and cells[code] == 0)]  # "no card" only where it occurs
             tables.append(Table(f"{population}-{dimension}", heading, column, rows))
-        populations.append(Population(population, title, definition, shown_total, tables))
+        populations.append(Population(population, title, definition, published_total, tables))
     return populations
 
 
