@@ -65,6 +65,7 @@ def test_public_catalogues_organization_and_draw(page, check_accessibility):
 
     # Inclusion statistics, from the transparency page: tables only, small groups not published.
     page.goto("/transparence")
+    check_accessibility(page)
     page.get_by_role("link", name="statistiques d'inclusion").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques d'inclusion")
     expect(page.get_by_role("table", name=re.compile("Détenteurs de la Carte Citoyen·ne — Par catégorie"))).to_be_visible()
