@@ -1,7 +1,10 @@
 """Per-person keys for personal data (AES-256-GCM), kept outside the event log.
 
 Erasure deletes the key row: every sealed field of that person becomes noise
-while the events, their order and the transparency log stay untouched.
+while the events, their order and the transparency log stay untouched. It also leaves a
+tombstone (the id alone): a key is never created again for an erased id, so nothing
+sealed later (a re-imported membership list) can bring that person's data back, and
+an old ciphertext never meets a new key.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 from typing import Mapping
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .db import Database
@@ -22,6 +26,15 @@ CREATE TABLE IF NOT EXISTS personal_keys (
     key_b64 TEXT NOT NULL
 )
 """
+TOMBSTONES = """
+CREATE TABLE IF NOT EXISTS erased_keys (
+    person_id TEXT PRIMARY KEY
+)
+"""
+
+
+class KeyErased(Exception):
+    """Sealing for an id whose key was destroyed: refused, never a new key."""
 
 
 class Vault:
@@ -31,11 +44,14 @@ class Vault:
     def setup(self) -> None:
         with self.db.transaction() as cur:
             cur.execute(SCHEMA)
+            cur.execute(TOMBSTONES)
 
     def _key(self, person_id: UUID, *, create: bool) -> bytes | None:
         with self.db.transaction() as cur:
             found = cur.scalar("SELECT key_b64 FROM personal_keys WHERE person_id = %s", [person_id.hex])
             if found is None and create:
+                if cur.scalar("SELECT 1 FROM erased_keys WHERE person_id = %s", [person_id.hex]):
+                    raise KeyErased(person_id)
                 found = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
                 cur.execute(
                     "INSERT INTO personal_keys (person_id, key_b64) VALUES (%s, %s) "
@@ -68,6 +84,8 @@ class Vault:
                     f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
                 ).fetchall())
             missing = [i for i in dict.fromkeys(ids) if i not in keys]
+            if self._tombstoned(cur, missing):
+                raise KeyErased(sorted(self._tombstoned(cur, missing))[0])
             new = {i: base64.b64encode(AESGCM.generate_key(bit_length=256)).decode() for i in missing}
             cur.executemany(
                 "INSERT INTO personal_keys (person_id, key_b64) VALUES (%s, %s) ON CONFLICT (person_id) DO NOTHING",
@@ -87,12 +105,30 @@ class Vault:
             sealed.append(base64.b64encode(nonce + ciphertext).decode())
         return sealed
 
+    @staticmethod
+    def _tombstoned(cur, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            found.update(r[0] for r in cur.execute(
+                f"SELECT person_id FROM erased_keys WHERE person_id IN ({marks})", chunk).fetchall())
+        return found
+
+    def erased_among(self, ids: list[UUID]) -> set[UUID]:
+        """Which of these ids were erased (their key destroyed for good)."""
+        with self.db.reading() as cur:
+            return {UUID(found) for found in self._tombstoned(cur, [i.hex for i in ids])}
+
     def unseal(self, person_id: UUID, sealed: str) -> dict[str, str] | None:
         key = self._key(person_id, create=False)
         if key is None:
             return None
         raw = base64.b64decode(sealed)
-        plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)
+        try:
+            plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)
+        except InvalidTag:
+            return None  # not sealed with this key: unreadable, like an erased one
         return json.loads(plaintext)
 
     def unseal_many(self, items: list[tuple[UUID, str]]) -> list[dict[str, str] | None]:
@@ -114,9 +150,14 @@ class Vault:
                 opened.append(None)
                 continue
             raw = base64.b64decode(sealed)
-            opened.append(json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)))
+            try:
+                opened.append(json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)))
+            except InvalidTag:
+                opened.append(None)
         return opened
 
     def erase(self, person_id: UUID) -> None:
         with self.db.transaction() as cur:
             cur.execute("DELETE FROM personal_keys WHERE person_id = %s", [person_id.hex])
+            cur.execute("INSERT INTO erased_keys (person_id) VALUES (%s) ON CONFLICT (person_id) DO NOTHING",
+                        [person_id.hex])

@@ -76,6 +76,11 @@ class AccountUseCases:
             if claim.person_id == person_id:
                 claim.release()
                 touched.append(claim)
+            # Their participatory-budget membership goes with them (its key is destroyed next).
+            member = self.linked_member(person_id, identity["email"])
+            if member is not None and not member.erased:
+                member.erase(requested_by)
+                touched.append(member)
         card = self.card_of(person_id)
         if card is not None:
             card.close_for_erasure()

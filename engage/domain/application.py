@@ -24,6 +24,7 @@ from .member_usecases import MemberUseCases
 from .organization_usecases import OrganizationUseCases
 from .seat_usecases import SeatUseCases
 from .workshop_usecases import WorkshopUseCases
+from .attribution import ActorSealing
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 
@@ -40,6 +41,7 @@ class EngageApplication(
     QuestionnaireUseCases,
     CharterUseCases,
     RestitutionUseCases,
+    ActorSealing,
     Application[UUID],
 ):
     # Also the table prefix on PostgreSQL: engage_events.

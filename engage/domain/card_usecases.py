@@ -198,6 +198,17 @@ class CardLifecycleUseCases:
     def revoke_card(self, card_id: UUID, *, reason: str, by: UUID) -> int:
         return self._staff_decision(card_id, "revoke", reason, by)
 
+    def declare_category(self, person_id: UUID, category: str, *, card_id: UUID | None = None) -> int:
+        """The optional socio-professional group, declared (or changed) after the request;
+        card_id for a card issued at a counter (its id is not derived from the person)."""
+        if category not in PCS_2020_GROUPS:
+            raise UnknownCategory()
+        card = self.get_card(card_id) if card_id is not None else self._holder_card(person_id)
+        if card.person_id != person_id:
+            raise NoCard()
+        card.declare_category(self.vault.seal(person_id, {"category": category}))
+        return last_position(self.save(card))
+
     def give_consent(self, person_id: UUID, purpose: str) -> int:
         card = self._holder_card(person_id)
         card.give_consent(purpose)

@@ -539,7 +539,8 @@ class Ballot(Aggregate):
         return ballot_id
 
     @event("AmendmentBallotCast")
-    def __init__(self, ballot_id: UUID, amendment_id: UUID, choice: str):
+    def __init__(self, ballot_id: UUID, amendment_id: UUID, choice: str, sealed_voter: str | None = None):
+        # sealed_voter: for the voter's own history only (see attribution.py); optional.
         self.amendment_id = amendment_id
         self.choice: str | None = choice
 

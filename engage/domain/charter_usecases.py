@@ -186,7 +186,8 @@ class CharterUseCases:
             try:
                 ballot = self.repository.get(bid)
             except AggregateNotFoundError:
-                ballot = Ballot(ballot_id=bid, amendment_id=amendment_id, choice=choice)
+                ballot = Ballot(ballot_id=bid, amendment_id=amendment_id, choice=choice,
+                                sealed_voter=self._seal_actor(bid, person_id))
             else:
                 ballot.change(choice)
             try:

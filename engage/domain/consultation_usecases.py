@@ -154,7 +154,8 @@ class ConsultationUseCases:
             try:
                 vote = self.repository.get(key)
             except AggregateNotFoundError:
-                vote = Vote.cast(vote_id=key, item_id=item_id, option=option)
+                vote = Vote.cast(vote_id=key, item_id=item_id, option=option,
+                                 sealed_voter=self._seal_actor(key, person_id))
             else:
                 if not vote.change(option):
                     return Recorded(key, None)

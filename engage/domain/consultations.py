@@ -461,13 +461,15 @@ class Vote(Aggregate):
         return vote_id
 
     @event("VoteCast")
-    def __init__(self, vote_id: UUID, item_id: UUID, option: str):
+    def __init__(self, vote_id: UUID, item_id: UUID, option: str, sealed_voter: str | None = None):
+        # sealed_voter: the voter, sealed for the voter's own history (see attribution.py);
+        # the public log shows only its digest. Optional: older votes have none.
         self.item_id = item_id
         self.option: str | None = option
 
     @classmethod
-    def cast(cls, *, vote_id: UUID, item_id: UUID, option: str) -> "Vote":
-        return cls(vote_id=vote_id, item_id=item_id, option=check_option(option))
+    def cast(cls, *, vote_id: UUID, item_id: UUID, option: str, sealed_voter: str | None = None) -> "Vote":
+        return cls(vote_id=vote_id, item_id=item_id, option=check_option(option), sealed_voter=sealed_voter)
 
     def change(self, option: str) -> bool:
         option = check_option(option)

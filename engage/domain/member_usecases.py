@@ -94,7 +94,8 @@ class MemberUseCases:
             return ImportReport(parsed.file_sha256, parsed.row_count, errors=tuple(parsed.errors),
                                 duplicates=tuple(parsed.duplicates))
         ids = [member_id_for(row.email, self.identifier_key) for row in parsed.rows]
-        known = set(known_members(ids))
+        # Erased members are known too: their key is gone for good and must never be re-created.
+        known = set(known_members(ids)) | self._erased_keys(ids)
         new = [(member_id, row) for member_id, row in zip(ids, parsed.rows) if member_id not in known]
         writer = _Writer(self)
         for start in range(0, len(new), batch_size):
@@ -131,6 +132,10 @@ class MemberUseCases:
             return False
         return True
 
+    def _erased_keys(self, ids: list[UUID]) -> set[UUID]:
+        erased_among = getattr(self.vault, "erased_among", None)
+        return set(erased_among(ids)) if erased_among is not None else set()
+
     def _seal_many(self, items: list[tuple[UUID, dict]]) -> list[str]:
         seal_many = getattr(self.vault, "seal_many", None)
         if seal_many is not None:
@@ -147,10 +152,29 @@ class MemberUseCases:
             member = self.repository.get(member_id_for(email, self.identifier_key))
         except AggregateNotFoundError:
             return None
-        if member.linked:
+        if member.linked or member.erased:
             return None
         member.link(self.vault.seal(member.id, {"person_id": person_id.hex}))
         try:
             return last_position(self.save(member))
         except IntegrityError:
             return None  # linked concurrently
+
+    def linked_member(self, person_id: UUID, email: str) -> PBMember | None:
+        """The member linked to this person's account (found from the account's email), if any;
+        still found once erased, as long as its key exists (an erasure retried half-way)."""
+        try:
+            member = self.repository.get(member_id_for(email, self.identifier_key))
+        except AggregateNotFoundError:
+            return None
+        if member.sealed_person is None:
+            return None
+        opened = self.vault.unseal(member.id, member.sealed_person)
+        return member if opened and opened.get("person_id") == person_id.hex else None
+
+    def linked_member_id(self, person_id: UUID) -> UUID | None:
+        """For the erasure: read while the person's key still exists."""
+        account = self.get_account(person_id)
+        identity = self.vault.unseal(person_id, account.sealed_identity)
+        member = self.linked_member(person_id, identity["email"]) if identity else None
+        return member.id if member is not None else None

@@ -46,6 +46,10 @@ class MemberAlreadyLinked(DomainError):
     message = "Cette adhésion est déjà rattachée à un compte."
 
 
+class MemberErased(DomainError):
+    message = "Les données de cette adhésion ont été effacées."
+
+
 def member_id_for(email: str, key: bytes) -> UUID:
     digest = hmac.new(key, normalize_email(email).encode(), sha256).hexdigest()
     return uuid5(MEMBER_NAMESPACE, digest)
@@ -67,10 +71,14 @@ class PBMember(Aggregate):
         self.sealed_identity = sealed_identity
         self.list_sha256 = list_sha256
         self.linked = False
+        self.sealed_person: str | None = None
+        self.erased = False
 
     def link(self, sealed_person: str) -> None:
         """sealed_person: the account's person id, sealed with the member's key, so the public
         log does not tell which account is a participatory-budget member."""
+        if self.erased:
+            raise MemberErased()
         if self.linked:
             raise MemberAlreadyLinked()
         self._linked(sealed_person=sealed_person)
@@ -78,6 +86,21 @@ class PBMember(Aggregate):
     @event("PBMemberLinked")
     def _linked(self, sealed_person: str) -> None:
         self.linked = True
+        self.sealed_person = sealed_person
+
+    def erase(self, requested_by: UUID) -> None:
+        """With the linked person's erasure: the caller then destroys the member's key, so
+        the sealed identity (name, email, membership date) and the link become unreadable.
+        The aggregate stays: its id (a keyed hash of the email) keeps refusing a re-import
+        of the same person, so no later list can bring the data back."""
+        if self.erased:
+            raise MemberErased()
+        self._erased(requested_by=requested_by)
+
+    @event("PBMemberErased")
+    def _erased(self, requested_by: UUID) -> None:
+        self.erased = True
+        self.linked = False
 
 
 class MembershipImport(Aggregate):

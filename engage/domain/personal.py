@@ -16,3 +16,6 @@ class PersonalDataVault(Protocol):
 
     def unseal(self, person_id: UUID, sealed: str) -> dict[str, str] | None:
         """The fields, or None once the person's key has been destroyed."""
+
+    def erased_among(self, ids: list[UUID]) -> set[UUID]:
+        """Which of these ids were erased: no key will ever be created for them again."""

@@ -59,7 +59,7 @@ class QuestionnaireUseCases:
         key = response_id(person_id, questionnaire_id, self.identifier_key)
         sealed = self.vault.seal(key, texts) if texts else None
         response = QuestionnaireResponse(response_id=key, questionnaire_id=questionnaire_id, choices=choices,
-                                         sealed_texts=sealed)
+                                         sealed_texts=sealed, sealed_respondent=self._seal_actor(key, person_id))
         try:
             recordings = self.save(response)
         except IntegrityError:

@@ -169,5 +169,7 @@ class QuestionnaireResponse(Aggregate):
         return response_id
 
     @event("QuestionnaireAnswered")
-    def __init__(self, response_id: UUID, questionnaire_id: UUID, choices: dict, sealed_texts: str | None):
+    def __init__(self, response_id: UUID, questionnaire_id: UUID, choices: dict, sealed_texts: str | None,
+                 sealed_respondent: str | None = None):
+        # sealed_respondent: for the respondent's own history only (see attribution.py); optional.
         self.questionnaire_id = questionnaire_id

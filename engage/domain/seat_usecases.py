@@ -58,7 +58,8 @@ class SeatUseCases:
         for attempt in range(self.RETRIES):
             call = self.get_seat_call(call_id)
             call.volunteer(volunteer_id, card.arrondissement, card.age_band)
-            claim = VolunteerClaim(volunteer_id=volunteer_id, call_id=call.id)
+            claim = VolunteerClaim(volunteer_id=volunteer_id, call_id=call.id,
+                                   sealed_volunteer=self._seal_actor(volunteer_id, person_id))
             try:
                 return Done(volunteer_id, last_position(self.save(call, claim)))
             except IntegrityError:

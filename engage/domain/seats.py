@@ -192,5 +192,6 @@ class VolunteerClaim(Aggregate):
         return volunteer_id
 
     @event("VolunteerClaimed")
-    def __init__(self, volunteer_id: UUID, call_id: UUID):
+    def __init__(self, volunteer_id: UUID, call_id: UUID, sealed_volunteer: str | None = None):
+        # sealed_volunteer: for the volunteer's own history only (see attribution.py); optional.
         self.call_id = call_id

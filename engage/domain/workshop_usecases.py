@@ -205,6 +205,7 @@ class WorkshopUseCases:
         feedback = WorkshopFeedback(
             feedback_id=identifier, session_id=session_id, rating=rating,
             sealed_comment=self.vault.seal(identifier, {"comment": comment.strip()}),
+            sealed_author=self._seal_actor(identifier, person_id),
         )
         try:
             return last_position(self.save(feedback))

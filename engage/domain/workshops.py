@@ -314,7 +314,9 @@ class WorkshopFeedback(Aggregate):
         return feedback_id
 
     @event("FeedbackGiven")
-    def __init__(self, feedback_id: UUID, session_id: UUID, rating: int, sealed_comment: str):
+    def __init__(self, feedback_id: UUID, session_id: UUID, rating: int, sealed_comment: str,
+                 sealed_author: str | None = None):
+        # sealed_author: for the attendee's own history only (see attribution.py); optional.
         # The comment may name people: it is sealed with a key of this feedback's own,
         # readable by the facilitators through the read model, never public in the log.
         self.session_id = session_id

@@ -121,11 +121,16 @@ class AccountService:
 
         In this order a failure half-way leaves a state a retry completes: the event says
         "erased" while the key may still exist, and a second call only destroys what is left.
-        Returns the event's position (None when it was already recorded)."""
+        Returns the event's position (None when it was already recorded).
+        A linked participatory-budget member is erased in the same save; its key is destroyed
+        before the person's, from which it is found (so a retry still finds it)."""
+        member_id = self.app.linked_member_id(person_id)
         try:
             position = self.app.erase_personal_data(person_id, requested_by=requested_by)
         except AlreadyErased:
             position = None
+        if member_id is not None:
+            self.app.vault.erase(member_id)
         self.app.vault.erase(person_id)
         self.store.delete_credentials(person_id)
         self.store.delete_tokens(person_id)

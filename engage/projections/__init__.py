@@ -9,6 +9,7 @@ from .charter import CharterProjection
 from .restitution import RestitutionProjection
 from .people import PeopleProjection
 from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
+from . import participation_charter, participation_consultations, participation_organizations  # noqa: F401
 from .card_lifecycle import CardLifecycleProjection
 from .participation import ParticipationHistoryProjection
 from .staff import StaffProjection
@@ -19,6 +20,7 @@ from .members import PBMembersProjection
 from .organizations import OrganizationsProjection
 from .seats import SeatCallsProjection
 from .charter_provenance import CharterProvenanceProjection
+from .inclusion import InclusionProjection
 
 
 def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:
@@ -40,8 +42,9 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         CharterProjection(),
         RestitutionProjection(vault),  # restitution: counters, answers, quotes, versions
         CharterProvenanceProjection(),  # provenance: charter ↔ consultation contributions
+        InclusionProjection(vault),  # residents: inclusion statistics
         # After the projections of the events it describes (see participation.py).
-        ParticipationHistoryProjection(),
+        ParticipationHistoryProjection(identifier_key),  # opens sealed actors (ballots...)
         # Open data last: its aggregates, then the change feed (engage/projections/opendata.py).
         *opendata_projections(),
     ]

@@ -18,8 +18,9 @@ class PBMembersProjection(Projection):
     """Unseals the linked account with the member's key (erased: no link shown)."""
 
     name = "pb_members"
-    follows = (PBMember.PBMemberImported, PBMember.PBMemberLinked, MembershipImport.MembershipListImported)
-    tables = ("rm_pb_members", "rm_pb_imports")
+    follows = (PBMember.PBMemberImported, PBMember.PBMemberLinked, PBMember.PBMemberErased,
+               MembershipImport.MembershipListImported)
+    tables = ("rm_pb_members", "rm_pb_imports", "rm_pb_members_erased")
 
     def __init__(self, vault: PersonalDataVault):
         self.vault = vault
@@ -49,6 +50,13 @@ class PBMembersProjection(Projection):
             )"""
         )
         cur.execute("CREATE INDEX IF NOT EXISTS rm_pb_imports_position ON rm_pb_imports (position)")
+        # Members erased with their linked person: their link is gone, their key destroyed.
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_pb_members_erased (
+                member_id TEXT PRIMARY KEY,
+                erased_at TEXT NOT NULL
+            )"""
+        )
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
         """Runs of imported members (an import is thousands in a row) in one executemany."""
@@ -76,6 +84,11 @@ class PBMembersProjection(Projection):
                 " VALUES (%s, NULL, %s, %s) ON CONFLICT (member_id) DO NOTHING",
                 [event.originator_id.hex, event.arrondissement, position],
             )
+        elif isinstance(event, PBMember.PBMemberErased):
+            cur.execute("UPDATE rm_pb_members SET person_id = NULL WHERE member_id = %s", [event.originator_id.hex])
+            cur.execute("INSERT INTO rm_pb_members_erased (member_id, erased_at) VALUES (%s, %s)"
+                        " ON CONFLICT (member_id) DO NOTHING",
+                        [event.originator_id.hex, event.timestamp.isoformat()])
         elif isinstance(event, PBMember.PBMemberLinked):
             opened = self.vault.unseal(event.originator_id, event.sealed_person)
             cur.execute("UPDATE rm_pb_members SET person_id = %s WHERE member_id = %s",

@@ -17,7 +17,14 @@ the history by registering describers for its own events, in its own module, imp
 fills its ${placeholders}; the page translates at display time. Never put a name, an
 email, an address or a card number in either: the rows outlive an erasure, pseudonymous.
 An event that does not carry its person can be resolved through `ctx.person_of(aggregate
-id)`, filled with `ctx.remember(aggregate id, person id)` by an earlier event.
+id)`, filled with `ctx.remember(aggregate id, person id)` by an earlier event. An act the
+public log must not attribute (a ballot, a questionnaire response: keyed ids, no person id)
+carries its actor sealed (`sealed_voter`, ...: see engage/domain/attribution.py), opened
+with `ctx.actor(event, "sealed_voter")`. A describer may return a list of entries (one
+event, several people: a draw by lot).
+
+Erasure: on `PersonalDataErased` the person's lines and remembered subjects are deleted
+(the ballots they link to stay in the log, unattributable), and one line records the fact.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from typing import Any, Callable
 from uuid import UUID
 
 from ..db import Cursor
+from ..domain.accounts import Account
+from ..domain.attribution import actor_key, open_actor
 from .base import Projection
 
 
@@ -40,8 +49,15 @@ class Entry:
 
 
 class Context:
-    def __init__(self, cur: Cursor):
+    def __init__(self, cur: Cursor, actor_key: bytes | None = None):
         self.cur = cur
+        self._actor_key = actor_key
+
+    def actor(self, event: Any, field_name: str) -> UUID | None:
+        """The person a sealed actor field names (None: an older event without it, or no key)."""
+        if self._actor_key is None:
+            return None
+        return open_actor(self._actor_key, event.originator_id, getattr(event, field_name, None))
 
     def remember(self, aggregate_id: UUID, person_id: UUID) -> None:
         self.cur.execute(
@@ -50,6 +66,19 @@ class Context:
             [aggregate_id.hex, person_id.hex],
         )
 
+    def name(self, key: UUID | str, title: str) -> None:
+        """Remember what an id is called (a consultation's title), for later lines' mappings."""
+        key = key.hex if isinstance(key, UUID) else str(key)
+        self.cur.execute(
+            "INSERT INTO rm_participation_titles (subject, title) VALUES (%s, %s)"
+            " ON CONFLICT (subject) DO UPDATE SET title = excluded.title", [key, title])
+
+    def title_of(self, key: UUID | str | None) -> str:
+        if key is None:
+            return ""
+        key = key.hex if isinstance(key, UUID) else str(key)
+        return self.cur.scalar("SELECT title FROM rm_participation_titles WHERE subject = %s", [key]) or ""
+
     def person_of(self, aggregate_id: UUID) -> UUID | None:
         found = self.cur.scalar(
             "SELECT person_id FROM rm_participation_subjects WHERE aggregate_id = %s", [aggregate_id.hex]
@@ -57,7 +86,7 @@ class Context:
         return UUID(found) if found else None
 
 
-Describer = Callable[[Any, Context], "Entry | None"]
+Describer = Callable[[Any, Context], "Entry | list[Entry] | None"]
 DESCRIBERS: dict[type, Describer] = {}
 
 
@@ -71,7 +100,11 @@ def describes(event_class: type) -> Callable[[Describer], Describer]:
 
 class ParticipationHistoryProjection(Projection):
     name = "participation_history"
-    tables = ("rm_participation_subjects", "rm_participation_history")
+    tables = ("rm_participation_subjects", "rm_participation_titles", "rm_participation_history")
+
+    def __init__(self, identifier_key: bytes = b""):
+        # Without the identifier key (a tool that only reads), sealed actors stay closed.
+        self.actor_key = actor_key(identifier_key) if identifier_key else None
 
     @classmethod
     def follows_now(cls) -> tuple[type, ...]:
@@ -90,6 +123,15 @@ class ParticipationHistoryProjection(Projection):
                 person_id TEXT NOT NULL
             )"""
         )
+        # Public titles only (consultations, questionnaires, articles, workshops, organizations).
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_participation_titles (
+                subject TEXT PRIMARY KEY,
+                title TEXT NOT NULL
+            )"""
+        )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_participation_subjects_person"
+                    " ON rm_participation_subjects (person_id)")
         cur.execute(
             """CREATE TABLE IF NOT EXISTS rm_participation_history (
                 person_id TEXT NOT NULL,
@@ -106,15 +148,19 @@ class ParticipationHistoryProjection(Projection):
         describer = DESCRIBERS.get(type(event))
         if describer is None:
             return
-        entry = describer(event, Context(cur))
-        if entry is None:
-            return
-        cur.execute(
-            "INSERT INTO rm_participation_history (person_id, position, kind, summary, mapping, occurred_at)"
-            " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (person_id, position) DO NOTHING",
-            [entry.person_id.hex, position, entry.kind, str(entry.summary),
-             json.dumps(entry.mapping, sort_keys=True), event.timestamp.isoformat()],
-        )
+        if isinstance(event, Account.PersonalDataErased):
+            person = event.originator_id.hex
+            cur.execute("DELETE FROM rm_participation_history WHERE person_id = %s", [person])
+            cur.execute("DELETE FROM rm_participation_subjects WHERE person_id = %s", [person])
+        found = describer(event, Context(cur, self.actor_key))
+        entries = found if isinstance(found, list) else [found] if found is not None else []
+        for entry in entries:
+            cur.execute(
+                "INSERT INTO rm_participation_history (person_id, position, kind, summary, mapping, occurred_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (person_id, position) DO NOTHING",
+                [entry.person_id.hex, position, entry.kind, str(entry.summary),
+                 json.dumps(entry.mapping, sort_keys=True), event.timestamp.isoformat()],
+            )
 
 
 @dataclass(frozen=True)
@@ -135,3 +181,47 @@ def participation_history(db, person_id: UUID, *, before: int | None = None, lim
             [person_id.hex, before if before is not None else 2**62, limit],
         ).fetchall()
     return [HistoryLine(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
+
+
+Mapping = Callable[[Any, Context], dict[str, Any]]
+
+
+def subject_line(kind: str, summary: str, mapping: Mapping | None = None) -> Describer:
+    """A describer for a later event of an aggregate whose person an earlier event remembered
+    (`ctx.remember`): an edited contribution, a changed ballot, a decided amendment."""
+
+    def describe(event, ctx):
+        person = ctx.person_of(event.originator_id)
+        if person is None:
+            return None
+        return Entry(person, kind, summary, mapping(event, ctx) if mapping else {})
+
+    return describe
+
+
+def sealed_actor_line(field_name: str, kind: str, summary: str, mapping: Mapping, *,
+                      remember: bool = False) -> Describer:
+    """A describer for an act whose person is sealed in `field_name` (see ctx.actor);
+    `remember`: later events of the same aggregate find the person with subject_line."""
+
+    def describe(event, ctx):
+        person = ctx.actor(event, field_name)
+        if person is None:  # recorded before the act carried its sealed actor
+            return None
+        if remember:
+            ctx.remember(event.originator_id, person)
+        return Entry(person, kind, summary, mapping(event, ctx))
+
+    return describe
+
+
+def choice_mapping(choice_field: str, title_key: str, titled_by: Callable[[Any], Any]) -> Mapping:
+    """{choice, title} for a ballot's line: the title is the one of the voted item
+    (`titled_by(event)`), kept under the ballot's id so its later events find it too."""
+
+    def values(event, ctx):
+        title = ctx.title_of(titled_by(event))
+        ctx.name(event.originator_id, title)
+        return {choice_field: getattr(event, choice_field), title_key: title}
+
+    return values

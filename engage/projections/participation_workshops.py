@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..domain.workshops import Workshop, WorkshopFeedback
 from ..domain.workshops import WorkshopSession as S
 from ..i18n import _
-from .participation import Entry, describes
+from .participation import Entry, describes, sealed_actor_line
 
 
 def _line(summary):
@@ -25,3 +26,19 @@ def attended(event, ctx):
     if not event.present:
         return None
     return Entry(event.person_id, "workshop", _("Présence à une séance d'atelier"))
+
+
+@describes(Workshop.WorkshopCreated)
+def workshop_created(event, ctx):
+    ctx.name(event.originator_id, event.title)
+
+
+@describes(S.SessionScheduled)
+def session_scheduled(event, ctx):
+    ctx.name(event.originator_id, ctx.title_of(event.workshop_id))
+
+
+# The feedback's id is keyed and its event names nobody: the author is sealed.
+describes(WorkshopFeedback.FeedbackGiven)(sealed_actor_line(
+    "sealed_author", "workshop", _("Avis donné sur l'atelier « ${title} » (note ${rating} sur 5)"),
+    lambda e, ctx: {"title": ctx.title_of(e.session_id), "rating": e.rating}))

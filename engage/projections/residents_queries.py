@@ -20,6 +20,7 @@ class PBMemberView:
     member_id: str
     person_id: str | None
     arrondissement: int
+    erased: bool = False
 
 
 def existing_pb_members(db: Database, member_ids: list[UUID]) -> set[UUID]:
@@ -38,16 +39,17 @@ def pb_members_page(db: Database, *, arrondissements: Iterable[int] | None = Non
                     limit: int = 1000) -> list[PBMemberView]:
     """One page of members in member_id order, after `after` (keyset): a questionnaire
     walks the whole list page by page without ever scanning it per request."""
-    sql = "SELECT member_id, person_id, arrondissement FROM rm_pb_members WHERE member_id > %s"
+    sql = ("SELECT m.member_id, m.person_id, m.arrondissement, e.member_id IS NOT NULL FROM rm_pb_members m"
+           " LEFT JOIN rm_pb_members_erased e ON e.member_id = m.member_id WHERE m.member_id > %s")
     params: list = [after]
     chosen = sorted(set(arrondissements or []))
     if chosen:
-        sql += f" AND arrondissement IN ({', '.join(['%s'] * len(chosen))})"
+        sql += f" AND m.arrondissement IN ({', '.join(['%s'] * len(chosen))})"
         params += chosen
-    sql += " ORDER BY member_id LIMIT %s"
+    sql += " ORDER BY m.member_id LIMIT %s"
     with db.reading() as cur:
         rows = cur.execute(sql, params + [limit]).fetchall()
-    return [PBMemberView(*row) for row in rows]
+    return [PBMemberView(row[0], row[1], row[2], bool(row[3])) for row in rows]
 
 
 def iter_pb_members(db: Database, *, arrondissements: Iterable[int] | None = None,
@@ -59,6 +61,12 @@ def iter_pb_members(db: Database, *, arrondissements: Iterable[int] | None = Non
         if len(page) < page_size:
             return
         after = page[-1].member_id
+
+
+def pb_members_erased(db: Database) -> int:
+    """Members erased with their linked person (a small table of its own)."""
+    with db.reading() as cur:
+        return int(cur.scalar("SELECT COUNT(*) FROM rm_pb_members_erased", [], 0))
 
 
 def pb_member_counts(db: Database) -> tuple[int, int]:

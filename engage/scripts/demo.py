@@ -46,6 +46,9 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
     # The Paris 2017 commitment: milestones, the co-drafted charter and its adoption, the guide.
     from .charter_demo import load_charter_demo
 
+    from .demo_participation import load_participation_demo
+
+    load_participation_demo(engage, issued, consultation, rng)  # residents: history, inclusion
     # The charter is drafted with that consultation (its phases open amendments; provenance cites it).
     load_charter_demo(engage, adopted=charter_adopted, consultation_id=consultation, stage=charter_stage)
     from .demo_restitution import load_restitution_demo

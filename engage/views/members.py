@@ -25,7 +25,8 @@ def _translate(request, problems):
 def pb_members_import(request):
     form = make(MembershipImportSchema, request, formid="pb-import", button=_("Vérifier et importer"))
     db = request.engage.db
-    page = {"counts": rq.pb_member_counts(db), "imports": rq.recent_imports(db), "report": None,
+    page = {"counts": rq.pb_member_counts(db), "erased": rq.pb_members_erased(db),
+            "imports": rq.recent_imports(db), "report": None,
             "shown": SHOWN_PER_LIST}
     if request.method != "POST":
         return {**page, "form": form.render()}

@@ -7,13 +7,25 @@ from uuid import UUID
 from ..i18n import _
 from ..projections.participation import participation_history
 from ..projections.participation_residents import CONSENTS, REPLACEMENT
+from ..domain.consultations import KINDS, OPTIONS
 from .card_forms import ROLE_TITLES
+from .charter_forms import CHOICE_LABELS
 from .formatting import long_date, moment
 
 PAGE_SIZE = 20
 # Codes that appear in history mappings, shown as words.
 CODE_LABELS = {**{str(r): t for r, t in ROLE_TITLES.items()}, **CONSENTS, **REPLACEMENT}
-KIND_LABELS = {"account": _("Compte"), "card": _("Carte"), "workshop": _("Atelier")}
+KIND_LABELS = {"account": _("Compte"), "card": _("Carte"), "workshop": _("Atelier"),
+               "contribution": _("Contribution"), "vote": _("Vote"), "meeting": _("Réunion publique"),
+               "questionnaire": _("Questionnaire"), "charter": _("Charte"),
+               "organization": _("Organisation"), "seat": _("Tirage au sort")}
+# Codes shown as words only under their own key (a title or a motive is shown as written).
+KEYED_LABELS = {
+    "option": {code: _(label) for code, label in OPTIONS.items()},
+    "kind": {code: _(label) for code, label in KINDS.items()},
+    "choice": CHOICE_LABELS,
+}
+FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"}
 
 
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
@@ -30,6 +42,11 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
         for key, value in line.mapping.items():
             if key == "date":
                 mapping[key] = long_date(value, locale)
+            elif key in KEYED_LABELS:
+                label = KEYED_LABELS[key].get(value)
+                mapping[key] = translate(label) if label else value
+            elif key in FREE_TEXT:
+                mapping[key] = value
             else:
                 mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
         shown.append({

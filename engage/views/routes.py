@@ -147,3 +147,5 @@ def includeme(config) -> None:
     config.add_route("contribution_answer", "/consultations/{ref}/contributions/{item}/suite-donnee")
     config.add_route("contribution_quote", "/consultations/{ref}/contributions/{item}/citer")
     config.add_route("contribution_unquote", "/consultations/{ref}/contributions/{item}/retirer-citation")
+    # Residents: inclusion statistics (engage/views/inclusion.py).
+    config.add_route("inclusion_statistics", "/statistiques/inclusion")

@@ -1,5 +1,6 @@
 """Residents' pages in a real browser, each checked with axe-core (WCAG 2.1 A/AA):
-the membership import and its report, the public catalogues, an organization, a draw by lot."""
+the membership import and its report, the public catalogues, an organization, a draw by lot,
+the inclusion statistics."""
 
 from __future__ import annotations
 
@@ -60,6 +61,14 @@ def test_public_catalogues_organization_and_draw(page, check_accessibility):
     page.get_by_role("button", name="Filtrer").click()
     expect(page.locator(".catalogue-item")).to_have_count(1)
     expect(page.locator(".catalogue-item")).to_contain_text("Balade commentée du canal")
+    check_accessibility(page)
+
+    # Inclusion statistics, from the transparency page: tables only, small groups not published.
+    page.goto("/transparence")
+    check_accessibility(page)
+    page.get_by_role("link", name="statistiques d'inclusion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques d'inclusion")
+    expect(page.get_by_role("table", name=re.compile("Détenteurs de la Carte Citoyen·ne — Par catégorie"))).to_be_visible()
     check_accessibility(page)
 
 

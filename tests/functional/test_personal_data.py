@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from uuid import uuid4
 
 from engage.domain.accounts import Role
 from engage.domain.cards import card_id_for_person
+from engage.domain.members import member_id_for
 from tests.functional.residents import (
     CARD_NUMBER, PASSWORD, log_in, log_out, request_card, resident, services, staff,
 )
@@ -85,7 +87,13 @@ def test_sign_up_and_card_request_leave_no_clear_personal_data_in_the_events(tes
 
 def test_after_erasure_nothing_readable_anywhere(testapp):
     engage = services(testapp)
+    # The person is also on the participatory-budget list (name and email sealed with the
+    # member's key), linked to their account when they log in.
+    engage.app.import_membership_list(
+        f"email;arrondissement;nom;date d'adhésion\n{EMAIL};5;{NAME};2024-03-01\n".encode(), imported_by=uuid4())
+    member_id = member_id_for(EMAIL, engage.app.identifier_key)
     person_id, number = seeded_resident(testapp)
+    assert engage.app.get_pb_member(member_id).linked
     page = testapp.get("/compte/effacer")
     assert "définitivement" in page.text and "Revenir à mon compte sans rien effacer" in page.text
     done = page.forms["erase"].submit("submit", status=303).follow()
@@ -111,6 +119,8 @@ def test_after_erasure_nothing_readable_anywhere(testapp):
     card = card_queries.card_of_person(engage.db, person_id)
     assert card.number is None and card.status == "closed" and card.category is None
     assert engage.vault.unseal(person_id, engage.app.get_account(person_id).sealed_identity) is None
+    member = engage.app.get_pb_member(member_id)
+    assert member.erased and engage.vault.unseal(member_id, member.sealed_identity) is None
     for label, needle in needles(number).items():
         assert not where(engage, needle), f"{label} readable after a rebuild: {where(engage, needle)}"
     # The address is free again: the same person may sign up anew, as someone new.

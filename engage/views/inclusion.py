@@ -1,0 +1,92 @@
+"""Inclusion statistics (public): who takes part, by socio-professional group, arrondissement
+and age band, with small groups suppressed and no suppressed cell recomputable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+from pyramid.view import view_config
+
+from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
+from ..i18n import _, arrondissement_label
+from ..projections.inclusion import NOT_GIVEN, TOTAL, UNKNOWN, inclusion_counts
+from ..statistics import share, suppress_cells
+from .card_forms import PCS_LABELS
+
+POPULATIONS = (
+    ("card_holders", _("Détenteurs de la Carte Citoyen·ne"),
+     _("Les personnes à qui une Carte Citoyen·ne a été délivrée.")),
+    ("attendees", _("Participants aux Ateliers Citoyens"),
+     _("Les personnes pointées présentes à au moins une séance d'atelier.")),
+    ("contributors", _("Contributeurs aux consultations"),
+     _("Les personnes qui ont publié au moins une contribution en ligne en leur nom.")),
+)
+
+
+def _dimensions(request):
+    translate, locale = request.localizer.translate, request.locale_name
+    unknown = translate(_("Inconnu (sans carte)"))
+    return (
+        ("category", _("Par catégorie socioprofessionnelle"), _("Catégorie socioprofessionnelle"),
+         [(code, translate(label)) for code, label in PCS_LABELS.items()]
+         + [(NOT_GIVEN, translate(_("Non renseignée")))]),
+        ("arrondissement", _("Par arrondissement de résidence"), _("Arrondissement"),
+         [(str(n), arrondissement_label(n, locale)) for n in ARRONDISSEMENTS] + [(UNKNOWN, unknown)]),
+        ("age_band", _("Par tranche d'âge"), _("Tranche d'âge"),
+         [(code, translate(_(label))) for code, label in AGE_BANDS.items()] + [(UNKNOWN, unknown)]),
+    )
+
+
+def _percent(value: float | None, locale: str) -> str | None:
+    return None if value is None else format_decimal(value, format="0.0", locale=locale) + "\u00a0%"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    count: int | None
+    share: str | None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    heading: str
+    column: str
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Population:
+    key: str
+    title: str
+    definition: str
+    total: int | None
+    tables: list[Table]
+
+
+def inclusion_tables(request) -> list[Population]:
+    counts = inclusion_counts(request.engage.db)
+    locale = request.locale_name
+    populations = []
+    for population, title, definition in POPULATIONS:
+        total = counts.get((population, TOTAL, ""), 0)
+        tables = []
+        published_total = total
+        for dimension, heading, column, labels in _dimensions(request):
+            cells = {code: counts.get((population, dimension, code), 0) for code, _label in labels}
+            shown, shown_total = suppress_cells(cells, total)
+            if shown_total is None:  # (only ever for a small total: then in every table alike)
+                published_total = None
+            rows = [Row(label, shown[code], _percent(share(shown[code], shown_total), locale))
+                    for code, label in labels
+                    if not (code == UNKNOWN and cells[code] == 0)]  # "no card" only where it occurs
+            tables.append(Table(f"{population}-{dimension}", heading, column, rows))
+        populations.append(Population(population, title, definition, published_total, tables))
+    return populations
+
+
+@view_config(route_name="inclusion_statistics", renderer="engage:templates/inclusion_statistics.pt")
+def inclusion_statistics(request):
+    return {"populations": inclusion_tables(request)}
