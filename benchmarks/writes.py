@@ -23,7 +23,7 @@ from . import environment
 from .measure import raw_insert_rate
 
 CLIENTS = 16
-PASSWORD = "benchmark phrase de passe 2017"
+PASSWORD = "quatre chevaux sur la passerelle 2017"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SERVER = """
 import json, os, sys
@@ -77,7 +77,7 @@ def _setup(engage, votes_per_client: int) -> tuple[str, list[UUID], list[str]]:
     slug = f"bench-{int(time.time())}"
     consultation = app.create_consultation(
         slug=slug, created_by=editor, title="Banc d'essai des votes", description="Mesure.",
-        themes=["Mesure"], plan=plan, card_required=False, support_threshold=10**9)
+        themes=["Mesure"], plan=plan, card_required=False, support_threshold=10_000_000)
     app.start_phase(consultation.id, PHASES[0], started_by=editor)
     items = [app.contribute(consultation_id=consultation.id, person_id=UUID(int=10**6 + i), has_valid_card=True,
                             kind="proposition", theme="Mesure", text=f"Proposition numéro {i}.").id
