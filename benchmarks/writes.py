@@ -119,6 +119,7 @@ def run(schema: str, votes: int = 3200, time_limit: float = 90.0) -> list[str]:
             tokens.append(CSRF.search(page).group(1))
         done = [0] * CLIENTS
         failures = [0] * CLIENTS
+        statuses: dict[int, int] = {}
         barrier = threading.Barrier(CLIENTS + 1)
         stop_at = [0.0]
 
@@ -129,6 +130,7 @@ def run(schema: str, votes: int = 3200, time_limit: float = 90.0) -> list[str]:
                     return
                 status, _ = clients[k].request("POST", f"/consultations/{slug}/contributions/{item}/voter",
                                                {"csrf_token": tokens[k], "option": "d-accord", "submit": "submit"})
+                statuses[status] = statuses.get(status, 0) + 1
                 if status == 303:
                     done[k] += 1
                 else:
@@ -152,7 +154,7 @@ def run(schema: str, votes: int = 3200, time_limit: float = 90.0) -> list[str]:
         "### B1 writes: votes through HTTP",
         "",
         f"- {sum(done):,} votes by {CLIENTS} concurrent clients in {elapsed:.1f} s: {http_rate:,.0f} votes/s"
-        f" ({sum(failures)} refused)",
+        f" ({sum(failures)} refused; statuses {dict(sorted(statuses.items()))})",
         f"- raw psycopg one-row-per-commit INSERTs, {CLIENTS} clients, same count: {raw_rate:,.0f} rows/s",
         f"- **B1 ratio (HTTP votes/s ÷ raw INSERTs/s): {http_rate / raw_rate:.2f}** (goal ≥ 1.0)",
         "",
