@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
+import time
 import sys
 from pathlib import Path
 
@@ -25,11 +27,21 @@ def main(argv=None) -> int:
                         help="1.0 is the Paris 2017 scale (108,000 card holders...)")
     args = parser.parse_args(argv)
     started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = os.getloadavg()
+    clock = time.perf_counter()
     lines = run_all(args.scale)
+    load_after = os.getloadavg()
+    minutes = (time.perf_counter() - clock) / 60
     report = [
         f"## {started:%Y-%m-%d %H:%M} UTC, scale {args.scale}",
         "",
         f"Machine: {machine()}",
+        "",
+        f"Load average (1, 5, 15 min) at the start {', '.join(f'{x:.1f}' for x in load_before)},"
+        f" at the end {', '.join(f'{x:.1f}' for x in load_after)}: the machine's 2 cores (and its PostgreSQL)"
+        " are shared with other engineers running their test suites, so every figure is noisy;"
+        " the ratios, measured side by side in one run, are what to compare.",
+        f"The whole run took {minutes:.1f} min.",
         "",
         *lines,
         "",

@@ -23,7 +23,7 @@ from . import environment
 from .measure import raw_insert_rate
 
 CLIENTS = 16
-PASSWORD = "benchmark phrase de passe 2017"
+PASSWORD = "quatre chevaux sur la passerelle 2017"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SERVER = """
 import json, os, sys
@@ -77,7 +77,7 @@ def _setup(engage, votes_per_client: int) -> tuple[str, list[UUID], list[str]]:
     slug = f"bench-{int(time.time())}"
     consultation = app.create_consultation(
         slug=slug, created_by=editor, title="Banc d'essai des votes", description="Mesure.",
-        themes=["Mesure"], plan=plan, card_required=False, support_threshold=10**9)
+        themes=["Mesure"], plan=plan, card_required=False, support_threshold=10_000_000)
     app.start_phase(consultation.id, PHASES[0], started_by=editor)
     items = [app.contribute(consultation_id=consultation.id, person_id=UUID(int=10**6 + i), has_valid_card=True,
                             kind="proposition", theme="Mesure", text=f"Proposition numéro {i}.").id
@@ -119,6 +119,7 @@ def run(schema: str, votes: int = 3200, time_limit: float = 90.0) -> list[str]:
             tokens.append(CSRF.search(page).group(1))
         done = [0] * CLIENTS
         failures = [0] * CLIENTS
+        statuses: dict[int, int] = {}
         barrier = threading.Barrier(CLIENTS + 1)
         stop_at = [0.0]
 
@@ -129,6 +130,7 @@ def run(schema: str, votes: int = 3200, time_limit: float = 90.0) -> list[str]:
                     return
                 status, _ = clients[k].request("POST", f"/consultations/{slug}/contributions/{item}/voter",
                                                {"csrf_token": tokens[k], "option": "d-accord", "submit": "submit"})
+                statuses[status] = statuses.get(status, 0) + 1
                 if status == 303:
                     done[k] += 1
                 else:
@@ -152,7 +154,7 @@ def run(schema: str, votes: int = 3200, time_limit: float = 90.0) -> list[str]:
         "### B1 writes: votes through HTTP",
         "",
         f"- {sum(done):,} votes by {CLIENTS} concurrent clients in {elapsed:.1f} s: {http_rate:,.0f} votes/s"
-        f" ({sum(failures)} refused)",
+        f" ({sum(failures)} refused; statuses {dict(sorted(statuses.items()))})",
         f"- raw psycopg one-row-per-commit INSERTs, {CLIENTS} clients, same count: {raw_rate:,.0f} rows/s",
         f"- **B1 ratio (HTTP votes/s ÷ raw INSERTs/s): {http_rate / raw_rate:.2f}** (goal ≥ 1.0)",
         "",

@@ -25,9 +25,10 @@ SaveEvents = Callable[[Sequence[Any]], list[Any]]
 @dataclass
 class _Pending:
     events: list[Any]
-    done: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)  # finished, or made leader
     recordings: list[Any] | None = None
     error: BaseException | None = None
+    leads: bool = False
 
 
 class GroupCommitter:
@@ -45,24 +46,32 @@ class GroupCommitter:
         pending = _Pending(events)
         with self._lock:
             self._queue.append(pending)
-            lead = not self._leading
-            if lead:
-                self._leading = True
-        if lead:
-            self._lead()
-        pending.done.wait()
+            if not self._leading:
+                self._leading = pending.leads = True
+        if not pending.leads:
+            pending.done.wait()  # committed by a leader, or handed the lead
+        if pending.leads:
+            self._lead()  # its own command is in the batch it commits
         if pending.error is not None:
             raise pending.error
         return pending.recordings
 
     def _lead(self) -> None:
-        while True:
-            with self._lock:
-                batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
-                if not batch:
-                    self._leading = False
-                    return
+        """Commit one batch (what queued meanwhile, its own command first in line), then hand
+        the lead to the first command still waiting and return: a leader's own request never
+        waits for later batches, however long the load lasts."""
+        with self._lock:
+            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+        try:
             self._commit_batch(batch)
+        finally:
+            with self._lock:
+                if self._queue:
+                    successor = self._queue[0]
+                    successor.leads = True
+                    successor.done.set()
+                else:
+                    self._leading = False
 
     def _commit_batch(self, batch: list[_Pending]) -> None:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar
 
@@ -43,3 +44,50 @@ class Projection(ABC):
         from eventsourcing.utils import get_topic
 
         return [get_topic(event_class) for event_class in cls.follows]
+
+
+
+def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple], tail: str = "") -> None:
+    """Insert many rows with one statement on PostgreSQL: the rows travel as one JSON array
+    that `json_populate_recordset` turns into rows of the table's own type (so no casts to
+    write, and one short statement that psycopg parses once); psycopg's executemany would
+    send one statement per row. SQLite, in process, gets executemany. `tail` is an
+    ON CONFLICT clause; with DO UPDATE no two rows of one call may share a key (PostgreSQL
+    refuses to touch a row twice in one statement): aggregate them first."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if cur.backend == "postgresql":
+        cur.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names}"
+            f" FROM json_populate_recordset(NULL::{table}, %s) {tail}",
+            [json.dumps([dict(zip(columns, row)) for row in rows])],
+        )
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {tail}", rows)
+
+
+def update_rows(cur: Cursor, table: str, key: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """`UPDATE table SET columns WHERE key` for many (key, *values) rows, as insert_rows does."""
+    if not rows:
+        return
+    if cur.backend == "postgresql":
+        sets = ", ".join(f"{c} = v.{c}" for c in columns)
+        cur.execute(
+            f"UPDATE {table} AS t SET {sets} FROM json_populate_recordset(NULL::{table}, %s) AS v"
+            f" WHERE t.{key} = v.{key}",
+            [json.dumps([dict(zip((key, *columns), row)) for row in rows])],
+        )
+    else:
+        sets = ", ".join(f"{c} = %s" for c in columns)
+        cur.executemany(f"UPDATE {table} SET {sets} WHERE {key} = %s", [(*row[1:], row[0]) for row in rows])
+
+
+def select_in(cur: Cursor, sql: str, keys: list, chunk: int = 500) -> list[tuple]:
+    """Rows of `sql` (with one `{marks}` placeholder for an IN list) for many keys, in chunks."""
+    found: list[tuple] = []
+    for start in range(0, len(keys), chunk):
+        part = keys[start:start + chunk]
+        found += cur.execute(sql.format(marks=", ".join(["%s"] * len(part))), part).fetchall()
+    return found

@@ -50,6 +50,10 @@ class ProjectionEngine:
         # Called after every catch_up, once the read models have reached the head: work
         # that must follow whole batches, such as signing a transparency checkpoint.
         self.after_catch_up: list[Callable[[], object]] = []
+        # The position every projection has reached, as far as this process has seen it
+        # commit: waiters in this process are woken by the batch itself, not by polling.
+        self._reached = 0
+        self._advanced = threading.Condition()
 
     # -- schema --------------------------------------------------------------
     def setup(self) -> None:
@@ -111,15 +115,69 @@ class ProjectionEngine:
             "SELECT position FROM projection_tracking WHERE projection = %s" + lock, [name], 0
         )
 
+    def process_shared_batch(self, names: Sequence[str]) -> tuple[int, int]:
+        """One batch for several projections in one transaction: the log is read and decoded
+        once for all of them (instead of once per projection, each in its own transaction),
+        and every position moves with the read models' writes, so a crash still rolls back
+        the whole batch. Each projection gets the events it follows and has not applied
+        yet (positions may differ: a projection added or rebuilt later catches up here
+        while the others skip what they have). Returns (events applied, notifications read)."""
+        applied, read, reached = self._shared_batch(names)
+        if reached is not None and set(names) >= set(self.projections):
+            with self._advanced:  # the truth as of this commit (a rebuild elsewhere may lower it)
+                self._reached = reached
+                self._advanced.notify_all()
+        return applied, read
+
+    def _shared_batch(self, names: Sequence[str]) -> tuple[int, int, int | None]:
+        projections = [self.projections[name] for name in self.projections if name in set(names)]
+        with self.db.transaction() as cur:
+            positions = self._lock_positions(cur, sorted(p.name for p in projections))
+            head = self.head()
+            low = min(positions.values())
+            if head <= low:
+                return 0, 0, low
+            topics = [set(p.topics()) for p in projections]
+            wanted = None if any(not t for t in topics) else set().union(*topics)
+            notifications = self.app.recorder.select_notifications(
+                start=low + 1, limit=self.batch_size, stop=head,
+                topics=sorted(wanted) if wanted is not None else (),
+            )
+            decoded = [(n.topic, self.app.mapper.to_domain_event(n), n.id) for n in notifications]
+            applied = 0
+            for projection, follows in zip(projections, topics):
+                position = positions[projection.name]
+                events = [(event, i) for topic, event, i in decoded
+                          if i > position and (not follows or topic in follows)]
+                if events:
+                    projection.apply_batch(cur, events)
+                    applied += len(events)
+            # Every followed event up to head is applied when the batch was not full.
+            new_position = head if len(notifications) < self.batch_size else notifications[-1].id
+            moved = [(name, new_position) for name, position in positions.items() if position < new_position]
+            cur.executemany("INSERT INTO projection_tracking (projection, position) VALUES (%s, %s)"
+                            " ON CONFLICT (projection) DO UPDATE SET position = excluded.position", moved)
+        # Committed: the lowest position is now new_position (or above, for those ahead).
+        return applied, len(notifications), new_position
+
+    def _lock_positions(self, cur: Cursor, names: list[str]) -> dict[str, int]:
+        # In name order, so two workers never wait on each other's rows in a cycle.
+        lock = " FOR UPDATE" if cur.backend == "postgresql" else ""
+        marks = ", ".join(["%s"] * len(names))
+        found = dict(cur.execute(
+            f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks})"
+            f" ORDER BY projection{lock}", names).fetchall())
+        return {name: found.get(name, 0) for name in names}
+
     def catch_up(self, names: Sequence[str] | None = None) -> int:
         """Process until every projection has reached the head of the log."""
         total = 0
-        for name in names or list(self.projections):
-            while True:
-                applied = self.process_batch(name)
-                total += applied
-                if applied < self.batch_size:
-                    break
+        names = list(names or self.projections)
+        while True:
+            applied, read = self.process_shared_batch(names)
+            total += applied
+            if read < self.batch_size:
+                break
         for hook in self.after_catch_up:
             hook()
         return total
@@ -127,6 +185,8 @@ class ProjectionEngine:
     def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> None:
         """Drop the read models and replay the whole log into them."""
         names = list(names or self.projections)
+        with self._advanced:
+            self._reached = 0  # no waiter may trust an earlier position during a rebuild
         with self.db.transaction() as cur:
             cur.execute(TRACKING_SCHEMA)
             for name in names:
@@ -138,29 +198,37 @@ class ProjectionEngine:
                     " ON CONFLICT (projection) DO UPDATE SET position = 0",
                     [name],
                 )
-        for name in names:
-            last = 0
-            while True:
-                self.process_batch(name)
-                position = self.positions()[name]
-                if progress:
-                    progress(position - last)
-                if position == last or position >= self.head():
-                    break
-                last = position
+        last = 0
+        while True:
+            _, read = self.process_shared_batch(names)
+            position = min(self.positions()[name] for name in names)
+            if progress:
+                progress((position - last) * len(names))  # projection-events, as before
+            if read < self.batch_size:
+                break
+            last = position
 
     def wait_for(self, position: int, timeout: float, poke: Callable[[], None] | None = None) -> None:
-        """Read-your-writes: block until every projection has reached `position`."""
+        """Read-your-writes: block until every projection has reached `position`.
+
+        A worker in this process wakes the waiters when its batch commits; the read models'
+        positions are read from the database only when no such news came for a while (a
+        worker in another process, as in production)."""
         deadline = time.monotonic() + timeout
         delay = 0.005
         while True:
+            if self._reached >= position:
+                return
             if poke:
                 poke()
+            with self._advanced:
+                woken = self._advanced.wait_for(lambda: self._reached >= position, delay)
+            if woken:
+                return
             if self.lowest_position() >= position:
                 return
             if time.monotonic() >= deadline:
                 raise ProjectionTimeout(position)
-            time.sleep(delay)
             delay = min(delay * 2, 0.1)
 
 

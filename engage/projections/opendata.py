@@ -12,13 +12,14 @@
 from __future__ import annotations
 
 import hashlib
+import functools
 import inspect
 import uuid
 from typing import Any
 
 from ..db import Cursor
 from ..domain.cards import CitizenCard
-from .base import Projection
+from .base import Projection, insert_rows
 
 CHANGES = "opendata_changes"
 
@@ -102,12 +103,8 @@ class OpenDataChangesProjection(Projection):
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
         rows = [row for event, position in events for row in self.rows(cur, event, position)]
-        if rows:
-            cur.executemany(
-                "INSERT INTO rm_opendata_changes (position, seq, dataset, record_key,"
-                " operation, occurred_at) VALUES (%s, %s, %s, %s, %s, %s)",
-                rows,
-            )
+        insert_rows(cur, "rm_opendata_changes",
+                    ("position", "seq", "dataset", "record_key", "operation", "occurred_at"), rows)
 
 
 def create_indexes(cur: Cursor, registry) -> None:
@@ -134,6 +131,7 @@ def opendata_projections() -> list[Projection]:
             OpenDataChangesProjection(REGISTRY)]
 
 
+@functools.lru_cache(maxsize=None)
 def _wants_cursor(function) -> bool:
     try:
         return len(inspect.signature(function).parameters) >= 2

@@ -25,7 +25,7 @@ from ..db import Cursor, Database
 from ..transparency import merkle
 from ..transparency.note import Checkpoint, Signer
 from ..transparency.public_form import leaf_data, utc_iso
-from .base import Projection
+from .base import Projection, insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -140,15 +140,9 @@ class BatchTree(SqlTree):
         return index
 
     def flush(self) -> None:
-        if self._leaves:
-            self.cur.executemany(
-                "INSERT INTO tlog_leaves (leaf_index, position, data) VALUES (%s, %s, %s)", self._leaves
-            )
-        if self._nodes:
-            self.cur.executemany(
-                "INSERT INTO tlog_nodes (level, node_index, hash) VALUES (%s, %s, %s)",
-                [(level, index, digest.hex()) for (level, index), digest in self._nodes.items()],
-            )
+        insert_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"), self._leaves)
+        insert_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
+                    [(level, index, digest.hex()) for (level, index), digest in self._nodes.items()])
         self._leaves, self._nodes = [], {}
 
 

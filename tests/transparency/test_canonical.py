@@ -92,3 +92,33 @@ def test_fast_string_escaping_matches_the_rfc_rules(text):
     from engage.transparency.canonical import canonical_json
 
     assert canonical_json(text) == _reference_string(text).encode("utf-8")
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(_json_values)
+def test_the_fast_path_writes_what_the_general_serializer_writes(value):
+    from engage.transparency.canonical import canonical_json_general
+
+    try:
+        expected = canonical_json_general(value)
+    except ValueError:  # a lone surrogate: both refuse it
+        with pytest.raises(ValueError):
+            canonical_json(value)
+        return
+    assert canonical_json(value) == expected
+
+
+def test_the_fast_path_still_refuses_what_rfc_8785_refuses():
+    with pytest.raises(ValueError):
+        canonical_json({"n": 2**53})
+    with pytest.raises(ValueError):
+        canonical_json(["\ud800"])
+    with pytest.raises(TypeError):
+        canonical_json({1: "a"})
+    assert canonical_json({"\U0001f600": 1, "\ufb33": 2}) == '{"\U0001f600":1,"\ufb33":2}'.encode()
