@@ -128,6 +128,9 @@ def login(request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "form": form.render({"email": data["email"]}), "error": _(error.message)}
+    # A confirmation made a moment ago may not be in the people read model yet, and the next
+    # request identifies the person from it: wait (bounded) so a fresh account is not bounced.
+    wait_for_write(request, request.engage.engine.head())
     headers = remember(request, logged_in.person_id.hex)
     request.session.flash("welcome", "account")
     return HTTPSeeOther(local_path(request.params.get("retour"), request.route_url("account")), headers=headers)

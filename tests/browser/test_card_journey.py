@@ -40,7 +40,7 @@ def test_card_request_journey(page, live_server, check_accessibility):
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     check_accessibility(page)
     before = cards_issued(page)
-    assert before == 30
+    assert before >= 30  # the demo cards, plus those of the restitution demo's residents
 
     # The call to action leads to the login page first, then back to the form.
     page.get_by_role("main").get_by_role("link", name="Demander ma Carte Citoyen·ne").click()

@@ -14,7 +14,7 @@ def person(app: webtest.TestApp, email: str, display_name: str, *, role: Role | 
     engage = app.app.registry.engage
     signed = engage.accounts.sign_up(name="Test " + display_name, email=email, display_name=display_name,
                                      password=PASSWORD)
-    engage.accounts.confirm_email(signed.confirmation_token)
+    engage.wait_for(engage.accounts.confirm_email(signed.confirmation_token))  # the people read model knows them
     if role:
         engage.wait_for(engage.app.grant_role(signed.person_id, role, granted_by=signed.person_id))
     browser = webtest.TestApp(app.app)

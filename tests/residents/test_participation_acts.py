@@ -14,11 +14,13 @@ from uuid import uuid4
 
 from engage.domain import lots
 from engage.projections.participation import participation_history
+from engage.scripts.charter_demo import advance
 from engage.transparency.public_form import public_form
 from tests.consultations.helpers import create_consultation
 from tests.workshops.helpers import make_session
 
 STAFF = uuid4()
+
 
 
 def lines(engage, person_id):
@@ -52,7 +54,8 @@ def test_contributions_votes_questionnaires_and_amendments_reach_the_history(eng
     app.answer_questionnaire(questionnaire, person_id=me, answers={"q1": "Climat"}, in_target=True)
     app.start_charter()
     article = app.add_article(title="Principes", text="Ouverte à tous.").id.hex
-    app.open_charter_drafting()
+    app.link_charter_to_consultation(consultation)
+    advance(app, consultation, "redaction", by=STAFF)  # amendments are open in the drafting phase only
     amendment = app.propose_amendment(article_id=article, base_version=1, text="Ouverte à toutes et à tous.",
                                       rationale="Plus inclusif", author_id=me).id
     app.vote_on_amendment(amendment, person_id=me, choice="agree")
