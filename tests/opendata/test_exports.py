@@ -26,7 +26,7 @@ def start_slow_download(wsgi, url):
 
 
 def test_slow_downloads_hold_no_connection_and_busy_builders_answer_503(make_app, tmp_path):
-    app = make_app(**{"engage.database.pool_size": "2", "engage.database.pool_timeout": "3",
+    app = make_app(**{"engage.database.pool_size": "2", "engage.database.pool_timeout": "10",
                       "engage.opendata.export_dir": str(tmp_path / "exports")})
     engage = services(app)
     issue_cards(engage, {(11, "25-34"): 6})
