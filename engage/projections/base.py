@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 from ..db import Cursor
 
@@ -45,6 +45,23 @@ class Projection(ABC):
 
         return [get_topic(event_class) for event_class in cls.follows]
 
+
+
+def runs(events: list[tuple[Any, int]], kinds: dict[type, str]) -> Iterator[tuple[str | None, list[tuple[Any, int]]]]:
+    """Split a batch into runs of consecutive events of one kind (`kinds`: event class to kind),
+    in log order; an event of no kind is a run of its own (kind None). A projection writes a
+    run set-wise and the others one by one."""
+    run: list[tuple[Any, int]] = []
+    kind = None
+    for event, position in events:
+        this = kinds.get(type(event))
+        if run and (this != kind or this is None):
+            yield kind, run
+            run = []
+        kind = this
+        run.append((event, position))
+    if run:
+        yield kind, run
 
 
 def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple], tail: str = "") -> None:

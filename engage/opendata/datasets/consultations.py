@@ -184,8 +184,8 @@ register(Dataset(
         Field("posted_at", "datetime", _("Date de publication (temps universel)."), required=True,
               column="c.posted_at"),
         Field("edited_at", "datetime", _("Dernière modification (temps universel)."), column="c.edited_at"),
-        Field("replies", "integer", _("Nombre de réponses."), required=True, column="c.replies"),
-        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."), column=small("c.agree")),
+        Field("replies", "integer", _("Nombre de réponses."), required=True, column="COALESCE(k.replies, 0)"),
+        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."), column=small("COALESCE(k.agree, 0)")),
         Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True,
               column="c.flagged_for_study"),
         Field("answer_status", "string", _(
@@ -199,7 +199,8 @@ register(Dataset(
               column=f"CASE WHEN {_PUBLISHED} THEN r.answered_at ELSE NULL END"),
     ),
     primary_key=("contribution_id",),
-    table="rm_contributions c LEFT JOIN rm_restitution_items r ON r.contribution_id = c.contribution_id",
+    table="rm_contributions c LEFT JOIN rm_restitution_items r ON r.contribution_id = c.contribution_id"
+          " LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id",
     projection="consultations",
     filters={"consultation": "consultation_id", "arrondissement": "arrondissement", "date": "posted_at"},
     foreign_keys=(ForeignKey(("consultation_id",), "consultations", ("consultation_id",)),),
