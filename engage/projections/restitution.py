@@ -17,6 +17,7 @@ not name its voter, and nothing here tries to find them.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -228,19 +229,30 @@ class RestitutionProjection(Projection):
                     ("contribution_id", "consultation_id", "position", "channel", "theme", "week", "arrondissement",
                      "age_band", "status", "withdrawn", "agree", "votes"), items)
         # Distinct participants: the (bucket, person) pairs not yet members count once each.
-        keys = list(wanted)
-        known = set()
-        for start in range(0, len(keys), 200):
-            part = keys[start:start + 200]
-            known.update(cur.execute(
-                "SELECT consultation_id, dimension, bucket, person_id FROM rm_restitution_members"
-                " WHERE (consultation_id, dimension, bucket, person_id) IN"
-                f" ({', '.join(['(%s, %s, %s, %s)'] * len(part))})", [v for key in part for v in key]).fetchall())
-        new = [key for key in keys if tuple(key) not in known]
-        insert_rows(cur, "rm_restitution_members", ("consultation_id", "dimension", "bucket", "person_id"), new)
-        for consultation_id, dimension, bucket, _ in new:
+        new = self._new_members(cur, list(wanted))
+        for consultation_id, dimension, bucket in new:
             counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[0] += 1
         self._add_all(cur, counts)
+
+    @staticmethod
+    def _new_members(cur, keys: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        """Insert (consultation, dimension, bucket, person) members, distinct keys; returns the
+        (consultation, dimension, bucket) of each one that was not a member yet."""
+        if not keys:
+            return []
+        columns = ("consultation_id", "dimension", "bucket", "person_id")
+        if cur.backend == "postgresql":
+            return [tuple(row) for row in cur.execute(
+                "INSERT INTO rm_restitution_members SELECT * FROM json_populate_recordset("
+                "NULL::rm_restitution_members, %s) ON CONFLICT DO NOTHING RETURNING consultation_id, dimension, bucket",
+                [json.dumps([dict(zip(columns, key)) for key in keys])]).fetchall()]
+        new = []
+        for key in keys:  # in process: one statement per row costs no round trip
+            cur.execute("INSERT INTO rm_restitution_members (consultation_id, dimension, bucket, person_id)"
+                        " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", list(key))
+            if cur.rowcount == 1:
+                new.append(key[:3])
+        return new
 
     def _apply_votes(self, cur, run) -> None:
         """The votes' options and their items' counters are read once, the run replayed in
