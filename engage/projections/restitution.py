@@ -67,6 +67,7 @@ class RestitutionProjection(Projection):
         "rm_restitution_people",
         "rm_restitution_meetings",
         "rm_restitution_items",
+        "rm_restitution_support",
         "rm_restitution_answers",
         "rm_restitution_votes",
         "rm_restitution_hands",
@@ -98,8 +99,6 @@ class RestitutionProjection(Projection):
             age_band TEXT,
             status TEXT NOT NULL,
             withdrawn BOOLEAN NOT NULL,
-            agree INTEGER NOT NULL,
-            votes INTEGER NOT NULL,
             answer_status TEXT,
             answer_justification TEXT,
             answer_revision INTEGER,
@@ -110,10 +109,17 @@ class RestitutionProjection(Projection):
         for name, columns in (
             ("answers", "consultation_id, answer_position"),
             ("quotes", "consultation_id, quoted_position"),
-            ("support", "consultation_id, agree, position"),
             ("arrondissement", "arrondissement, contribution_id"),
         ):
             cur.execute(f"CREATE INDEX IF NOT EXISTS rm_restitution_items_{name} ON rm_restitution_items ({columns})")
+        # Votes and d'accord per item in their own narrow table, indexed for "most supported":
+        # a vote rewrites this short row and its two index entries, not the wide item row and
+        # its five indexes.
+        cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_support (
+            contribution_id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL, position BIGINT NOT NULL,
+            agree INTEGER NOT NULL, votes INTEGER NOT NULL)""")
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_restitution_support_rank"
+                    " ON rm_restitution_support (consultation_id, agree, position)")
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_answers (
             contribution_id TEXT NOT NULL, revision INTEGER NOT NULL, status TEXT NOT NULL,
             justification TEXT NOT NULL, answered_at TEXT NOT NULL,
@@ -220,14 +226,16 @@ class RestitutionProjection(Projection):
             elif e.meeting_id and e.meeting_id.hex in meetings:
                 arrondissement, week = meetings[e.meeting_id.hex]
             items.append((e.originator_id.hex, consultation_id, position, e.channel, e.theme, week, arrondissement,
-                          age_band, PUBLISHED, False, 0, 0))
+                          age_band, PUBLISHED, False))
             for dimension, bucket in self._buckets(arrondissement, age_band, e.theme, week):
                 counts.setdefault((consultation_id, dimension, bucket, e.channel), [0, 0, 0])[1] += 1
                 if e.channel == ONLINE and e.author_id:
                     wanted.setdefault((consultation_id, dimension, bucket, e.author_id.hex), None)
         insert_rows(cur, "rm_restitution_items",
                     ("contribution_id", "consultation_id", "position", "channel", "theme", "week", "arrondissement",
-                     "age_band", "status", "withdrawn", "agree", "votes"), items)
+                     "age_band", "status", "withdrawn"), items)
+        insert_rows(cur, "rm_restitution_support", ("contribution_id", "consultation_id", "position", "agree", "votes"),
+                    [(item[0], item[1], item[2], 0, 0) for item in items])
         # Distinct participants: the (bucket, person) pairs not yet members count once each.
         new = self._new_members(cur, list(wanted))
         for consultation_id, dimension, bucket in new:
@@ -268,8 +276,9 @@ class RestitutionProjection(Projection):
                     return
                 votes[e.originator_id.hex] = (e.item_id.hex, None)
         items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_in(
-            cur, "SELECT contribution_id, consultation_id, theme, votes, agree FROM rm_restitution_items"
-                 " WHERE contribution_id IN ({marks})", list({item for item, _ in votes.values()}))}
+            cur, "SELECT r.contribution_id, r.consultation_id, r.theme, s.votes, s.agree FROM rm_restitution_items r"
+                 " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
+                 " WHERE r.contribution_id IN ({marks})", list({item for item, _ in votes.values()}))}
         current = {vote: option for vote, (_, option) in votes.items()}
         changed, counts = set(), {}
         for e, _ in run:
@@ -289,7 +298,7 @@ class RestitutionProjection(Projection):
         insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
                     [(vote, votes[vote][0], option) for vote, option in current.items()],
                     "ON CONFLICT (vote_id) DO UPDATE SET option = excluded.option")
-        update_rows(cur, "rm_restitution_items", "contribution_id", ("votes", "agree"),
+        update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
                     [(item, items[item][2], items[item][3]) for item in changed])
         self._add_all(cur, counts)
 
@@ -333,9 +342,10 @@ class RestitutionProjection(Projection):
                 arrondissement, week = found
         cur.execute(
             "INSERT INTO rm_restitution_items (contribution_id, consultation_id, position, channel, theme, week,"
-            " arrondissement, age_band, status, withdrawn, agree, votes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, %s, 0, 0)",
+            " arrondissement, age_band, status, withdrawn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [cid, consultation_id, position, e.channel, e.theme, week, arrondissement, age_band, PUBLISHED, False])
+        cur.execute("INSERT INTO rm_restitution_support (contribution_id, consultation_id, position, agree, votes)"
+                    " VALUES (%s, %s, %s, 0, 0)", [cid, consultation_id, position])
         buckets = self._buckets(arrondissement, age_band, e.theme, week)
         for dimension, bucket in buckets:
             self._add(cur, consultation_id, dimension, bucket, e.channel, contributions=1)
@@ -376,7 +386,7 @@ class RestitutionProjection(Projection):
                           [item_id]).fetchone()
         if row is None or not (votes or agree):
             return
-        cur.execute("UPDATE rm_restitution_items SET votes = votes + %s, agree = agree + %s WHERE contribution_id = %s",
+        cur.execute("UPDATE rm_restitution_support SET votes = votes + %s, agree = agree + %s WHERE contribution_id = %s",
                     [votes, agree, item_id])
         self._add(cur, row[0], "total", "", channel, votes=votes)
         self._add(cur, row[0], "theme", row[1], channel, votes=votes)

@@ -88,9 +88,10 @@ def statistics(db: Database, consultation_id: str, themes: list[tuple[str, str]]
 
 
 _ITEM = (
-    "SELECT r.contribution_id, c.kind, r.theme, c.body, p.display_name, o.name, r.agree, r.votes, r.answer_status,"
+    "SELECT r.contribution_id, c.kind, r.theme, c.body, p.display_name, o.name, s.agree, s.votes, r.answer_status,"
     " r.answer_justification, r.answer_revision, r.answered_at, r.channel"
     " FROM rm_restitution_items r JOIN rm_contributions c ON c.contribution_id = r.contribution_id"
+    " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
@@ -103,8 +104,9 @@ def _attribution(display_name: str | None, organization: str | None) -> str | No
 
 def most_supported(db: Database, consultation_id: str, limit: int = TOP_SUPPORTED) -> list[dict]:
     with db.reading() as cur:
-        rows = cur.execute(_ITEM + " WHERE r.consultation_id = %s AND r.status = 'publiee' AND r.agree > 0"
-                           " ORDER BY r.agree DESC, r.position DESC LIMIT %s", [consultation_id, limit]).fetchall()
+        # Walks the support index from the top (s.consultation_id, s.agree, s.position): a LIMIT.
+        rows = cur.execute(_ITEM + " WHERE s.consultation_id = %s AND r.status = 'publiee' AND s.agree > 0"
+                           " ORDER BY s.agree DESC, s.position DESC LIMIT %s", [consultation_id, limit]).fetchall()
     return [{"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3],
              "attribution": _attribution(r[4], r[5]), "agree": suppress_small(r[6]), "votes": suppress_small(r[7])}
             for r in rows]

@@ -23,7 +23,8 @@ TABLES = {
     "rm_moderation_queue": "contribution_id, last_position, reports",
     "rm_restitution_people": "person_id, arrondissement, age_band",
     "rm_restitution_items": "contribution_id, consultation_id, position, channel, theme, week, arrondissement,"
-                            " age_band, status, agree, votes",
+                            " age_band, status",
+    "rm_restitution_support": "contribution_id, consultation_id, position, agree, votes",
     "rm_restitution_votes": "vote_id, item_id, option",
     "rm_restitution_members": "consultation_id, dimension, bucket, person_id",
     "rm_restitution_counts": "consultation_id, dimension, bucket, channel, participants, contributions, votes",
