@@ -1,11 +1,13 @@
-"""The consultations and restitution projections' batch paths (runs of votes, of new
-contributions and of card issues written set-wise) leave exactly the tables that applying
-each event in turn leaves."""
+"""The projections' batch paths (runs of votes, of new contributions and of card issues
+written set-wise; people rows, history lines and counters written once per batch) leave
+exactly the tables that applying each event in turn leaves."""
 
 import random
 from uuid import uuid4
 
 from engage.projections.base import Projection
+from engage.projections.card_lifecycle import CardLifecycleProjection
+from engage.projections.workshops import WorkshopsProjection
 from engage.projections.consultations import ConsultationsProjection
 from engage.projections.restitution import RestitutionProjection
 from tests.consultations.helpers import contribute, create_consultation
@@ -28,7 +30,14 @@ TABLES = {
     "rm_restitution_votes": "vote_id, item_id, option",
     "rm_restitution_members": "consultation_id, dimension, bucket, person_id",
     "rm_restitution_counts": "consultation_id, dimension, bucket, channel, participants, contributions, votes",
+    "rm_card_details": "card_id, person_id, valid_until, consent_consultation, replacements",
+    "rm_card_history": "card_id, position, event, occurred_at",
+    "rm_workshop_participants": "person_id, arrondissement, age_band",
+    "rm_inclusion_people": "person_id, card_id, arrondissement, age_band, card_holder, contributor",
+    "rm_inclusion_counts": "population, dimension, value, people",
+    "rm_participation_history": "person_id, position, kind, summary, mapping",
 }
+REBUILT = ["consultations", "restitution", "card_lifecycle", "workshops", "inclusion", "participation_history"]
 
 
 def dump(db):
@@ -56,11 +65,12 @@ def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
             app.cast_vote(person_id=who, item_id=item, option=rng.choice(["d-accord", "mitige", "pas-d-accord"]),
                           has_valid_card=True)
     engine = engage_services.engine
-    engine.rebuild(["consultations", "restitution"])
+    engine.rebuild(REBUILT)
     batched = dump(engage_services.db)
-    monkeypatch.setattr(ConsultationsProjection, "apply_batch", Projection.apply_batch)
-    monkeypatch.setattr(RestitutionProjection, "apply_batch", Projection.apply_batch)
-    engine.rebuild(["consultations", "restitution"])
+    for projection in (ConsultationsProjection, RestitutionProjection, CardLifecycleProjection, WorkshopsProjection):
+        monkeypatch.setattr(projection, "apply_batch", Projection.apply_batch)
+    monkeypatch.setattr(engine, "batch_size", 1)  # inclusion and participation: a batch of one each time
+    engine.rebuild(REBUILT)
     assert dump(engage_services.db) == batched
     assert batched["rm_support_due"] and batched["rm_notifications"]  # the rules were exercised
     assert any(row[4] for row in batched["rm_restitution_counts"])  # distinct participants counted
