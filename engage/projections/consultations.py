@@ -22,7 +22,7 @@ from ..domain.consultations import (
     Vote,
 )
 from ..domain.personal import PersonalDataVault
-from .base import Projection, insert_rows, runs, select_in
+from .base import Projection, insert_rows, runs, select_in, stored_votes
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
 _RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes",
@@ -300,7 +300,7 @@ class ConsultationsProjection(Projection):
         results are written once."""
         votes = {vote: (item, option) for vote, item, option in select_in(
             cur, "SELECT vote_id, item_id, option FROM rm_votes WHERE vote_id IN ({marks})",
-            list({e.originator_id.hex for e, _ in run}))}
+            stored_votes(run, Vote.VoteCast))}
         for e, _ in run:
             if e.originator_id.hex in votes:
                 continue

@@ -28,7 +28,7 @@ from ..domain.consultations import AGREE, IN_PERSON, ONLINE, Contribution, Publi
 from ..domain.personal import PersonalDataVault
 from ..domain.restitution import Restitution
 from ..domain.restitution_usecases import snapshot_key
-from .base import Projection, insert_rows, runs, select_in, update_rows
+from .base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -267,7 +267,7 @@ class RestitutionProjection(Projection):
         memory as `_vote` would, and the results written once."""
         votes = {vote: (item, option) for vote, item, option in select_in(
             cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id IN ({marks})",
-            list({e.originator_id.hex for e, _ in run}))}
+            stored_votes(run, Vote.VoteCast))}
         for e, _ in run:
             if e.originator_id.hex not in votes:
                 if not isinstance(e, Vote.VoteCast):
