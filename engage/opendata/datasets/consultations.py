@@ -148,6 +148,11 @@ register(Dataset(
 # The arrondissement and the City's answer come from the restitution read model (joined):
 # the answer of a hidden or withdrawn contribution drops out with its text.
 _PUBLISHED = "c.status = 'publiee'"
+# A live counter of the contribution (votes d'accord, replies), looked up per row: a scalar
+# subquery is an index probe per exported row, where a join is planned as a merge join that
+# reads its whole index from the start at every keyset page (quadratic over an export).
+_COUNTER = ("COALESCE((SELECT k.{0} FROM rm_contribution_counts k"
+            " WHERE k.contribution_id = c.contribution_id), 0)")
 register(Dataset(
     name="contributions",
     title=_("Contributions aux consultations"),
@@ -184,8 +189,9 @@ register(Dataset(
         Field("posted_at", "datetime", _("Date de publication (temps universel)."), required=True,
               column="c.posted_at"),
         Field("edited_at", "datetime", _("Dernière modification (temps universel)."), column="c.edited_at"),
-        Field("replies", "integer", _("Nombre de réponses."), required=True, column="COALESCE(k.replies, 0)"),
-        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."), column=small("COALESCE(k.agree, 0)")),
+        Field("replies", "integer", _("Nombre de réponses."), required=True, column=_COUNTER.format("replies")),
+        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."),
+              column=small(_COUNTER.format("agree"))),
         Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True,
               column="c.flagged_for_study"),
         Field("answer_status", "string", _(
@@ -199,8 +205,7 @@ register(Dataset(
               column=f"CASE WHEN {_PUBLISHED} THEN r.answered_at ELSE NULL END"),
     ),
     primary_key=("contribution_id",),
-    table="rm_contributions c LEFT JOIN rm_restitution_items r ON r.contribution_id = c.contribution_id"
-          " LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id",
+    table="rm_contributions c LEFT JOIN rm_restitution_items r ON r.contribution_id = c.contribution_id",
     projection="consultations",
     filters={"consultation": "consultation_id", "arrondissement": "arrondissement", "date": "posted_at"},
     foreign_keys=(ForeignKey(("consultation_id",), "consultations", ("consultation_id",)),),
