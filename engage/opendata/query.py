@@ -101,6 +101,33 @@ def _suppressed(cur: Cursor, dataset: Dataset, rows: list[tuple]) -> list[tuple]
     """The page with its blanks: the blocks it touches are read whole (whatever the filters:
     a block's blanks never depend on who asks), the rule decides, the cells are blanked."""
     names = [f.name for f in dataset.fields]
+    rule = dataset.suppression
+    block = rule.block
+    if tuple(block) == tuple(dataset.primary_key):
+        grouped = {key_of(dataset, row): [dict(zip(names, row))] for row in rows}
+    else:
+        grouped = _blocks(cur, dataset, rows, names)
+    context = rule.context(cur, [member for members in grouped.values() for member in members]) \
+        if rule.context else None
+    blank: set[tuple[tuple, str]] = set()
+    for members in grouped.values():
+        blank |= rule.blanks(members) if rule.context is None else rule.blanks(members, context)
+    if not blank:
+        return rows
+    positions = {name: index for index, name in enumerate(names)}
+    result = []
+    for row in rows:
+        key = key_of(dataset, row)
+        values = list(row)
+        for name in names:
+            if (key, name) in blank:
+                values[positions[name]] = None
+        result.append(tuple(values))
+    return result
+
+
+def _blocks(cur: Cursor, dataset: Dataset, rows: list[tuple], names: list[str]) -> dict[tuple, list[dict[str, Any]]]:
+    """Every row of the blocks the page touches, by block."""
     block = dataset.suppression.block
     width = len(block)
     blocks = list(dict.fromkeys(tuple(row[names.index(n)] for n in block) for row in rows))
@@ -119,21 +146,7 @@ def _suppressed(cur: Cursor, dataset: Dataset, rows: list[tuple]) -> list[tuple]
     for found in cur.execute(f"SELECT {', '.join(f.sql for f in dataset.fields)} FROM {dataset.table}{where}",
                              params).fetchall():
         grouped.setdefault(tuple(found[names.index(n)] for n in block), []).append(dict(zip(names, found)))
-    blank: set[tuple[tuple, str]] = set()
-    for members in grouped.values():
-        blank |= dataset.suppression.blanks(members)
-    if not blank:
-        return rows
-    positions = {name: index for index, name in enumerate(names)}
-    result = []
-    for row in rows:
-        key = key_of(dataset, row)
-        values = list(row)
-        for name in names:
-            if (key, name) in blank:
-                values[positions[name]] = None
-        result.append(tuple(values))
-    return result
+    return grouped
 
 
 def iter_rows(cur: Cursor, dataset: Dataset, *, selection: Selection = Selection(),

@@ -15,7 +15,7 @@ from ..db import Database
 from ..domain.consultations import CHANNELS, IN_PERSON, ONLINE
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
 from ..domain.restitution import ANSWER_STATUSES
-from ..statistics import suppress_small
+from ..opendata.suppression import suppress_small
 
 FORMAT = "engage-restitution/1"
 PAGE_SIZE = 20

@@ -9,7 +9,7 @@ from ...domain.consultations import Consultation, Contribution, PublicMeeting, V
 from ...domain.restitution import Restitution
 from ...i18n import _
 from ...projections.base import Projection
-from ..aggregates import vote_blanks
+from ..aggregates import agree_blanks, published_agree, vote_blanks
 from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register, register_projection
 from ..registry import own_record as own, small_count as small
 
@@ -185,7 +185,9 @@ register(Dataset(
               column="c.posted_at"),
         Field("edited_at", "datetime", _("Dernière modification (temps universel)."), column="c.edited_at"),
         Field("replies", "integer", _("Nombre de réponses."), required=True, column="c.replies"),
-        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."), column=small("c.agree")),
+        Field("agree", "integer", _(
+            "Nombre de soutiens « d'accord » ; vide quand le décompte des votes de la contribution le masque"
+            " (moins de 5, ou case complémentaire : voir le jeu vote-counts)."), column="c.agree"),
         Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True,
               column="c.flagged_for_study"),
         Field("answer_status", "string", _(
@@ -204,6 +206,10 @@ register(Dataset(
     filters={"consultation": "consultation_id", "arrondissement": "arrondissement", "date": "posted_at"},
     foreign_keys=(ForeignKey(("consultation_id",), "consultations", ("consultation_id",)),),
     indexes=(("rm_contributions", ("consultation_id", "contribution_id")),),
+    # `agree` is the d'accord total of the item's vote table: the same cell, by the same rule.
+    suppression=Suppression(("contribution_id",), agree_blanks, ("agree",),
+                            context=lambda cur, rows: published_agree(
+                                cur, {r["contribution_id"]: r["agree"] for r in rows})),
     keywords=("contribution", "consultation", "modération", "restitution"),
     changes={
         Contribution.ContributionPosted: lambda e: [(e.originator_id.hex, UPSERT)]
