@@ -61,3 +61,11 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
         validate(write_package(testapp, name, tmp_path / name))
     changed = {c["key"] for c in testapp.get("/opendata/changes?dataset=contributions").json["changes"]}
     assert {kept.hex, hidden.hex, withdrawn.hex} <= changed
+
+    # A vote changes a contribution's row (its agree): a new version, not a stale 304 or file.
+    url = f"/api/contributions?consultation={consultation.hex}"
+    etag = testapp.get(url).headers["ETag"]
+    app.cast_vote(person_id=uuid4(), item_id=kept, option="d-accord", has_valid_card=True)
+    engage.engine.catch_up()
+    fresh = testapp.get(url, headers={"If-None-Match": etag}, status=200)
+    assert {r["contribution_id"]: r["agree"] for r in fresh.json["data"]}[kept.hex] == 7

@@ -144,6 +144,15 @@ register(Dataset(
     },
 ))
 
+def _voted_item(event, cur) -> list:
+    """The item whose counts changed (a prefix of the key: every channel and option of it)."""
+    item = getattr(event, "item_id", None)
+    if item is not None:
+        return [(item.hex, UPSERT)]
+    found = cur.scalar("SELECT item_id FROM rm_votes WHERE vote_id = %s", [event.originator_id.hex])
+    return [(found, UPSERT)] if found else []
+
+
 # Hidden or withdrawn: the text is never published, only the state and the public reason.
 # The arrondissement and the City's answer come from the restitution read model (joined):
 # the answer of a hidden or withdrawn contribution drops out with its text.
@@ -220,17 +229,11 @@ register(Dataset(
         Contribution.ContributionRestored: own,
         Contribution.ContributionFlaggedForStudy: own,
         Restitution.ContributionAnswered: lambda e: [(e.contribution_id.hex, UPSERT)],
+        # A vote changes the item's `agree` (and may blank or unblank it): its row changes.
+        **{event_class: _voted_item for event_class in (Vote.VoteCast, Vote.VoteChanged, Vote.VoteWithdrawn,
+                                                         PublicMeeting.ShowOfHandsRecorded)},
     },
 ))
-
-
-def _voted_item(event, cur) -> list:
-    """The item whose counts changed (a prefix of the key: every channel and option of it)."""
-    item = getattr(event, "item_id", None)
-    if item is not None:
-        return [(item.hex, UPSERT)]
-    found = cur.scalar("SELECT item_id FROM rm_votes WHERE vote_id = %s", [event.originator_id.hex])
-    return [(found, UPSERT)] if found else []
 
 
 register(Dataset(
