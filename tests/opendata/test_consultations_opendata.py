@@ -43,9 +43,11 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
     assert rows[hidden.hex]["hidden_reason"] == "Propos injurieux"
     assert rows[withdrawn.hex]["status"] == "retiree" and rows[withdrawn.hex]["text"] is None
     assert rows[kept.hex]["text"].startswith("Publier")
-    counts = {(c["option"], c["channel"]): c["value"] for c in
+    counts = {(c["item_id"], c["option"], c["channel"]): c["value"] for c in
               testapp.get(f"/api/vote-counts?consultation={consultation.hex}").json["data"]}
-    assert counts[("d-accord", "en ligne")] == 6 and counts[("mitige", "en ligne")] is None
+    assert {(option, channel): value for (item, option, channel), value in counts.items() if item == kept.hex} \
+        == {("d-accord", "en ligne"): 6, ("mitige", "en ligne"): None}
+    assert counts[(small.hex, "d-accord", "en ligne")] is None
     # `agree` is the d'accord total of the item's vote table (its page, the stats API, the
     # consultation page): one cell, one rule, so they never disagree.
     for item, expected in ((kept, 6), (small, None), (hidden, 0)):
