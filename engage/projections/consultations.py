@@ -22,6 +22,7 @@ from ..domain.consultations import (
     Vote,
 )
 from ..domain.personal import PersonalDataVault
+from ..domain.restitution import Restitution
 from .base import Projection, insert_rows, select_in, update_rows
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -47,6 +48,8 @@ class ConsultationsProjection(Projection):
         PublicMeeting.PublicMeetingScheduled,
         PublicMeeting.MeetingHeadcountRecorded,
         PublicMeeting.ShowOfHandsRecorded,
+        # The City's answer ("suite donnée") reaches the contribution's author as a notification.
+        Restitution.ContributionAnswered,
     )
     tables = (
         "rm_consultations",
@@ -455,6 +458,10 @@ class ConsultationsProjection(Projection):
         cur.execute("UPDATE rm_contributions SET flagged_for_study = %s WHERE contribution_id = %s", [True, cid])
         cur.execute("DELETE FROM rm_support_due WHERE item_id = %s", [cid])
         self._notify_author(cur, cid, position, "threshold", str(e.agree_votes), e.timestamp)
+
+    def _ContributionAnswered(self, cur, e, position):
+        # Every answer and every revision of it: the author sees the status it now has.
+        self._notify_author(cur, e.contribution_id.hex, position, "answered", e.status, e.timestamp)
 
     def _notify_author(self, cur, cid, position, kind, detail, at):
         row = cur.execute("SELECT author_id, consultation_id FROM rm_contributions WHERE contribution_id = %s",
