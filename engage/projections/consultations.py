@@ -248,7 +248,7 @@ class ConsultationsProjection(Projection):
             self._apply_posts(cur, run)
 
     def _apply_posts(self, cur: Cursor, run: list[tuple[Any, int]]) -> None:
-        bodies = self.vault.unseal_many([(e.originator_id, e.sealed_text) for e, _ in run])
+        bodies = self.vault.unseal_many([(e.originator_id, e.sealed_text) for e, _ in run], cur=cur)
         bodies = [fields["text"] if fields else None for fields in bodies]
         hexed = lambda value: value.hex if value else None  # noqa: E731
         insert_rows(
@@ -364,13 +364,13 @@ class ConsultationsProjection(Projection):
         cur.execute("UPDATE rm_consultations SET current_phase = %s WHERE consultation_id = %s",
                     [e.phase, e.originator_id.hex])
 
-    def _text(self, contribution_id, sealed: str) -> str | None:
-        fields = self.vault.unseal(contribution_id, sealed)
+    def _text(self, cur, contribution_id, sealed: str) -> str | None:
+        fields = self.vault.unseal(contribution_id, sealed, cur=cur)
         return fields["text"] if fields else None
 
     def _ContributionPosted(self, cur, e, position):
         cid = e.originator_id.hex
-        body = self._text(e.originator_id, e.sealed_text)
+        body = self._text(cur, e.originator_id, e.sealed_text)
         hexed = lambda value: value.hex if value else None  # noqa: E731
         cur.execute(
             "INSERT INTO rm_contributions (contribution_id, consultation_id, position, parent_id, top_level,"
@@ -410,7 +410,7 @@ class ConsultationsProjection(Projection):
 
     def _ContributionEdited(self, cur, e, position):
         cid = e.originator_id.hex
-        body = self._text(e.originator_id, e.sealed_text)
+        body = self._text(cur, e.originator_id, e.sealed_text)
         cur.execute(
             "UPDATE rm_contributions SET body = %s, edited_at = %s, versions = versions + 1"
             " WHERE contribution_id = %s", [body, e.timestamp.isoformat(), cid])
