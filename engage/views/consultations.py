@@ -536,7 +536,21 @@ NOTIFICATION_LABELS = {
     "hidden": _("Votre contribution a été masquée par la modération."),
     "restored": _("Votre contribution est de nouveau affichée."),
     "threshold": _("Votre contribution a atteint le seuil de soutien : elle est à l'étude par la Ville."),
+    "answered": _("La Ville a répondu à votre contribution."),
 }
+
+
+
+def _notification_detail(request, notification) -> str | None:
+    """The moderator's public reason for a hidden contribution, the answer's status for the City's answer."""
+    translate = request.localizer.translate
+    if notification.kind == "hidden":
+        return translate(_("Motif : ${reason}", mapping={"reason": notification.detail}))
+    if notification.kind == "answered":
+        from .restitution import STATUS_LABELS  # the restitution views import this module
+
+        return translate(_("Suite donnée : ${status}", mapping={"status": translate(STATUS_LABELS[notification.detail])}))
+    return None
 
 
 @view_config(route_name="notifications", renderer="engage:templates/notifications.pt", permission=Permission.OWN_ACCOUNT)
@@ -549,7 +563,7 @@ def notifications(request):
         if n.consultation_id not in slugs:
             found = q.consultation(request.engage.db, n.consultation_id)
             slugs[n.consultation_id] = found.slug if found else n.consultation_id
-        shown.append((NOTIFICATION_LABELS[n.kind], n.detail if n.kind == "hidden" else None,
+        shown.append((NOTIFICATION_LABELS[n.kind], _notification_detail(request, n),
                       request.route_url("contribution", ref=slugs[n.consultation_id], item=n.contribution_id),
                       when(n.created_at, request.locale_name)))
     return {"notifications": shown, "page": page, "more": more}
