@@ -53,3 +53,10 @@ catalog: venv
 bench-full: venv
 	scripts/ensure-postgres.sh
 	$(BIN)/python -m benchmarks --scale 1.0
+
+.PHONY: bench-export
+# Issue 8 item 6: exporting 2,000,000 contributions (rows written in SQL into a throwaway
+# schema, then the real /opendata download path in a fresh process; RESULTS.md gets the figures).
+bench-export: venv
+	scripts/ensure-postgres.sh
+	$(BIN)/python -m benchmarks.export_2m $(BENCH_EXPORT_ARGS)

@@ -18,7 +18,7 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .db import Database
+from .db import Cursor, Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS personal_keys (
@@ -120,29 +120,20 @@ class Vault:
         with self.db.reading() as cur:
             return {UUID(found) for found in self._tombstoned(cur, [i.hex for i in ids])}
 
-    def unseal(self, person_id: UUID, sealed: str) -> dict[str, str] | None:
-        key = self._key(person_id, create=False)
-        if key is None:
-            return None
-        raw = base64.b64decode(sealed)
-        try:
-            plaintext = AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)
-        except InvalidTag:
-            return None  # not sealed with this key: unreadable, like an erased one
-        return json.loads(plaintext)
+    # Reading keys: `cur` is the caller's open cursor when it has one (a projection's batch
+    # transaction). Taking a second pooled connection while holding one deadlocks a small
+    # pool as soon as two threads do it at once (each holds one, each waits for another).
 
-    def unseal_many(self, items: list[tuple[UUID, str]]) -> list[dict[str, str] | None]:
+    def unseal(self, person_id: UUID, sealed: str, *, cur: Cursor | None = None) -> dict[str, str] | None:
+        return self.unseal_many([(person_id, sealed)], cur=cur)[0]
+
+    def unseal_many(self, items: list[tuple[UUID, str]], *, cur: Cursor | None = None) -> list[dict[str, str] | None]:
         """unseal for a batch (a projection's): the keys are read in one query."""
-        wanted = sorted({person_id.hex for person_id, _ in items})
-        keys: dict[str, bytes] = {}
-        with self.db.reading() as cur:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                for person, key_b64 in cur.execute(
-                    f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
-                ).fetchall():
-                    keys[person] = base64.b64decode(key_b64)
+        if cur is None:
+            with self.db.reading() as cur:
+                keys = self._read_keys(cur, {person_id.hex for person_id, _ in items})
+        else:
+            keys = self._read_keys(cur, {person_id.hex for person_id, _ in items})
         opened = []
         for person_id, sealed in items:
             key = keys.get(person_id.hex)
@@ -153,8 +144,21 @@ class Vault:
             try:
                 opened.append(json.loads(AESGCM(key).decrypt(raw[:12], raw[12:], person_id.bytes)))
             except InvalidTag:
-                opened.append(None)
+                opened.append(None)  # not sealed with this key: unreadable, like an erased one
         return opened
+
+    @staticmethod
+    def _read_keys(cur: Cursor, ids: set[str]) -> dict[str, bytes]:
+        wanted = sorted(ids)
+        keys: dict[str, bytes] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            for person, key_b64 in cur.execute(
+                f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
+            ).fetchall():
+                keys[person] = base64.b64decode(key_b64)
+        return keys
 
     def erase(self, person_id: UUID) -> None:
         with self.db.transaction() as cur:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
-from .suppression import Group, cross_table, published, suppress
+from .suppression import SMALL_COUNT, Cell, Group, breakdowns, cross_table, published, suppress
 
 
 # -- card holders -------------------------------------------------------------------------
@@ -67,6 +67,7 @@ def card_holder_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
 
 ATTENDANCE_BREAKDOWNS = ("place", "arrondissement", "age_band")
 PRESENT = ("total", "present")
+REGISTRATIONS = ("total", "registrations")
 #: Counts of sessions, not of people: published as they are.
 NOT_PEOPLE = {("total", "sessions_scheduled"), ("total", "sessions_held")}
 
@@ -125,9 +126,48 @@ def votes(counts: Mapping[tuple[str, str], int]) -> tuple[dict[tuple[str, str], 
         members = tuple(cell for cell in values if cell[0] == "cell" and cell[2] == option)
         values[("option", option)] = sum(values[m] for m in members)
         groups.append(Group(("option", option), members))
-    shown = published(values, suppress(values, groups, fixed={("option", "d-accord")}))
+    shown = published(values, suppress(values, groups))
     return ({key: shown[("cell", *key)] for key in counts},
             {cell[1]: value for cell, value in shown.items() if cell[0] == "option"})
+
+
+AGREE = "d-accord"
+
+
+def agree_cell(counts: Mapping[tuple[str, str], int]) -> int | None:
+    """An item's d'accord total as published (by the same rule as its vote table)."""
+    return votes(counts)[1].get(AGREE, 0)
+
+
+def published_agree(cur, agree: Mapping[str, int]) -> dict[str, int | None]:
+    """{item: its d'accord total} -> the same, as published, from the item's vote table:
+    0 and 1 to 4 need no lookup (0 is published, 1 to 4 never are); the others read the
+    items' vote counts (one indexed query for them all)."""
+    shown: dict[str, int | None] = {}
+    wanted = []
+    for item, total in agree.items():
+        if total is None or total <= 0:
+            shown[item] = total
+        elif total < SMALL_COUNT:
+            shown[item] = None
+        else:
+            wanted.append(item)
+    if wanted:
+        counts: dict[str, dict[tuple[str, str], int]] = {item: {} for item in wanted}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            for item, channel, option, n in cur.execute(
+                    "SELECT item_id, channel, option, votes FROM rm_vote_counts"
+                    f" WHERE item_id IN ({', '.join(['%s'] * len(chunk))})", chunk).fetchall():
+                counts[item][(channel, option)] = int(n)
+        for item in wanted:
+            shown[item] = agree_cell(counts[item])
+    return shown
+
+
+def agree_blanks(rows: list[dict[str, Any]], shown: Mapping[str, int | None]) -> set[tuple[tuple, str]]:
+    """The contributions dataset's blank `agree` cells (`shown`: published_agree of the rows)."""
+    return {((r["contribution_id"],), "agree") for r in rows if shown.get(r["contribution_id"], r["agree"]) is None}
 
 
 def vote_table(counts: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], int | None]:
@@ -149,3 +189,91 @@ def vote_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
     shown = vote_table({(r["channel"], r["option"]): r["value"] for r in rows})
     return {((r["item_id"], r["channel"], r["option"]), "value") for r in rows
             if shown[(r["channel"], r["option"])] is None}
+
+
+# -- workshop sessions ----------------------------------------------------------------------------
+
+ONLINE = "en-ligne"  # the place of an online session in the attendance figures
+
+
+def session_cells(sessions: list[Mapping[str, Any]],
+                  figures: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int | None]]:
+    """sessions: {session_id, arrondissement, cancelled, registered, waitlisted, present};
+    figures: the workshops' counters -> {session_id: {count: value or None}} as published.
+
+    A session's `present` is part of its place's published attendance (and of the total
+    present); its `registered`, unless cancelled, of the published total of registrations;
+    `waitlisted` is summed nowhere (primary rule alone). The attendance figures are
+    published by their own table (workshop_attendance, which never reads the sessions):
+    here they are taken as they are published (their blanks blank, the rest known) and the
+    complements are chosen among the sessions, so that no blank of either table can be
+    computed from both together."""
+    table = workshop_attendance(figures)
+    values: dict[Cell, int] = {}
+    fixed, hidden = set(), set()
+    for metric, counts in figures.items():
+        for key, value in counts.items():
+            cell = (metric, key)
+            if cell in NOT_PEOPLE:
+                continue
+            values[cell] = int(value)
+            (hidden if table[metric][key] is None else fixed).add(cell)
+    values.setdefault(PRESENT, 0)
+    values.setdefault(REGISTRATIONS, 0)
+    if table.get("total", {}).get("present", 0) is None:
+        hidden.add(PRESENT)
+    if table.get("total", {}).get("registrations", 0) is None:
+        hidden.add(REGISTRATIONS)
+    fixed -= hidden
+    fixed |= {cell for cell in (PRESENT, REGISTRATIONS) if cell not in hidden}
+    groups = [Group(PRESENT, tuple(cell for cell in values if cell[0] == name)) for name in ATTENDANCE_BREAKDOWNS]
+    by_place: dict[Cell, list[Cell]] = {}
+    registrations = []
+    for s in sessions:
+        sid = s["session_id"]
+        for count in ("registered", "waitlisted", "present"):
+            values[(count, sid)] = int(s[count] or 0)
+        place = ("place", str(s["arrondissement"]) if s["arrondissement"] is not None else ONLINE)
+        values.setdefault(place, 0)
+        by_place.setdefault(place, []).append(("present", sid))
+        if not s["cancelled"]:
+            registrations.append(("registered", sid))
+    groups += [Group(place, tuple(members)) for place, members in by_place.items()]
+    groups.append(Group(REGISTRATIONS, tuple(registrations)))
+    blank = suppress(values, groups, fixed=fixed, hidden=hidden)
+    return {s["session_id"]: {count: (None if (count, s["session_id"]) in blank else int(s[count] or 0))
+                              for count in ("registered", "waitlisted", "present")} for s in sessions}
+
+
+def session_figures(cur) -> dict[str, dict[str, int]]:
+    figures: dict[str, dict[str, int]] = {}
+    for metric, key, value in cur.execute("SELECT metric, key, value FROM rm_workshop_stats").fetchall():
+        figures.setdefault(metric, {})[key] = int(value)
+    return figures
+
+
+def session_blanks(rows: list[dict[str, Any]], figures: Mapping[str, Mapping[str, int]]) -> set[tuple[tuple, str]]:
+    shown = session_cells(rows, figures)
+    return {((sid,), count) for sid, counts in shown.items() for count, value in counts.items() if value is None}
+
+
+# -- one total broken down several ways (the inclusion page) ------------------------------------
+
+def broken_down(total: int, parts: Mapping[str, Mapping[str, int]]) -> tuple[dict[str, dict[str, int | None]],
+                                                                                int | None]:
+    """One population's total and its breakdowns ({way: {key: people}}), as published. The
+    people of the total in none of a way's cells (none in practice: each way has its
+    "unknown") are that way's hidden remainder: never published, protected like a blank."""
+    values, groups = breakdowns(total, parts)
+    rest = set()
+    for index, (name, counts) in enumerate(parts.items()):
+        missing = int(total) - sum(counts.values())
+        if missing < 0:
+            raise ValueError(f"{name}: the cells hold more people than the total")
+        if missing:
+            values[("rest", name)] = missing
+            rest.add(("rest", name))
+            groups[index] = Group(groups[index].total, (*groups[index].members, ("rest", name)))
+    shown = published(values, suppress(values, groups, hidden=rest))
+    return ({name: {key: shown[(name, key)] for key in counts} for name, counts in parts.items()},
+            shown[("total",)])

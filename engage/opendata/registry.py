@@ -92,11 +92,17 @@ class Suppression:
     one block, as dicts of the fields' raw values, and returns the cells to publish blank,
     as (primary-key values, field name). The count fields' columns are the raw counts: the
     rule, primary suppression included, lives in `blanks`, shared with the pages.
+
+    `context(cur, rows)`, when given, reads what the rule needs beyond the rows (another
+    read model: the totals the rows add up to elsewhere), in the same snapshot, once per
+    page of rows; `blanks` then gets it as a second argument. When the block is the whole
+    primary key (each row is its own table), the page's rows are the blocks: not re-read.
     """
 
     block: tuple[str, ...]
-    blanks: Callable[[list[dict[str, Any]]], set[tuple[tuple, str]]]
+    blanks: Callable[..., set[tuple[tuple, str]]]
     fields: tuple[str, ...] = ()  # the counts it blanks (documentation, tests)
+    context: Callable[[Any, list[dict[str, Any]]], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -238,7 +244,7 @@ REGISTRY = Registry()
 
 def small_count(column: str) -> str:
     """A count of people as a column: published from 5 on, NULL from 1 to 4 (0 stays 0)."""
-    from ..statistics import SMALL_COUNT
+    from .suppression import SMALL_COUNT
 
     return f"CASE WHEN {column} > 0 AND {column} < {SMALL_COUNT} THEN NULL ELSE {column} END"
 

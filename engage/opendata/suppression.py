@@ -22,8 +22,16 @@ cells that do the job, so the least information is lost; the result depends on t
 only, so every page, file and API answer that publishes a table publishes the same blanks,
 and engage-audit recomputes them from the public log.
 
-`fixed` cells are published by another rule (primary suppression only) elsewhere: they are
-never chosen as complements, only taken as known when published.
+`fixed` cells are published by another table (by its own rule) elsewhere: they are never
+chosen as complements, only taken as known when published. `hidden` cells are blank from
+the start: blanked by that other table, or never published at all (people of a total in
+no cell of a breakdown). Together they let a table that shares totals with another one
+(the sessions of a place whose total the attendance figures publish) be suppressed with
+that table's equations and blanks taken into account, without changing that table.
+
+This is the one suppression rule of engage: every page, dataset and API answer that
+publishes counts of people goes through it (`suppress_small` for a lone figure published
+without any total; `suppress` for tables; the tables themselves in aggregates.py).
 """
 
 from __future__ import annotations
@@ -32,12 +40,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Collection, Hashable, Iterable, Mapping, Sequence
 
-from ..statistics import SMALL_COUNT
-
 Cell = Hashable
 
+#: Fewer people than this are never published (1 to 4: 0 points at nobody and is published).
+SMALL_COUNT = 5
+
 #: Changes when the rule changes: part of the published datasets' fingerprints (ETags).
-RULE = "complementary-1"
+RULE = "complementary-2"
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,12 @@ class Group:
 
 def _order(values: Mapping[Cell, int]):
     return lambda cell: (values[cell], repr(cell))
+
+
+def suppress_small(count: int) -> int | None:
+    """The primary rule alone, for a figure published with no total beside it: None for 1
+    to 4 people, too few to publish without pointing at someone."""
+    return None if 0 < count < SMALL_COUNT else count
 
 
 def primary(values: Mapping[Cell, int]) -> set[Cell]:
@@ -114,9 +129,10 @@ def determined(values: Mapping[Cell, int], groups: Sequence[Group], hidden: Coll
 
 
 def suppress(values: Mapping[Cell, int], groups: Sequence[Group] = (), *,
-             fixed: Collection[Cell] = ()) -> frozenset[Cell]:
-    """The cells to blank: primary (1 to 4) plus the complements the groups call for."""
-    hidden = primary(values)
+             fixed: Collection[Cell] = (), hidden: Collection[Cell] = ()) -> frozenset[Cell]:
+    """The cells to blank: primary (1 to 4), the cells `hidden` already, plus the
+    complements the groups call for."""
+    hidden = primary(values) | set(hidden)
     fixed = set(fixed)
     groups = [g for g in groups if g.members]
     while True:

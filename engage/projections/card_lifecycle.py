@@ -62,10 +62,10 @@ class CardLifecycleProjection(Projection):
         found = cur.scalar("SELECT person_id FROM rm_card_details WHERE card_id = %s", [card_id])
         return UUID(found) if found else None
 
-    def _unseal(self, person: UUID | None, sealed: str, key: str) -> str | None:
+    def _unseal(self, cur: Cursor, person: UUID | None, sealed: str, key: str) -> str | None:
         if person is None:
             return None
-        fields = self.vault.unseal(person, sealed)
+        fields = self.vault.unseal(person, sealed, cur=cur)
         return fields.get(key) if fields else None
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
@@ -108,7 +108,7 @@ class CardLifecycleProjection(Projection):
             cur.execute("UPDATE rm_card_details SET replacements = replacements + 1 WHERE card_id = %s", [card_id])
         elif isinstance(event, DECISIONS):
             actor = event.by.hex
-            detail = self._unseal(self._person(cur, card_id), event.sealed_reason, "reason")
+            detail = self._unseal(cur, self._person(cur, card_id), event.sealed_reason, "reason")
         elif isinstance(event, C.CardClosed):
             detail = event.reason
         elif isinstance(event, (C.ConsentGiven, C.ConsentWithdrawn)):
@@ -117,7 +117,7 @@ class CardLifecycleProjection(Projection):
                         [isinstance(event, C.ConsentGiven), card_id])
             detail = event.purpose
         elif isinstance(event, C.SocioProfessionalCategoryDeclared):
-            category = self._unseal(self._person(cur, card_id), event.sealed_category, "category")
+            category = self._unseal(cur, self._person(cur, card_id), event.sealed_category, "category")
             cur.execute("UPDATE rm_card_details SET category = %s WHERE card_id = %s", [category, card_id])
             return  # private: not part of the card's staff history
         cur.execute(

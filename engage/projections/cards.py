@@ -63,7 +63,7 @@ class CardsProjection(Projection):
         if isinstance(event, CitizenCard.CardReplaced):
             card_id = event.originator_id.hex
             person_id = cur.scalar("SELECT person_id FROM rm_cards WHERE card_id = %s", [card_id])
-            sealed = self.vault.unseal(UUID(person_id), event.sealed_number) if person_id else None
+            sealed = self.vault.unseal(UUID(person_id), event.sealed_number, cur=cur) if person_id else None
             cur.execute("UPDATE rm_cards SET number = %s WHERE card_id = %s",
                         [sealed["card_number"] if sealed else None, card_id])
         elif type(event) in self.STATUS_AFTER:
@@ -73,7 +73,7 @@ class CardsProjection(Projection):
             # The number was personal: gone with the key (a rebuild finds it unreadable too).
             cur.execute("UPDATE rm_cards SET number = NULL WHERE person_id = %s", [event.originator_id.hex])
         elif isinstance(event, CitizenCard.CardIssued):
-            sealed = self.vault.unseal(event.person_id, event.sealed_number)
+            sealed = self.vault.unseal(event.person_id, event.sealed_number, cur=cur)
             cur.execute(
                 "INSERT INTO rm_cards (card_id, person_id, number, arrondissement, age_band,"
                 " status, issued_at, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -100,7 +100,7 @@ class CardsProjection(Projection):
         if len(issued) != len(events) or not hasattr(self.vault, "unseal_many"):
             return super().apply_batch(cur, events)
         # Card issuance in bulk: one query for the keys, one executemany, one upsert per arrondissement.
-        numbers = self.vault.unseal_many([(e.person_id, e.sealed_number) for e, _ in issued])
+        numbers = self.vault.unseal_many([(e.person_id, e.sealed_number) for e, _ in issued], cur=cur)
         cur.executemany(
             "INSERT INTO rm_cards (card_id, person_id, number, arrondissement, age_band,"
             " status, issued_at, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",

@@ -22,6 +22,7 @@ from ..domain.consultations import (
     Vote,
 )
 from ..domain.personal import PersonalDataVault
+from ..domain.restitution import Restitution
 from .base import Projection, insert_rows, runs, select_in, stored_votes
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -48,6 +49,8 @@ class ConsultationsProjection(Projection):
         PublicMeeting.PublicMeetingScheduled,
         PublicMeeting.MeetingHeadcountRecorded,
         PublicMeeting.ShowOfHandsRecorded,
+        # The City's answer ("suite donnée") reaches the contribution's author as a notification.
+        Restitution.ContributionAnswered,
     )
     tables = (
         "rm_consultations",
@@ -246,7 +249,7 @@ class ConsultationsProjection(Projection):
             self._apply_posts(cur, run)
 
     def _apply_posts(self, cur: Cursor, run: list[tuple[Any, int]]) -> None:
-        bodies = self.vault.unseal_many([(e.originator_id, e.sealed_text) for e, _ in run])
+        bodies = self.vault.unseal_many([(e.originator_id, e.sealed_text) for e, _ in run], cur=cur)
         bodies = [fields["text"] if fields else None for fields in bodies]
         hexed = lambda value: value.hex if value else None  # noqa: E731
         insert_rows(
@@ -367,13 +370,13 @@ class ConsultationsProjection(Projection):
         cur.execute("UPDATE rm_consultations SET current_phase = %s WHERE consultation_id = %s",
                     [e.phase, e.originator_id.hex])
 
-    def _text(self, contribution_id, sealed: str) -> str | None:
-        fields = self.vault.unseal(contribution_id, sealed)
+    def _text(self, cur, contribution_id, sealed: str) -> str | None:
+        fields = self.vault.unseal(contribution_id, sealed, cur=cur)
         return fields["text"] if fields else None
 
     def _ContributionPosted(self, cur, e, position):
         cid = e.originator_id.hex
-        body = self._text(e.originator_id, e.sealed_text)
+        body = self._text(cur, e.originator_id, e.sealed_text)
         hexed = lambda value: value.hex if value else None  # noqa: E731
         cur.execute(
             "INSERT INTO rm_contributions (contribution_id, consultation_id, position, parent_id, top_level,"
@@ -419,7 +422,7 @@ class ConsultationsProjection(Projection):
 
     def _ContributionEdited(self, cur, e, position):
         cid = e.originator_id.hex
-        body = self._text(e.originator_id, e.sealed_text)
+        body = self._text(cur, e.originator_id, e.sealed_text)
         cur.execute(
             "UPDATE rm_contributions SET body = %s, edited_at = %s, versions = versions + 1"
             " WHERE contribution_id = %s", [body, e.timestamp.isoformat(), cid])
@@ -467,6 +470,10 @@ class ConsultationsProjection(Projection):
         cur.execute("UPDATE rm_contributions SET flagged_for_study = %s WHERE contribution_id = %s", [True, cid])
         cur.execute("DELETE FROM rm_support_due WHERE item_id = %s", [cid])
         self._notify_author(cur, cid, position, "threshold", str(e.agree_votes), e.timestamp)
+
+    def _ContributionAnswered(self, cur, e, position):
+        # Every answer and every revision of it: the author sees the status it now has.
+        self._notify_author(cur, e.contribution_id.hex, position, "answered", e.status, e.timestamp)
 
     def _notify_author(self, cur, cid, position, kind, detail, at):
         row = cur.execute("SELECT author_id, consultation_id FROM rm_contributions WHERE contribution_id = %s",

@@ -188,7 +188,7 @@ class InclusionProjection(Projection):
         elif isinstance(event, CitizenCard.SocioProfessionalCategoryDeclared):
             person = self._person_with_card(cur, event.originator_id.hex)
             if person is not None:
-                opened = self.vault.unseal(UUID(person), event.sealed_category)
+                opened = self.vault.unseal(UUID(person), event.sealed_category, cur=cur)
                 self._change(cur, deltas, person, category=opened.get("category") if opened else None)
         elif isinstance(event, WorkshopSession.AttendanceRecorded):
             session, person = event.originator_id.hex, event.person_id.hex

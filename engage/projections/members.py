@@ -90,7 +90,7 @@ class PBMembersProjection(Projection):
                         " ON CONFLICT (member_id) DO NOTHING",
                         [event.originator_id.hex, event.timestamp.isoformat()])
         elif isinstance(event, PBMember.PBMemberLinked):
-            opened = self.vault.unseal(event.originator_id, event.sealed_person)
+            opened = self.vault.unseal(event.originator_id, event.sealed_person, cur=cur)
             cur.execute("UPDATE rm_pb_members SET person_id = %s WHERE member_id = %s",
                         [opened["person_id"] if opened else None, event.originator_id.hex])
         elif isinstance(event, MembershipImport.MembershipListImported):

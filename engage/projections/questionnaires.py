@@ -87,7 +87,7 @@ class QuestionnairesProjection(Projection):
                         " DO UPDATE SET answers = rm_questionnaire_counts.answers + 1",
                         [qid.hex, key, option])
             if event.sealed_texts:
-                texts = self.vault.unseal(event.originator_id, event.sealed_texts) or {}
+                texts = self.vault.unseal(event.originator_id, event.sealed_texts, cur=cur) or {}
                 for key, body in texts.items():
                     cur.execute("INSERT INTO rm_questionnaire_texts (questionnaire_id, question_key, position, body)"
                                 " VALUES (%s, %s, %s, %s)", [qid.hex, key, position, body])

@@ -454,7 +454,7 @@ class RestitutionProjection(Projection):
     def _RestitutionPublished(self, cur, e, position):
         consultation_id = cur.scalar("SELECT consultation_id FROM rm_restitution_reports WHERE restitution_id = %s",
                                      [e.originator_id.hex])
-        opened = self.vault.unseal(snapshot_key(UUID(consultation_id), e.snapshot_sha256), e.sealed_snapshot)
+        opened = self.vault.unseal(snapshot_key(UUID(consultation_id), e.snapshot_sha256), e.sealed_snapshot, cur=cur)
         cur.execute(
             "INSERT INTO rm_restitution_versions (consultation_id, number, snapshot_sha256, snapshot, answered,"
             " contributions, published_at, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",

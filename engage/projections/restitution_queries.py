@@ -15,7 +15,7 @@ from ..db import Database
 from ..domain.consultations import CHANNELS, IN_PERSON, ONLINE
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
 from ..domain.restitution import ANSWER_STATUSES
-from ..statistics import suppress_small
+from ..opendata.suppression import suppress_small
 
 FORMAT = "engage-restitution/1"
 PAGE_SIZE = 20
@@ -103,12 +103,16 @@ def _attribution(display_name: str | None, organization: str | None) -> str | No
 
 
 def most_supported(db: Database, consultation_id: str, limit: int = TOP_SUPPORTED) -> list[dict]:
+    from ..opendata.aggregates import published_agree
+
     with db.reading() as cur:
         # Walks the support index from the top (s.consultation_id, s.agree, s.position): a LIMIT.
         rows = cur.execute(_ITEM + " WHERE s.consultation_id = %s AND r.status = 'publiee' AND s.agree > 0"
                            " ORDER BY s.agree DESC, s.position DESC LIMIT %s", [consultation_id, limit]).fetchall()
+        # The d'accord total as the item's vote table publishes it (the same cell everywhere).
+        agree = published_agree(cur, {r[0]: r[6] for r in rows})
     return [{"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3],
-             "attribution": _attribution(r[4], r[5]), "agree": suppress_small(r[6]), "votes": suppress_small(r[7])}
+             "attribution": _attribution(r[4], r[5]), "agree": agree[r[0]], "votes": suppress_small(r[7])}
             for r in rows]
 
 

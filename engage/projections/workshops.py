@@ -247,7 +247,7 @@ class WorkshopsProjection(Projection):
         elif isinstance(event, S.AttendanceRecorded):
             self._attendance(cur, event, sid)
         elif isinstance(event, WorkshopFeedback.FeedbackGiven):
-            sealed = self.vault.unseal(event.originator_id, event.sealed_comment)
+            sealed = self.vault.unseal(event.originator_id, event.sealed_comment, cur=cur)
             cur.execute(
                 "INSERT INTO rm_workshop_feedback (feedback_id, session_id, rating, comment, given_at)"
                 " VALUES (%s, %s, %s, %s, %s)",

@@ -21,7 +21,7 @@ from ..domain.consultations import (
 )
 from ..domain.errors import DomainError
 from ..i18n import _, arrondissement_label
-from ..opendata.aggregates import vote_page
+from ..opendata.aggregates import published_agree, vote_page
 from ..projections import consultation_queries as q
 from ..security import Permission
 from . import consultation_forms as forms
@@ -189,6 +189,7 @@ def consultation_page(request):
         "meetings": [(m, when(m.starts_at, locale)) for m in q.meetings(db, consultation.consultation_id)],
         "contributions": rows, "more": more, "page": page, "filters": filters,
         "answer_status": _answer_statuses(request, rows),
+        "agree": _agree(request, rows),
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": consultation.current_phase == "consultation",
@@ -198,6 +199,15 @@ def consultation_page(request):
         "arrondissement": lambda n: arrondissement_label(n, locale),
         "flashes": request.session.pop_flash("success"), "errors": request.session.pop_flash("error"),
     }
+
+
+def _agree(request, rows) -> dict:
+    """{contribution id: its d'accord total as published}: the cell of the item's vote table
+    (and of the contributions dataset), "non publié" where that table blanks it."""
+    with request.engage.db.reading() as cur:
+        shown = published_agree(cur, {c.contribution_id: c.agree for c in rows})
+    hidden = request.localizer.translate(_("non publié"))
+    return {cid: hidden if value is None else value for cid, value in shown.items()}
 
 
 def _answer_statuses(request, rows) -> dict:
@@ -526,7 +536,21 @@ NOTIFICATION_LABELS = {
     "hidden": _("Votre contribution a été masquée par la modération."),
     "restored": _("Votre contribution est de nouveau affichée."),
     "threshold": _("Votre contribution a atteint le seuil de soutien : elle est à l'étude par la Ville."),
+    "answered": _("La Ville a répondu à votre contribution."),
 }
+
+
+
+def _notification_detail(request, notification) -> str | None:
+    """The moderator's public reason for a hidden contribution, the answer's status for the City's answer."""
+    translate = request.localizer.translate
+    if notification.kind == "hidden":
+        return translate(_("Motif : ${reason}", mapping={"reason": notification.detail}))
+    if notification.kind == "answered":
+        from .restitution import STATUS_LABELS  # the restitution views import this module
+
+        return translate(_("Suite donnée : ${status}", mapping={"status": translate(STATUS_LABELS[notification.detail])}))
+    return None
 
 
 @view_config(route_name="notifications", renderer="engage:templates/notifications.pt", permission=Permission.OWN_ACCOUNT)
@@ -539,7 +563,7 @@ def notifications(request):
         if n.consultation_id not in slugs:
             found = q.consultation(request.engage.db, n.consultation_id)
             slugs[n.consultation_id] = found.slug if found else n.consultation_id
-        shown.append((NOTIFICATION_LABELS[n.kind], n.detail if n.kind == "hidden" else None,
+        shown.append((NOTIFICATION_LABELS[n.kind], _notification_detail(request, n),
                       request.route_url("contribution", ref=slugs[n.consultation_id], item=n.contribution_id),
                       when(n.created_at, request.locale_name)))
     return {"notifications": shown, "page": page, "more": more}

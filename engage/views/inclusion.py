@@ -10,8 +10,9 @@ from pyramid.view import view_config
 
 from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
 from ..i18n import _, arrondissement_label
+from ..opendata.aggregates import broken_down
 from ..projections.inclusion import NOT_GIVEN, TOTAL, UNKNOWN, inclusion_counts
-from ..statistics import share, suppress_cells
+from ..statistics import share
 from .card_forms import PCS_LABELS
 
 POPULATIONS = (
@@ -72,18 +73,18 @@ def inclusion_tables(request) -> list[Population]:
     populations = []
     for population, title, definition in POPULATIONS:
         total = counts.get((population, TOTAL, ""), 0)
+        dimensions = _dimensions(request)
+        cells = {dimension: {code: counts.get((population, dimension, code), 0) for code, _label in labels}
+                 for dimension, _heading, _column, labels in dimensions}
+        # One table: the total and its three breakdowns, suppressed together.
+        shown, shown_total = broken_down(total, cells)
         tables = []
-        published_total = total
-        for dimension, heading, column, labels in _dimensions(request):
-            cells = {code: counts.get((population, dimension, code), 0) for code, _label in labels}
-            shown, shown_total = suppress_cells(cells, total)
-            if shown_total is None:  # (only ever for a small total: then in every table alike)
-                published_total = None
-            rows = [Row(label, shown[code], _percent(share(shown[code], shown_total), locale))
+        for dimension, heading, column, labels in dimensions:
+            rows = [Row(label, shown[dimension][code], _percent(share(shown[dimension][code], shown_total), locale))
                     for code, label in labels
-                    if not (code == UNKNOWN and cells[code] == 0)]  # "no card" only where it occurs
+                    if not (code == UNKNOWN and cells[dimension][code] == 0)]  # "no card" only where it occurs
             tables.append(Table(f"{population}-{dimension}", heading, column, rows))
-        populations.append(Population(population, title, definition, published_total, tables))
+        populations.append(Population(population, title, definition, shown_total, tables))
     return populations
 
 

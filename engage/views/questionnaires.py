@@ -13,7 +13,7 @@ from ..i18n import _
 from ..opendata.aggregates import option_counts
 from ..projections import questionnaire_queries as qq
 from ..security import Permission
-from ..statistics import suppress_small
+from ..opendata.suppression import suppress_small
 from . import consultation_forms
 from .consultations import _flash, _wait, form_view, page_number, person_id, query
 from .questionnaire_forms import QuestionnaireSchema, parse_questions

@@ -19,7 +19,7 @@ from ..projections import restitution_queries as rq
 from ..security import Permission
 from ..statistics import bar_chart
 from . import restitution_forms as forms
-from .consultations import _consultation, _contribution, _item_url, day, when
+from .consultations import _consultation, _contribution, _item_url, _mail_author, day, when
 from .helpers import form_view, page_number, signed_in_person
 
 FORM = "engage:templates/form_page.pt"
@@ -189,7 +189,13 @@ def contribution_answer(request):
             UUID(consultation.consultation_id), UUID(item.contribution_id), status=data["status"],
             justification=data["justification"], answered_by=signed_in_person(request))
         request.session.flash(request.localizer.translate(_("La réponse de la Ville est enregistrée.")), "success")
-        return recorded, _item_url(request, consultation, item.contribution_id) + "#suite-donnee"
+        link = _item_url(request, consultation, item.contribution_id) + "#suite-donnee"
+        _mail_author(request, item.author_id, _("La Ville a répondu à votre contribution"), _(
+            "Bonjour,\n\nLa Ville a répondu à votre contribution à la consultation « ${title} ».\n"
+            "Suite donnée : ${status}\n\n${justification}\n\n${link}",
+            mapping={"title": consultation.title, "link": link, "justification": data["justification"],
+                     "status": request.localizer.translate(STATUS_LABELS[data["status"]])}))
+        return recorded, link
 
     values = {"status": history[0].status, "justification": history[0].justification} if history else {}
     page = {"title": _("Suite donnée à une contribution"), "consultation": consultation, "item": item,

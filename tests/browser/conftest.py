@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.conftest import app_settings
+from tests.demo_templates import KEY_SETTINGS, copy_demo, drop_templates
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -99,16 +100,34 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@contextmanager
-def demo_server(database_url, setup=None, **demo):
-    """engage with the demo (`demo`: load_demo's options), then `setup(services)`, served over HTTP."""
-    import engage
+def _load_demo_into(database_url, **demo) -> None:
     from engage.scripts.demo import load_demo
+    from engage.services import Engage
 
-    app = engage.main({}, **app_settings(database_url))
-    services = app.registry.engage
+    services = Engage.from_settings(app_settings(database_url, **KEY_SETTINGS), run_projections=False)
     try:
         load_demo(services, cards=DEMO_CARDS, **demo)
+    finally:
+        services.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_templates():
+    yield
+    drop_templates()
+
+
+@contextmanager
+def demo_server(database_url, setup=None, **demo):
+    """engage with the demo (`demo`: load_demo's options), then `setup(services)`, served over HTTP.
+
+    The demo is a copy of one loaded once per worker (tests/demo_templates.py)."""
+    import engage
+
+    copy_demo(database_url, lambda url: _load_demo_into(url, **demo), **demo)
+    app = engage.main({}, **app_settings(database_url, **KEY_SETTINGS))
+    services = app.registry.engage
+    try:
         if setup is not None:
             setup(services)
         server = LiveServer(app).start()

@@ -84,6 +84,7 @@ def test_registration_journey_waitlist_promotion_and_notices(testapp, session_id
     second = resident(testapp, "karim@exemple.fr", "Karim du 20e")
     log_in(testapp, "camille@exemple.fr")
     page = testapp.get(f"/ateliers/seance/{session_id.hex}")
+    assert "restantes sur" in page.text  # open for booking: the seats left are shown
     done = page.forms["register"].submit(status=303).follow()
     assert "Votre inscription est enregistrée" in done.text and "Me désinscrire" in done.text
     # Twice: a clear message, nothing changed.
@@ -134,6 +135,8 @@ def test_cancelled_and_started_sessions_refuse_registrations(testapp, session_id
     token = testapp.get("/ateliers").forms[0]  # any page gives a session; fetch a token below
     page = testapp.get(f"/ateliers/seance/{session_id.hex}")
     assert "Cette séance est annulée" in page.text
+    # No booking any more: the page no longer shows how many registered (the dataset's cell).
+    assert "restantes sur" not in page.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
     refused = testapp.post(f"/ateliers/seance/{session_id.hex}/inscription", {"csrf_token": csrf}, status=400)
     assert "Cette séance est annulée" in refused.text

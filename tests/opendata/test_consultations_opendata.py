@@ -7,6 +7,8 @@ from uuid import uuid4
 
 import pytest
 
+from engage.opendata.aggregates import vote_page
+from engage.projections import consultation_queries as q
 from tests.opendata.conftest import services, validate, write_package
 from tests.opendata.test_privacy import every_export
 
@@ -30,6 +32,9 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
     for _ in range(6):
         app.cast_vote(person_id=uuid4(), item_id=kept, option="d-accord", has_valid_card=True)
     app.cast_vote(person_id=uuid4(), item_id=kept, option="mitige", has_valid_card=True)
+    small = contribute(app, consultation, text="Un budget participatif par quartier.").id
+    for _ in range(3):
+        app.cast_vote(person_id=uuid4(), item_id=small, option="d-accord", has_valid_card=True)
     engage.engine.catch_up()
 
     rows = {row["contribution_id"]: row for row in
@@ -38,9 +43,18 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
     assert rows[hidden.hex]["hidden_reason"] == "Propos injurieux"
     assert rows[withdrawn.hex]["status"] == "retiree" and rows[withdrawn.hex]["text"] is None
     assert rows[kept.hex]["text"].startswith("Publier")
-    counts = {(c["option"], c["channel"]): c["value"] for c in
+    counts = {(c["item_id"], c["option"], c["channel"]): c["value"] for c in
               testapp.get(f"/api/vote-counts?consultation={consultation.hex}").json["data"]}
-    assert counts == {("d-accord", "en ligne"): 6, ("mitige", "en ligne"): None}
+    assert {(option, channel): value for (item, option, channel), value in counts.items() if item == kept.hex} \
+        == {("d-accord", "en ligne"): 6, ("mitige", "en ligne"): None}
+    assert counts[(small.hex, "d-accord", "en ligne")] is None
+    # `agree` is the d'accord total of the item's vote table (its page, the stats API, the
+    # consultation page): one cell, one rule, so they never disagree.
+    for item, expected in ((kept, 6), (small, None), (hidden, 0)):
+        table = vote_page(q.vote_counts(engage.db, item.hex))["total"]["d-accord"]
+        assert rows[item.hex]["agree"] == table == expected, item
+    listing = " ".join(testapp.get("/consultations/charte").html.text.split())
+    assert "6 d'accord" in listing and "non publié d'accord" in listing
 
     for url, body in every_export(testapp).items():
         text = body.decode("utf-8")
@@ -49,3 +63,11 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
         validate(write_package(testapp, name, tmp_path / name))
     changed = {c["key"] for c in testapp.get("/opendata/changes?dataset=contributions").json["changes"]}
     assert {kept.hex, hidden.hex, withdrawn.hex} <= changed
+
+    # A vote changes a contribution's row (its agree): a new version, not a stale 304 or file.
+    url = f"/api/contributions?consultation={consultation.hex}"
+    etag = testapp.get(url).headers["ETag"]
+    app.cast_vote(person_id=uuid4(), item_id=kept, option="d-accord", has_valid_card=True)
+    engage.engine.catch_up()
+    fresh = testapp.get(url, headers={"If-None-Match": etag}, status=200)
+    assert {r["contribution_id"]: r["agree"] for r in fresh.json["data"]}[kept.hex] == 7

@@ -54,6 +54,12 @@ def test_no_export_carries_personal_data(make_app):
     card = engage.app.issue_card(name=NAME, email=EMAIL, arrondissement=7, age_band="65-plus",
                                  consent_to_consultation=True, person_id=signed_up.person_id)
     issue_cards(engage, {(7, "65-plus"): 5})  # enough company for the group to be published
+    # Her ballot: counted in the vote counts, never exported as hers (nor under its keyed id).
+    from tests.consultations.helpers import contribute, create_consultation
+
+    item = contribute(engage.app, create_consultation(engage.app)).id
+    ballot = engage.app.cast_vote(person_id=signed_up.person_id, item_id=item, option="mitige", has_valid_card=True)
+    engage.engine.catch_up()
 
     bodies = every_export(app)
     assert len(bodies) >= 8 + 4 * len(REGISTRY)
@@ -62,6 +68,7 @@ def test_no_export_carries_personal_data(make_app):
         "card number": card.number, "displayed card number": card_numbers.display(card.number),
         "person id": signed_up.person_id.hex, "person uuid": str(signed_up.person_id),
         "card id": card.card_id.hex, "card uuid": str(card.card_id),
+        "ballot id": ballot.id.hex, "ballot uuid": str(ballot.id),
     }
     for url, body in bodies.items():
         text = body.decode("utf-8")

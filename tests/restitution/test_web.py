@@ -6,6 +6,8 @@ import hashlib
 import re
 from uuid import UUID
 
+from pyramid_mailer import get_mailer
+
 from engage.projections import consultation_queries as q
 from tests.consultations.helpers import THEMES
 from tests.functional.conftest import make_app, testapp  # noqa: F401  (the web fixtures)
@@ -21,7 +23,8 @@ def _setup(app):
     cid = UUID(q.consultation(services.db, "charte").consultation_id)
     holder = services.app.issue_card(name="Nom Prénom", email="holder@exemple.fr", arrondissement=11,
                                      age_band="25-34", consent_to_consultation=True).person_id
-    authors = [holder, UUID(int=101), UUID(int=102)]
+    editor = services.app.find_person_by_email("editrice@exemple.fr")  # editors take part too
+    authors = [holder, UUID(int=101), editor]
     items = [services.app.contribute(consultation_id=cid, person_id=authors[i], has_valid_card=True,
                                      kind="proposition", theme=THEMES[i % 2],
                                      text=f"Proposition numéro {i} : des comptes rendus.").id
@@ -96,6 +99,15 @@ def test_editor_answers_quotes_and_publishes_a_verifiable_version(editor_app, te
     assert versions[0]["snapshot_sha256"] == digest
     testapp.get("/consultations/charte/restitution/versions/3", status=404)
     testapp.get("/consultations/charte/restitution/versions/3.json", status=404)
+    # The author is told of the City's answer: a notification and a mail (here the editor wrote items[2]).
+    form = editor_app.get(f"/consultations/charte/contributions/{items[2].hex}/suite-donnee").forms["answer"]
+    form["status"], form["justification"] = "partiellement-retenue", WHY
+    form.submit("submit", status=303)
+    notices = editor_app.get("/compte/notifications")
+    assert "La Ville a répondu à votre contribution." in notices.text
+    assert "Suite donnée : Partiellement retenue" in notices.text
+    sent = get_mailer(editor_app.app.registry).outbox[-1]
+    assert sent.recipients == ["editrice@exemple.fr"] and "Partiellement retenue" in sent.body and WHY in sent.body
     # Residents read the report but may neither answer nor publish.
     resident(testapp, "camille@exemple.fr", "Camille du 11e")
     testapp.get(item_url + "/suite-donnee", status=403)

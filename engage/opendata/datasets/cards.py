@@ -3,7 +3,7 @@
 from ...domain.cards import CitizenCard
 from ...domain.places import AGE_BANDS
 from ...i18n import _
-from ...statistics import SMALL_COUNT
+from ..suppression import SMALL_COUNT
 from ..aggregates import card_holder_blanks
 from ..registry import UPSERT, Dataset, Field, Suppression, register
 

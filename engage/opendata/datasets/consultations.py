@@ -9,7 +9,7 @@ from ...domain.consultations import Consultation, Contribution, PublicMeeting, V
 from ...domain.restitution import Restitution
 from ...i18n import _
 from ...projections.base import Projection
-from ..aggregates import vote_blanks
+from ..aggregates import agree_blanks, published_agree, vote_blanks
 from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register, register_projection
 from ..registry import own_record as own, small_count as small
 
@@ -144,6 +144,15 @@ register(Dataset(
     },
 ))
 
+def _voted_item(event, cur) -> list:
+    """The item whose counts changed (a prefix of the key: every channel and option of it)."""
+    item = getattr(event, "item_id", None)
+    if item is not None:
+        return [(item.hex, UPSERT)]
+    found = cur.scalar("SELECT item_id FROM rm_votes WHERE vote_id = %s", [event.originator_id.hex])
+    return [(found, UPSERT)] if found else []
+
+
 # Hidden or withdrawn: the text is never published, only the state and the public reason.
 # The arrondissement and the City's answer come from the restitution read model (joined):
 # the answer of a hidden or withdrawn contribution drops out with its text.
@@ -190,8 +199,9 @@ register(Dataset(
               column="c.posted_at"),
         Field("edited_at", "datetime", _("Dernière modification (temps universel)."), column="c.edited_at"),
         Field("replies", "integer", _("Nombre de réponses."), required=True, column=_COUNTER.format("replies")),
-        Field("agree", "integer", _("Nombre de soutiens « d'accord » ; vide sous 5."),
-              column=small(_COUNTER.format("agree"))),
+        Field("agree", "integer", _(
+            "Nombre de soutiens « d'accord » ; vide quand le décompte des votes de la contribution le masque"
+            " (moins de 5, ou case complémentaire : voir le jeu vote-counts)."), column=_COUNTER.format("agree")),
         Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True,
               column="c.flagged_for_study"),
         Field("answer_status", "string", _(
@@ -210,6 +220,10 @@ register(Dataset(
     filters={"consultation": "consultation_id", "arrondissement": "arrondissement", "date": "posted_at"},
     foreign_keys=(ForeignKey(("consultation_id",), "consultations", ("consultation_id",)),),
     indexes=(("rm_contributions", ("consultation_id", "contribution_id")),),
+    # `agree` is the d'accord total of the item's vote table: the same cell, by the same rule.
+    suppression=Suppression(("contribution_id",), agree_blanks, ("agree",),
+                            context=lambda cur, rows: published_agree(
+                                cur, {r["contribution_id"]: r["agree"] for r in rows})),
     keywords=("contribution", "consultation", "modération", "restitution"),
     changes={
         Contribution.ContributionPosted: lambda e: [(e.originator_id.hex, UPSERT)]
@@ -220,17 +234,11 @@ register(Dataset(
         Contribution.ContributionRestored: own,
         Contribution.ContributionFlaggedForStudy: own,
         Restitution.ContributionAnswered: lambda e: [(e.contribution_id.hex, UPSERT)],
+        # A vote changes the item's `agree` (and may blank or unblank it): its row changes.
+        **{event_class: _voted_item for event_class in (Vote.VoteCast, Vote.VoteChanged, Vote.VoteWithdrawn,
+                                                         PublicMeeting.ShowOfHandsRecorded)},
     },
 ))
-
-
-def _voted_item(event, cur) -> list:
-    """The item whose counts changed (a prefix of the key: every channel and option of it)."""
-    item = getattr(event, "item_id", None)
-    if item is not None:
-        return [(item.hex, UPSERT)]
-    found = cur.scalar("SELECT item_id FROM rm_votes WHERE vote_id = %s", [event.originator_id.hex])
-    return [(found, UPSERT)] if found else []
 
 
 register(Dataset(

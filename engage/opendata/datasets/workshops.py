@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ...domain.workshops import Workshop, WorkshopFeedback, WorkshopSession
 from ...i18n import _
-from ..aggregates import attendance_blanks
+from ..aggregates import attendance_blanks, session_blanks, session_figures
 from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
-from ..registry import own_record as own, small_count as small
+from ..registry import own_record as own
 
 S = WorkshopSession
 
@@ -50,9 +50,13 @@ register(Dataset(
               minimum=1, maximum=20),
         Field("place", "string", _("Lieu.")),
         Field("capacity", "integer", _("Nombre de places."), required=True),
-        Field("registered", "integer", _("Inscrits ; vide de 1 à 4."), column=small("registered")),
-        Field("waitlisted", "integer", _("En liste d'attente ; vide de 1 à 4."), column=small("waitlisted")),
-        Field("present", "integer", _("Présents ; vide de 1 à 4."), column=small("present")),
+        Field("registered", "integer", _(
+            "Inscrits ; vide de 1 à 4, ou quand il permettrait de retrouver un petit nombre à partir du"
+            " total des inscriptions publié."), column="registered"),
+        Field("waitlisted", "integer", _("En liste d'attente ; vide de 1 à 4."), column="waitlisted"),
+        Field("present", "integer", _(
+            "Présents ; vide de 1 à 4, ou quand il permettrait de retrouver un petit nombre à partir des"
+            " présences publiées par lieu (jeu workshop-attendance)."), column="present"),
         Field("cancelled", "boolean", _("Session annulée."), required=True),
         Field("roll_marked", "boolean", _("Les présences ont été relevées."), required=True),
     ),
@@ -62,6 +66,10 @@ register(Dataset(
     filters={"arrondissement": "arrondissement", "date": "starts_at"},
     foreign_keys=(ForeignKey(("workshop_id",), "workshops", ("workshop_id",)),),
     indexes=(("rm_workshop_sessions", ("arrondissement", "session_id")),),
+    # The sessions of a place add up to its published attendance, the sessions not cancelled
+    # to the published registrations: one table with the attendance figures' blanks.
+    suppression=Suppression((), session_blanks, ("registered", "waitlisted", "present"),
+                            context=lambda cur, rows: session_figures(cur)),
     keywords=("atelier", "session", "présence"),
     changes={event_class: own for event_class in (
         S.SessionScheduled, S.SessionRescheduled, S.SessionCancelled, S.SessionRegistered,
