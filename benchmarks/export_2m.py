@@ -108,6 +108,9 @@ def fill(url: str, rows: int) -> float:
         schema = dict(part.split("=", 1) for part in url.split("?", 1)[1].split("&"))["schema"]
         conn.execute(f"SET search_path TO {schema}")
         conn.execute("ALTER TABLE rm_contributions DROP COLUMN IF EXISTS search")
+        # The live counters live in rm_contribution_counts and rm_restitution_support: drawn here
+        # in two scratch columns, copied there below, then dropped.
+        conn.execute("ALTER TABLE rm_contributions ADD COLUMN replies INTEGER, ADD COLUMN agree INTEGER")
         conn.execute(f"""
             INSERT INTO rm_contributions (contribution_id, consultation_id, position, parent_id, top_level, kind,
                 theme, channel, author_id, organization_id, meeting_id, transcriber_id, paper_reference,
@@ -136,12 +139,12 @@ def fill(url: str, rows: int) -> float:
         # One restitution line per contribution (its arrondissement), a tenth answered.
         conn.execute(f"""
             INSERT INTO rm_restitution_items (contribution_id, consultation_id, position, channel, theme, week,
-                arrondissement, age_band, status, withdrawn, agree, votes, answer_status, answer_justification,
+                arrondissement, age_band, status, withdrawn, answer_status, answer_justification,
                 answer_revision, answered_at, answer_position, quoted_position)
             SELECT c.contribution_id, c.consultation_id, c.position, c.channel, c.theme, substr(c.posted_at, 1, 10),
                    CASE WHEN c.position % 13 = 0 THEN NULL ELSE 1 + c.position % 20 END,
                    (ARRAY['18-24', '25-34', '35-49', '50-64', '65-plus'])[1 + c.position % 5],
-                   c.status, c.status = 'retiree', c.agree, c.agree + c.position % 7,
+                   c.status, c.status = 'retiree',
                    CASE WHEN c.position % 10 = 0 THEN
                        (ARRAY['retenue', 'partiellement-retenue', 'non-retenue', 'hors-champ'])[1 + c.position % 4]
                    END,
@@ -161,6 +164,13 @@ def fill(url: str, rows: int) -> float:
             SELECT contribution_id, 'en ligne', 'mitige', position % 7 FROM rm_contributions WHERE agree >= 5
             UNION ALL
             SELECT contribution_id, 'en ligne', 'pas-d-accord', position % 11 FROM rm_contributions WHERE agree >= 5""")
+        conn.execute("""
+            INSERT INTO rm_restitution_support (contribution_id, consultation_id, position, agree, votes)
+            SELECT contribution_id, consultation_id, position, agree, agree + position % 7 FROM rm_contributions""")
+        conn.execute("""
+            INSERT INTO rm_contribution_counts (contribution_id, agree, replies)
+            SELECT contribution_id, agree, replies FROM rm_contributions WHERE agree > 0 OR replies > 0""")
+        conn.execute("ALTER TABLE rm_contributions DROP COLUMN replies, DROP COLUMN agree")
         # The column back, plain and empty, with its index: so the export's process, whose
         # start creates missing read-model columns, finds it and computes nothing.
         conn.execute("ALTER TABLE rm_contributions ADD COLUMN search tsvector")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 from ..db import Cursor
 
@@ -45,6 +45,30 @@ class Projection(ABC):
 
         return [get_topic(event_class) for event_class in cls.follows]
 
+
+
+def runs(events: list[tuple[Any, int]], kinds: dict[type, str]) -> Iterator[tuple[str | None, list[tuple[Any, int]]]]:
+    """Split a batch into runs of consecutive events of one kind (`kinds`: event class to kind),
+    in log order; an event of no kind is a run of its own (kind None). A projection writes a
+    run set-wise and the others one by one."""
+    run: list[tuple[Any, int]] = []
+    kind = None
+    for event, position in events:
+        this = kinds.get(type(event))
+        if run and (this != kind or this is None):
+            yield kind, run
+            run = []
+        kind = this
+        run.append((event, position))
+    if run:
+        yield kind, run
+
+
+def stored_votes(run: list[tuple[Any, int]], cast: type) -> list[str]:
+    """The vote ids of a run whose row may already be stored: not those of a `cast` event (a
+    ballot's first event, version 1: the event store holds exactly one per ballot, and only
+    it creates the row), so a run of first votes reads nothing back."""
+    return list({e.originator_id.hex for e, _ in run if not isinstance(e, cast)})
 
 
 def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple], tail: str = "") -> None:

@@ -14,7 +14,7 @@ from ..db import Cursor
 from ..domain.accounts import Account
 from ..domain.cards import CONSULTATION, NEWSLETTER, VALIDITY_YEARS, CitizenCard, years_later
 from ..domain.personal import PersonalDataVault
-from .base import Projection
+from .base import Projection, insert_rows, runs
 
 C = CitizenCard
 DECISIONS = (C.CardSuspended, C.CardReinstated, C.CardRevoked)
@@ -67,6 +67,21 @@ class CardLifecycleProjection(Projection):
             return None
         fields = self.vault.unseal(person, sealed, cur=cur)
         return fields.get(key) if fields else None
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        """Runs of card issues in two statements (details, history); anything else one by one."""
+        for kind, run in runs(events, {C.CardIssued: "issued"}):
+            if kind is None:
+                self.apply(cur, *run[0])
+                continue
+            insert_rows(cur, "rm_card_details", ("card_id", "person_id", "valid_until", "consent_consultation",
+                                                 "consent_newsletter", "category", "replacements"),
+                        [(e.originator_id.hex, e.person_id.hex,
+                          years_later(e.timestamp.date(), VALIDITY_YEARS).isoformat(),
+                          bool(e.consent_to_consultation), False, None, 0) for e, _ in run])
+            insert_rows(cur, "rm_card_history", ("card_id", "position", "event", "occurred_at", "actor_id", "detail"),
+                        [(e.originator_id.hex, position, type(e).__name__, e.timestamp.isoformat(), None, None)
+                         for e, position in run])
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         if isinstance(event, Account.PersonalDataErased):

@@ -93,8 +93,9 @@ _CONTRIBUTION = (
     "SELECT c.contribution_id, c.consultation_id, c.parent_id, c.kind, c.theme, c.channel, c.author_id,"
     " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
     " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
-    " c.edited_at, c.versions, c.replies, c.agree, c.flagged_for_study, o.name"
-    " FROM rm_contributions c LEFT JOIN rm_people p ON p.person_id = c.author_id"
+    " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name"
+    " FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
+    " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
 

@@ -23,10 +23,11 @@ from ..domain.consultations import (
 )
 from ..domain.personal import PersonalDataVault
 from ..domain.restitution import Restitution
-from .base import Projection, insert_rows, select_in, update_rows
+from .base import Projection, insert_rows, runs, select_in, stored_votes
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
-_VOTE_EVENTS = (Vote.VoteCast, Vote.VoteChanged, Vote.VoteWithdrawn)
+_RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes",
+              Contribution.ContributionPosted: "posts"}
 
 
 class ConsultationsProjection(Projection):
@@ -55,6 +56,7 @@ class ConsultationsProjection(Projection):
         "rm_consultations",
         "rm_contributions",
         "rm_contributions_fts",
+        "rm_contribution_counts",
         "rm_consultation_counts",
         "rm_votes",
         "rm_vote_counts",
@@ -108,10 +110,19 @@ class ConsultationsProjection(Projection):
                 posted_at TEXT NOT NULL,
                 edited_at TEXT,
                 versions INTEGER NOT NULL,
-                replies INTEGER NOT NULL,
                 reports INTEGER NOT NULL,
-                agree INTEGER NOT NULL,
                 flagged_for_study BOOLEAN NOT NULL
+            )"""
+        )
+        # The live counters, in their own narrow table: a vote or a reply rewrites this short
+        # row, never the searchable one (on PostgreSQL an UPDATE of rm_contributions recomputes
+        # its stored French tsvector and adds entries to its seven indexes). A contribution
+        # nobody voted for or answered has no row here: readers LEFT JOIN and COALESCE to 0.
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_contribution_counts (
+                contribution_id TEXT PRIMARY KEY,
+                agree INTEGER NOT NULL,
+                replies INTEGER NOT NULL
             )"""
         )
         for name, columns in (
@@ -225,21 +236,11 @@ class ConsultationsProjection(Projection):
         """Runs of votes and runs of new contributions (nearly the whole log at scale) are
         written with a few statements per run; anything else, one event at a time, in log
         order. The tables end exactly as `apply` one by one would leave them."""
-        run: list[tuple[Any, int]] = []
-        kind = None
-        for event, position in events:
-            this = ("votes" if isinstance(event, _VOTE_EVENTS)
-                    else "posts" if isinstance(event, Contribution.ContributionPosted) else None)
-            if this != kind and run:
-                self._apply_run(cur, kind, run)
-                run = []
-            kind = this
-            if this is None:
-                self.apply(cur, event, position)
+        for kind, run in runs(events, _RUN_KINDS):
+            if kind is None:
+                self.apply(cur, *run[0])
             else:
-                run.append((event, position))
-        if run:
-            self._apply_run(cur, kind, run)
+                self._apply_run(cur, kind, run)
 
     def _apply_run(self, cur: Cursor, kind: str, run: list[tuple[Any, int]]) -> None:
         if kind == "votes":
@@ -255,12 +256,12 @@ class ConsultationsProjection(Projection):
             cur, "rm_contributions",
             ("contribution_id", "consultation_id", "position", "parent_id", "top_level", "kind", "theme",
              "channel", "author_id", "organization_id", "meeting_id", "transcriber_id", "paper_reference",
-             "scan_sha256", "body", "status", "hidden_reason", "posted_at", "edited_at", "versions", "replies",
-             "reports", "agree", "flagged_for_study"),
+             "scan_sha256", "body", "status", "hidden_reason", "posted_at", "edited_at", "versions",
+             "reports", "flagged_for_study"),
             [(e.originator_id.hex, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None,
               e.kind, e.theme, e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
               hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED, None,
-              e.timestamp.isoformat(), None, 1, 0, 0, 0, False)
+              e.timestamp.isoformat(), None, 1, 0, False)
              for (e, position), body in zip(run, bodies)],
         )
         if cur.backend == "sqlite":
@@ -279,8 +280,11 @@ class ConsultationsProjection(Projection):
             "ON CONFLICT (consultation_id, channel)"
             " DO UPDATE SET contributions = rm_consultation_counts.contributions + excluded.contributions",
         )
-        cur.executemany("UPDATE rm_contributions SET replies = replies + 1 WHERE contribution_id = %s",
-                        [(e.parent_id.hex,) for e, _ in run if e.parent_id])
+        per_parent: dict[str, int] = {}
+        for e, _ in run:
+            if e.parent_id:
+                per_parent[e.parent_id.hex] = per_parent.get(e.parent_id.hex, 0) + 1
+        self._add_replies(cur, per_parent)
         cur.executemany("UPDATE rm_meetings SET contributions = contributions + %s WHERE meeting_id = %s",
                         [(n, meeting) for meeting, n in per_meeting.items()])
         replies = [(e, position) for e, position in run if e.parent_id]
@@ -299,7 +303,7 @@ class ConsultationsProjection(Projection):
         results are written once."""
         votes = {vote: (item, option) for vote, item, option in select_in(
             cur, "SELECT vote_id, item_id, option FROM rm_votes WHERE vote_id IN ({marks})",
-            list({e.originator_id.hex for e, _ in run}))}
+            stored_votes(run, Vote.VoteCast))}
         for e, _ in run:
             if e.originator_id.hex in votes:
                 continue
@@ -338,7 +342,9 @@ class ConsultationsProjection(Projection):
         insert_rows(cur, "rm_vote_counts", ("item_id", "channel", "option", "votes"),
                     [(item, ONLINE, option, delta) for (item, option), delta in deltas.items()],
                     "ON CONFLICT (item_id, channel, option) DO UPDATE SET votes = rm_vote_counts.votes + excluded.votes")
-        update_rows(cur, "rm_contributions", "contribution_id", ("agree",), [(item, agree[item]) for item in items])
+        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                    [(item, agree[item], 0) for item in items],
+                    "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree")
         insert_rows(cur, "rm_support_due", ("item_id", "agree", "threshold"),
                     [(item, a, threshold) for item, (a, threshold) in due.items()],
                     "ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree")
@@ -375,9 +381,9 @@ class ConsultationsProjection(Projection):
         cur.execute(
             "INSERT INTO rm_contributions (contribution_id, consultation_id, position, parent_id, top_level,"
             " kind, theme, channel, author_id, organization_id, meeting_id, transcriber_id, paper_reference,"
-            " scan_sha256, body, status, hidden_reason, posted_at, edited_at, versions, replies, reports,"
-            " agree, flagged_for_study) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, NULL, %s, NULL, 1, 0, 0, 0, %s)",
+            " scan_sha256, body, status, hidden_reason, posted_at, edited_at, versions, reports,"
+            " flagged_for_study) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, NULL, %s, NULL, 1, 0, %s)",
             [cid, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None, e.kind, e.theme,
              e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
              hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED,
@@ -394,13 +400,19 @@ class ConsultationsProjection(Projection):
             cur.execute("UPDATE rm_meetings SET contributions = contributions + 1 WHERE meeting_id = %s",
                         [e.meeting_id.hex])
         if e.parent_id:
-            cur.execute("UPDATE rm_contributions SET replies = replies + 1 WHERE contribution_id = %s",
-                        [e.parent_id.hex])
+            self._add_replies(cur, {e.parent_id.hex: 1})
             parent_author = cur.scalar("SELECT author_id FROM rm_contributions WHERE contribution_id = %s",
                                        [e.parent_id.hex])
             if parent_author and parent_author != hexed(e.author_id):
                 self._notify(cur, parent_author, position, "reply", e.parent_id.hex, e.consultation_id.hex,
                              cid, e.timestamp)
+
+    @staticmethod
+    def _add_replies(cur, per_parent: dict[str, int]) -> None:
+        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                    [(parent, 0, n) for parent, n in per_parent.items()],
+                    "ON CONFLICT (contribution_id)"
+                    " DO UPDATE SET replies = rm_contribution_counts.replies + excluded.replies")
 
     def _index_text(self, cur, cid: str, body: str | None) -> None:
         if cur.backend == "sqlite":
@@ -511,7 +523,8 @@ class ConsultationsProjection(Projection):
     def _check_support(self, cur, item: str) -> None:
         agree = cur.scalar("SELECT SUM(votes) FROM rm_vote_counts WHERE item_id = %s AND option = %s",
                            [item, AGREE], 0)
-        cur.execute("UPDATE rm_contributions SET agree = %s WHERE contribution_id = %s", [agree, item])
+        cur.execute("INSERT INTO rm_contribution_counts (contribution_id, agree, replies) VALUES (%s, %s, 0)"
+                    " ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree", [item, agree])
         row = cur.execute(
             "SELECT c.flagged_for_study, s.support_threshold FROM rm_contributions c"
             " JOIN rm_consultations s ON s.consultation_id = c.consultation_id WHERE c.contribution_id = %s",

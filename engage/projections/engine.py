@@ -201,7 +201,8 @@ class ProjectionEngine:
         last = 0
         while True:
             _, read = self.process_shared_batch(names)
-            position = min(self.positions()[name] for name in names)
+            positions = self.positions()
+            position = min(positions[name] for name in names)
             if progress:
                 progress((position - last) * len(names))  # projection-events, as before
             if read < self.batch_size:

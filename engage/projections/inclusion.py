@@ -32,7 +32,7 @@ from ..domain.cards import CitizenCard
 from ..domain.consultations import Contribution
 from ..domain.personal import PersonalDataVault
 from ..domain.workshops import WorkshopSession
-from .base import Projection
+from .base import Projection, insert_rows, select_in
 
 POPULATIONS = ("card_holders", "attendees", "contributors")
 DIMENSIONS = ("category", "arrondissement", "age_band")
@@ -109,19 +109,26 @@ class InclusionProjection(Projection):
         )
 
     # -- one person's row, and the counters it moves -----------------------------------
+    # People rows are read once per batch (`_load`), changed in memory, and written once at
+    # the end of the batch (`_write`): a few statements per batch instead of three per event.
+    def _load(self, cur: Cursor, people: dict, person_ids: set[str]) -> None:
+        missing = [p for p in person_ids if p not in people]
+        people.update(dict.fromkeys(missing))
+        for found in select_in(cur, f"SELECT person_id, {', '.join(COLUMNS)} FROM rm_inclusion_people"
+                                    " WHERE person_id IN ({marks})", missing):
+            people[found[0]] = dict(zip(COLUMNS, found[1:]))
+
     def _row(self, cur: Cursor, person_id: str) -> dict[str, Any] | None:
-        found = cur.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM rm_inclusion_people WHERE person_id = %s", [person_id]).fetchone()
-        return dict(zip(COLUMNS, found)) if found else None
+        self._load(cur, self._people, {person_id})
+        return self._people[person_id]
 
     def _change(self, cur: Cursor, deltas: Counter, person_id: str, **changes: Any) -> None:
         old = self._row(cur, person_id)
         if old is None:
             old = dict(card_id=None, arrondissement=None, age_band=None, category=None, card_holder=False,
                        present_sessions=0, contributor=False)
-            cur.execute(
-                "INSERT INTO rm_inclusion_people (person_id, card_holder, present_sessions, contributor)"
-                " VALUES (%s, %s, 0, %s)", [person_id, False, False])
+            self._people[person_id] = old
+            self._dirty.add(person_id)
         new = {**old, **changes}
         if new == old:
             return
@@ -129,9 +136,23 @@ class InclusionProjection(Projection):
             deltas[cell] -= 1
         for cell in cells_of(new):
             deltas[cell] += 1
-        assignments = ", ".join(f"{column} = %s" for column in changes)
-        cur.execute(f"UPDATE rm_inclusion_people SET {assignments} WHERE person_id = %s",
-                    [*changes.values(), person_id])
+        self._people[person_id] = new
+        self._dirty.add(person_id)
+
+    def _write(self, cur: Cursor) -> None:
+        insert_rows(cur, "rm_inclusion_people", ("person_id", *COLUMNS),
+                    [(p, *(self._people[p][c] for c in COLUMNS)) for p in sorted(self._dirty)],
+                    "ON CONFLICT (person_id) DO UPDATE SET "
+                    + ", ".join(f"{c} = excluded.{c}" for c in COLUMNS))
+
+    def _person_with_card(self, cur: Cursor, card_id: str) -> str | None:
+        for person, row in self._people.items():
+            if row is not None and row["card_id"] == card_id:
+                return person
+        person = cur.scalar("SELECT person_id FROM rm_inclusion_people WHERE card_id = %s", [card_id])
+        if person is None or person in self._people:  # the batch's own version of that row wins
+            return None
+        return person
 
     @staticmethod
     def _flush(cur: Cursor, deltas: Counter) -> None:
@@ -148,10 +169,16 @@ class InclusionProjection(Projection):
         self.apply_batch(cur, [(event, position)])
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
-        """Counters move once per batch (a summed delta per cell), people rows per event."""
+        """Counters move once per batch (a summed delta per cell), people rows too."""
         deltas: Counter = Counter()
+        self._people: dict[str, dict[str, Any] | None] = {}
+        self._dirty: set[str] = set()
+        self._load(cur, self._people, {p.hex for event, _ in events for p in (
+            getattr(event, "person_id", None), getattr(event, "author_id", None),
+            event.originator_id if isinstance(event, Account.PersonalDataErased) else None) if p is not None})
         for event, _position in events:
             self._apply_one(cur, deltas, event)
+        self._write(cur)
         self._flush(cur, deltas)
 
     def _apply_one(self, cur: Cursor, deltas: Counter, event: Any) -> None:
@@ -159,8 +186,7 @@ class InclusionProjection(Projection):
             self._change(cur, deltas, event.person_id.hex, card_id=event.originator_id.hex,
                          arrondissement=event.arrondissement, age_band=event.age_band, card_holder=True)
         elif isinstance(event, CitizenCard.SocioProfessionalCategoryDeclared):
-            person = cur.scalar("SELECT person_id FROM rm_inclusion_people WHERE card_id = %s",
-                                [event.originator_id.hex])
+            person = self._person_with_card(cur, event.originator_id.hex)
             if person is not None:
                 opened = self.vault.unseal(UUID(person), event.sealed_category, cur=cur)
                 self._change(cur, deltas, person, category=opened.get("category") if opened else None)

@@ -37,7 +37,7 @@ from uuid import UUID
 from ..db import Cursor
 from ..domain.accounts import Account
 from ..domain.attribution import actor_key, open_actor
-from .base import Projection
+from .base import Projection, insert_rows
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,19 @@ class Entry:
 
 
 class Context:
+    """What describers may read and remember. Writes are kept in memory and written by
+    `flush` (a few statements per batch instead of several per event); reads see them, and
+    rows read once are cached for the batch: this projection alone writes these tables, in
+    the batch's own transaction."""
+
     def __init__(self, cur: Cursor, actor_key: bytes | None = None):
         self.cur = cur
         self._actor_key = actor_key
+        self._subjects: dict[str, str] = {}  # to insert; first one wins (ON CONFLICT DO NOTHING)
+        self._titles: dict[str, str] = {}  # to upsert; last one wins
+        self._known_subjects: dict[str, str | None] = {}
+        self._known_titles: dict[str, str | None] = {}
+        self.lines: list[tuple] = []
 
     def actor(self, event: Any, field_name: str) -> UUID | None:
         """The person a sealed actor field names (None: an older event without it, or no key)."""
@@ -60,30 +70,42 @@ class Context:
         return open_actor(self._actor_key, event.originator_id, getattr(event, field_name, None))
 
     def remember(self, aggregate_id: UUID, person_id: UUID) -> None:
-        self.cur.execute(
-            "INSERT INTO rm_participation_subjects (aggregate_id, person_id) VALUES (%s, %s)"
-            " ON CONFLICT (aggregate_id) DO NOTHING",
-            [aggregate_id.hex, person_id.hex],
-        )
+        self._subjects.setdefault(aggregate_id.hex, person_id.hex)
 
     def name(self, key: UUID | str, title: str) -> None:
         """Remember what an id is called (a consultation's title), for later lines' mappings."""
-        key = key.hex if isinstance(key, UUID) else str(key)
-        self.cur.execute(
-            "INSERT INTO rm_participation_titles (subject, title) VALUES (%s, %s)"
-            " ON CONFLICT (subject) DO UPDATE SET title = excluded.title", [key, title])
+        self._titles[key.hex if isinstance(key, UUID) else str(key)] = title
 
     def title_of(self, key: UUID | str | None) -> str:
         if key is None:
             return ""
         key = key.hex if isinstance(key, UUID) else str(key)
-        return self.cur.scalar("SELECT title FROM rm_participation_titles WHERE subject = %s", [key]) or ""
+        if key in self._titles:
+            return self._titles[key]
+        if key not in self._known_titles:
+            self._known_titles[key] = self.cur.scalar(
+                "SELECT title FROM rm_participation_titles WHERE subject = %s", [key])
+        return self._known_titles[key] or ""
 
     def person_of(self, aggregate_id: UUID) -> UUID | None:
-        found = self.cur.scalar(
-            "SELECT person_id FROM rm_participation_subjects WHERE aggregate_id = %s", [aggregate_id.hex]
-        )
+        key = aggregate_id.hex
+        if key not in self._known_subjects:
+            self._known_subjects[key] = self.cur.scalar(
+                "SELECT person_id FROM rm_participation_subjects WHERE aggregate_id = %s", [key])
+        found = self._known_subjects[key] or self._subjects.get(key)
         return UUID(found) if found else None
+
+    def flush(self) -> None:
+        insert_rows(self.cur, "rm_participation_subjects", ("aggregate_id", "person_id"),
+                    list(self._subjects.items()), "ON CONFLICT (aggregate_id) DO NOTHING")
+        insert_rows(self.cur, "rm_participation_titles", ("subject", "title"), list(self._titles.items()),
+                    "ON CONFLICT (subject) DO UPDATE SET title = excluded.title")
+        insert_rows(self.cur, "rm_participation_history",
+                    ("person_id", "position", "kind", "summary", "mapping", "occurred_at"), self.lines,
+                    "ON CONFLICT (person_id, position) DO NOTHING")
+        self._subjects, self._titles, self.lines = {}, {}, []
+        self._known_subjects.clear()
+        self._known_titles.clear()
 
 
 Describer = Callable[[Any, Context], "Entry | list[Entry] | None"]
@@ -145,22 +167,27 @@ class ParticipationHistoryProjection(Projection):
         )
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
-        describer = DESCRIBERS.get(type(event))
-        if describer is None:
-            return
-        if isinstance(event, Account.PersonalDataErased):
-            person = event.originator_id.hex
-            cur.execute("DELETE FROM rm_participation_history WHERE person_id = %s", [person])
-            cur.execute("DELETE FROM rm_participation_subjects WHERE person_id = %s", [person])
-        found = describer(event, Context(cur, self.actor_key))
-        entries = found if isinstance(found, list) else [found] if found is not None else []
-        for entry in entries:
-            cur.execute(
-                "INSERT INTO rm_participation_history (person_id, position, kind, summary, mapping, occurred_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (person_id, position) DO NOTHING",
-                [entry.person_id.hex, position, entry.kind, str(entry.summary),
-                 json.dumps(entry.mapping, sort_keys=True), event.timestamp.isoformat()],
-            )
+        self.apply_batch(cur, [(event, position)])
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        """One context for the whole batch: its writes go out in a few statements at the end
+        (or before an erasure, which deletes rows and must see everything before it)."""
+        ctx = Context(cur, self.actor_key)
+        for event, position in events:
+            describer = DESCRIBERS.get(type(event))
+            if describer is None:
+                continue
+            if isinstance(event, Account.PersonalDataErased):
+                ctx.flush()
+                person = event.originator_id.hex
+                cur.execute("DELETE FROM rm_participation_history WHERE person_id = %s", [person])
+                cur.execute("DELETE FROM rm_participation_subjects WHERE person_id = %s", [person])
+            found = describer(event, ctx)
+            entries = found if isinstance(found, list) else [found] if found is not None else []
+            ctx.lines += [(entry.person_id.hex, position, entry.kind, str(entry.summary),
+                           json.dumps(entry.mapping, sort_keys=True), event.timestamp.isoformat())
+                          for entry in entries]
+        ctx.flush()
 
 
 @dataclass(frozen=True)

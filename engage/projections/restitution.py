@@ -17,6 +17,7 @@ not name its voter, and nothing here tries to find them.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -27,11 +28,14 @@ from ..domain.consultations import AGREE, IN_PERSON, ONLINE, Contribution, Publi
 from ..domain.personal import PersonalDataVault
 from ..domain.restitution import Restitution
 from ..domain.restitution_usecases import snapshot_key
-from .base import Projection
+from .base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
 DIMENSIONS = ("total", "arrondissement", "age_band", "theme", "week", "answer")
+_RUN_KINDS = {CitizenCard.CardIssued: "cards", Contribution.ContributionPosted: "posts",
+              Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes"}
+_COUNTS = ("consultation_id", "dimension", "bucket", "channel", "participants", "contributions", "votes")
 
 
 def week_of(moment: datetime.datetime) -> str:
@@ -63,6 +67,7 @@ class RestitutionProjection(Projection):
         "rm_restitution_people",
         "rm_restitution_meetings",
         "rm_restitution_items",
+        "rm_restitution_support",
         "rm_restitution_answers",
         "rm_restitution_votes",
         "rm_restitution_hands",
@@ -94,8 +99,6 @@ class RestitutionProjection(Projection):
             age_band TEXT,
             status TEXT NOT NULL,
             withdrawn BOOLEAN NOT NULL,
-            agree INTEGER NOT NULL,
-            votes INTEGER NOT NULL,
             answer_status TEXT,
             answer_justification TEXT,
             answer_revision INTEGER,
@@ -106,10 +109,17 @@ class RestitutionProjection(Projection):
         for name, columns in (
             ("answers", "consultation_id, answer_position"),
             ("quotes", "consultation_id, quoted_position"),
-            ("support", "consultation_id, agree, position"),
             ("arrondissement", "arrondissement, contribution_id"),
         ):
             cur.execute(f"CREATE INDEX IF NOT EXISTS rm_restitution_items_{name} ON rm_restitution_items ({columns})")
+        # Votes and d'accord per item in their own narrow table, indexed for "most supported":
+        # a vote rewrites this short row and its two index entries, not the wide item row and
+        # its five indexes.
+        cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_support (
+            contribution_id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL, position BIGINT NOT NULL,
+            agree INTEGER NOT NULL, votes INTEGER NOT NULL)""")
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_restitution_support_rank"
+                    " ON rm_restitution_support (consultation_id, agree, position)")
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_answers (
             contribution_id TEXT NOT NULL, revision INTEGER NOT NULL, status TEXT NOT NULL,
             justification TEXT NOT NULL, answered_at TEXT NOT NULL,
@@ -172,6 +182,126 @@ class RestitutionProjection(Projection):
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         getattr(self, "_" + type(event).__name__)(cur, event, position)
 
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        """Runs of card issues, new contributions and votes (nearly the whole log at scale)
+        are written with a few statements per run, their counters added up in memory first;
+        anything else one event at a time, in log order. The tables end exactly as `apply`
+        one by one would leave them (tests/projections/test_consultations_batch.py)."""
+        for kind, run in runs(events, _RUN_KINDS):
+            if kind is None:
+                self.apply(cur, *run[0])
+            else:
+                getattr(self, "_apply_" + kind)(cur, run)
+
+    @staticmethod
+    def _add_all(cur, counts: dict[tuple[str, str, str, str], list[int]]) -> None:
+        """`_add` for many counters at once (one statement). Callers enter a key only for a
+        non-zero delta, as `_add` would have touched it (deltas may then add up to zero)."""
+        insert_rows(
+            cur, "rm_restitution_counts", _COUNTS, [(*key, *values) for key, values in counts.items()],
+            "ON CONFLICT (consultation_id, dimension, bucket, channel) DO UPDATE SET"
+            " participants = rm_restitution_counts.participants + excluded.participants,"
+            " contributions = rm_restitution_counts.contributions + excluded.contributions,"
+            " votes = rm_restitution_counts.votes + excluded.votes")
+
+    def _apply_cards(self, cur, run) -> None:
+        insert_rows(cur, "rm_restitution_people", ("person_id", "arrondissement", "age_band"),
+                    [(e.person_id.hex, e.arrondissement, e.age_band) for e, _ in run],
+                    "ON CONFLICT (person_id) DO NOTHING")
+
+    def _apply_posts(self, cur, run) -> None:
+        people = {p: (a, b) for p, a, b in select_in(
+            cur, "SELECT person_id, arrondissement, age_band FROM rm_restitution_people WHERE person_id IN ({marks})",
+            list({e.author_id.hex for e, _ in run if e.channel == ONLINE and e.author_id}))}
+        meetings = {m: (a, w) for m, a, w in select_in(
+            cur, "SELECT meeting_id, arrondissement, week FROM rm_restitution_meetings WHERE meeting_id IN ({marks})",
+            list({e.meeting_id.hex for e, _ in run if not (e.channel == ONLINE and e.author_id) and e.meeting_id}))}
+        items, counts, wanted = [], {}, {}
+        for e, position in run:
+            consultation_id = e.consultation_id.hex
+            arrondissement = age_band = None
+            week = week_of(e.timestamp)
+            if e.channel == ONLINE and e.author_id:
+                arrondissement, age_band = people.get(e.author_id.hex, (None, None))
+            elif e.meeting_id and e.meeting_id.hex in meetings:
+                arrondissement, week = meetings[e.meeting_id.hex]
+            items.append((e.originator_id.hex, consultation_id, position, e.channel, e.theme, week, arrondissement,
+                          age_band, PUBLISHED, False))
+            for dimension, bucket in self._buckets(arrondissement, age_band, e.theme, week):
+                counts.setdefault((consultation_id, dimension, bucket, e.channel), [0, 0, 0])[1] += 1
+                if e.channel == ONLINE and e.author_id:
+                    wanted.setdefault((consultation_id, dimension, bucket, e.author_id.hex), None)
+        insert_rows(cur, "rm_restitution_items",
+                    ("contribution_id", "consultation_id", "position", "channel", "theme", "week", "arrondissement",
+                     "age_band", "status", "withdrawn"), items)
+        insert_rows(cur, "rm_restitution_support", ("contribution_id", "consultation_id", "position", "agree", "votes"),
+                    [(item[0], item[1], item[2], 0, 0) for item in items])
+        # Distinct participants: the (bucket, person) pairs not yet members count once each.
+        new = self._new_members(cur, list(wanted))
+        for consultation_id, dimension, bucket in new:
+            counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[0] += 1
+        self._add_all(cur, counts)
+
+    @staticmethod
+    def _new_members(cur, keys: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str]]:
+        """Insert (consultation, dimension, bucket, person) members, distinct keys; returns the
+        (consultation, dimension, bucket) of each one that was not a member yet."""
+        if not keys:
+            return []
+        columns = ("consultation_id", "dimension", "bucket", "person_id")
+        if cur.backend == "postgresql":
+            return [tuple(row) for row in cur.execute(
+                "INSERT INTO rm_restitution_members SELECT * FROM json_populate_recordset("
+                "NULL::rm_restitution_members, %s) ON CONFLICT DO NOTHING RETURNING consultation_id, dimension, bucket",
+                [json.dumps([dict(zip(columns, key)) for key in keys])]).fetchall()]
+        new = []
+        for key in keys:  # in process: one statement per row costs no round trip
+            cur.execute("INSERT INTO rm_restitution_members (consultation_id, dimension, bucket, person_id)"
+                        " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING", list(key))
+            if cur.rowcount == 1:
+                new.append(key[:3])
+        return new
+
+    def _apply_votes(self, cur, run) -> None:
+        """The votes' options and their items' counters are read once, the run replayed in
+        memory as `_vote` would, and the results written once."""
+        votes = {vote: (item, option) for vote, item, option in select_in(
+            cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id IN ({marks})",
+            stored_votes(run, Vote.VoteCast))}
+        for e, _ in run:
+            if e.originator_id.hex not in votes:
+                if not isinstance(e, Vote.VoteCast):
+                    for event, position in run:  # a change without its vote: the one-by-one path decides
+                        self.apply(cur, event, position)
+                    return
+                votes[e.originator_id.hex] = (e.item_id.hex, None)
+        items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_in(
+            cur, "SELECT r.contribution_id, r.consultation_id, r.theme, s.votes, s.agree FROM rm_restitution_items r"
+                 " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
+                 " WHERE r.contribution_id IN ({marks})", list({item for item, _ in votes.values()}))}
+        current = {vote: option for vote, (_, option) in votes.items()}
+        changed, counts = set(), {}
+        for e, _ in run:
+            vote = e.originator_id.hex
+            item, old = votes[vote][0], current[vote]
+            option = None if isinstance(e, Vote.VoteWithdrawn) else e.option
+            current[vote] = option
+            row = items.get(item)
+            n, a = (option is not None) - (old is not None), (option == AGREE) - (old == AGREE)
+            if row is None or not (n or a):
+                continue
+            row[2] += n
+            row[3] += a
+            changed.add(item)
+            for dimension, bucket in (("total", ""), ("theme", row[1])) if n else ():
+                counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
+        insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
+                    [(vote, votes[vote][0], option) for vote, option in current.items()],
+                    "ON CONFLICT (vote_id) DO UPDATE SET option = excluded.option")
+        update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
+                    [(item, items[item][2], items[item][3]) for item in changed])
+        self._add_all(cur, counts)
+
     def _CardIssued(self, cur, e, position):
         cur.execute("INSERT INTO rm_restitution_people (person_id, arrondissement, age_band) VALUES (%s, %s, %s)"
                     " ON CONFLICT (person_id) DO NOTHING", [e.person_id.hex, e.arrondissement, e.age_band])
@@ -212,9 +342,10 @@ class RestitutionProjection(Projection):
                 arrondissement, week = found
         cur.execute(
             "INSERT INTO rm_restitution_items (contribution_id, consultation_id, position, channel, theme, week,"
-            " arrondissement, age_band, status, withdrawn, agree, votes) VALUES (%s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, %s, 0, 0)",
+            " arrondissement, age_band, status, withdrawn) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [cid, consultation_id, position, e.channel, e.theme, week, arrondissement, age_band, PUBLISHED, False])
+        cur.execute("INSERT INTO rm_restitution_support (contribution_id, consultation_id, position, agree, votes)"
+                    " VALUES (%s, %s, %s, 0, 0)", [cid, consultation_id, position])
         buckets = self._buckets(arrondissement, age_band, e.theme, week)
         for dimension, bucket in buckets:
             self._add(cur, consultation_id, dimension, bucket, e.channel, contributions=1)
@@ -255,7 +386,7 @@ class RestitutionProjection(Projection):
                           [item_id]).fetchone()
         if row is None or not (votes or agree):
             return
-        cur.execute("UPDATE rm_restitution_items SET votes = votes + %s, agree = agree + %s WHERE contribution_id = %s",
+        cur.execute("UPDATE rm_restitution_support SET votes = votes + %s, agree = agree + %s WHERE contribution_id = %s",
                     [votes, agree, item_id])
         self._add(cur, row[0], "total", "", channel, votes=votes)
         self._add(cur, row[0], "theme", row[1], channel, votes=votes)

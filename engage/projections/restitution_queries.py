@@ -88,9 +88,10 @@ def statistics(db: Database, consultation_id: str, themes: list[tuple[str, str]]
 
 
 _ITEM = (
-    "SELECT r.contribution_id, c.kind, r.theme, c.body, p.display_name, o.name, r.agree, r.votes, r.answer_status,"
+    "SELECT r.contribution_id, c.kind, r.theme, c.body, p.display_name, o.name, s.agree, s.votes, r.answer_status,"
     " r.answer_justification, r.answer_revision, r.answered_at, r.channel"
     " FROM rm_restitution_items r JOIN rm_contributions c ON c.contribution_id = r.contribution_id"
+    " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
@@ -105,8 +106,9 @@ def most_supported(db: Database, consultation_id: str, limit: int = TOP_SUPPORTE
     from ..opendata.aggregates import published_agree
 
     with db.reading() as cur:
-        rows = cur.execute(_ITEM + " WHERE r.consultation_id = %s AND r.status = 'publiee' AND r.agree > 0"
-                           " ORDER BY r.agree DESC, r.position DESC LIMIT %s", [consultation_id, limit]).fetchall()
+        # Walks the support index from the top (s.consultation_id, s.agree, s.position): a LIMIT.
+        rows = cur.execute(_ITEM + " WHERE s.consultation_id = %s AND r.status = 'publiee' AND s.agree > 0"
+                           " ORDER BY s.agree DESC, s.position DESC LIMIT %s", [consultation_id, limit]).fetchall()
         # The d'accord total as the item's vote table publishes it (the same cell everywhere).
         agree = published_agree(cur, {r[0]: r[6] for r in rows})
     return [{"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3],

@@ -15,7 +15,7 @@ from ..domain.accounts import Account, Role
 from ..domain.cards import CitizenCard
 from ..domain.personal import PersonalDataVault
 from ..domain.workshops import Workshop, WorkshopFeedback, WorkshopSession, certificate_code
-from .base import Projection
+from .base import Projection, insert_rows, runs
 
 S = WorkshopSession
 ONLINE = "en-ligne"
@@ -145,6 +145,18 @@ class WorkshopsProjection(Projection):
         )
 
     # -- events -------------------------------------------------------------------------
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        """Runs of card issues in one upsert (the last card of a person wins, as one by one)."""
+        for kind, run in runs(events, {CitizenCard.CardIssued: "cards"}):
+            if kind is None:
+                self.apply(cur, *run[0])
+                continue
+            last = {e.person_id.hex: (e.arrondissement, e.age_band) for e, _ in run}
+            insert_rows(cur, "rm_workshop_participants", ("person_id", "arrondissement", "age_band"),
+                        [(person, *values) for person, values in last.items()],
+                        "ON CONFLICT (person_id) DO UPDATE SET"
+                        " arrondissement = EXCLUDED.arrondissement, age_band = EXCLUDED.age_band")
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         at = iso(event.timestamp)

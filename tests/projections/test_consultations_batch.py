@@ -1,23 +1,43 @@
-"""The consultations projection's batch path (runs of votes and of new contributions written
-set-wise) leaves exactly the tables that applying each event in turn leaves."""
+"""The projections' batch paths (runs of votes, of new contributions and of card issues
+written set-wise; people rows, history lines and counters written once per batch) leave
+exactly the tables that applying each event in turn leaves."""
 
 import random
 from uuid import uuid4
 
 from engage.projections.base import Projection
+from engage.projections.card_lifecycle import CardLifecycleProjection
+from engage.projections.workshops import WorkshopsProjection
 from engage.projections.consultations import ConsultationsProjection
+from engage.projections.restitution import RestitutionProjection
 from tests.consultations.helpers import contribute, create_consultation
+from tests.workshops.helpers import card_holder
 
 TABLES = {
     "rm_contributions": "contribution_id, consultation_id, position, parent_id, top_level, kind, theme, channel,"
-                        " author_id, body, status, replies, reports, agree, flagged_for_study",
+                        " author_id, body, status, reports, flagged_for_study",
+    "rm_contribution_counts": "contribution_id, agree, replies",
     "rm_votes": "vote_id, item_id, option",
     "rm_vote_counts": "item_id, channel, option, votes",
     "rm_support_due": "item_id, agree, threshold",
     "rm_consultation_counts": "consultation_id, channel, contributions",
     "rm_notifications": "person_id, position, kind, contribution_id, detail",
     "rm_moderation_queue": "contribution_id, last_position, reports",
+    "rm_restitution_people": "person_id, arrondissement, age_band",
+    "rm_restitution_items": "contribution_id, consultation_id, position, channel, theme, week, arrondissement,"
+                            " age_band, status",
+    "rm_restitution_support": "contribution_id, consultation_id, position, agree, votes",
+    "rm_restitution_votes": "vote_id, item_id, option",
+    "rm_restitution_members": "consultation_id, dimension, bucket, person_id",
+    "rm_restitution_counts": "consultation_id, dimension, bucket, channel, participants, contributions, votes",
+    "rm_card_details": "card_id, person_id, valid_until, consent_consultation, replacements",
+    "rm_card_history": "card_id, position, event, occurred_at",
+    "rm_workshop_participants": "person_id, arrondissement, age_band",
+    "rm_inclusion_people": "person_id, card_id, arrondissement, age_band, card_holder, contributor",
+    "rm_inclusion_counts": "population, dimension, value, people",
+    "rm_participation_history": "person_id, position, kind, summary, mapping",
 }
+REBUILT = ["consultations", "restitution", "card_lifecycle", "workshops", "inclusion", "participation_history"]
 
 
 def dump(db):
@@ -29,7 +49,7 @@ def dump(db):
 def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
     app, rng = engage_services.app, random.Random(9)
     consultation = create_consultation(app, threshold=3)
-    authors = [uuid4() for _ in range(3)]
+    authors = [card_holder(app, i, arrondissement=1 + i, age_band="25-34")[0] for i in range(2)] + [uuid4()]
     items = [contribute(app, consultation, authors[i % 3], text=f"Idée {i}").id for i in range(4)]
     items.append(contribute(app, consultation, authors[1], parent_id=items[0], text="Une réponse").id)
     people = [uuid4() for _ in range(8)]
@@ -45,10 +65,14 @@ def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
             app.cast_vote(person_id=who, item_id=item, option=rng.choice(["d-accord", "mitige", "pas-d-accord"]),
                           has_valid_card=True)
     engine = engage_services.engine
-    engine.rebuild(["consultations"])
+    engine.rebuild(REBUILT)
     batched = dump(engage_services.db)
-    monkeypatch.setattr(ConsultationsProjection, "apply_batch", Projection.apply_batch)
-    engine.rebuild(["consultations"])
+    for projection in (ConsultationsProjection, RestitutionProjection, CardLifecycleProjection, WorkshopsProjection):
+        monkeypatch.setattr(projection, "apply_batch", Projection.apply_batch)
+    monkeypatch.setattr(engine, "batch_size", 1)  # inclusion and participation: a batch of one each time
+    engine.rebuild(REBUILT)
     assert dump(engage_services.db) == batched
     assert batched["rm_support_due"] and batched["rm_notifications"]  # the rules were exercised
+    assert any(row[4] for row in batched["rm_restitution_counts"])  # distinct participants counted
+    assert {row[6] for row in batched["rm_restitution_items"]} >= {1, 2, None}  # cards' arrondissements
     assert sum(v for *_, v in batched["rm_vote_counts"]) == sum(1 for *_, o in batched["rm_votes"] if o)

@@ -157,6 +157,11 @@ def _voted_item(event, cur) -> list:
 # The arrondissement and the City's answer come from the restitution read model (joined):
 # the answer of a hidden or withdrawn contribution drops out with its text.
 _PUBLISHED = "c.status = 'publiee'"
+# A live counter of the contribution (votes d'accord, replies), looked up per row: a scalar
+# subquery is an index probe per exported row, where a join is planned as a merge join that
+# reads its whole index from the start at every keyset page (quadratic over an export).
+_COUNTER = ("COALESCE((SELECT k.{0} FROM rm_contribution_counts k"
+            " WHERE k.contribution_id = c.contribution_id), 0)")
 register(Dataset(
     name="contributions",
     title=_("Contributions aux consultations"),
@@ -193,10 +198,10 @@ register(Dataset(
         Field("posted_at", "datetime", _("Date de publication (temps universel)."), required=True,
               column="c.posted_at"),
         Field("edited_at", "datetime", _("Dernière modification (temps universel)."), column="c.edited_at"),
-        Field("replies", "integer", _("Nombre de réponses."), required=True, column="c.replies"),
+        Field("replies", "integer", _("Nombre de réponses."), required=True, column=_COUNTER.format("replies")),
         Field("agree", "integer", _(
             "Nombre de soutiens « d'accord » ; vide quand le décompte des votes de la contribution le masque"
-            " (moins de 5, ou case complémentaire : voir le jeu vote-counts)."), column="c.agree"),
+            " (moins de 5, ou case complémentaire : voir le jeu vote-counts)."), column=_COUNTER.format("agree")),
         Field("flagged_for_study", "boolean", _("Assez soutenue pour être étudiée par la Ville."), required=True,
               column="c.flagged_for_study"),
         Field("answer_status", "string", _(
