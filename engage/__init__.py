@@ -11,6 +11,7 @@ def main(global_config, **settings):
         config.include(".headers")  # CSP and friends, request-size limit
         config.include(".i18n")  # French first, English available
         config.include("pyramid_chameleon")
+        config.include(".templating")  # one template compiled at a time (a CPython 3.11 bug)
         config.include(".forms")  # deform with our accessible templates
         config.include(".services")  # event store, read models, projections
         config.include(".mail")

@@ -71,7 +71,7 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
                 "position": {"type": "integer", "minimum": 1},
                 "dataset": {"type": "string"},
                 "key": {"type": "string"},
-                "operation": {"type": "string", "enum": ["upsert", "delete"]},
+                "operation": {"type": "string", "enum": ["upsert", "delete", "recount"]},
                 "occurred_at": {"type": "string", "format": "date-time"},
             },
         },
@@ -143,7 +143,10 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
     paths["/opendata/changes"] = {"get": {
         "operationId": "changes",
         "summary": "Flux des changements",
-        "description": "Ce qui a changé depuis une position du journal : jeu de données, clé, opération.",
+        "description": "Ce qui a changé depuis une position du journal : jeu de données, clé, opération"
+                       " (upsert : ligne nouvelle ou modifiée ; delete : ligne retirée ; recount : les petits"
+                       " effectifs sont masqués ensemble, d'autres lignes ont pu changer : relisez les lignes"
+                       " dont la clé commence par la clé indiquée, ou tout le jeu pour « * »).",
         "tags": ["changes"],
         "parameters": [
             _query("since", {"type": "integer", "minimum": 0, "default": 0}, "Position du journal déjà lue."),

@@ -47,9 +47,12 @@ EVENT_LOG_SOURCE = {
 }
 
 #: A change: (record key, operation). Operations: "upsert" (the row is new or changed),
-#: "delete" (the row is gone from the dataset).
+#: "delete" (the row is gone from the dataset), "recount" (the rows whose key starts with
+#: this key, "*" for all, have their small counts suppressed together with the changed row:
+#: their blanks may have moved; the feed adds it, datasets never return it).
 Change = tuple[str, str]
-UPSERT, DELETE = "upsert", "delete"
+UPSERT, DELETE, RECOUNT = "upsert", "delete", "recount"
+WHOLE_DATASET = "*"
 
 
 @dataclass(frozen=True)

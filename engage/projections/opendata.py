@@ -19,9 +19,12 @@ from typing import Any
 
 from ..db import Cursor
 from ..domain.cards import CitizenCard
+from ..opendata.registry import RECOUNT, WHOLE_DATASET
 from .base import Projection, insert_rows
 
 CHANGES = "opendata_changes"
+# Bumped when what the feed records changes (not only which datasets): the feed is replayed.
+FEED_RULES = "rules:2 (recount rows for datasets with complementary suppression)"
 
 
 class OpenDataChangesProjection(Projection):
@@ -43,7 +46,7 @@ class OpenDataChangesProjection(Projection):
             f"{dataset.name}:{dataset.fingerprint()}:{get_topic(event_class)}"
             for dataset in self.registry
             for event_class in dataset.changes
-        )
+        ) + [FEED_RULES]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
     def topics(self) -> list[str]:  # type: ignore[override]
@@ -89,6 +92,7 @@ class OpenDataChangesProjection(Projection):
         found = []
         occurred_at = event.timestamp.isoformat()
         for dataset in self.registry:
+            keys = []
             for event_class, changes in dataset.changes.items():
                 if isinstance(event, event_class):
                     # A change function takes the event, or (event, cursor) when the event
@@ -96,6 +100,9 @@ class OpenDataChangesProjection(Projection):
                     found_changes = changes(event, cur) if _wants_cursor(changes) else changes(event)
                     for record_key, operation in found_changes:
                         found.append((position, len(found), dataset.name, str(record_key), operation, occurred_at))
+                        keys.append(str(record_key))
+            for block in _recounted_blocks(dataset, keys):
+                found.append((position, len(found), dataset.name, block, RECOUNT, occurred_at))
         return found
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
@@ -105,6 +112,17 @@ class OpenDataChangesProjection(Projection):
         rows = [row for event, position in events for row in self.rows(cur, event, position)]
         insert_rows(cur, "rm_opendata_changes",
                     ("position", "seq", "dataset", "record_key", "operation", "occurred_at"), rows)
+
+
+def _recounted_blocks(dataset, keys: list[str]) -> list[str]:
+    """Complementary suppression blanks a block's cells together: a changed row may blank or
+    reveal cells of the other rows of its block. The blocks to re-read, by their key prefix
+    ("*": the whole dataset); none when each row is its own block."""
+    suppression = dataset.suppression
+    if suppression is None or not keys or len(suppression.block) >= len(dataset.primary_key):
+        return []
+    width = len(suppression.block)
+    return list(dict.fromkeys(",".join(key.split(",")[:width]) if width else WHOLE_DATASET for key in keys))
 
 
 def create_indexes(cur: Cursor, registry) -> None:

@@ -10,10 +10,11 @@ def test_a_consumer_syncs_from_the_feed(testapp):
     issue_cards(engage, {(11, "25-34"): 2, (3, "18-24"): 1})
     feed = testapp.get("/opendata/changes?since=0").json
     changes = feed["changes"]
+    # Card holders are suppressed as one table: each change also asks to re-read it all.
     assert [(c["dataset"], c["key"], c["operation"]) for c in changes] == [
-        ("card-holders", "11,25-34", "upsert"),
-        ("card-holders", "11,25-34", "upsert"),
-        ("card-holders", "3,18-24", "upsert"),
+        ("card-holders", "11,25-34", "upsert"), ("card-holders", "*", "recount"),
+        ("card-holders", "11,25-34", "upsert"), ("card-holders", "*", "recount"),
+        ("card-holders", "3,18-24", "upsert"), ("card-holders", "*", "recount"),
     ]
     positions = [c["position"] for c in changes]
     assert positions == sorted(positions) and all(c["occurred_at"].endswith("Z") for c in changes)
@@ -23,7 +24,7 @@ def test_a_consumer_syncs_from_the_feed(testapp):
     assert testapp.get(f"/opendata/changes?since={feed['next']}").json["changes"] == []
     issue_cards(engage, {(20, "65-plus"): 1})
     later = testapp.get(f"/opendata/changes?since={feed['next']}").json
-    assert [c["key"] for c in later["changes"]] == ["20,65-plus"]
+    assert [c["key"] for c in later["changes"]] == ["20,65-plus", "*"]
 
 
 def test_pages_of_the_feed_never_lose_a_change(testapp):
@@ -36,7 +37,23 @@ def test_pages_of_the_feed_never_lose_a_change(testapp):
             break
         assert len(page["changes"]) <= 3
         since = page["next"]
-    assert seen == [f"{arrondissement},35-49" for arrondissement in range(1, 8)]
+    assert seen == [key for arrondissement in range(1, 8) for key in (f"{arrondissement},35-49", "*")]
+
+
+def test_recount_names_the_blocks_suppressed_together():
+    from engage.opendata import REGISTRY
+    from engage.projections.opendata import _recounted_blocks
+
+    datasets = {dataset.name: dataset for dataset in REGISTRY}
+    assert _recounted_blocks(datasets["card-holders"], ["11,25-34", "3,18-24"]) == ["*"]
+    # Vote counts are suppressed per item: re-read that item's rows, not the dataset.
+    votes = datasets["vote-counts"]
+    width = len(votes.suppression.block)
+    key = ",".join(["item"] + ["x"] * (len(votes.primary_key) - 1))
+    assert width == 1 and _recounted_blocks(votes, [key, key]) == ["item"]
+    # Each contribution is its own block: nothing else to re-read.
+    assert _recounted_blocks(datasets["contributions"], ["c1"]) == []
+    assert _recounted_blocks(datasets["card-holders"], []) == []
 
 
 def test_filter_by_dataset_and_bad_parameters(testapp):

@@ -31,6 +31,7 @@ def test_card_holder_aggregate_matches_the_cards(engage_services):
     issue_cards(engage, groups)
     assert aggregate(engage.db) == from_cards(engage.db) == sorted((a, b, n) for (a, b), n in groups.items())
     with engage.db.reading() as cur:
-        assert cur.scalar("SELECT COUNT(*) FROM rm_opendata_changes") == 40
+        assert cur.scalar("SELECT COUNT(*) FROM rm_opendata_changes WHERE operation = 'upsert'") == 40
+        assert cur.scalar("SELECT COUNT(*) FROM rm_opendata_changes WHERE operation = 'recount'") == 40
     engage.engine.rebuild(["opendata_card_holders", "opendata_changes"])
     assert aggregate(engage.db) == from_cards(engage.db)
