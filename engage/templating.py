@@ -1,9 +1,10 @@
 """Chameleon compiles each template on its first render, in whichever waitress thread asks.
 
-CPython 3.11 before 3.11.8 can fail a compile() run while another thread compiles too
-("SystemError: AST constructor recursion depth mismatch", python/cpython#106905): seen
-here as a 500 on the first visit of a page while another page was being compiled. Chameleon
-then compiles one template at a time; a template compiles once, so nothing waits after warm-up.
+CPython before 3.13 can fail a compile() run while another thread compiles too
+("SystemError: AST constructor recursion depth mismatch", python/cpython#106905,
+malthe/chameleon#387): seen here as a 500 on the first visit of a page while another page
+was being compiled. Chameleon compiles one template at a time; a template compiles once, so
+nothing waits after warm-up.
 """
 
 from __future__ import annotations
