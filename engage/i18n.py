@@ -3,11 +3,18 @@
 from pyramid.i18n import TranslationStringFactory
 
 from .domain.places import arrondissement_label as french_arrondissement_label
+from .domain.restitution import ANSWER_STATUSES
 
 _ = TranslationStringFactory("engage")
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 LANGUAGE_COOKIE = "engage_lang"
+
+# The City's answer statuses ("suite donnée"), written out so the catalogue extracts them;
+# the restitution pages, the contribution lists and the notifications all show these.
+ANSWER_STATUS_LABELS = {"retenue": _("Retenue"), "partiellement-retenue": _("Partiellement retenue"),
+                        "non-retenue": _("Non retenue"), "hors-champ": _("Hors champ")}
+assert set(ANSWER_STATUS_LABELS) == set(ANSWER_STATUSES)
 
 
 def arrondissement_label(number: int, locale: str) -> str:

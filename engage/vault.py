@@ -46,62 +46,30 @@ class Vault:
             cur.execute(SCHEMA)
             cur.execute(TOMBSTONES)
 
-    def _key(self, person_id: UUID, *, create: bool) -> bytes | None:
-        with self.db.transaction() as cur:
-            found = cur.scalar("SELECT key_b64 FROM personal_keys WHERE person_id = %s", [person_id.hex])
-            if found is None and create:
-                if cur.scalar("SELECT 1 FROM erased_keys WHERE person_id = %s", [person_id.hex]):
-                    raise KeyErased(person_id)
-                found = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
-                cur.execute(
-                    "INSERT INTO personal_keys (person_id, key_b64) VALUES (%s, %s) "
-                    "ON CONFLICT (person_id) DO NOTHING",
-                    [person_id.hex, found],
-                )
-                found = cur.scalar(
-                    "SELECT key_b64 FROM personal_keys WHERE person_id = %s", [person_id.hex]
-                )
-        return base64.b64decode(found) if found else None
-
     def seal(self, person_id: UUID, fields: Mapping[str, str]) -> str:
-        key = self._key(person_id, create=True)
-        nonce = os.urandom(12)
-        plaintext = json.dumps(dict(fields), sort_keys=True).encode()
-        # The person id as associated data: a ciphertext moved to another person fails to open.
-        ciphertext = AESGCM(key).encrypt(nonce, plaintext, person_id.bytes)
-        return base64.b64encode(nonce + ciphertext).decode()
+        # The person id is the associated data: a ciphertext moved to another person fails to open.
+        return self.seal_many([(person_id, fields)])[0]
 
     def seal_many(self, items: list[tuple[UUID, Mapping[str, str]]]) -> list[str]:
         """seal() for many people at once: their keys fetched and created in one transaction
         (a 65,000-row import would otherwise open 65,000 transactions)."""
         ids = [person_id.hex for person_id, _ in items]
-        keys: dict[str, str] = {}
         with self.db.transaction() as cur:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start:start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                keys.update(cur.execute(
-                    f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
-                ).fetchall())
+            keys = self._read_keys(cur, set(ids))
             missing = [i for i in dict.fromkeys(ids) if i not in keys]
             if self._tombstoned(cur, missing):
                 raise KeyErased(sorted(self._tombstoned(cur, missing))[0])
-            new = {i: base64.b64encode(AESGCM.generate_key(bit_length=256)).decode() for i in missing}
             cur.executemany(
                 "INSERT INTO personal_keys (person_id, key_b64) VALUES (%s, %s) ON CONFLICT (person_id) DO NOTHING",
-                list(new.items()),
+                [(i, base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()) for i in missing],
             )
-            for start in range(0, len(missing), 500):
-                chunk = missing[start:start + 500]
-                marks = ", ".join(["%s"] * len(chunk))
-                keys.update(cur.execute(
-                    f"SELECT person_id, key_b64 FROM personal_keys WHERE person_id IN ({marks})", chunk
-                ).fetchall())
+            # Read back: a rival transaction may have created the same key first.
+            keys.update(self._read_keys(cur, set(missing)))
         sealed = []
         for person_id, fields in items:
             nonce = os.urandom(12)
             plaintext = json.dumps(dict(fields), sort_keys=True).encode()
-            ciphertext = AESGCM(base64.b64decode(keys[person_id.hex])).encrypt(nonce, plaintext, person_id.bytes)
+            ciphertext = AESGCM(keys[person_id.hex]).encrypt(nonce, plaintext, person_id.bytes)
             sealed.append(base64.b64encode(nonce + ciphertext).decode())
         return sealed
 

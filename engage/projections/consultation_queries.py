@@ -148,6 +148,14 @@ def vote_counts(db: Database, item_id: str) -> dict[str, dict[str, int]]:
     return counts
 
 
+def agree_as_published(db: Database, agree: dict[str, int]) -> dict[str, int | None]:
+    """{contribution id: its d'accord total as the open data publishes it} (None: blanked)."""
+    from ..opendata.aggregates import published_agree
+
+    with db.reading() as cur:
+        return published_agree(cur, agree)
+
+
 def contribution_counts(db: Database, consultation_id: str) -> dict[str, int]:
     counts = dict.fromkeys(CHANNELS, 0)
     with db.reading() as cur:

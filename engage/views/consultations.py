@@ -20,8 +20,8 @@ from ..domain.consultations import (
     PHASES,
 )
 from ..domain.errors import DomainError
-from ..i18n import _, arrondissement_label
-from ..opendata.aggregates import published_agree, vote_page
+from ..i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
+from ..opendata.aggregates import vote_page
 from ..projections import consultation_queries as q
 from ..security import Permission
 from . import consultation_forms as forms
@@ -204,8 +204,7 @@ def consultation_page(request):
 def _agree(request, rows) -> dict:
     """{contribution id: its d'accord total as published}: the cell of the item's vote table
     (and of the contributions dataset), "non publié" where that table blanks it."""
-    with request.engage.db.reading() as cur:
-        shown = published_agree(cur, {c.contribution_id: c.agree for c in rows})
+    shown = q.agree_as_published(request.engage.db, {c.contribution_id: c.agree for c in rows})
     hidden = request.localizer.translate(_("non publié"))
     return {cid: hidden if value is None else value for cid, value in shown.items()}
 
@@ -213,10 +212,9 @@ def _agree(request, rows) -> dict:
 def _answer_statuses(request, rows) -> dict:
     """{contribution id: the City's answer label} for the listed page (restitution)."""
     from ..projections.restitution_queries import answer_statuses
-    from .restitution import STATUS_LABELS
 
     found = answer_statuses(request.engage.db, [c.contribution_id for c in rows])
-    return {cid: STATUS_LABELS[status] for cid, status in found.items()}
+    return {cid: ANSWER_STATUS_LABELS[status] for cid, status in found.items()}
 
 
 # -- contributions ---------------------------------------------------------------------------
@@ -547,9 +545,8 @@ def _notification_detail(request, notification) -> str | None:
     if notification.kind == "hidden":
         return translate(_("Motif : ${reason}", mapping={"reason": notification.detail}))
     if notification.kind == "answered":
-        from .restitution import STATUS_LABELS  # the restitution views import this module
-
-        return translate(_("Suite donnée : ${status}", mapping={"status": translate(STATUS_LABELS[notification.detail])}))
+        return translate(_("Suite donnée : ${status}",
+                             mapping={"status": translate(ANSWER_STATUS_LABELS[notification.detail])}))
     return None
 
 

@@ -13,8 +13,7 @@ from pyramid.view import view_config
 
 from ..domain.consultations import CHANNELS, KINDS
 from ..domain.places import AGE_BANDS
-from ..domain.restitution import ANSWER_STATUSES
-from ..i18n import _, arrondissement_label
+from ..i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from ..projections import restitution_queries as rq
 from ..security import Permission
 from ..statistics import bar_chart
@@ -25,10 +24,7 @@ from .helpers import form_view, page_number, signed_in_person
 FORM = "engage:templates/form_page.pt"
 REPORT = "engage:templates/restitution_report.pt"
 CHART_LABEL = 30  # characters of a label drawn in a chart; the table beside it has them all
-# The answer statuses' labels, written out so the catalogue extracts them.
-STATUS_LABELS = {"retenue": _("Retenue"), "partiellement-retenue": _("Partiellement retenue"),
-                 "non-retenue": _("Non retenue"), "hors-champ": _("Hors champ")}
-assert set(STATUS_LABELS) == set(ANSWER_STATUSES)
+STATUS_LABELS = ANSWER_STATUS_LABELS
 
 
 # -- the report as figures: a chart and its table each -------------------------------------------
