@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import time
 import sys
+import time
 from pathlib import Path
 
 from .environment import machine

@@ -29,17 +29,16 @@ from typing import Callable
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.persistence import IntegrityError
-
 from tqdm import tqdm
 
-from engage.domain import card_numbers
-from engage.domain.cards import CardNumberClaim, CitizenCard, card_number_claim_id
-from engage.domain.consultations import (
-    IN_PERSON, ONLINE, PHASES, Contribution, Vote, slugify, vote_id)
-from engage.domain.consultation_usecases import ConsultationNotFound
-from engage.domain.consultations import consultation_id as consultation_id_for
-from engage.domain.places import AGE_BANDS, ARRONDISSEMENTS
-from engage.domain.workshops import THEMES as WORKSHOP_THEMES, WorkshopSession
+from engage.domain.cards import numbers as card_numbers
+from engage.domain.cards.model import CardNumberClaim, CitizenCard, card_number_claim_id
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
+from engage.domain.consultations.model import IN_PERSON, ONLINE, PHASES, Contribution, Vote, slugify, vote_id
+from engage.domain.consultations.model import consultation_id as consultation_id_for
+from engage.domain.consultations.usecases import ConsultationNotFound
+from engage.domain.workshops.model import THEMES as WORKSHOP_THEMES
+from engage.domain.workshops.model import WorkshopSession
 
 PARIS_2017 = {
     "card_holders": 108_000,

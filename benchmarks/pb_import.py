@@ -16,7 +16,7 @@ import uuid
 import psycopg
 
 from engage.db import DatabaseURL
-from engage.projections import residents_queries as rq
+from engage.projections.members import queries as member_queries
 from engage.services import Engage
 
 
@@ -33,7 +33,7 @@ def run(url: str, data: bytes) -> None:
     try:
         started = time.perf_counter()
         report = engage.app.import_membership_list(
-            data, imported_by=uuid.uuid4(), known_members=lambda ids: rq.existing_pb_members(engage.db, ids))
+            data, imported_by=uuid.uuid4(), known_members=lambda ids: member_queries.existing_pb_members(engage.db, ids))
         imported = time.perf_counter() - started
         started = time.perf_counter()
         engage.engine.catch_up()

@@ -8,13 +8,12 @@ import time
 import webtest
 
 from engage import main as make_app
+from engage.projections.transparency import projection as tlog
 from engage.transparency import merkle
-from engage.projections import transparency as tlog
 
 from . import environment
 from .generator import SLUG, contribution_id, generate
 from .measure import latencies, percentiles, raw_log_read_rate
-
 
 CLIENT_VOTES_MIN = 320
 

@@ -68,7 +68,7 @@ class Client:
 
 
 def _setup(engage, votes_per_client: int) -> tuple[str, list[UUID], list[str]]:
-    from engage.domain.consultations import PHASES
+    from engage.domain.consultations.model import PHASES
 
     app = engage.app
     editor = UUID(int=1)

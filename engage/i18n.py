@@ -2,8 +2,8 @@
 
 from pyramid.i18n import TranslationStringFactory
 
-from .domain.places import arrondissement_label as french_arrondissement_label
-from .domain.restitution import ANSWER_STATUSES
+from engage.domain.common import arrondissement_label as french_arrondissement_label
+from engage.domain.restitution.model import ANSWER_STATUSES
 
 _ = TranslationStringFactory("engage")
 

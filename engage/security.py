@@ -9,9 +9,9 @@ from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy, get_csrf_token
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
-from .domain.accounts import Role
-from .projections import queries
-from .services import as_bool
+from engage.domain.accounts.model import Role
+from engage.projections.accounts import queries as account_queries
+from engage.services import as_bool
 
 SESSION_PERSON = "person_id"
 
@@ -75,7 +75,7 @@ class SessionSecurityPolicy:
         person_id = request.session.get(SESSION_PERSON)
         if not person_id:
             return None
-        person = queries.person(request.engage.db, UUID(person_id))
+        person = account_queries.person(request.engage.db, UUID(person_id))
         if person is None:
             return None
         return person

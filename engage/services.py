@@ -6,17 +6,17 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .db import Database, database_url_from
-from .domain.application import EngageApplication
-from .identity import passwords
-from .identity.service import AccountService
-from .identity.store import IdentityStore
-from .projections import all_projections
-from .projections.support_policy import SupportPolicy
-from .projections.engine import ProjectionEngine, ProjectionWorker
-from .projections.transparency import CheckpointSigner
-from .transparency.keyfile import checkpoint_interval_from, signer_from_settings
-from .vault import Vault
+from engage.db import Database, database_url_from
+from engage.domain.application import EngageApplication
+from engage.identity import passwords
+from engage.identity.service import AccountService
+from engage.identity.store import IdentityStore
+from engage.policies.support import SupportPolicy
+from engage.projections import all_projections
+from engage.projections.engine import ProjectionEngine, ProjectionWorker
+from engage.projections.transparency.projection import CheckpointSigner
+from engage.transparency.keyfile import checkpoint_interval_from, signer_from_settings
+from engage.vault import Vault
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from uuid import UUID
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .db import Cursor, Database
+from engage.db import Cursor, Database
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS personal_keys (

@@ -12,19 +12,19 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from .account_usecases import AccountUseCases, Registered
-from .card_usecases import CardIssued, CardLifecycleUseCases, CardUseCases
-from .consultation_usecases import ConsultationUseCases
-from .questionnaire_usecases import QuestionnaireUseCases
-from .charter_usecases import CharterUseCases
-from .restitution_usecases import RestitutionUseCases
-from ..group_commit import GroupCommitter
-from .personal import PersonalDataVault
-from .member_usecases import MemberUseCases
-from .organization_usecases import OrganizationUseCases
-from .seat_usecases import SeatUseCases
-from .workshop_usecases import WorkshopUseCases
-from .attribution import ActorSealing
+from engage.domain.accounts.usecases import AccountUseCases, Registered
+from engage.domain.attribution import ActorSealing
+from engage.domain.cards.usecases import CardIssued, CardLifecycleUseCases, CardUseCases
+from engage.domain.charter.usecases import CharterUseCases
+from engage.domain.common import PersonalDataVault
+from engage.domain.consultations.usecases import ConsultationUseCases
+from engage.domain.members.usecases import MemberUseCases
+from engage.domain.organizations.usecases import OrganizationUseCases
+from engage.domain.questionnaires.usecases import QuestionnaireUseCases
+from engage.domain.restitution.usecases import RestitutionUseCases
+from engage.domain.seats.usecases import SeatUseCases
+from engage.domain.workshops.usecases import WorkshopUseCases
+from engage.group_commit import GroupCommitter
 
 __all__ = ["CardIssued", "EngageApplication", "Registered"]
 

@@ -7,7 +7,7 @@ import re
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from ..i18n import _
+from engage.i18n import _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
-from ..domain.accounts import (
+from engage.domain.accounts.model import (
     AlreadyErased,
     EmailAlreadyConfirmed,
     EmailNotConfirmed,
@@ -21,9 +21,9 @@ from ..domain.accounts import (
     WeakPassword,
     email_claim_id,
 )
-from ..domain.application import EngageApplication
-from . import passwords
-from .store import IdentityStore
+from engage.domain.application import EngageApplication
+from engage.identity import passwords
+from engage.identity.store import IdentityStore
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta, timezone
 from uuid import UUID
 
-from ..db import Database
+from engage.db import Database
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS credentials (

@@ -20,7 +20,8 @@ import pkgutil
 from pathlib import Path
 
 import engage.domain
-from engage.domain import errors, places
+from engage.domain import common as errors
+from engage.domain import common as places
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,9 +58,8 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
         if label not in found:
             found[label] = _location(places.__file__, label)
     # Consultations: phases, kinds of contribution and vote options, shown with _(label).
-    from engage.domain import consultations
-
-    from engage.domain import questionnaires
+    from engage.domain.consultations import model as consultations
+    from engage.domain.questionnaires import model as questionnaires
 
     for labels in (consultations.PHASE_LABELS, consultations.KINDS, consultations.OPTIONS):
         for label in labels.values():
@@ -70,13 +70,14 @@ def extra_msgids() -> list[tuple[str, tuple[str, int]]]:
             if label not in found:
                 found[label] = _location(questionnaires.__file__, f'"{label}"')
     # The workshops' families and languages, translated with _(label) on the pages.
-    from engage.domain import workshops
+    from engage.domain.workshops import model as workshops
 
     for label in [*workshops.THEMES.values(), *workshops.LANGUAGES.values()]:
         if label not in found:
             found[label] = _location(workshops.__file__, label)
     # residents-orgs: the import report's line messages, organization and offer kinds.
-    from engage.domain import members, organizations
+    from engage.domain.members import model as members
+    from engage.domain.organizations import model as organizations
 
     for module, texts in ((members, members.REPORT_MSGIDS),
                           (organizations, [*organizations.ORGANIZATION_KINDS.values(),

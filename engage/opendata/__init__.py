@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .registry import (  # noqa: F401  (the public API of the registry)
+from engage.opendata.registry import (
     DELETE,
     REGISTRY,
     UPSERT,
@@ -25,7 +25,7 @@ from .registry import (  # noqa: F401  (the public API of the registry)
 
 
 def _import_datasets() -> None:
-    from . import datasets
+    from engage.opendata import datasets
 
     for module in sorted(pkgutil.iter_modules(datasets.__path__), key=lambda m: m.name):
         try:

@@ -18,9 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
-from .suppression import SMALL_COUNT, Cell, Group, breakdowns, cross_table, published, suppress
-
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
+from engage.opendata.suppression import SMALL_COUNT, Cell, Group, breakdowns, cross_table, published, suppress
 
 # -- card holders -------------------------------------------------------------------------
 

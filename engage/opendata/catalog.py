@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any, Callable, Mapping
 
-from ..i18n import _
-from . import query
-from .packages import described as description_of
+from engage.i18n import _
+from engage.opendata import query
+from engage.opendata.packages import described as description_of
 
 CONTEXT = {
     "dcat": "http://www.w3.org/ns/dcat#",

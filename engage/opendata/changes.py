@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..projections.opendata import CHANGES
-from .query import utc_z
+from engage.opendata.query import utc_z
+from engage.projections.opendata.projection import CHANGES
 
 
 def read_changes(db, since: int, limit: int, dataset: str | None = None) -> dict:

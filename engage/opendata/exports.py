@@ -34,7 +34,7 @@ from typing import Any, BinaryIO, Callable, Mapping
 
 from webob.static import FileIter as _FileIter
 
-from ..db import Database
+from engage.db import Database
 
 DEFAULT_BUILDERS = 2
 DEFAULT_WAIT = 20.0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.places import ARRONDISSEMENTS
-from .packages import described, json_schema
-from .registry import Registry
+from engage.domain.common import ARRONDISSEMENTS
+from engage.opendata.packages import described, json_schema
+from engage.opendata.registry import Registry
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

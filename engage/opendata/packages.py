@@ -14,10 +14,10 @@ import json
 import zipfile
 from typing import Any, BinaryIO, Iterator, Mapping
 
-from ..db import Database
-from ..i18n import _
-from . import query
-from .registry import FIELD_TYPES, Dataset, Registry
+from engage.db import Database
+from engage.i18n import _
+from engage.opendata import query
+from engage.opendata.registry import FIELD_TYPES, Dataset, Registry
 
 #: Licences engage knows how to describe; `engage.opendata.licence` picks one.
 LICENCES = {

@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..db import Cursor, Database
-from .registry import Dataset, Field
+from engage.db import Cursor, Database
+from engage.opendata.registry import Dataset, Field
 
 PAGE_SIZE = 1000
 

@@ -21,7 +21,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
-from ..i18n import _
+from engage.i18n import _
 
 #: Frictionless table-schema types a field may take, and their JSON Schema counterparts.
 FIELD_TYPES = {
@@ -179,7 +179,7 @@ class Dataset:
         """Changes when the published shape changes (a deploy): part of every ETag."""
         shape = [self.name, self.table, self.where, [(f.name, f.type, f.sql) for f in self.fields]]
         if self.suppression:
-            from .suppression import RULE
+            from engage.opendata.suppression import RULE
 
             shape.append([RULE, list(self.suppression.block)])
         return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:12]
@@ -247,7 +247,7 @@ REGISTRY = Registry()
 
 def small_count(column: str) -> str:
     """A count of people as a column: published from 5 on, NULL from 1 to 4 (0 stays 0)."""
-    from .suppression import SMALL_COUNT
+    from engage.opendata.suppression import SMALL_COUNT
 
     return f"CASE WHEN {column} > 0 AND {column} < {SMALL_COUNT} THEN NULL ELSE {column} END"
 

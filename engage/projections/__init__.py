@@ -1,26 +1,30 @@
 """Read models: plain SQL tables built from the event log, one owner projection each."""
 
-from ..domain.personal import PersonalDataVault
-from .base import Projection
-from .cards import CardsProjection
-from .consultations import ConsultationsProjection
-from .questionnaires import QuestionnairesProjection
-from .charter import CharterProjection
-from .restitution import RestitutionProjection
-from .people import PeopleProjection
-from . import participation_residents, participation_workshops  # noqa: F401  (history describers)
-from . import participation_charter, participation_consultations, participation_organizations  # noqa: F401
-from .card_lifecycle import CardLifecycleProjection
-from .participation import ParticipationHistoryProjection
-from .staff import StaffProjection
-from .opendata import opendata_projections
-from .transparency import TransparencyProjection
-from .workshops import WorkshopsProjection
-from .members import PBMembersProjection
-from .organizations import OrganizationsProjection
-from .seats import SeatCallsProjection
-from .charter_provenance import CharterProvenanceProjection
-from .inclusion import InclusionProjection
+# Each capability's lines of the resident's history register themselves on import.
+import engage.projections.accounts.history  # noqa: F401
+import engage.projections.charter.history  # noqa: F401
+import engage.projections.consultations.history  # noqa: F401
+import engage.projections.organizations.history  # noqa: F401
+import engage.projections.workshops.history  # noqa: F401
+from engage.domain.common import PersonalDataVault
+from engage.projections.accounts.people import PeopleProjection
+from engage.projections.accounts.staff import StaffProjection
+from engage.projections.base import Projection
+from engage.projections.cards.lifecycle import CardLifecycleProjection
+from engage.projections.cards.projection import CardsProjection
+from engage.projections.charter.projection import CharterProjection
+from engage.projections.charter.provenance import CharterProvenanceProjection
+from engage.projections.consultations.projection import ConsultationsProjection
+from engage.projections.inclusion.projection import InclusionProjection
+from engage.projections.members.projection import PBMembersProjection
+from engage.projections.opendata.projection import opendata_projections
+from engage.projections.organizations.projection import OrganizationsProjection
+from engage.projections.participation.projection import ParticipationHistoryProjection
+from engage.projections.questionnaires.projection import QuestionnairesProjection
+from engage.projections.restitution.projection import RestitutionProjection
+from engage.projections.seats.projection import SeatCallsProjection
+from engage.projections.transparency.projection import TransparencyProjection
+from engage.projections.workshops.projection import WorkshopsProjection
 
 
 def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> list[Projection]:

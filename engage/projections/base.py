@@ -6,7 +6,7 @@ import json
 from abc import ABC, abstractmethod
 from typing import Any, ClassVar, Iterator
 
-from ..db import Cursor
+from engage.db import Cursor
 
 
 class Projection(ABC):

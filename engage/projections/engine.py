@@ -17,8 +17,8 @@ from typing import Callable, Iterable, Sequence
 
 from eventsourcing.application import Application
 
-from ..db import Cursor, Database
-from .base import Projection
+from engage.db import Cursor, Database
+from engage.projections.base import Projection
 
 log = logging.getLogger(__name__)
 

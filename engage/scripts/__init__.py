@@ -5,8 +5,8 @@ import sys
 
 from pyramid.paster import get_appsettings, setup_logging
 
-from ..services import Engage
-from ..settings import apply_environment
+from engage.services import Engage
+from engage.settings import apply_environment
 
 
 def load(ini: str, *, run_projections: bool = False) -> Engage:

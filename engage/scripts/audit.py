@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..transparency.audit import AuditState, audit, default_state_dir, http_fetcher
+from engage.transparency.audit import AuditState, audit, default_state_dir, http_fetcher
 
 
 def main(argv: list[str] | None = None) -> None:

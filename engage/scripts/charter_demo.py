@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from ..domain.accounts import Role
-from ..domain.consultations import PHASES
+from engage.domain.accounts.model import Role
+from engage.domain.consultations.model import PHASES
 
 STAGES = ("consultation", "redaction", "adopted")
 # The consultation's plan in 2017, as the commitment's milestones tell it.
@@ -138,7 +138,7 @@ def advance(app, consultation_id: UUID, phase: str, *, by: UUID) -> None:
 
 def contributions_starting(engage, consultation_id: UUID, beginnings) -> list[UUID]:
     """Demo contributions found by the beginning of their text, in the consultation's read model."""
-    from ..projections import consultation_queries as cq
+    from engage.projections.consultations import queries as cq
 
     engage.engine.catch_up()
     rows, _more = cq.contributions(engage.db, consultation_id.hex, size=200)

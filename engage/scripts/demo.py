@@ -5,9 +5,9 @@ import random
 import sys
 from uuid import UUID
 
-from ..domain.places import AGE_BANDS, ARRONDISSEMENTS
-from . import load, usage
-from .demo_workshops import load_workshops_demo
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
+from engage.scripts import load, usage
+from engage.scripts.demo_workshops import load_workshops_demo
 
 FIRST_NAMES = ["Camille", "Léa", "Hugo", "Inès", "Karim", "Manon", "Nathan", "Sarah", "Yanis", "Zoé",
                "Mamadou", "Chloé", "Lucas", "Aïcha", "Thomas", "Jeanne", "Malik", "Louise"]
@@ -40,18 +40,17 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
         ))
     load_workshops_demo(engage, [(i.person_id, i.card_id) for i in issued], seed=seed)  # Ateliers Citoyens
     load_residents_demo(engage, issued, rng)  # residents-orgs
-    from .demo_consultations import load_consultation_demo
+    from engage.scripts.demo_consultations import load_consultation_demo
 
     consultation = load_consultation_demo(engage, rng)  # the commitment's consultation
     # The Paris 2017 commitment: milestones, the co-drafted charter and its adoption, the guide.
-    from .charter_demo import load_charter_demo
-
-    from .demo_participation import load_participation_demo
+    from engage.scripts.charter_demo import load_charter_demo
+    from engage.scripts.demo_participation import load_participation_demo
 
     load_participation_demo(engage, issued, consultation, rng)  # residents: history, inclusion
     # The charter is drafted with that consultation (its phases open amendments; provenance cites it).
     load_charter_demo(engage, adopted=charter_adopted, consultation_id=consultation, stage=charter_stage)
-    from .demo_restitution import load_restitution_demo
+    from engage.scripts.demo_restitution import load_restitution_demo
 
     load_restitution_demo(engage, rng)  # the 2017 consultation's restitution, published
     engage.engine.catch_up()
@@ -72,7 +71,7 @@ DEMO_RESIDENT = ("resident@exemple.fr", "Camille Démo", "Camille du 11e")
 
 def load_demo_people(engage) -> None:
     """Staff accounts (one per role) and a resident holding a card, all confirmed."""
-    from ..domain.accounts import Role
+    from engage.domain.accounts.model import Role
 
     def account(email, name, display_name):
         signed_up = engage.accounts.sign_up(name=name, email=email, display_name=display_name,
@@ -95,7 +94,7 @@ def load_demo_people(engage) -> None:
 def demo_accounts_text() -> str:
     lines = [f"demo accounts (DEMO ONLY, password for all: {DEMO_PASSWORD!r}):"]
     lines += [f"  {email:<24} {role}" for role, (email, _) in DEMO_STAFF.items()]
-    from .demo_workshops import DEMO_FACILITATOR  # the workshops' demo facilitator
+    from engage.scripts.demo_workshops import DEMO_FACILITATOR  # the workshops' demo facilitator
 
     lines.append(f"  {DEMO_FACILITATOR[1]:<24} facilitator (password: {DEMO_FACILITATOR[3]!r})")
     lines.append(f"  {DEMO_RESIDENT[0]:<24} resident with a card")

@@ -8,7 +8,7 @@ import datetime
 import random
 from uuid import UUID, uuid4
 
-from ..domain.accounts import Role
+from engage.domain.accounts.model import Role
 
 SLUG = "charte-participation"
 THEMES = [

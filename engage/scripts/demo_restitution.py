@@ -11,9 +11,9 @@ import datetime
 import random
 from uuid import UUID
 
-from ..domain.consultations import consultation_id
-from ..projections import consultation_queries as q
-from ..projections import restitution_queries as rq
+from engage.domain.consultations.model import consultation_id
+from engage.projections.consultations import queries as q
+from engage.projections.restitution import queries as rq
 
 SLUG = "participation-2017"
 STAFF = UUID("00000000-0000-4000-8000-00000000d3e1")

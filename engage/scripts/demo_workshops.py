@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from ..domain.accounts import Role
+from engage.domain.accounts.model import Role
 
 PARIS = ZoneInfo("Europe/Paris")
 # A demo facilitator who can sign in on a development server (never in production data).

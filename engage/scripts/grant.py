@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import sys
 
-from ..domain.accounts import Role
-from ..domain.errors import DomainError
-from . import load, usage
+from engage.domain.accounts.model import Role
+from engage.domain.common import DomainError
+from engage.scripts import load, usage
 
 
 def main(argv=None) -> None:

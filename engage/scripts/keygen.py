@@ -14,14 +14,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..transparency.keyfile import KEY_PATH, origin_from, read_key, write_key
-from ..transparency.note import NoteError, Signer
+from engage.transparency.keyfile import KEY_PATH, origin_from, read_key, write_key
+from engage.transparency.note import NoteError, Signer
 
 
 def _from_ini(ini: str) -> tuple[Path, str]:
     from pyramid.paster import get_appsettings
 
-    from ..settings import apply_environment
+    from engage.settings import apply_environment
 
     settings = apply_environment(dict(get_appsettings(ini)))
     if not settings.get(KEY_PATH):

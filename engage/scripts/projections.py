@@ -3,8 +3,8 @@
 import signal
 import sys
 
-from ..projections.engine import ProjectionWorker
-from . import load, log, usage
+from engage.projections.engine import ProjectionWorker
+from engage.scripts import load, log, usage
 
 
 def main(argv=None) -> None:

@@ -4,7 +4,7 @@ import sys
 
 from tqdm import tqdm
 
-from . import load, usage
+from engage.scripts import load, usage
 
 
 def main(argv=None) -> None:

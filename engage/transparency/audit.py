@@ -35,10 +35,10 @@ from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
-from . import merkle
-from .canonical import canonical_json
-from .note import Checkpoint, NoteError, Verifier, split_note
-from .tallies import TALLIES, Tally
+from engage.transparency import merkle
+from engage.transparency.canonical import canonical_json
+from engage.transparency.note import Checkpoint, NoteError, Verifier, split_note
+from engage.transparency.tallies import TALLIES, Tally
 
 PAGE = 1000  # the largest range /transparency/entries serves
 

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from .note import NoteError, Signer
+from engage.transparency.note import NoteError, Signer
 
 log = logging.getLogger(__name__)
 

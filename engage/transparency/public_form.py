@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from .canonical import canonical_json
+from engage.transparency.canonical import canonical_json
 
 SEALED_PREFIX = "sealed_"
 #: Attributes every eventsourcing event carries, lifted out of "fields".

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from ..opendata.aggregates import card_holders, vote_table, workshop_attendance
+from engage.opendata.aggregates import card_holders, vote_table, workshop_attendance
 
 PublicEntry = dict[str, Any]
 

@@ -3,10 +3,10 @@
 import logging
 
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPSeeOther, HTTPBadRequest, HTTPRequestEntityTooLarge
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
-from ..i18n import _
+from engage.i18n import _
 
 log = logging.getLogger(__name__)
 

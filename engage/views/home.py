@@ -2,9 +2,9 @@
 
 from pyramid.view import view_config
 
-from ..i18n import _, arrondissement_label
-from ..opendata.aggregates import card_holders_as_of
-from ..statistics import bar_chart
+from engage.i18n import _, arrondissement_label
+from engage.opendata.aggregates import card_holders_as_of
+from engage.statistics import bar_chart
 
 
 @view_config(route_name="home", renderer="engage:templates/home.pt")

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
-from ..i18n import LANGUAGE_COOKIE, LANGUAGES
+from engage.i18n import LANGUAGE_COOKIE, LANGUAGES
 
 
 @view_config(route_name="accessibility", renderer="engage:templates/accessibility.pt")

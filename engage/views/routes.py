@@ -130,7 +130,7 @@ def includeme(config) -> None:
     config.add_route("opendata_catalog", "/opendata/catalog.jsonld")
     config.add_route("opendata_changes", "/opendata/changes")
     # Only the registered datasets' names match, so no other /api/ route is ever shadowed.
-    from ..opendata import REGISTRY
+    from engage.opendata import REGISTRY
 
     names = "|".join(dataset.name for dataset in REGISTRY) or "-"
     config.add_route("opendata_zip", "/opendata/{dataset:(%s)}.zip" % names)

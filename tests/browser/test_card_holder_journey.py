@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import expect
 from pyramid_mailer import get_mailer
 
-from engage.domain import card_numbers
-from engage.projections import card_queries
+from engage.domain.cards import numbers as card_numbers
+from engage.projections.cards import queries as card_queries
 from engage.scripts.demo import DEMO_PASSWORD, DEMO_RESIDENT
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 from tests.browser.conftest import demo_server
 
 pytestmark = pytest.mark.browser

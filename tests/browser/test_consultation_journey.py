@@ -98,7 +98,7 @@ def test_contribute_vote_and_see_the_count(page, live_server, check_accessibilit
 def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_accessibility):
     from uuid import UUID
 
-    from engage.domain.accounts import Role
+    from engage.domain.accounts.model import Role
 
     sign_up_and_log_in(page, live_server, check_accessibility)
     services = live_server.app.registry.engage
@@ -181,7 +181,7 @@ def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_acce
 def test_questionnaire_pages(page, live_server, check_accessibility):
     from uuid import UUID
 
-    from engage.domain.accounts import Role
+    from engage.domain.accounts.model import Role
 
     sign_up_and_log_in(page, live_server, check_accessibility)
     services = live_server.app.registry.engage

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from playwright.sync_api import expect
 
-from engage.projections import workshop_queries as wq
+from engage.projections.workshops import queries as wq
 from engage.scripts.demo_workshops import DEMO_FACILITATOR
 from tests.workshops.helpers import make_session
 

@@ -3,7 +3,7 @@
 import pytest
 import webtest
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 from tests.functional.conftest import make_app, testapp  # noqa: F401  (the web fixtures)
 
 PASSWORD = "une phrase longue et unique 2017"

@@ -4,8 +4,8 @@ identically from the log; the log carries no voter id."""
 import threading
 from uuid import UUID, uuid4
 
-from engage.projections import charter_queries as q
-from engage.projections.charter import CharterProjection
+from engage.projections.charter import queries as q
+from engage.projections.charter.projection import CharterProjection
 from engage.scripts.charter_demo import advance, demo_consultation, load_charter_demo
 
 

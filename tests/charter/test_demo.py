@@ -17,8 +17,8 @@ def test_demo_loads_the_commitment_and_an_adopted_charter(testapp):
     assert "Version 3" in charter.text
     # Consistent with its consultation: drafted in its « redaction » phase, adopted in « adoption » (2017),
     # article versions citing the contributions that shaped them, and those contributions saying so.
-    from engage.projections.charter_provenance_queries import charter_consultation
-    from engage.projections.consultation_queries import consultation
+    from engage.projections.charter.provenance_queries import charter_consultation
+    from engage.projections.consultations.queries import consultation
 
     linked = consultation(engage.db, charter_consultation(engage.db).slug)
     assert linked.current_phase == "adoption" and linked.plan[2]["starts_on"].startswith("2017-")

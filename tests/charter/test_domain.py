@@ -4,14 +4,36 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.charter import (
-    MAX_CITED, AlreadyLinked, Amendment, AmendmentAlreadyDecided, AmendmentOutdated, Ballot, Charter,
-    CharterFrozen, CharterNotLinked, ContributionNotCitable, DatesOutOfOrder, DraftingNotOpen, EmptyText,
-    GuidePage, InvalidDeliberation, InvalidLevel, Milestone, NothingChanged, NothingPublished, TooManyCitations,
-    UnknownContribution, amendments_open, ballot_id, canonical_charter_text, check_citable, check_deliberation,
+from engage.domain.charter.model import (
+    MAX_CITED,
+    AlreadyLinked,
+    Amendment,
+    AmendmentAlreadyDecided,
+    AmendmentOutdated,
+    Ballot,
+    Charter,
+    CharterFrozen,
+    CharterNotLinked,
+    ContributionNotCitable,
+    DatesOutOfOrder,
+    DraftingNotOpen,
+    EmptyText,
+    GuidePage,
+    InvalidDeliberation,
+    InvalidLevel,
+    Milestone,
+    NothingChanged,
+    NothingPublished,
+    TooManyCitations,
+    UnknownContribution,
+    amendments_open,
+    ballot_id,
+    canonical_charter_text,
+    check_citable,
+    check_deliberation,
     digest,
 )
-from engage.domain.consultations import PHASES
+from engage.domain.consultations.model import PHASES
 
 DELIB = {"COLL_NOM": "Ville de Paris", "COLL_SIRET": "21750001600019", "DELIB_ID": "2017 DDCT 183",
          "DELIB_DATE": "2017-11-20", "DELIB_MATIERE_NOM": "Autres domaines de compétences des communes", "DELIB_OBJET": "Adoption de la Charte parisienne de la participation",
@@ -203,7 +225,7 @@ def test_guide_page_keeps_each_version():
 
 
 def test_word_diff_marks_insertions_and_deletions_with_spoken_labels():
-    from engage.views.charter_diff import word_diff
+    from engage.views.charter.diff import word_diff
 
     html = str(word_diff("La participation est ouverte à tous.", "La participation est ouverte à toutes <b>!"))
     assert '<del><span class="visually-hidden">supprimé : </span>tous.</del>' in html

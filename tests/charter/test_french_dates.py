@@ -2,8 +2,8 @@
 
 import datetime
 
-from engage.views import formatting
-from engage.views.charter_provenance import cited_ids
+from engage.views import toolkit as formatting
+from engage.views.charter.provenance import cited_ids
 
 
 def test_the_first_of_the_month_is_an_ordinal_in_french_only():

@@ -2,7 +2,7 @@
 
 from bs4 import BeautifulSoup
 
-from engage.views.guide_markdown import render, sanitize
+from engage.views.charter.guide_markdown import render, sanitize
 
 HOSTILE = """# Titre
 

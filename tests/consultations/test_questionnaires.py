@@ -8,8 +8,8 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain import questionnaires as qn
-from engage.projections import questionnaire_queries as qq
+from engage.domain.questionnaires import model as qn
+from engage.projections.questionnaires import queries as qq
 from engage.transparency.public_form import public_form
 
 from .helpers import EDITOR

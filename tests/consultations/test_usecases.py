@@ -9,9 +9,9 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain import consultations as c
-from engage.domain.errors import DomainError
-from engage.projections import consultation_queries as q
+from engage.domain.common import DomainError
+from engage.domain.consultations import model as c
+from engage.projections.consultations import queries as q
 from engage.transparency.public_form import public_form
 
 from .helpers import EDITOR, PLAN, THEMES, contribute, create_consultation

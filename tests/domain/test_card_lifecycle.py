@@ -5,8 +5,8 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.accounts import Account, AlreadyErased, Role
-from engage.domain.cards import (
+from engage.domain.accounts.model import Account, AlreadyErased, Role
+from engage.domain.cards.model import (
     CardAlreadyRevoked,
     CardNotActive,
     CardNotSuspended,
@@ -139,7 +139,7 @@ def test_erasure_closes_the_card():
 
 
 def test_an_erased_person_s_email_claim_is_released_then_reclaimed_once():
-    from engage.domain.accounts import EmailAlreadyRegistered, EmailClaim
+    from engage.domain.accounts.model import EmailAlreadyRegistered, EmailClaim
 
     claim = EmailClaim(claim_id=uuid4(), person_id=uuid4())
     with pytest.raises(EmailAlreadyRegistered):

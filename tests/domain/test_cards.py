@@ -4,11 +4,12 @@ import random
 from uuid import uuid4
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from engage.domain import card_numbers
-from engage.domain.cards import CardNumberClaim, CitizenCard, card_number_claim_id
-from engage.domain.errors import ConsentRequired, InvalidAgeBand, InvalidArrondissement
+from engage.domain.cards import numbers as card_numbers
+from engage.domain.cards.model import CardNumberClaim, CitizenCard, card_number_claim_id
+from engage.domain.common import ConsentRequired, InvalidAgeBand, InvalidArrondissement
 
 
 def issue(**overrides):

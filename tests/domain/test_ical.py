@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from engage.views.ical import escape_text, fold, session_calendar
+from engage.views.workshops.ical import escape_text, fold, session_calendar
 
 
 def test_text_escaping():

@@ -1,4 +1,4 @@
-from engage.domain.places import ARRONDISSEMENTS, PARIS_CENTRE, arrondissement_label
+from engage.domain.common import ARRONDISSEMENTS, PARIS_CENTRE, arrondissement_label
 
 
 def test_twenty_arrondissements_and_paris_centre():

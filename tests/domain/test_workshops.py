@@ -4,11 +4,21 @@ from datetime import timedelta
 from uuid import uuid4
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from engage.domain.workshops import (
-    AlreadyRegistered, InvalidCapacity, InvalidSchedule, NotFacilitator, NotRegistered,
-    PlaceRequired, RollNotOpen, SessionCancelled, SessionStarted, Workshop, WorkshopSession,
+from engage.domain.workshops.model import (
+    AlreadyRegistered,
+    InvalidCapacity,
+    InvalidSchedule,
+    NotFacilitator,
+    NotRegistered,
+    PlaceRequired,
+    RollNotOpen,
+    SessionCancelled,
+    SessionStarted,
+    Workshop,
+    WorkshopSession,
     certificate_code,
 )
 from tests.workshops.helpers import NOW
@@ -89,7 +99,7 @@ def test_certificate_codes_are_ten_base32_characters_and_keyed():
 
 
 def test_workshop_needs_a_known_theme():
-    from engage.domain.workshops import InvalidTheme
+    from engage.domain.workshops.model import InvalidTheme
     with pytest.raises(InvalidTheme):
         Workshop.create(title="Atelier", theme="cuisine", description="", language="fr",
                         accessibility="", created_by=uuid4())

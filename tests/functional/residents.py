@@ -6,7 +6,7 @@ import re
 
 from pyramid_mailer import get_mailer
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 
 PASSWORD = "une phrase longue et unique 2017"
 LINK = re.compile(r"http://localhost(/compte/[\w/-]+/[\w-]+)")

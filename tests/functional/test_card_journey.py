@@ -36,7 +36,7 @@ def test_request_a_card_then_see_it(testapp):
 def test_a_second_request_is_refused_by_the_event_store(testapp):
     person_id = resident(testapp)
     request_card(testapp)
-    from engage.domain.cards import CardAlreadyHeld
+    from engage.domain.cards.model import CardAlreadyHeld
     with pytest.raises(CardAlreadyHeld):
         services(testapp).app.request_card(person_id=person_id, arrondissement=3, age_band="18-24",
                                            consent_to_consultation=False, consent_to_newsletter=False)
@@ -118,7 +118,7 @@ def test_when_projections_lag_the_resident_gets_a_clear_message(make_app):
     # the wait runs out, and the page says so instead of failing.
     app = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "0.2"})
     engage = services(app)
-    from tests.functional.residents import sign_up, log_in
+    from tests.functional.residents import log_in, sign_up
     engage.engine.catch_up()
     import threading
     stop = threading.Event()

@@ -3,11 +3,17 @@
 import re
 from datetime import date, timedelta
 
-from engage.domain import card_numbers
-from engage.domain.accounts import Role
-from engage.domain.cards import card_id_for_person
+from engage.domain.accounts.model import Role
+from engage.domain.cards import numbers as card_numbers
+from engage.domain.cards.model import card_id_for_person
 from tests.functional.residents import (
-    CARD_NUMBER, log_in, log_out, request_card, resident, services, staff,
+    CARD_NUMBER,
+    log_in,
+    log_out,
+    request_card,
+    resident,
+    services,
+    staff,
 )
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 from tests.consultations.helpers import PLAN, THEMES
 from tests.functional.test_accounts import confirm, log_in, sign_up
 
@@ -386,7 +386,7 @@ def test_contributing_in_an_organizations_name(editor_app, make_app):
     # Léa represents nothing: no choice offered, and a forged choice is refused, nothing written.
     form = lea.get("/consultations/charte/contribuer").forms["contribution"]
     assert "organization" not in form.fields
-    from engage.domain.errors import DomainError
+    from engage.domain.common import DomainError
 
     head = services.engine.head()
     with pytest.raises(DomainError):

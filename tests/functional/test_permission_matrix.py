@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 import webtest
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 from engage.security import PUBLIC, ROLE_PERMISSIONS, SIGNED_IN, Permission
 from tests.functional.residents import PASSWORD, log_in
 from tests.functional.route_samples import route_views

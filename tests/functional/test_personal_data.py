@@ -13,11 +13,18 @@ import json
 from pathlib import Path
 from uuid import uuid4
 
-from engage.domain.accounts import Role
-from engage.domain.cards import card_id_for_person
-from engage.domain.members import member_id_for
+from engage.domain.accounts.model import Role
+from engage.domain.cards.model import card_id_for_person
+from engage.domain.members.model import member_id_for
 from tests.functional.residents import (
-    CARD_NUMBER, PASSWORD, log_in, log_out, request_card, resident, services, staff,
+    CARD_NUMBER,
+    PASSWORD,
+    log_in,
+    log_out,
+    request_card,
+    resident,
+    services,
+    staff,
 )
 
 NAME = "Zébulon Quincampoix"
@@ -107,15 +114,16 @@ def test_after_erasure_nothing_readable_anywhere(testapp):
         for needle in (NAME, EMAIL, number):
             assert needle.encode() not in raw, f"{needle} in the SQLite file's bytes after erasure"
     # The person reads as erased; the account is closed; replays and rebuilds still work.
-    from engage.projections import card_queries, queries
-    assert queries.person(engage.db, person_id).display_name == "Personne effacée"
+    from engage.projections.accounts import queries as account_queries
+    from engage.projections.cards import queries as card_queries
+    assert account_queries.person(engage.db, person_id).display_name == "Personne effacée"
     log_in_page = testapp.get("/compte", status=303)
     assert "/compte/connexion" in log_in_page.location
     form = testapp.get("/compte/connexion").forms["login"]
     form["email"], form["password"] = EMAIL, PASSWORD
     assert "incorrect" in form.submit("submit", status=400).text
     engage.engine.rebuild()
-    assert queries.person(engage.db, person_id).display_name == "Personne effacée"
+    assert account_queries.person(engage.db, person_id).display_name == "Personne effacée"
     card = card_queries.card_of_person(engage.db, person_id)
     assert card.number is None and card.status == "closed" and card.category is None
     assert engage.vault.unseal(person_id, engage.app.get_account(person_id).sealed_identity) is None

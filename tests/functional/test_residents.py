@@ -12,8 +12,8 @@ import pytest
 from webtest import Upload
 
 import engage as engage_package
-from engage.domain.accounts import Role
-from engage.domain import lots
+from engage.domain.accounts.model import Role
+from engage.domain.seats import lots
 from tests.functional.test_accounts import PASSWORD, confirm, log_in, sign_up
 from tests.residents.test_lots import independent_draw
 
@@ -208,11 +208,11 @@ def test_a_member_who_signs_up_is_linked_at_login(testapp):
     testapp.post("/compte/deconnexion", {"csrf_token": testapp.get("/").forms[0]["csrf_token"].value})
     account(testapp, "Camille@Exemple.fr", "Camille du 11e")
     log_in(testapp, email="camille@exemple.fr")
-    from engage.projections import residents_queries as rq
+    from engage.projections.members import queries as member_queries
     engage = testapp.app.registry.engage
     engage.engine.catch_up()
     person_id = engage.app.find_person_by_email("camille@exemple.fr")
-    [member] = list(rq.iter_pb_members(engage.db))
+    [member] = list(member_queries.iter_pb_members(engage.db))
     assert member.person_id == person_id.hex and member.arrondissement == 11
 
 

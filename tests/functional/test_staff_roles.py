@@ -1,6 +1,6 @@
 """Staff roles: an admin grants and revokes them by email, after a confirmation, as events."""
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 from tests.functional.residents import log_in, log_out, services, sign_up, staff
 
 

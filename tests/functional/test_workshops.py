@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 from pyramid_mailer import get_mailer
 
-from engage.domain.accounts import Role
+from engage.domain.accounts.model import Role
 from tests.functional.test_accounts import PASSWORD, confirm, log_in, sign_up
 from tests.workshops.helpers import card_holder, make_session, soon
 
@@ -212,7 +212,7 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     from datetime import datetime, timezone
     start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=10)
     sid, _ = make_session(engage.app, capacity=5, facilitator=facilitator, starts_at=start)
-    card_ids = [c for c in __import__("engage.projections.workshop_queries", fromlist=["x"]).card_ids(engage.db, person)]
+    card_ids = [c for c in __import__("engage.projections.workshops.queries", fromlist=["x"]).card_ids(engage.db, person)]
     engage.app.register_for_session(sid, person, card_ids=card_ids)
     walk_in, _, number = card_holder(engage.app, 7)
     engage.engine.catch_up()

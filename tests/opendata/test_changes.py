@@ -42,7 +42,7 @@ def test_pages_of_the_feed_never_lose_a_change(testapp):
 
 def test_recount_names_the_blocks_suppressed_together():
     from engage.opendata import REGISTRY
-    from engage.projections.opendata import _recounted_blocks
+    from engage.projections.opendata.projection import _recounted_blocks
 
     datasets = {dataset.name: dataset for dataset in REGISTRY}
     assert _recounted_blocks(datasets["card-holders"], ["11,25-34", "3,18-24"]) == ["*"]

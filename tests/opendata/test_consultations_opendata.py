@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 
 from engage.opendata.aggregates import vote_page
-from engage.projections import consultation_queries as q
+from engage.projections.consultations import queries as q
 from tests.opendata.conftest import services, validate, write_package
 from tests.opendata.test_privacy import every_export
 

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
-from engage.domain.cards import CitizenCard
+from engage.domain.cards.model import CitizenCard
 from engage.opendata import REGISTRY, UPSERT, Dataset, Field, ForeignKey, Registry, packages
-from engage.projections.opendata import CHANGES, OpenDataChangesProjection
 from engage.opendata.changes import read_changes
+from engage.projections.opendata.projection import CHANGES, OpenDataChangesProjection
 from tests.opendata.conftest import issue_cards, validate
 
 
@@ -137,7 +137,7 @@ def test_a_change_function_may_look_up_a_read_model(engage_services):
 
 
 def test_indexes_a_dataset_asks_for(engage_services):
-    from engage.projections.opendata import create_indexes
+    from engage.projections.opendata.projection import create_indexes
 
     registry = Registry()
     registry.register(made_up("indexed", table="rm_cards", indexes=(("rm_cards", ("arrondissement", "card_id")),

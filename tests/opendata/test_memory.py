@@ -11,8 +11,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 
-from engage.opendata import Dataset, Field, Registry
-from engage.opendata import packages
+from engage.opendata import Dataset, Field, Registry, packages
 
 TABLE = "test_opendata_memory"
 PAGE = 300

@@ -8,7 +8,7 @@ import io
 import zipfile
 from urllib.parse import urlsplit
 
-from engage.domain import card_numbers
+from engage.domain.cards import numbers as card_numbers
 from engage.opendata import REGISTRY
 from tests.opendata.conftest import issue_cards, services
 

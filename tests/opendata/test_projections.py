@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from engage.domain.places import AGE_BANDS
+from engage.domain.common import AGE_BANDS
 from tests.opendata.conftest import issue_cards
 
 

@@ -7,8 +7,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engage.opendata.aggregates import (ATTENDANCE_BREAKDOWNS, ONLINE, PRESENT, REGISTRATIONS, session_cells,
-                                        workshop_attendance)
+from engage.opendata.aggregates import (
+    ATTENDANCE_BREAKDOWNS,
+    ONLINE,
+    PRESENT,
+    REGISTRATIONS,
+    session_cells,
+    workshop_attendance,
+)
 from engage.opendata.suppression import SMALL_COUNT, Group, determined
 
 COUNTS = st.one_of(st.integers(0, 0), st.integers(1, 4), st.integers(5, 12))

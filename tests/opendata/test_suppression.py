@@ -7,8 +7,15 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engage.opendata.suppression import Group, breakdowns, cross_table, determined, published, suppress
-from engage.opendata.suppression import SMALL_COUNT
+from engage.opendata.suppression import (
+    SMALL_COUNT,
+    Group,
+    breakdowns,
+    cross_table,
+    determined,
+    published,
+    suppress,
+)
 
 # Small counts often, zeros often, a few large ones: where suppression is hard.
 COUNTS = st.one_of(st.integers(0, 0), st.integers(1, 4), st.integers(5, 9), st.integers(10, 60))

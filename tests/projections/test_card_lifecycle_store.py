@@ -7,9 +7,9 @@ from uuid import uuid4
 import pytest
 
 from engage.domain.application import EngageApplication
-from engage.domain.cards import CardAlreadyHeld, card_id_for_person
-from engage.projections import card_queries
-from engage.projections.participation import participation_history
+from engage.domain.cards.model import CardAlreadyHeld, card_id_for_person
+from engage.projections.cards import queries as card_queries
+from engage.projections.participation.projection import participation_history
 
 PASSWORD = "une phrase longue et unique 2017"
 

@@ -6,10 +6,10 @@ import random
 from uuid import uuid4
 
 from engage.projections.base import Projection
-from engage.projections.card_lifecycle import CardLifecycleProjection
-from engage.projections.workshops import WorkshopsProjection
-from engage.projections.consultations import ConsultationsProjection
-from engage.projections.restitution import RestitutionProjection
+from engage.projections.cards.lifecycle import CardLifecycleProjection
+from engage.projections.consultations.projection import ConsultationsProjection
+from engage.projections.restitution.projection import RestitutionProjection
+from engage.projections.workshops.projection import WorkshopsProjection
 from tests.consultations.helpers import contribute, create_consultation
 from tests.workshops.helpers import card_holder
 

@@ -6,9 +6,9 @@ import threading
 import pytest
 
 from engage.domain.application import EngageApplication
-from engage.projections.cards import CardsProjection
+from engage.projections.cards import queries as card_queries
+from engage.projections.cards.projection import CardsProjection
 from engage.projections.engine import ProjectionEngine, ProjectionTimeout
-from engage.projections import queries
 
 
 def issue_cards(engage, count, seed=0):
@@ -54,7 +54,7 @@ class CrashingCardsProjection(CardsProjection):
 def test_catch_up_counts_every_card_once(engage_services):
     issue_cards(engage_services, 12)
     engage_services.engine.catch_up()
-    counts = queries.card_holders_by_arrondissement(engage_services.db)
+    counts = card_queries.card_holders_by_arrondissement(engage_services.db)
     assert sum(n for _, n in counts) == 12
     assert engage_services.engine.positions()["cards"] == engage_services.engine.head()
     assert engage_services.engine.catch_up() == 0  # nothing new: nothing applied
@@ -158,6 +158,6 @@ def test_a_drawn_number_already_taken_is_never_issued_twice(engage_services):
         second.close()
     assert a.number != b.number
     engage_services.engine.catch_up()
-    assert queries.card(engage_services.db, b.card_id).number == b.number
+    assert card_queries.card(engage_services.db, b.card_id).number == b.number
     assert engage_services.app.find_card_id(a.number) == a.card_id
     assert engage_services.app.find_card_id(b.number) == b.card_id

@@ -36,8 +36,8 @@ def test_engage_grant_makes_an_admin(database_url, tmp_path):
     engage = Engage.from_settings(app_settings(database_url), run_projections=False)
     try:
         engage.engine.catch_up()
-        from engage.projections import queries
-        assert queries.person(engage.db, signed_up.person_id).roles == {"admin"}
+        from engage.projections.accounts import queries as account_queries
+        assert account_queries.person(engage.db, signed_up.person_id).roles == {"admin"}
     finally:
         engage.close()
 
@@ -50,9 +50,9 @@ def test_engage_demo_prints_the_demo_staff_accounts(database_url, tmp_path):
     engage = Engage.from_settings(app_settings(database_url), run_projections=False)
     try:
         engage.engine.catch_up()
-        from engage.projections import queries
+        from engage.projections.accounts import queries as account_queries
         from engage.scripts.demo import DEMO_STAFF
         for role, (email, _) in DEMO_STAFF.items():
-            assert queries.person(engage.db, engage.app.find_person_by_email(email)).roles == {role}
+            assert account_queries.person(engage.db, engage.app.find_person_by_email(email)).roles == {role}
     finally:
         engage.close()

@@ -22,8 +22,8 @@ def test_erasure_makes_sealed_data_unreadable_and_leaves_events_intact(engage_se
     assert engage_services.app.get_card(issued.card_id).sealed_identity == card.sealed_identity
     # Replays still work: the card number reads as erased.
     engage_services.engine.rebuild()
-    from engage.projections import queries
-    assert queries.card(engage_services.db, issued.card_id).number is None
+    from engage.projections.cards import queries as card_queries
+    assert card_queries.card(engage_services.db, issued.card_id).number is None
 
 
 def test_no_clear_personal_data_in_the_event_store(engage_services):

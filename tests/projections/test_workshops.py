@@ -9,10 +9,15 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.workshops import (
-    AlreadyRegistered, CardRequired, FeedbackAlreadyGiven, NotAttended, NotFacilitator, UnknownCard,
+from engage.domain.workshops.model import (
+    AlreadyRegistered,
+    CardRequired,
+    FeedbackAlreadyGiven,
+    NotAttended,
+    NotFacilitator,
+    UnknownCard,
 )
-from engage.projections import workshop_queries as wq
+from engage.projections.workshops import queries as wq
 from tests.workshops.helpers import card_holder, make_session
 
 

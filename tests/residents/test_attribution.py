@@ -3,7 +3,7 @@
 from uuid import uuid4
 
 from engage.domain.attribution import actor_key, open_actor, seal_actor
-from engage.domain.consultations import Vote
+from engage.domain.consultations.model import Vote
 from engage.transparency.public_form import public_form
 
 KEY = actor_key(b"test-card-number-key-0123456789")

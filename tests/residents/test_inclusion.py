@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import uuid4
 
-from engage.projections.inclusion import inclusion_counts
+from engage.projections.inclusion.projection import inclusion_counts
 from tests.consultations.helpers import create_consultation
 from tests.workshops.helpers import make_session
 

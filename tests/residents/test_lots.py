@@ -6,12 +6,18 @@ import secrets
 from uuid import uuid4
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from engage.domain import lots
-from engage.domain.seats import (
-    InvalidStrata, SeatCall, SeedDoesNotMatch, SeatCallStillOpen, CommitmentRequired, SeatCallClosed,
+from engage.domain.seats import lots
+from engage.domain.seats.model import (
+    CommitmentRequired,
     InvalidCommitment,
+    InvalidStrata,
+    SeatCall,
+    SeatCallClosed,
+    SeatCallStillOpen,
+    SeedDoesNotMatch,
 )
 
 STRATA = [

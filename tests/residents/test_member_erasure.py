@@ -11,8 +11,8 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.members import member_id_for
-from engage.projections import residents_queries as rq
+from engage.domain.members.model import member_id_for
+from engage.projections.members import queries as member_queries
 from engage.vault import KeyErased
 
 STAFF = uuid4()
@@ -22,7 +22,7 @@ LIST = f"email;arrondissement;nom\n{EMAIL};12;Adèle Budget\nautre@exemple.fr;3;
 
 def import_(engage, data):
     return engage.app.import_membership_list(
-        data, imported_by=STAFF, known_members=lambda ids: rq.existing_pb_members(engage.db, ids))
+        data, imported_by=STAFF, known_members=lambda ids: member_queries.existing_pb_members(engage.db, ids))
 
 
 def test_erasing_a_person_erases_their_member_record_and_no_import_resurrects_it(engage_services):
@@ -42,9 +42,9 @@ def test_erasing_a_person_erases_their_member_record_and_no_import_resurrects_it
     assert member.erased and not member.linked
     assert vault.unseal(member_id, sealed_identity) is None  # the key is gone
     assert vault.erased_among([member_id, member_id_for("autre@exemple.fr", app.identifier_key)]) == {member_id}
-    [shown] = [m for m in rq.iter_pb_members(engage.db) if m.member_id == member_id.hex]
+    [shown] = [m for m in member_queries.iter_pb_members(engage.db) if m.member_id == member_id.hex]
     assert shown.erased and shown.person_id is None
-    assert rq.pb_members_erased(engage.db) == 1 and rq.pb_member_counts(engage.db) == (2, 0)
+    assert member_queries.pb_members_erased(engage.db) == 1 and member_queries.pb_member_counts(engage.db) == (2, 0)
 
     # The same file: refused whole. Another list with the same address: skipped, no new key.
     head = engage.engine.head()
@@ -64,5 +64,5 @@ def test_erasing_a_person_erases_their_member_record_and_no_import_resurrects_it
     assert app.link_pb_member(again, EMAIL) is None
     engage.engine.rebuild(["pb_members"])
     engage.engine.catch_up()
-    [shown] = [m for m in rq.iter_pb_members(engage.db) if m.member_id == member_id.hex]
+    [shown] = [m for m in member_queries.iter_pb_members(engage.db) if m.member_id == member_id.hex]
     assert shown.erased and shown.person_id is None

@@ -1,6 +1,6 @@
 """The membership list is checked whole, line by line, before anything is written."""
 
-from engage.domain.members import parse_arrondissement, parse_membership_list
+from engage.domain.members.model import parse_arrondissement, parse_membership_list
 
 HEADER = "email;arrondissement;nom;date d'adhésion\n"
 

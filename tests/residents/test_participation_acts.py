@@ -12,8 +12,8 @@ import secrets
 from datetime import timedelta
 from uuid import uuid4
 
-from engage.domain import lots
-from engage.projections.participation import participation_history
+from engage.domain.seats import lots
+from engage.projections.participation.projection import participation_history
 from engage.scripts.charter_demo import advance
 from engage.transparency.public_form import public_form
 from tests.consultations.helpers import create_consultation

@@ -6,11 +6,13 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain import lots
-from engage.domain.members import member_id_for
-from engage.domain.organizations import NoAccountForEmail, NotARepresentative, OrganizationNameTaken
-from engage.domain.seats import AlreadyVolunteered, CardHolderRequired, SeedDoesNotMatch
-from engage.projections import residents_queries as rq
+from engage.domain.members.model import member_id_for
+from engage.domain.organizations.model import NoAccountForEmail, NotARepresentative, OrganizationNameTaken
+from engage.domain.seats import lots
+from engage.domain.seats.model import AlreadyVolunteered, CardHolderRequired, SeedDoesNotMatch
+from engage.projections.members import queries as member_queries
+from engage.projections.organizations import queries as organization_queries
+from engage.projections.seats import queries as seat_queries
 
 STAFF = uuid4()
 
@@ -23,7 +25,7 @@ def members_csv(count, start=0, extra=""):
 
 def import_(engage, data, **kw):
     return engage.app.import_membership_list(
-        data, imported_by=STAFF, known_members=lambda ids: rq.existing_pb_members(engage.db, ids), **kw)
+        data, imported_by=STAFF, known_members=lambda ids: member_queries.existing_pb_members(engage.db, ids), **kw)
 
 
 def test_import_is_idempotent_and_reports_what_it_skips(engage_services):
@@ -31,7 +33,7 @@ def test_import_is_idempotent_and_reports_what_it_skips(engage_services):
     report = import_(engage, members_csv(50, extra="MEMBRE3@exemple.fr;4;Doublon;\n"))
     assert (report.imported, len(report.duplicates), report.refused) == (50, 1, False)
     engage.engine.catch_up()
-    assert rq.pb_member_counts(engage.db) == (50, 0)
+    assert member_queries.pb_member_counts(engage.db) == (50, 0)
     head = engage.engine.head()
     # The same file again: nothing at all.
     again = import_(engage, members_csv(50, extra="MEMBRE3@exemple.fr;4;Doublon;\n"))
@@ -40,10 +42,10 @@ def test_import_is_idempotent_and_reports_what_it_skips(engage_services):
     overlap = import_(engage, members_csv(20, start=40))
     assert overlap.imported == 10 and [p.line for p in overlap.already_present] == list(range(2, 12))
     engage.engine.catch_up()
-    assert rq.pb_member_counts(engage.db) == (60, 0)
-    assert len(list(rq.iter_pb_members(engage.db, page_size=7))) == 60
-    assert {m.arrondissement for m in rq.iter_pb_members(engage.db, arrondissements=[3])} == {3}
-    imports = rq.recent_imports(engage.db)
+    assert member_queries.pb_member_counts(engage.db) == (60, 0)
+    assert len(list(member_queries.iter_pb_members(engage.db, page_size=7))) == 60
+    assert {m.arrondissement for m in member_queries.iter_pb_members(engage.db, arrondissements=[3])} == {3}
+    imports = member_queries.recent_imports(engage.db)
     assert [(i.imported, i.already_present, i.duplicates_in_file) for i in imports] == [(10, 10, 0), (50, 0, 1)]
 
 
@@ -70,13 +72,13 @@ def test_an_interrupted_import_resumes_without_doubles(engage_services, monkeypa
         import_(engage, data, batch_size=10)
     monkeypatch.setattr(type(engage.app), "save", real_save)
     engage.engine.catch_up()
-    assert rq.pb_member_counts(engage.db)[0] == 20  # two whole batches, no import event yet
-    assert not rq.recent_imports(engage.db)
+    assert member_queries.pb_member_counts(engage.db)[0] == 20  # two whole batches, no import event yet
+    assert not member_queries.recent_imports(engage.db)
     # Pretend the read model lags: the event store still refuses the doubles.
     resumed = engage.app.import_membership_list(data, imported_by=STAFF, batch_size=10)
     assert (resumed.imported, len(resumed.already_present)) == (10, 20)
     engage.engine.catch_up()
-    assert rq.pb_member_counts(engage.db)[0] == 30
+    assert member_queries.pb_member_counts(engage.db)[0] == 30
     assert import_(engage, data).already_imported
 
 
@@ -90,7 +92,7 @@ def test_members_are_sealed_and_linked_at_sign_up(engage_services):
     assert engage.app.link_pb_member(registered.person_id, "membre1@exemple.fr") is None
     assert engage.app.link_pb_member(registered.person_id, "inconnu@exemple.fr") is None
     engage.engine.catch_up()
-    assert rq.pb_member_counts(engage.db) == (3, 1)
+    assert member_queries.pb_member_counts(engage.db) == (3, 1)
 
 
 def test_organizations_representatives_and_offers(engage_services):
@@ -117,16 +119,16 @@ def test_organizations_representatives_and_offers(engage_services):
         app.publish_offer(org.id, published_by=stranger, **offer)
     published = app.publish_offer(org.id, published_by=rep, **offer)
     engage_services.engine.catch_up()
-    offers, total = rq.offers_page(db, kind="cultural")
+    offers, total = organization_queries.offers_page(db, kind="cultural")
     assert total == 1 and offers[0].organization_name == "Les Amis du Canal"
-    assert rq.organizations_page(db, arrondissement="city")[1] == 0
-    assert rq.representatives(db, org.id) == [(rep.hex, "Rita du 10e")]
+    assert organization_queries.organizations_page(db, arrondissement="city")[1] == 0
+    assert organization_queries.representatives(db, org.id) == [(rep.hex, "Rita du 10e")]
     app.detach_representative(org.id, person_id=rep, detached_by=STAFF)
     with pytest.raises(NotARepresentative):
         app.withdraw_offer(published.id, withdrawn_by=rep)
     app.withdraw_offer(published.id, withdrawn_by=STAFF, as_staff=True)
     engage_services.engine.catch_up()
-    assert rq.offers_page(db)[1] == 0 and rq.representatives(db, org.id) == []
+    assert organization_queries.offers_page(db)[1] == 0 and organization_queries.representatives(db, org.id) == []
 
 
 def test_seat_call_draw_is_recomputable_from_the_public_record(engage_services):
@@ -154,8 +156,8 @@ def test_seat_call_draw_is_recomputable_from_the_public_record(engage_services):
         app.reveal_seat_seed(call.id, seed=secrets.token_hex(32), revealed_by=STAFF)
     app.reveal_seat_seed(call.id, seed=seed, revealed_by=STAFF)
     engage.engine.catch_up()
-    public = rq.seat_call(db, call.id)
-    volunteers = rq.seat_volunteers(db, call.id)
+    public = seat_queries.seat_call(db, call.id)
+    volunteers = seat_queries.seat_volunteers(db, call.id)
     assert len(volunteers) == 8 and public.seed == seed
     from tests.residents.test_lots import independent_draw
     assert public.selected == independent_draw(public.seed, volunteers, public.seats, public.strata)

@@ -6,7 +6,7 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain import restitution as r
+from engage.domain.restitution import model as r
 
 EDITOR = uuid4()
 SHA = "a" * 64

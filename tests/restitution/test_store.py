@@ -10,12 +10,12 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain import consultations as c
-from engage.domain import restitution as r
-from engage.domain.consultation_usecases import ContributionNotFound
-from engage.domain.restitution_usecases import snapshot_bytes
-from engage.projections import consultation_queries as q
-from engage.projections import restitution_queries as rq
+from engage.domain.consultations import model as c
+from engage.domain.consultations.usecases import ContributionNotFound
+from engage.domain.restitution import model as r
+from engage.domain.restitution.usecases import snapshot_bytes
+from engage.projections.consultations import queries as q
+from engage.projections.restitution import queries as rq
 from engage.transparency.public_form import public_form
 from tests.consultations.helpers import EDITOR, THEMES, contribute, create_consultation
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pyramid_mailer import get_mailer
 
-from engage.projections import consultation_queries as q
+from engage.projections.consultations import queries as q
 from tests.consultations.helpers import THEMES
 from tests.functional.conftest import make_app, testapp  # noqa: F401  (the web fixtures)
 from tests.functional.test_consultations import create_via_web, editor_app, resident  # noqa: F401

@@ -4,7 +4,8 @@ import json
 import math
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engage.transparency.canonical import canonical_json
 
@@ -84,7 +85,8 @@ def _reference_string(text: str) -> str:
     return "".join(out) + '"'
 
 
-from hypothesis import given as _given, strategies as _st  # noqa: E402
+from hypothesis import given as _given  # noqa: E402
+from hypothesis import strategies as _st
 
 
 @_given(_st.text(alphabet=_st.characters(blacklist_categories=("Cs",))))

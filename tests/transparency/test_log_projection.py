@@ -7,10 +7,11 @@ import logging
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engage.db import Database
-from engage.projections.transparency import CheckpointSigner, SqlTree, TransparencyProjection
+from engage.projections.transparency.projection import CheckpointSigner, SqlTree, TransparencyProjection
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
 from tests.transparency.reference import ReferenceTree

@@ -1,11 +1,11 @@
 """Card holders by arrondissement and age band (groups of fewer than 5 suppressed)."""
 
-from ...domain.cards import CitizenCard
-from ...domain.places import AGE_BANDS
-from ...i18n import _
-from ..suppression import SMALL_COUNT
-from ..aggregates import card_holder_blanks
-from ..registry import UPSERT, Dataset, Field, Suppression, register
+from engage.domain.cards.model import CitizenCard
+from engage.domain.common import AGE_BANDS
+from engage.i18n import _
+from engage.opendata.aggregates import card_holder_blanks
+from engage.opendata.registry import UPSERT, Dataset, Field, Suppression, register
+from engage.opendata.suppression import SMALL_COUNT
 
 register(Dataset(
     name="card-holders",

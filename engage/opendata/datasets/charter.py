@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...db import Cursor
-from ...domain.charter import SCDL_FIELDS, Amendment, Ballot, Charter, Milestone
-from ...i18n import _
-from ...projections.base import Projection
-from ..registry import UPSERT, Dataset, Field, register, register_projection
-from ..registry import own_record as own, small_count as small
+from engage.db import Cursor
+from engage.domain.charter.model import SCDL_FIELDS, Amendment, Ballot, Charter, Milestone
+from engage.i18n import _
+from engage.opendata.registry import UPSERT, Dataset, Field, register, register_projection
+from engage.opendata.registry import own_record as own
+from engage.opendata.registry import small_count as small
+from engage.projections.base import Projection
 
 
 def milestone_step(event, cur) -> list:

@@ -4,12 +4,13 @@ that had no dataset yet."""
 
 from __future__ import annotations
 
-from ...domain.charter import Charter, Milestone
-from ...domain.seats import SeatCall
-from ...i18n import _
-from ..registry import UPSERT, Dataset, Field, ForeignKey, register
-from ..registry import own_record as own, small_count as small
-from .charter import milestone_step
+from engage.domain.charter.model import Charter, Milestone
+from engage.domain.seats.model import SeatCall
+from engage.i18n import _
+from engage.opendata.datasets.charter import milestone_step
+from engage.opendata.registry import UPSERT, Dataset, Field, ForeignKey, register
+from engage.opendata.registry import own_record as own
+from engage.opendata.registry import small_count as small
 
 ARTICLE = Field("article_id", "string", _("Identifiant de l'article."), required=True)
 

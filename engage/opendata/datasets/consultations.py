@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...db import Cursor
-from ...domain.consultations import Consultation, Contribution, PublicMeeting, Vote
-from ...domain.restitution import Restitution
-from ...i18n import _
-from ...projections.base import Projection
-from ..aggregates import agree_blanks, published_agree, vote_blanks
-from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register, register_projection
-from ..registry import own_record as own, small_count as small
-
+from engage.db import Cursor
+from engage.domain.consultations.model import Consultation, Contribution, PublicMeeting, Vote
+from engage.domain.restitution.model import Restitution
+from engage.i18n import _
+from engage.opendata.aggregates import agree_blanks, published_agree, vote_blanks
+from engage.opendata.registry import (
+    UPSERT,
+    Dataset,
+    Field,
+    ForeignKey,
+    Suppression,
+    register,
+    register_projection,
+)
+from engage.opendata.registry import own_record as own
+from engage.opendata.registry import small_count as small
+from engage.projections.base import Projection
 
 CONSULTATION = Field("consultation_id", "string", _("Identifiant de la consultation."), required=True)
 

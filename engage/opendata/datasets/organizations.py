@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ...domain.organizations import Offer, Organization
-from ...i18n import _
-from ..registry import Dataset, Field, ForeignKey, register
-from ..registry import own_record as own
-
+from engage.domain.organizations.model import Offer, Organization
+from engage.i18n import _
+from engage.opendata.registry import Dataset, Field, ForeignKey, register
+from engage.opendata.registry import own_record as own
 
 register(Dataset(
     name="organizations",

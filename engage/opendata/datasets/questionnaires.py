@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ...domain.questionnaires import Questionnaire, QuestionnaireResponse
-from ...i18n import _
-from ..aggregates import questionnaire_blanks
-from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
-from ..registry import own_record as own, small_count as small
+from engage.domain.questionnaires.model import Questionnaire, QuestionnaireResponse
+from engage.i18n import _
+from engage.opendata.aggregates import questionnaire_blanks
+from engage.opendata.registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
+from engage.opendata.registry import own_record as own
+from engage.opendata.registry import small_count as small
 
 
 def answered(event) -> list:

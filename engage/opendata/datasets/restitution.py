@@ -3,9 +3,9 @@ SHA-256 of the exact bytes served at /consultations/<slug>/restitution/versions/
 
 from __future__ import annotations
 
-from ...domain.restitution import Restitution
-from ...i18n import _
-from ..registry import UPSERT, Dataset, Field, ForeignKey, register
+from engage.domain.restitution.model import Restitution
+from engage.i18n import _
+from engage.opendata.registry import UPSERT, Dataset, Field, ForeignKey, register
 
 
 def _published(event, cur) -> list:

@@ -1,7 +1,7 @@
 """The transparency log's signed checkpoints."""
 
-from ...i18n import _
-from ..registry import Dataset, Field, register
+from engage.i18n import _
+from engage.opendata.registry import Dataset, Field, register
 
 register(Dataset(
     name="transparency-checkpoints",

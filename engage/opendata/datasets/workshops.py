@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...domain.workshops import Workshop, WorkshopFeedback, WorkshopSession
-from ...i18n import _
-from ..aggregates import attendance_blanks, session_blanks, session_figures
-from ..registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
-from ..registry import own_record as own
+from engage.domain.workshops.model import Workshop, WorkshopFeedback, WorkshopSession
+from engage.i18n import _
+from engage.opendata.aggregates import attendance_blanks, session_blanks, session_figures
+from engage.opendata.registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
+from engage.opendata.registry import own_record as own
 
 S = WorkshopSession
 

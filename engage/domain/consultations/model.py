@@ -1,0 +1,553 @@
+"""Consultations: a plan of phases, contributions online and in person, votes, meetings.
+
+What is public and what is not:
+- a consultation, its plan, its phase transitions: public facts;
+- a contribution's author is a pseudonymous person id (pages show the display name);
+  its text is sealed under the contribution's own key (`sealed_text`), so the public log
+  carries only its digest and a text removed by law can be crypto-shredded without
+  touching a leaf; moderation reasons are public (they are shown in the item's place);
+- a vote's aggregate id is a keyed hash of (person, item): the log shows the option and
+  the item, never who voted. The same id makes "one vote per person per item" an
+  invariant of the event store: two first votes collide on (originator_id, version).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hmac
+import re
+import unicodedata
+from hashlib import sha256
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from engage.domain.common import DomainError, check_arrondissement
+from engage.domain.topics import keep_topics
+
+CONSULTATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/consultation")
+VOTE_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/vote")
+
+# The commitment's four phases, in order. Contributions and votes are accepted in the first.
+PHASES = ("consultation", "restitution", "redaction", "adoption")
+PHASE_LABELS = {
+    "consultation": "Consultation",
+    "restitution": "Restitution",
+    "redaction": "Rédaction",
+    "adoption": "Adoption",
+}
+CONTRIBUTION_PHASE = "consultation"
+# Paper handed in during the consultation may still be transcribed during the restitution.
+TRANSCRIPTION_PHASES = ("consultation", "restitution")
+
+KINDS = {
+    "proposition": "Proposition",
+    "avis": "Avis",
+    "argument-pour": "Argument pour",
+    "argument-contre": "Argument contre",
+    "question": "Question",
+}
+ONLINE, IN_PERSON = "en ligne", "en présentiel"
+CHANNELS = (ONLINE, IN_PERSON)
+OPTIONS = {"d-accord": "D'accord", "mitige": "Mitigé", "pas-d-accord": "Pas d'accord"}
+AGREE = "d-accord"
+
+TEXT_MAX = 4000
+EDIT_WINDOW = datetime.timedelta(minutes=15)
+SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+# -- errors ----------------------------------------------------------------------------
+
+
+class InvalidConsultation(DomainError):
+    message = "La consultation est incomplète ou mal renseignée."
+
+
+class InvalidPlan(DomainError):
+    message = "Le calendrier doit donner, pour chacune des quatre phases, une date de début et une date de fin dans l'ordre (consultation, restitution, rédaction, adoption)."
+
+
+class SlugTaken(DomainError):
+    message = "Une consultation porte déjà cette adresse courte ; choisissez-en une autre."
+
+
+class PhaseOrder(DomainError):
+    message = "Les phases se suivent dans l'ordre : consultation, restitution, rédaction, adoption."
+
+
+class ContributionClosed(DomainError):
+    message = "Les contributions et les votes ne sont possibles que pendant la phase de consultation."
+
+
+class CardRequired(DomainError):
+    message = "Cette consultation est réservée aux détenteurs d'une Carte Citoyen·ne valide."
+
+
+class EmptyText(DomainError):
+    message = "Le texte de la contribution est vide : écrivez quelques mots."
+
+
+class TextTooLong(DomainError):
+    message = "Le texte de la contribution ne peut pas dépasser 4 000 caractères."
+
+
+class UnknownKind(DomainError):
+    message = "Choisissez le type de contribution : proposition, avis, argument pour, argument contre ou question."
+
+
+class UnknownTheme(DomainError):
+    message = "Choisissez l'un des thèmes de la consultation."
+
+
+class ItemUnavailable(DomainError):
+    message = "Cette contribution a été retirée ou masquée : on ne peut plus y répondre ni voter."
+
+
+class NotTheAuthor(DomainError):
+    message = "Seul l'auteur ou l'autrice d'une contribution peut la modifier ou la retirer."
+
+
+class EditWindowClosed(DomainError):
+    message = "Une contribution ne peut être modifiée que dans les 15 minutes qui suivent sa publication ; vous pouvez encore la retirer."
+
+
+class AlreadyWithdrawn(DomainError):
+    message = "Cette contribution est déjà retirée."
+
+
+class UnknownOption(DomainError):
+    message = "Choisissez une réponse : d'accord, mitigé ou pas d'accord."
+
+
+class NoVoteToWithdraw(DomainError):
+    message = "Vous n'avez pas de vote à retirer sur cette contribution."
+
+
+class InvalidModerationReason(DomainError):
+    message = "Indiquez un motif de 5 à 300 caractères."
+
+
+class AlreadyHidden(DomainError):
+    message = "Cette contribution est déjà masquée."
+
+
+class NotHidden(DomainError):
+    message = "Cette contribution n'est pas masquée."
+
+
+class InvalidMeeting(DomainError):
+    message = "La réunion doit avoir un titre, une date, et soit un lieu avec son arrondissement, soit un lien de visioconférence en https."
+
+
+class InvalidCount(DomainError):
+    message = "Les nombres doivent être des entiers positifs ou nuls."
+
+
+class InvalidScanDigest(DomainError):
+    message = "L'empreinte SHA-256 du scan doit compter 64 caractères hexadécimaux."
+
+
+class InvalidPaperReference(DomainError):
+    message = "La référence du formulaire papier ne peut pas dépasser 60 caractères."
+
+
+class InvalidThemes(InvalidConsultation):
+    message = "Donnez de 1 à 20 thèmes, de 2 à 80 caractères chacun."
+
+
+class DuplicateTheme(InvalidConsultation):
+    message = "Deux thèmes portent le même nom."
+
+
+class InvalidTitle(InvalidConsultation):
+    message = "Le titre doit compter de 5 à 200 caractères."
+
+
+class InvalidDescription(InvalidConsultation):
+    message = "La description doit compter de 1 à 5 000 caractères."
+
+
+class InvalidCardSetting(InvalidConsultation):
+    message = "Indiquez si une Carte Citoyen·ne valide est requise."
+
+
+class InvalidThreshold(InvalidConsultation):
+    message = "Le seuil de soutien doit être un nombre entier de 1 à 10 000 000."
+
+
+class InvalidSlug(InvalidConsultation):
+    message = "L'adresse courte doit compter au moins 3 lettres ou chiffres."
+
+
+class MeetingNotFound(InvalidConsultation):
+    message = "Cette réunion publique n'existe pas."
+
+
+class InvalidMeetingTime(InvalidMeeting):
+    message = "Indiquez la date et l'heure de la réunion, par exemple 2026-12-03T18:30."
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def consultation_id(slug: str) -> UUID:
+    """A slug names one consultation forever: a second one collides in the event store."""
+    return uuid5(CONSULTATION_NAMESPACE, slug)
+
+
+def vote_id(person_id: UUID, item_id: UUID, key: bytes) -> UUID:
+    """Keyed, so the public log's vote ids cannot be recomputed from public person ids."""
+    digest = hmac.new(key, f"{person_id.hex}:{item_id.hex}".encode(), sha256).hexdigest()
+    return uuid5(VOTE_NAMESPACE, digest)
+
+
+def clean_text(text: str) -> str:
+    """Stored as typed (HTML is escaped when shown, never interpreted); empty or oversized refused."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise EmptyText()
+    if len(text) > TEXT_MAX:
+        raise TextTooLong()
+    return text
+
+
+def check_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not 5 <= len(reason) <= 300:
+        raise InvalidModerationReason()
+    return reason
+
+
+def check_plan(plan: list[dict]) -> list[dict]:
+    """Four phases, in order, each with ISO dates, start <= end, no overlap."""
+    try:
+        if [p["phase"] for p in plan] != list(PHASES):
+            raise InvalidPlan()
+        checked, previous_end = [], None
+        for p in plan:
+            start = datetime.date.fromisoformat(str(p["starts_on"]))
+            end = datetime.date.fromisoformat(str(p["ends_on"]))
+            if end < start or (previous_end and start < previous_end):
+                raise InvalidPlan()
+            previous_end = end
+            checked.append({"phase": p["phase"], "starts_on": start.isoformat(), "ends_on": end.isoformat()})
+    except (KeyError, TypeError, ValueError):
+        raise InvalidPlan() from None
+    return checked
+
+
+def check_themes(themes: list[str]) -> list[str]:
+    cleaned = [" ".join(t.split()) for t in themes if t and t.strip()]
+    if not 1 <= len(cleaned) <= 20 or any(not 2 <= len(t) <= 80 for t in cleaned):
+        raise InvalidThemes()
+    if len({slugify(t) for t in cleaned}) != len(cleaned):
+        raise DuplicateTheme()
+    return cleaned
+
+
+# -- aggregates ------------------------------------------------------------------------
+
+
+class Consultation(Aggregate):
+    @staticmethod
+    def create_id(slug: str) -> UUID:
+        return consultation_id(slug)
+
+    @event("ConsultationCreated")
+    def __init__(self, slug: str, title: str, description: str, themes: list[str], plan: list[dict],
+                 card_required: bool, support_threshold: int, created_by: UUID):
+        self.slug = slug
+        self._revise(title, description, themes, plan, card_required, support_threshold)
+        self.current_phase: str | None = None
+
+    def _revise(self, title, description, themes, plan, card_required, support_threshold):
+        self.title = title
+        self.description = description
+        self.themes = list(themes)
+        self.plan = [dict(p) for p in plan]
+        self.card_required = card_required
+        self.support_threshold = support_threshold
+
+    @staticmethod
+    def check(title: str, description: str, themes: list[str], plan: list[dict],
+              card_required: bool, support_threshold: int) -> dict:
+        title = " ".join((title or "").split())
+        description = (description or "").strip()
+        if not 5 <= len(title) <= 200:
+            raise InvalidTitle()
+        if not 1 <= len(description) <= 5000:
+            raise InvalidDescription()
+        if not isinstance(card_required, bool):
+            raise InvalidCardSetting()
+        if not isinstance(support_threshold, int) or not 1 <= support_threshold <= 10_000_000:
+            raise InvalidThreshold()
+        return dict(title=title, description=description, themes=check_themes(themes),
+                    plan=check_plan(plan), card_required=card_required,
+                    support_threshold=support_threshold)
+
+    @classmethod
+    def create(cls, *, slug: str, created_by: UUID, **fields) -> "Consultation":
+        slug = slugify(slug)
+        if len(slug) < 3:
+            raise InvalidSlug()
+        return cls(slug=slug, created_by=created_by, **cls.check(**fields))
+
+    def revise(self, *, revised_by: UUID, **fields) -> None:
+        """Edit the title, description, themes, plan and settings (the plan stays editable)."""
+        self._revised(revised_by=revised_by, **self.check(**fields))
+
+    @event("ConsultationRevised")
+    def _revised(self, title, description, themes, plan, card_required, support_threshold, revised_by):
+        self._revise(title, description, themes, plan, card_required, support_threshold)
+
+    def start_phase(self, phase: str, started_by: UUID) -> None:
+        """Phases only move forward, one at a time: the transition itself is the public fact."""
+        expected = PHASES[0] if self.current_phase is None else (
+            PHASES[PHASES.index(self.current_phase) + 1] if self.current_phase != PHASES[-1] else None)
+        if phase != expected:
+            raise PhaseOrder()
+        self._phase_started(phase=phase, started_by=started_by)
+
+    @event("ConsultationPhaseStarted")
+    def _phase_started(self, phase: str, started_by: UUID) -> None:
+        self.current_phase = phase
+
+    def theme_key(self, theme: str) -> str:
+        keys = {slugify(t): t for t in self.themes}
+        key = slugify(theme or "")
+        if key not in keys:
+            raise UnknownTheme()
+        return key
+
+    def check_participation(self, *, has_valid_card: bool, phases=(CONTRIBUTION_PHASE,)) -> None:
+        if self.current_phase not in phases:
+            raise ContributionClosed()
+        if self.card_required and not has_valid_card:
+            raise CardRequired()
+
+
+class Contribution(Aggregate):
+    @staticmethod
+    def create_id(contribution_id: UUID) -> UUID:
+        return contribution_id
+
+    @event("ContributionPosted")
+    def __init__(self, contribution_id: UUID, consultation_id: UUID, kind: str, theme: str, parent_id: UUID | None,
+                 channel: str, author_id: UUID | None, organization_id: UUID | None,
+                 meeting_id: UUID | None, transcriber_id: UUID | None, paper_reference: str | None,
+                 scan_sha256: str | None, sealed_text: str):
+        self.consultation_id = consultation_id
+        self.kind = kind
+        self.theme = theme
+        self.parent_id = parent_id
+        self.channel = channel
+        self.author_id = author_id
+        self.organization_id = organization_id
+        self.meeting_id = meeting_id
+        self.withdrawn = False
+        self.hidden = False
+        self.flagged_for_study = False
+        self.edits = 0
+
+    @classmethod
+    def post(cls, *, contribution_id: UUID, consultation: Consultation, kind: str, theme: str, parent: "Contribution | None",
+             channel: str, sealed_text: str, author_id: UUID | None = None,
+             organization_id: UUID | None = None, meeting_id: UUID | None = None,
+             transcriber_id: UUID | None = None, paper_reference: str | None = None,
+             scan_sha256: str | None = None) -> "Contribution":
+        if kind not in KINDS:
+            raise UnknownKind()
+        theme_key = consultation.theme_key(theme)
+        if parent is not None:
+            parent.check_available()
+            if parent.consultation_id != consultation.id:
+                raise ItemUnavailable()
+        if channel not in CHANNELS:
+            raise ValueError(channel)
+        if paper_reference is not None:
+            paper_reference = paper_reference.strip() or None
+            if paper_reference and len(paper_reference) > 60:
+                raise InvalidPaperReference()
+        if scan_sha256 is not None:
+            scan_sha256 = scan_sha256.strip().lower() or None
+            if scan_sha256 and not SHA256_HEX.match(scan_sha256):
+                raise InvalidScanDigest()
+        return cls(contribution_id=contribution_id, consultation_id=consultation.id, kind=kind, theme=theme_key,
+                   parent_id=parent.id if parent else None, channel=channel, author_id=author_id,
+                   organization_id=organization_id, meeting_id=meeting_id,
+                   transcriber_id=transcriber_id, paper_reference=paper_reference,
+                   scan_sha256=scan_sha256, sealed_text=sealed_text)
+
+    def check_available(self) -> None:
+        if self.withdrawn or self.hidden:
+            raise ItemUnavailable()
+
+    def _check_author(self, person_id: UUID) -> None:
+        if self.author_id is None or self.author_id != person_id:
+            raise NotTheAuthor()
+
+    def edit(self, *, person_id: UUID, sealed_text: str, now: datetime.datetime) -> None:
+        self._check_author(person_id)
+        if self.withdrawn:
+            raise AlreadyWithdrawn()
+        if self.hidden:
+            raise ItemUnavailable()
+        if now - self.created_on > EDIT_WINDOW:
+            raise EditWindowClosed()
+        self._edited(sealed_text=sealed_text)
+
+    @event("ContributionEdited")
+    def _edited(self, sealed_text: str) -> None:
+        self.edits += 1  # every version stays in the log, each in its own event
+
+    def withdraw(self, *, person_id: UUID) -> None:
+        self._check_author(person_id)
+        if self.withdrawn:
+            raise AlreadyWithdrawn()
+        self._withdrawn()
+
+    @event("ContributionWithdrawn")
+    def _withdrawn(self) -> None:
+        self.withdrawn = True
+
+    def report(self, *, reason: str) -> None:
+        self._reported(reason=check_reason(reason))
+
+    @event("ContributionReported")
+    def _reported(self, reason: str) -> None:
+        """Who reported is not recorded in the log: only that someone did, and why."""
+
+    def hide(self, *, reason: str, moderator_id: UUID) -> None:
+        if self.hidden:
+            raise AlreadyHidden()
+        self._hidden(reason=check_reason(reason), moderator_id=moderator_id)
+
+    @event("ContributionHidden")
+    def _hidden(self, reason: str, moderator_id: UUID) -> None:
+        self.hidden = True
+
+    def restore(self, *, moderator_id: UUID) -> None:
+        if not self.hidden:
+            raise NotHidden()
+        self._restored(moderator_id=moderator_id)
+
+    @event("ContributionRestored")
+    def _restored(self, moderator_id: UUID) -> None:
+        self.hidden = False
+
+    def flag_for_study(self, *, agree_votes: int, threshold: int) -> bool:
+        """Once per item, ever: the aggregate's own state says whether it already happened."""
+        if self.flagged_for_study:
+            return False
+        self._flagged(agree_votes=agree_votes, threshold=threshold)
+        return True
+
+    @event("ContributionFlaggedForStudy")
+    def _flagged(self, agree_votes: int, threshold: int) -> None:
+        self.flagged_for_study = True
+
+
+class Vote(Aggregate):
+    """One person's current opinion on one item. No person id in any of its events."""
+
+    @staticmethod
+    def create_id(vote_id: UUID) -> UUID:
+        return vote_id
+
+    @event("VoteCast")
+    def __init__(self, vote_id: UUID, item_id: UUID, option: str, sealed_voter: str | None = None):
+        # sealed_voter: the voter, sealed for the voter's own history (see attribution.py);
+        # the public log shows only its digest. Optional: older votes have none.
+        self.item_id = item_id
+        self.option: str | None = option
+
+    @classmethod
+    def cast(cls, *, vote_id: UUID, item_id: UUID, option: str, sealed_voter: str | None = None) -> "Vote":
+        return cls(vote_id=vote_id, item_id=item_id, option=check_option(option), sealed_voter=sealed_voter)
+
+    def change(self, option: str) -> bool:
+        option = check_option(option)
+        if option == self.option:
+            return False
+        self._changed(option=option)
+        return True
+
+    @event("VoteChanged")
+    def _changed(self, option: str) -> None:
+        self.option = option
+
+    def withdraw(self) -> None:
+        if self.option is None:
+            raise NoVoteToWithdraw()
+        self._withdrawn()
+
+    @event("VoteWithdrawn")
+    def _withdrawn(self) -> None:
+        self.option = None
+
+
+def check_option(option: str) -> str:
+    if option not in OPTIONS:
+        raise UnknownOption()
+    return option
+
+
+class PublicMeeting(Aggregate):
+    @event("PublicMeetingScheduled")
+    def __init__(self, consultation_id: UUID, title: str, starts_at: str, place: str | None,
+                 arrondissement: int | None, online_url: str | None, facilitator_id: UUID):
+        self.consultation_id = consultation_id
+        self.title = title
+        self.starts_at = starts_at
+        self.facilitator_id = facilitator_id
+        self.headcount: int | None = None
+
+    @classmethod
+    def schedule(cls, *, consultation: Consultation, title: str, starts_at: datetime.datetime,
+                 place: str | None, arrondissement: int | None, online_url: str | None,
+                 facilitator_id: UUID) -> "PublicMeeting":
+        title = " ".join((title or "").split())
+        place = " ".join((place or "").split()) or None
+        online_url = (online_url or "").strip() or None
+        if not 5 <= len(title) <= 200 or starts_at.tzinfo is None:
+            raise InvalidMeeting()
+        if online_url:
+            if not online_url.startswith("https://") or len(online_url) > 300 or place:
+                raise InvalidMeeting()
+            arrondissement = None
+        else:
+            if not place or len(place) > 200 or arrondissement is None:
+                raise InvalidMeeting()
+            arrondissement = check_arrondissement(arrondissement)
+        return cls(consultation_id=consultation.id, title=title,
+                   starts_at=starts_at.astimezone(datetime.timezone.utc).isoformat(),
+                   place=place, arrondissement=arrondissement, online_url=online_url,
+                   facilitator_id=facilitator_id)
+
+    def record_headcount(self, headcount: int, recorded_by: UUID) -> None:
+        if not isinstance(headcount, int) or headcount < 0 or headcount > 100_000:
+            raise InvalidCount()
+        self._headcount(headcount=headcount, recorded_by=recorded_by)
+
+    @event("MeetingHeadcountRecorded")
+    def _headcount(self, headcount: int, recorded_by: UUID) -> None:
+        self.headcount = headcount
+
+    def record_show_of_hands(self, *, item_id: UUID, counts: dict[str, int], recorded_by: UUID) -> None:
+        if set(counts) != set(OPTIONS) or any(
+                not isinstance(v, int) or not 0 <= v <= 100_000 for v in counts.values()):
+            raise InvalidCount()
+        self._show_of_hands(item_id=item_id, counts=dict(counts), recorded_by=recorded_by)
+
+    @event("ShowOfHandsRecorded")
+    def _show_of_hands(self, item_id: UUID, counts: dict, recorded_by: UUID) -> None:
+        """A later count for the same item replaces the earlier one (a correction)."""
+
+
+keep_topics(__name__, stored_as="engage.domain.consultations")

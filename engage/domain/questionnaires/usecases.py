@@ -1,0 +1,73 @@
+"""Use cases of the targeted questionnaires."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from engage.domain.common import DomainError, last_position
+from engage.domain.consultations.usecases import Recorded
+from engage.domain.questionnaires.model import (
+    AlreadyAnswered,
+    NotInTarget,
+    Questionnaire,
+    QuestionnaireResponse,
+    response_id,
+)
+
+
+class QuestionnaireNotFound(DomainError):
+    message = "Ce questionnaire n'existe pas."
+
+
+class QuestionnaireUseCases:
+    """Mixed into EngageApplication."""
+
+    def create_questionnaire(self, *, title: str, introduction: str, questions: list[dict], target: str,
+                             created_by: UUID, organization_id: UUID | None = None, open_now: bool = True) -> Recorded:
+        questionnaire = Questionnaire.create(title=title, introduction=introduction, questions=questions,
+                                             target=target, organization_id=organization_id, created_by=created_by)
+        if open_now:
+            questionnaire.open_for_answers(created_by)
+        return Recorded(questionnaire.id, last_position(self.save(questionnaire)))
+
+    def get_questionnaire(self, questionnaire_id: UUID) -> Questionnaire:
+        try:
+            found = self.repository.get(questionnaire_id)
+        except AggregateNotFoundError:
+            found = None
+        if not isinstance(found, Questionnaire):
+            raise QuestionnaireNotFound()
+        return found
+
+    def close_questionnaire(self, questionnaire_id: UUID, *, by: UUID) -> Recorded:
+        questionnaire = self.get_questionnaire(questionnaire_id)
+        questionnaire.close(by)
+        return Recorded(questionnaire.id, last_position(self.save(questionnaire)))
+
+    def answer_questionnaire(self, questionnaire_id: UUID, *, person_id: UUID, answers: dict[str, object],
+                             in_target: bool) -> Recorded:
+        """`in_target`: whether the person belongs to the questionnaire's public (read by the
+        caller from the cards, members or organizations read models)."""
+        questionnaire = self.get_questionnaire(questionnaire_id)
+        choices, texts = questionnaire.check_answers(answers)
+        if not in_target:
+            raise NotInTarget()
+        key = response_id(person_id, questionnaire_id, self.identifier_key)
+        sealed = self.vault.seal(key, texts) if texts else None
+        response = QuestionnaireResponse(response_id=key, questionnaire_id=questionnaire_id, choices=choices,
+                                         sealed_texts=sealed, sealed_respondent=self._seal_actor(key, person_id))
+        try:
+            recordings = self.save(response)
+        except IntegrityError:
+            raise AlreadyAnswered() from None
+        return Recorded(key, last_position(recordings))
+
+    def has_answered(self, questionnaire_id: UUID, *, person_id: UUID) -> bool:
+        try:
+            self.repository.get(response_id(person_id, questionnaire_id, self.identifier_key))
+        except AggregateNotFoundError:
+            return False
+        return True

@@ -1,0 +1,346 @@
+"""Ateliers Citoyens: workshops, their sessions, registrations, waitlist, attendance, feedback.
+
+A session is one aggregate holding its capacity, its registered participants and its
+ordered waitlist: every registration is a new version of it, so two concurrent
+registrations for the last seat collide on (originator_id, version) in the event store and
+the loser retries against the new state. The capacity can never be exceeded.
+
+Feedback is its own aggregate whose id is a keyed hash of (session, person): the event
+store refuses a second one, and the public log cannot link a rating to a person.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta
+from hashlib import sha256
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from engage.domain.common import DomainError, check_arrondissement
+from engage.domain.topics import keep_topics
+
+FEEDBACK_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/workshop-feedback")
+
+# Codes are stable (events and open data use them); labels are French msgids.
+THEMES = {
+    "construire-son-projet": "Construire son projet",
+    "comprendre-les-institutions": "Comprendre les institutions",
+    "rencontrer-des-elus": "Rencontrer des élus",
+}
+LANGUAGES = {
+    "fr": "Français",
+    "fr-lsf": "Français, interprété en langue des signes (LSF)",
+    "en": "Anglais",
+}
+MAX_CAPACITY = 500
+# The roll opens a little before the start, so the facilitator can welcome people.
+ROLL_OPENS_BEFORE = timedelta(minutes=30)
+
+
+class InvalidWorkshop(DomainError):
+    message = "Le titre doit compter de 3 à 120 caractères et la description au plus 4 000."
+
+
+class InvalidTheme(DomainError):
+    message = "Choisissez l'une des trois familles d'ateliers."
+
+
+class InvalidLanguage(DomainError):
+    message = "Choisissez la langue de l'atelier dans la liste."
+
+
+class InvalidSchedule(DomainError):
+    message = "La fin de la séance doit suivre son début, le même jour, et la séance ne peut pas être dans le passé."
+
+
+class InvalidCapacity(DomainError):
+    message = "Le nombre de places doit être compris entre 1 et 500."
+
+
+class PlaceRequired(DomainError):
+    message = "Indiquez un lieu avec son arrondissement, ou un lien de visioconférence commençant par https://."
+
+
+class WorkshopNotFound(DomainError):
+    message = "Cet atelier ou cette séance n'existe pas."
+
+
+class CardRequired(DomainError):
+    message = "Une Carte Citoyen·ne valide est nécessaire pour s'inscrire aux ateliers. Demandez-la, ou vérifiez qu'elle n'est pas suspendue."
+
+
+class AlreadyRegistered(DomainError):
+    message = "Vous êtes déjà inscrit·e à cette séance, ou sur sa liste d'attente."
+
+
+class SessionStarted(DomainError):
+    message = "Cette séance a déjà commencé : les inscriptions et les désinscriptions sont closes."
+
+
+class SessionCancelled(DomainError):
+    message = "Cette séance est annulée : on ne peut plus s'y inscrire ni la modifier."
+
+
+class NotRegistered(DomainError):
+    message = "Vous n'êtes ni inscrit·e ni sur la liste d'attente de cette séance."
+
+
+class NotFacilitator(DomainError):
+    message = "Seul·e l'animateur·rice de cette séance peut tenir sa feuille de présence."
+
+
+class RollNotOpen(DomainError):
+    message = "La feuille de présence s'ouvre 30 minutes avant le début de la séance."
+
+
+class UnknownCard(DomainError):
+    message = "Aucune Carte Citoyen·ne valide ne porte ce numéro. Vérifiez les 10 chiffres."
+
+
+class NotAttended(DomainError):
+    message = "Seules les personnes présentes à la séance peuvent en donner un avis ou en obtenir une attestation."
+
+
+class FeedbackAlreadyGiven(DomainError):
+    message = "Vous avez déjà donné votre avis sur cette séance : un seul avis par personne."
+
+
+class InvalidRating(DomainError):
+    message = "La note doit être un nombre entier de 1 à 5, et le commentaire compter au plus 2 000 caractères."
+
+
+class RegistrationBusy(DomainError):
+    message = "Beaucoup de personnes s'inscrivent en même temps : réessayez dans un instant."
+
+
+def check_theme(theme: object) -> str:
+    if theme not in THEMES:
+        raise InvalidTheme()
+    return str(theme)
+
+
+class Workshop(Aggregate):
+    """What a workshop is about; its sessions are separate aggregates that name it."""
+
+    @event("WorkshopCreated")
+    def __init__(self, title: str, theme: str, description: str, language: str,
+                 accessibility: str, created_by: UUID):
+        self.title = title
+        self.theme = theme
+        self.description = description
+        self.language = language
+        self.accessibility = accessibility
+        self.created_by = created_by
+
+    @classmethod
+    def create(cls, *, title: str, theme: str, description: str, language: str,
+               accessibility: str, created_by: UUID) -> "Workshop":
+        title = " ".join(title.split())
+        if not 3 <= len(title) <= 120 or len(description) > 4000 or len(accessibility) > 1000:
+            raise InvalidWorkshop()
+        if language not in LANGUAGES:
+            raise InvalidLanguage()
+        return cls(title=title, theme=check_theme(theme), description=description.strip(),
+                   language=language, accessibility=accessibility.strip(), created_by=created_by)
+
+
+def _check_schedule(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
+    if (
+        starts_at.tzinfo is None or ends_at.tzinfo is None
+        or ends_at <= starts_at or ends_at - starts_at > timedelta(hours=12)
+        or starts_at < now
+    ):
+        raise InvalidSchedule()
+
+
+class WorkshopSession(Aggregate):
+    """One session: capacity, registered participants, ordered waitlist, attendance."""
+
+    @event("SessionScheduled")
+    def __init__(self, workshop_id: UUID, starts_at: datetime, ends_at: datetime,
+                 arrondissement: int | None, place: str, online_link: str, capacity: int,
+                 facilitator_id: UUID, scheduled_by: UUID):
+        self.workshop_id = workshop_id
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+        self.arrondissement = arrondissement
+        self.place = place
+        self.online_link = online_link
+        self.capacity = capacity
+        self.facilitator_id = facilitator_id
+        self.cancelled = False
+        self.registered: list[UUID] = []
+        self.waitlist: list[UUID] = []
+        self.attendance: dict[UUID, bool] = {}
+
+    @classmethod
+    def schedule(cls, *, workshop_id: UUID, starts_at: datetime, ends_at: datetime,
+                 arrondissement: int | None, place: str, online_link: str, capacity: int,
+                 facilitator_id: UUID, scheduled_by: UUID, now: datetime) -> "WorkshopSession":
+        _check_schedule(starts_at, ends_at, now)
+        if isinstance(capacity, bool) or not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
+            raise InvalidCapacity()
+        place, online_link = place.strip(), online_link.strip()
+        if online_link:
+            if not online_link.startswith("https://") or len(online_link) > 500:
+                raise PlaceRequired()
+            arrondissement = None if not place else arrondissement
+        if place or not online_link:
+            if not place or len(place) > 200 or arrondissement is None:
+                raise PlaceRequired()
+            check_arrondissement(arrondissement)
+        return cls(workshop_id=workshop_id, starts_at=starts_at, ends_at=ends_at,
+                   arrondissement=arrondissement, place=place, online_link=online_link,
+                   capacity=capacity, facilitator_id=facilitator_id, scheduled_by=scheduled_by)
+
+    # -- what a session knows ---------------------------------------------------------
+
+    def status_of(self, person_id: UUID) -> str | None:
+        if person_id in self.registered:
+            return "registered"
+        if person_id in self.waitlist:
+            return "waitlisted"
+        return None
+
+    def attended(self, person_id: UUID) -> bool:
+        return self.attendance.get(person_id) is True
+
+    def _check_open(self, now: datetime) -> None:
+        if self.cancelled:
+            raise SessionCancelled()
+        if now >= self.starts_at:
+            raise SessionStarted()
+
+    # -- registration -------------------------------------------------------------------
+
+    def register(self, person_id: UUID, now: datetime) -> str:
+        """'registered' while seats are left, else 'waitlisted' at the end of the line."""
+        self._check_open(now)
+        if self.status_of(person_id):
+            raise AlreadyRegistered()
+        if len(self.registered) < self.capacity:
+            self._registered(person_id=person_id)
+            return "registered"
+        self._waitlisted(person_id=person_id, rank=len(self.waitlist) + 1)
+        return "waitlisted"
+
+    @event("SessionRegistered")
+    def _registered(self, person_id: UUID) -> None:
+        self.registered.append(person_id)
+
+    @event("SessionWaitlisted")
+    def _waitlisted(self, person_id: UUID, rank: int) -> None:
+        self.waitlist.append(person_id)
+
+    def cancel_registration(self, person_id: UUID, now: datetime) -> UUID | None:
+        """Withdraw; a freed seat goes to the first on the waitlist. Returns who was promoted."""
+        self._check_open(now)
+        status = self.status_of(person_id)
+        if status is None:
+            raise NotRegistered()
+        self._registration_cancelled(person_id=person_id)
+        if status == "registered" and self.waitlist and len(self.registered) < self.capacity:
+            promoted = self.waitlist[0]
+            self._promoted(person_id=promoted)
+            return promoted
+        return None
+
+    @event("RegistrationCancelled")
+    def _registration_cancelled(self, person_id: UUID) -> None:
+        if person_id in self.registered:
+            self.registered.remove(person_id)
+        else:
+            self.waitlist.remove(person_id)
+
+    @event("WaitlistPromoted")
+    def _promoted(self, person_id: UUID) -> None:
+        self.waitlist.remove(person_id)
+        self.registered.append(person_id)
+
+    # -- changes by the staff -----------------------------------------------------------
+
+    def reschedule(self, *, starts_at: datetime, ends_at: datetime, by: UUID, now: datetime) -> None:
+        self._check_open(now)
+        _check_schedule(starts_at, ends_at, now)
+        self._rescheduled(starts_at=starts_at, ends_at=ends_at, rescheduled_by=by)
+
+    @event("SessionRescheduled")
+    def _rescheduled(self, starts_at: datetime, ends_at: datetime, rescheduled_by: UUID) -> None:
+        self.starts_at = starts_at
+        self.ends_at = ends_at
+
+    def cancel(self, *, by: UUID, now: datetime) -> None:
+        self._check_open(now)
+        self._cancelled(cancelled_by=by)
+
+    @event("SessionCancelled")
+    def _cancelled(self, cancelled_by: UUID) -> None:
+        self.cancelled = True
+
+    # -- attendance ---------------------------------------------------------------------
+
+    def record_attendance(self, *, person_id: UUID, present: bool, by: UUID, now: datetime,
+                          walk_in: bool = False) -> bool:
+        """Mark one person present or absent; False when nothing changes (same mark again)."""
+        if by != self.facilitator_id:
+            raise NotFacilitator()
+        if self.cancelled:
+            raise SessionCancelled()
+        if now < self.starts_at - ROLL_OPENS_BEFORE:
+            raise RollNotOpen()
+        if person_id not in self.registered and person_id not in self.attendance:
+            if not walk_in:
+                raise NotRegistered()
+            present = True  # a walk-in is, by definition, there
+        if self.attendance.get(person_id) is present:
+            return False
+        self._attendance_recorded(person_id=person_id, present=bool(present),
+                                  walk_in=person_id not in self.registered, recorded_by=by)
+        return True
+
+    @event("AttendanceRecorded")
+    def _attendance_recorded(self, person_id: UUID, present: bool, walk_in: bool,
+                             recorded_by: UUID) -> None:
+        self.attendance[person_id] = present
+
+
+class WorkshopFeedback(Aggregate):
+    """One attendee's rating and comment; its id is a keyed hash of (session, person)."""
+
+    @staticmethod
+    def create_id(feedback_id: UUID) -> UUID:
+        return feedback_id
+
+    @event("FeedbackGiven")
+    def __init__(self, feedback_id: UUID, session_id: UUID, rating: int, sealed_comment: str,
+                 sealed_author: str | None = None):
+        # sealed_author: for the attendee's own history only (see attribution.py); optional.
+        # The comment may name people: it is sealed with a key of this feedback's own,
+        # readable by the facilitators through the read model, never public in the log.
+        self.session_id = session_id
+        self.rating = rating
+        self.sealed_comment = sealed_comment
+
+
+def check_rating(rating: object, comment: str) -> int:
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5 or len(comment) > 2000:
+        raise InvalidRating()
+    return rating
+
+
+def feedback_id(session_id: UUID, person_id: UUID, key: bytes) -> UUID:
+    digest = hmac.new(key, f"feedback:{session_id.hex}:{person_id.hex}".encode(), sha256).hexdigest()
+    return uuid5(FEEDBACK_NAMESPACE, digest)
+
+
+def certificate_code(session_id: UUID, person_id: UUID, key: bytes) -> str:
+    """Ten characters of base32 (50 bits) from an HMAC: unguessable, easy to read aloud."""
+    import base64
+
+    digest = hmac.new(key, f"certificate:{session_id.hex}:{person_id.hex}".encode(), sha256).digest()
+    return base64.b32encode(digest).decode()[:10]
+
+
+keep_topics(__name__, stored_as="engage.domain.workshops")

@@ -1,0 +1,304 @@
+"""Queries of the consultation pages: each one reads a few indexed rows, paged."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from uuid import UUID
+
+from engage.db import Cursor, Database
+from engage.domain.consultations.model import CHANNELS, OPTIONS, slugify
+
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class ConsultationView:
+    consultation_id: str
+    slug: str
+    title: str
+    description: str
+    themes: list[str]
+    plan: list[dict]
+    card_required: bool
+    support_threshold: int
+    current_phase: str | None
+    created_at: str
+
+    @property
+    def theme_labels(self) -> dict[str, str]:
+        return {slugify(t): t for t in self.themes}
+
+
+_CONSULTATION = ("SELECT consultation_id, slug, title, description, themes, plan, card_required,"
+                 " support_threshold, current_phase, created_at FROM rm_consultations")
+
+
+def _consultation(row) -> ConsultationView:
+    return ConsultationView(row[0], row[1], row[2], row[3], json.loads(row[4]), json.loads(row[5]),
+                            bool(row[6]), row[7], row[8], row[9])
+
+
+def consultations(db: Database, *, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[ConsultationView], bool]:
+    """Newest first; (rows, whether a next page exists)."""
+    with db.reading() as cur:
+        rows = cur.execute(_CONSULTATION + " ORDER BY position DESC LIMIT %s OFFSET %s",
+                           [size + 1, (page - 1) * size]).fetchall()
+    return [_consultation(r) for r in rows[:size]], len(rows) > size
+
+
+def consultation(db: Database, ref: str) -> ConsultationView | None:
+    """By slug, or by id (32 hex digits or a UUID)."""
+    with db.reading() as cur:
+        row = cur.execute(_CONSULTATION + " WHERE slug = %s", [ref]).fetchone()
+        if row is None:
+            try:
+                row = cur.execute(_CONSULTATION + " WHERE consultation_id = %s", [UUID(ref).hex]).fetchone()
+            except ValueError:
+                row = None
+    return _consultation(row) if row else None
+
+
+@dataclass(frozen=True)
+class ContributionView:
+    contribution_id: str
+    consultation_id: str
+    parent_id: str | None
+    kind: str
+    theme: str
+    channel: str
+    author_id: str | None
+    author_name: str | None
+    meeting_id: str | None
+    paper_reference: str | None
+    scan_sha256: str | None
+    body: str | None  # None when hidden or withdrawn: the text never leaves this module then
+    status: str
+    hidden_reason: str | None
+    posted_at: str
+    edited_at: str | None
+    versions: int
+    replies: int
+    agree: int
+    flagged_for_study: bool
+    organization_name: str | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == "publiee"
+
+
+_CONTRIBUTION = (
+    "SELECT c.contribution_id, c.consultation_id, c.parent_id, c.kind, c.theme, c.channel, c.author_id,"
+    " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
+    " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
+    " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name"
+    " FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
+    " LEFT JOIN rm_people p ON p.person_id = c.author_id"
+    " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
+)
+
+
+def _contribution(row) -> ContributionView:
+    return ContributionView(*row[:19], bool(row[19]), row[20])
+
+
+def contributions(db: Database, consultation_id: str, *, kind: str | None = None, theme: str | None = None,
+                  channel: str | None = None, page: int = 1, size: int = PAGE_SIZE
+                  ) -> tuple[list[ContributionView], bool]:
+    """Top-level contributions, newest first, filtered on at most the indexed columns."""
+    where, params = ["c.consultation_id = %s", "c.top_level = %s"], [consultation_id, True]
+    for column, value in (("kind", kind), ("theme", theme), ("channel", channel)):
+        if value:
+            where.append(f"c.{column} = %s")
+            params.append(value)
+    with db.reading() as cur:
+        rows = cur.execute(
+            _CONTRIBUTION + " WHERE " + " AND ".join(where) + " ORDER BY c.position DESC LIMIT %s OFFSET %s",
+            params + [size + 1, (page - 1) * size]).fetchall()
+    return [_contribution(r) for r in rows[:size]], len(rows) > size
+
+
+def contribution(db: Database, contribution_id: str) -> ContributionView | None:
+    try:
+        key = UUID(contribution_id).hex
+    except ValueError:
+        return None
+    with db.reading() as cur:
+        row = cur.execute(_CONTRIBUTION + " WHERE c.contribution_id = %s", [key]).fetchone()
+    return _contribution(row) if row else None
+
+
+def replies(db: Database, parent_id: str, *, page: int = 1, size: int = 50) -> tuple[list[ContributionView], bool]:
+    with db.reading() as cur:
+        rows = cur.execute(_CONTRIBUTION + " WHERE c.parent_id = %s ORDER BY c.position LIMIT %s OFFSET %s",
+                           [parent_id, size + 1, (page - 1) * size]).fetchall()
+    return [_contribution(r) for r in rows[:size]], len(rows) > size
+
+
+def vote_counts(db: Database, item_id: str) -> dict[str, dict[str, int]]:
+    """{channel: {option: votes}} with zeros filled in, plus a "total" channel."""
+    counts = {channel: dict.fromkeys(OPTIONS, 0) for channel in (*CHANNELS, "total")}
+    with db.reading() as cur:
+        for channel, option, votes in cur.execute(
+                "SELECT channel, option, votes FROM rm_vote_counts WHERE item_id = %s", [item_id]).fetchall():
+            counts[channel][option] = votes
+            counts["total"][option] += votes
+    return counts
+
+
+def agree_as_published(db: Database, agree: dict[str, int]) -> dict[str, int | None]:
+    """{contribution id: its d'accord total as the open data publishes it} (None: blanked)."""
+    from engage.opendata.aggregates import published_agree
+
+    with db.reading() as cur:
+        return published_agree(cur, agree)
+
+
+def contribution_counts(db: Database, consultation_id: str) -> dict[str, int]:
+    counts = dict.fromkeys(CHANNELS, 0)
+    with db.reading() as cur:
+        counts.update(cur.execute("SELECT channel, contributions FROM rm_consultation_counts"
+                                  " WHERE consultation_id = %s", [consultation_id]).fetchall())
+    return counts
+
+
+@dataclass(frozen=True)
+class MeetingView:
+    meeting_id: str
+    consultation_id: str
+    title: str
+    starts_at: str
+    place: str | None
+    arrondissement: int | None
+    online_url: str | None
+    facilitator_id: str
+    headcount: int | None
+    contributions: int
+
+
+def meetings(db: Database, consultation_id: str, *, limit: int = 50) -> list[MeetingView]:
+    with db.reading() as cur:
+        rows = cur.execute("SELECT * FROM rm_meetings WHERE consultation_id = %s ORDER BY starts_at LIMIT %s",
+                           [consultation_id, limit]).fetchall()
+    return [MeetingView(*r) for r in rows]
+
+
+def meeting(db: Database, meeting_id: str) -> MeetingView | None:
+    try:
+        key = UUID(meeting_id).hex
+    except ValueError:
+        return None
+    with db.reading() as cur:
+        row = cur.execute("SELECT * FROM rm_meetings WHERE meeting_id = %s", [key]).fetchone()
+    return MeetingView(*row) if row else None
+
+
+def represented_organizations(db: Database, person_id: UUID) -> list[tuple[str, str]]:
+    """(organization id, name) of the organizations this person represents (indexed on person)."""
+    with db.reading() as cur:
+        return [tuple(r) for r in cur.execute(
+            "SELECT o.organization_id, o.name FROM rm_organization_representatives r"
+            " JOIN rm_organizations o ON o.organization_id = r.organization_id"
+            " WHERE r.person_id = %s ORDER BY o.sort_name LIMIT 50", [person_id.hex]).fetchall()]
+
+
+def has_valid_card(db: Database, person_id: UUID) -> bool:
+    with db.reading() as cur:
+        return cur.execute("SELECT 1 FROM rm_cards WHERE person_id = %s AND status = %s LIMIT 1",
+                           [person_id.hex, "active"]).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class ReportedView:
+    contribution_id: str
+    reports: int
+    last_reason: str
+
+
+def moderation_queue(db: Database, *, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[ReportedView], bool]:
+    with db.reading() as cur:
+        rows = cur.execute("SELECT contribution_id, reports, last_reason FROM rm_moderation_queue"
+                           " ORDER BY last_position DESC LIMIT %s OFFSET %s",
+                           [size + 1, (page - 1) * size]).fetchall()
+    return [ReportedView(*r) for r in rows[:size]], len(rows) > size
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    kind: str
+    contribution_id: str
+    consultation_id: str
+    detail: str | None
+    created_at: str
+
+
+def notifications(db: Database, person_id: UUID, *, page: int = 1, size: int = PAGE_SIZE
+                  ) -> tuple[list[NotificationView], bool]:
+    with db.reading() as cur:
+        rows = cur.execute("SELECT kind, contribution_id, consultation_id, detail, created_at"
+                           " FROM rm_notifications WHERE person_id = %s ORDER BY position DESC LIMIT %s OFFSET %s",
+                           [person_id.hex, size + 1, (page - 1) * size]).fetchall()
+    return [NotificationView(*r) for r in rows[:size]], len(rows) > size
+
+
+# -- search ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search(db: Database, consultation_id: str, text: str, *, page: int = 1, size: int = PAGE_SIZE
+           ) -> tuple[list[ContributionView], bool]:
+    """Published contributions matching every word, best first. One function, two engines:
+    PostgreSQL's French full-text search, SQLite's FTS5 on the embedded default."""
+    words = _WORD.findall(text or "")[:12]
+    if not words:
+        return [], False
+    with db.reading() as cur:
+        rows = (_search_postgresql if cur.backend == "postgresql" else _search_sqlite)(
+            cur, consultation_id, words, size + 1, (page - 1) * size)
+    return [_contribution(r) for r in rows[:size]], len(rows) > size
+
+
+def _search_postgresql(cur: Cursor, consultation_id, words, limit, offset):
+    query = " ".join(words)
+    return cur.execute(
+        _CONTRIBUTION + ", plainto_tsquery('french', %s) q WHERE c.search @@ q AND c.consultation_id = %s"
+        " AND c.status = 'publiee' ORDER BY ts_rank(c.search, q) DESC, c.position DESC LIMIT %s OFFSET %s",
+        [query, consultation_id, limit, offset]).fetchall()
+
+
+def _search_sqlite(cur: Cursor, consultation_id, words, limit, offset):
+    # Each word quoted (FTS5 syntax never comes from the user), prefix-matched for French endings.
+    query = " ".join('"' + w.replace('"', "") + '"*' for w in words)
+    return cur.execute(
+        _CONTRIBUTION + " JOIN rm_contributions_fts f ON f.contribution_id = c.contribution_id"
+        " WHERE rm_contributions_fts MATCH %s AND c.consultation_id = %s AND c.status = 'publiee'"
+        " ORDER BY f.rank, c.position DESC LIMIT %s OFFSET %s",
+        [query, consultation_id, limit, offset]).fetchall()
+
+
+# -- the auditor's figures -----------------------------------------------------------------
+
+
+def votes_per_item_as_of(db: Database) -> tuple[int, list[tuple]]:
+    """(position, [(item_id, channel, option, votes)]) in one statement: one snapshot.
+    Item ids are UUIDs as the public log spells them."""
+    with db.reading() as cur:
+        rows = cur.execute(
+            "SELECT t.position, v.item_id, v.channel, v.option, v.votes FROM projection_tracking t"
+            " LEFT JOIN rm_vote_counts v ON v.votes <> 0 WHERE t.projection = %s"
+            " ORDER BY v.item_id, v.channel, v.option", ["consultations"]).fetchall()
+    position = rows[0][0] if rows else 0
+    return position, [(str(UUID(r[1])), *r[2:]) for r in rows if r[1] is not None]
+
+
+def contributions_per_consultation_as_of(db: Database) -> tuple[int, list[tuple]]:
+    with db.reading() as cur:
+        rows = cur.execute(
+            "SELECT t.position, c.consultation_id, c.channel, c.contributions FROM projection_tracking t"
+            " LEFT JOIN rm_consultation_counts c ON 1 = 1 WHERE t.projection = %s"
+            " ORDER BY c.consultation_id, c.channel", ["consultations"]).fetchall()
+    position = rows[0][0] if rows else 0
+    return position, [(str(UUID(r[1])), *r[2:]) for r in rows if r[1] is not None]

@@ -1,0 +1,336 @@
+"""The transparency log's read model: an RFC 9162 Merkle tree over every event, and its
+signed checkpoints.
+
+Tables (same DDL on both back ends: hashes as hex text, leaf bytes as base64 text):
+
+- ``tlog_leaves``: leaf i is the i-th event of the log (notification ids ascending,
+  gaps and all) with its notification id and its exact bytes (the public form);
+- ``tlog_nodes``: the hash of every perfect subtree (level, index), written once when it
+  completes (level 0: the leaf hashes). Any root or proof for any size is O(log n)
+  lookups here (`engage.transparency.merkle`);
+- ``tlog_checkpoints``: every signed checkpoint. Not one of the projection's `tables`:
+  a rebuild replays the tree but never forgets what the log has already signed, so the
+  signer can check the rebuilt tree against it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from engage.db import Cursor, Database
+from engage.projections.base import Projection, insert_rows
+from engage.transparency import merkle
+from engage.transparency.note import Checkpoint, Signer
+from engage.transparency.public_form import leaf_data, utc_iso
+
+log = logging.getLogger(__name__)
+
+NAME = "transparency"
+
+
+class TransparencyProjection(Projection):
+    name = NAME
+    follows = ()  # every event, whatever its type: an empty list of topics means all
+    tables = ("tlog_leaves", "tlog_nodes")
+
+    def create_tables(self, cur: Cursor) -> None:
+        cur.execute("""CREATE TABLE IF NOT EXISTS tlog_leaves (
+                leaf_index BIGINT PRIMARY KEY,
+                position BIGINT NOT NULL UNIQUE,
+                data TEXT NOT NULL
+            )""")
+        cur.execute("""CREATE TABLE IF NOT EXISTS tlog_nodes (
+                level INTEGER NOT NULL,
+                node_index BIGINT NOT NULL,
+                hash TEXT NOT NULL,
+                PRIMARY KEY (level, node_index)
+            )""")
+        cur.execute("""CREATE TABLE IF NOT EXISTS tlog_checkpoints (
+                size BIGINT PRIMARY KEY,
+                root_hash TEXT NOT NULL,
+                note TEXT NOT NULL,
+                verifier_key TEXT NOT NULL,
+                signed_at TEXT NOT NULL
+            )""")
+
+    def apply(self, cur: Cursor, event: Any, position: int) -> None:
+        SqlTree(cur).append(position, leaf_data(event, position))
+
+    def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
+        # One size read, nodes completed within the batch kept in memory, and the
+        # rows written with two executemany: the same tree, a few statements per batch.
+        tree = BatchTree(cur)
+        for event, position in events:
+            tree.append(position, leaf_data(event, position))
+        tree.flush()
+
+
+class SqlTree:
+    """The stored tree, seen through one cursor (so inside one transaction)."""
+
+    def __init__(self, cur: Cursor):
+        self.cur = cur
+
+    def size(self) -> int:
+        last = self.cur.scalar("SELECT MAX(leaf_index) FROM tlog_leaves")
+        return 0 if last is None else last + 1
+
+    def node(self, level: int, index: int) -> bytes:
+        found = self.cur.scalar(
+            "SELECT hash FROM tlog_nodes WHERE level = %s AND node_index = %s", [level, index]
+        )
+        if found is None:
+            raise LookupError(f"no node ({level}, {index}): the tree is shorter than asked")
+        return bytes.fromhex(found)
+
+    def append(self, position: int, data: bytes) -> int:
+        index = self.size()
+        self.cur.execute(
+            "INSERT INTO tlog_leaves (leaf_index, position, data) VALUES (%s, %s, %s)",
+            [index, position, base64.b64encode(data).decode()],
+        )
+        for level, node_index, digest in merkle.completed_nodes(
+            self, index, merkle.leaf_hash(data)
+        ):
+            self.cur.execute(
+                "INSERT INTO tlog_nodes (level, node_index, hash) VALUES (%s, %s, %s)",
+                [level, node_index, digest.hex()],
+            )
+        return index
+
+    def root(self, size: int) -> bytes:
+        return merkle.root_hash(self, size)
+
+    def entries(self, start: int, end: int) -> list[tuple[int, int, bytes]]:
+        """(index, position, leaf bytes) for leaves start <= index < end."""
+        rows = self.cur.execute(
+            "SELECT leaf_index, position, data FROM tlog_leaves"
+            " WHERE leaf_index >= %s AND leaf_index < %s ORDER BY leaf_index",
+            [start, end],
+        ).fetchall()
+        return [(index, position, base64.b64decode(data)) for index, position, data in rows]
+
+
+class BatchTree(SqlTree):
+    """Appends buffered in memory until `flush`; reads see the buffered nodes first."""
+
+    def __init__(self, cur: Cursor):
+        super().__init__(cur)
+        self._size = super().size()
+        self._leaves: list[tuple[int, int, str]] = []
+        self._nodes: dict[tuple[int, int], bytes] = {}
+
+    def size(self) -> int:
+        return self._size
+
+    def node(self, level: int, index: int) -> bytes:
+        found = self._nodes.get((level, index))
+        return found if found is not None else super().node(level, index)
+
+    def append(self, position: int, data: bytes) -> int:
+        index = self._size
+        self._leaves.append((index, position, base64.b64encode(data).decode()))
+        for level, node_index, digest in merkle.completed_nodes(self, index, merkle.leaf_hash(data)):
+            self._nodes[(level, node_index)] = digest
+        self._size += 1
+        return index
+
+    def flush(self) -> None:
+        insert_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"), self._leaves)
+        insert_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
+                    [(level, index, digest.hex()) for (level, index), digest in self._nodes.items()])
+        self._leaves, self._nodes = [], {}
+
+
+@dataclass(frozen=True)
+class SignedCheckpoint:
+    checkpoint: Checkpoint
+    note: str
+    verifier_key: str
+    signed_at: str
+
+    @property
+    def size(self) -> int:
+        return self.checkpoint.size
+
+
+_CHECKPOINT_COLUMNS = "size, root_hash, note, verifier_key, signed_at"
+
+
+def _signed_checkpoint(row: tuple) -> SignedCheckpoint:
+    size, root_hex, note, verifier_key, signed_at = row
+    origin = note.split("\n", 1)[0]  # a checkpoint's first line
+    return SignedCheckpoint(
+        Checkpoint(origin, size, bytes.fromhex(root_hex)), note, verifier_key, signed_at
+    )
+
+
+def latest_checkpoint(cur: Cursor) -> SignedCheckpoint | None:
+    row = cur.execute(
+        f"SELECT {_CHECKPOINT_COLUMNS} FROM tlog_checkpoints ORDER BY size DESC LIMIT 1"
+    ).fetchone()
+    return _signed_checkpoint(row) if row else None
+
+
+def all_checkpoints(cur: Cursor) -> list[SignedCheckpoint]:
+    rows = cur.execute(
+        f"SELECT {_CHECKPOINT_COLUMNS} FROM tlog_checkpoints ORDER BY size"
+    ).fetchall()
+    return [_signed_checkpoint(row) for row in rows]
+
+
+class CheckpointSigner:
+    """Signs a checkpoint of the stored tree when it has grown and the interval has passed.
+
+    It runs after the projections catch up (the worker's loop, `ProjectionEngine.
+    after_catch_up`), not inside a batch: a batch only runs when events arrive, so the
+    last events before a quiet spell would wait for the next event to be signed. Every
+    committed state of the tree is a whole number of batches, so whatever size it reads
+    is a position the tree has fully reached; it reads and signs under the projection's
+    tracking lock, so no batch changes the tree meanwhile.
+
+    Before signing it proves, from the stored tree, that the new tree extends the last
+    signed one (RFC 9162 consistency): a tree rebuilt from an altered event store is
+    never signed, and the log never signs two inconsistent checkpoints.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        signer: Signer,
+        *,
+        interval: float = 60.0,
+        clock: Callable[[], datetime.datetime] | None = None,
+    ):
+        self.db = db
+        self.signer = signer
+        self.interval = datetime.timedelta(seconds=interval)
+        self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
+        self._reported: tuple | None = None  # the last refusal logged, so it is logged once
+
+    @property
+    def origin(self) -> str:
+        return self.signer.name
+
+    @property
+    def verifier_key(self) -> str:
+        return str(self.signer.verifier)
+
+    def sign_if_due(self) -> SignedCheckpoint | None:
+        """The new checkpoint, or None when none is due (or signing was refused, and logged)."""
+        with self.db.reading() as cur:
+            if not self._due(SqlTree(cur).size(), latest_checkpoint(cur)):
+                return None
+        with self.db.transaction() as cur:
+            self._lock_tree(cur)
+            tree = SqlTree(cur)
+            size, latest = tree.size(), latest_checkpoint(cur)
+            if not self._due(size, latest):
+                return None  # a rival signer was quicker
+            root = tree.root(size)
+            if latest is not None and not self._extends(tree, latest, size, root):
+                return None
+            checkpoint = Checkpoint(self.origin, size, root)
+            signed = SignedCheckpoint(
+                checkpoint,
+                self.signer.sign(checkpoint.text()),
+                self.verifier_key,
+                utc_iso(self.clock()),
+            )
+            cur.execute(
+                f"INSERT INTO tlog_checkpoints ({_CHECKPOINT_COLUMNS}) VALUES (%s, %s, %s, %s, %s)",
+                [size, root.hex(), signed.note, signed.verifier_key, signed.signed_at],
+            )
+        log.info("transparency checkpoint signed: %s leaves, root %s", size, root.hex())
+        return signed
+
+    def _due(self, size: int, latest: SignedCheckpoint | None) -> bool:
+        if latest is None:
+            return size > 0
+        if size <= latest.size:
+            if size < latest.size:
+                self._refuse(
+                    "the tree (%s leaves) is shorter than the last signed checkpoint (%s):"
+                    " a rebuild in progress, or events removed from the store",
+                    size,
+                    latest.size,
+                    level=logging.WARNING,
+                )
+            return False
+        signed_at = datetime.datetime.fromisoformat(latest.signed_at.replace("Z", "+00:00"))
+        return self.clock() - signed_at >= self.interval
+
+    def _extends(self, tree: SqlTree, latest: SignedCheckpoint, size: int, root: bytes) -> bool:
+        proof = merkle.consistency_proof(tree, latest.size, size)
+        if merkle.verify_consistency(latest.size, size, latest.checkpoint.root, root, proof):
+            return True
+        self._refuse(
+            "NOT signing: the stored tree of %s leaves does not extend the signed checkpoint of %s"
+            " leaves. The event store or the tree was altered; restore it from a backup.",
+            size,
+            latest.size,
+            level=logging.CRITICAL,
+        )
+        return False
+
+    def _refuse(self, message: str, *args: Any, level: int) -> None:
+        if self._reported != (message, args):
+            self._reported = (message, args)
+            log.log(level, message, *args)
+
+    @staticmethod
+    def _lock_tree(cur: Cursor) -> None:
+        # The batch's own lock (engine._lock_position): no batch appends while we read and
+        # sign. SQLite's BEGIN IMMEDIATE already holds the database's write lock.
+        if cur.backend == "postgresql":
+            cur.execute(
+                "SELECT position FROM projection_tracking WHERE projection = %s FOR UPDATE", [NAME]
+            )
+
+
+# -- reads for the endpoints and the page ---------------------------------------------
+
+
+class TreeTooShort(Exception):
+    """The stored tree has fewer leaves than asked (a rebuild in progress)."""
+
+
+def tree_size(db: Database) -> int:
+    with db.reading() as cur:
+        return SqlTree(cur).size()
+
+
+def current_checkpoint(db: Database) -> SignedCheckpoint | None:
+    with db.reading() as cur:
+        return latest_checkpoint(cur)
+
+
+def signed_checkpoints(db: Database) -> list[SignedCheckpoint]:
+    with db.reading() as cur:
+        return all_checkpoints(cur)
+
+
+def entries(db: Database, start: int, end: int) -> list[tuple[int, int, bytes]]:
+    with db.reading() as cur:
+        return SqlTree(cur).entries(start, end)
+
+
+def inclusion_proof(db: Database, index: int, size: int) -> list[bytes]:
+    with db.reading() as cur:
+        return _answer(lambda: merkle.inclusion_proof(SqlTree(cur), index, size))
+
+
+def consistency_proof(db: Database, old: int, new: int) -> list[bytes]:
+    with db.reading() as cur:
+        return _answer(lambda: merkle.consistency_proof(SqlTree(cur), old, new))
+
+
+def _answer(compute: Callable[[], list[bytes]]) -> list[bytes]:
+    try:
+        return compute()
+    except LookupError as error:
+        raise TreeTooShort(str(error)) from error

@@ -1,0 +1,218 @@
+"""Sign up, confirm the address, log in and out, reset a forgotten password."""
+
+from __future__ import annotations
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.security import forget, remember
+from pyramid.view import view_config
+
+from engage import mail
+from engage.domain.accounts.model import EmailNotConfirmed, Role
+from engage.domain.common import DomainError
+from engage.i18n import _
+from engage.security import Permission
+from engage.views.accounts.forms import (
+    ConfirmSchema,
+    LoginSchema,
+    NewPasswordSchema,
+    ResetRequestSchema,
+    SignUpSchema,
+    make_form,
+)
+from engage.views.pages import local_path
+from engage.views.toolkit import validate, wait_for_write
+
+FORM = "engage:templates/form_page.pt"
+MESSAGE = "engage:templates/message_page.pt"
+
+
+_validate = validate
+_wait = wait_for_write
+
+
+def send_confirmation(request, email, token):
+    link = request.route_url("confirm_email", token=token)
+    mail.send(
+        request,
+        to=email,
+        subject=_("Confirmez votre adresse électronique"),
+        body=_(
+            "Bonjour,\n\nPour confirmer votre adresse et activer votre compte Paris s'engage, "
+            "ouvrez ce lien (valable 48 heures) :\n\n${link}\n\n"
+            "Si vous n'avez pas créé de compte, ignorez ce message.",
+            mapping={"link": link},
+        ),
+    )
+
+
+@view_config(route_name="signup", renderer=FORM)
+def signup(request):
+    form = make_form(SignUpSchema, request, formid="signup", button=_("Créer mon compte"))
+    page = {"title": _("Créer un compte"),
+            "intro": [_("Un compte vous permet de demander la Carte Citoyen·ne, de vous inscrire aux ateliers et de participer aux consultations.")],
+            "links": [(request.route_url("login"), _("J'ai déjà un compte : me connecter"))]}
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    data = _validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    try:
+        signed_up = request.engage.accounts.sign_up(
+            name=data["name"].strip(), email=data["email"].strip(),
+            display_name=data["display_name"], password=data["password"],
+        )
+    except DomainError as error:
+        request.response.status_int = 400
+        shown = {k: v for k, v in data.items() if not k.startswith("password")}
+        return {**page, "form": form.render(shown), "error": _(error.message)}
+    send_confirmation(request, data["email"].strip(), signed_up.confirmation_token)
+    return HTTPSeeOther(request.route_url("signup_sent"))
+
+
+@view_config(route_name="signup_sent", renderer=MESSAGE)
+def signup_sent(request):
+    return {"title": _("Vérifiez votre messagerie"),
+            "paragraphs": [_("Nous vous avons envoyé un lien pour confirmer votre adresse électronique. Ouvrez-le pour activer votre compte : il est valable 48 heures."),
+                           _("Rien reçu ? Vérifiez le dossier des indésirables, ou connectez-vous : un nouveau lien vous sera envoyé.")]}
+
+
+@view_config(route_name="confirm_email", renderer=FORM)
+def confirm_email(request):
+    token = request.matchdict["token"]
+    form = make_form(ConfirmSchema, request, formid="confirm", button=_("Confirmer mon adresse"))
+    page = {"title": _("Confirmer mon adresse électronique")}
+    try:
+        request.engage.accounts.check_link(token, "confirm-email")
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "error": _(error.message),
+                "links": [(request.route_url("login"), _("Me connecter pour recevoir un nouveau lien"))]}
+    if request.method != "POST":
+        return {**page, "intro": [_("Un dernier geste : confirmez que cette adresse est bien la vôtre.")],
+                "form": form.render()}
+    if _validate(form, request) is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    try:
+        position = request.engage.accounts.confirm_email(token)
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "error": _(error.message)}
+    _wait(request, position)
+    request.session.flash(request.localizer.translate(_("Votre adresse est confirmée. Vous pouvez vous connecter.")), "success")
+    return HTTPSeeOther(request.route_url("login"))
+
+
+@view_config(route_name="login", renderer=FORM)
+def login(request):
+    form = make_form(LoginSchema, request, formid="login", button=_("Me connecter"))
+    page = {"title": _("Se connecter"),
+            "intro": [str(m) for m in request.session.pop_flash("success")] or None,
+            "links": [(request.route_url("reset_request"), _("Mot de passe oublié ?")),
+                      (request.route_url("signup"), _("Créer un compte"))]}
+    if page["intro"] is None:
+        del page["intro"]
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    data = _validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    accounts = request.engage.accounts
+    try:
+        logged_in = accounts.log_in(email=data["email"].strip(), password=data["password"],
+                                    address=request.client_addr or "unknown")
+    except EmailNotConfirmed as error:
+        person_id = request.engage.app.find_person_by_email(data["email"].strip())
+        send_confirmation(request, data["email"].strip(), accounts.new_confirmation_token(person_id))
+        request.response.status_int = 400
+        return {**page, "form": form.render({"email": data["email"]}), "error": _(error.message)}
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "form": form.render({"email": data["email"]}), "error": _(error.message)}
+    # A confirmation made a moment ago may not be in the people read model yet, and the next
+    # request identifies the person from it: wait (bounded) so a fresh account is not bounced.
+    wait_for_write(request, request.engage.engine.head())
+    headers = remember(request, logged_in.person_id.hex)
+    request.session.flash("welcome", "account")
+    return HTTPSeeOther(local_path(request.params.get("retour"), request.route_url("account")), headers=headers)
+
+
+@view_config(route_name="logout", request_method="POST")
+def logout(request):
+    headers = forget(request)
+    return HTTPSeeOther(request.route_url("home"), headers=headers)
+
+
+@view_config(route_name="reset_request", renderer=FORM)
+def reset_request(request):
+    form = make_form(ResetRequestSchema, request, formid="reset-request", button=_("Recevoir un lien"))
+    page = {"title": _("Mot de passe oublié"),
+            "intro": [_("Indiquez l'adresse de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.")]}
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    data = _validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    found = request.engage.accounts.request_password_reset(data["email"].strip())
+    if found:
+        link = request.route_url("reset_password", token=found[1])
+        mail.send(request, to=data["email"].strip(), subject=_("Choisir un nouveau mot de passe"),
+                  body=_("Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :\n\n${link}\n\n"
+                         "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.",
+                         mapping={"link": link}))
+    # The same answer either way: this page must not reveal which addresses have an account.
+    return HTTPSeeOther(request.route_url("reset_sent"))
+
+
+@view_config(route_name="reset_sent", renderer=MESSAGE)
+def reset_sent(request):
+    return {"title": _("Vérifiez votre messagerie"),
+            "paragraphs": [_("Si un compte existe avec cette adresse, un lien pour choisir un nouveau mot de passe vient d'y être envoyé. Il est valable une heure.")]}
+
+
+@view_config(route_name="reset_password", renderer=FORM)
+def reset_password(request):
+    token = request.matchdict["token"]
+    form = make_form(NewPasswordSchema, request, formid="new-password", button=_("Enregistrer le mot de passe"))
+    page = {"title": _("Choisir un nouveau mot de passe")}
+    try:
+        request.engage.accounts.check_link(token, "reset-password")
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "error": _(error.message),
+                "links": [(request.route_url("reset_request"), _("Demander un nouveau lien"))]}
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    data = _validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    try:
+        position = request.engage.accounts.reset_password(token, data["password"])
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "form": form.render(), "error": _(error.message)}
+    _wait(request, position)
+    request.session.flash(request.localizer.translate(_("Votre mot de passe est changé. Connectez-vous avec le nouveau.")), "success")
+    return HTTPSeeOther(request.route_url("login"))
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _("administration"),
+    Role.FACILITATOR: _("animation"),
+    Role.MODERATOR: _("modération"),
+    Role.EDITOR: _("édition"),
+    Role.AUDITOR: _("audit"),
+}
+
+
+@view_config(route_name="account", renderer="engage:templates/account.pt", permission=Permission.OWN_ACCOUNT)
+def account(request):
+    person = request.identity
+    translate = request.localizer.translate
+    from engage.views.accounts.personal_data import account_extras  # card, history, personal data
+
+    return {
+        "person": person,
+        "roles": [translate(ROLE_LABELS[Role(r)]) for r in sorted(person.roles)],
+        "welcome": bool(request.session.pop_flash("account")),
+        **account_extras(request),
+    }

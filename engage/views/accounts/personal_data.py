@@ -1,0 +1,192 @@
+"""The resident's own data on their account page: card, history, download, erasure;
+and an admin's erasure on a resident's request."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from uuid import UUID
+
+from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.response import Response
+from pyramid.security import forget
+from pyramid.view import view_config
+
+from engage.domain.cards import numbers as card_numbers
+from engage.domain.common import DomainError
+from engage.i18n import _
+from engage.projections.accounts import queries as account_queries
+from engage.projections.cards import queries as card_queries
+from engage.projections.participation.projection import participation_history
+from engage.security import Permission
+from engage.views.cards.forms import ConfirmOnlySchema, ErasureConfirmSchema, ErasureRequestSchema, make_form
+from engage.views.cards.pages import STATUS_LABELS, effective_status, wait
+from engage.views.participation.pages import history_context
+from engage.views.toolkit import long_date, validate
+
+STAFF_PAGES = [
+    ("staff_cards", Permission.MANAGE_CARDS, _("Trouver une Carte Citoyen·ne")),
+    ("admin_roles", Permission.MANAGE_ROLES, _("Rôles de l'équipe")),
+    ("admin_erasure", Permission.ERASE_PERSONAL_DATA, _("Effacer les données d'une personne, à sa demande")),
+]
+
+
+def account_extras(request) -> dict:
+    person_id = UUID(request.identity.person_id)
+    card = card_queries.card_of_person(request.engage.db, person_id)
+    staff_links = [(request.route_url(route), title) for route, permission, title in STAFF_PAGES
+                   if request.has_permission(permission)]
+    extras = {"card": card, "staff_links": staff_links, **history_context(request, person_id)}
+    if card is not None:
+        extras.update(
+            card_number=card_numbers.display(card.number) if card.number else "—",
+            card_status=request.localizer.translate(STATUS_LABELS[effective_status(card)]),
+            card_valid_until=long_date(card.valid_until, request.locale_name),
+        )
+    return extras
+
+
+# --------------------------------------------------------------------------- right of access
+
+
+def personal_data(request, person_id: UUID) -> dict:
+    """Everything engage holds about a person, unsealed where their key still exists."""
+    engage = request.engage
+    app = engage.app
+    account = app.get_account(person_id)
+    identity = engage.vault.unseal(person_id, account.sealed_identity) or {}
+    person = account_queries.person(engage.db, person_id)
+    cards = []
+    for card in card_queries.cards_of_person(engage.db, person_id):
+        aggregate = app.get_card(UUID(card.card_id))
+        numbers = [engage.vault.unseal(person_id, sealed) for sealed in aggregate.sealed_numbers]
+        category = engage.vault.unseal(person_id, aggregate.sealed_category) if aggregate.sealed_category else None
+        cards.append({
+            "card_id": card.card_id,
+            "number": card.number,
+            "previous_numbers": [n["card_number"] for n in numbers[:-1] if n],
+            "status": card.status,
+            "issued_at": card.issued_at,
+            "valid_until": card.valid_until,
+            "arrondissement": card.arrondissement,
+            "age_band": card.age_band,
+            "socio_professional_category": category["category"] if category else None,
+            "consents": {"consultation": card.consent_consultation, "newsletter": card.consent_newsletter},
+            "history": [
+                {"event": e.event, "at": e.occurred_at, "detail": e.detail}
+                for e in card_queries.card_history(engage.db, UUID(card.card_id), limit=1000)
+            ],
+        })
+    history = []
+    before = None
+    while True:  # every page of the history
+        page = participation_history(engage.db, person_id, before=before, limit=500)
+        history += [{"at": line.occurred_at, "kind": line.kind, "summary": line.summary, "details": line.mapping}
+                    for line in page]
+        if len(page) < 500:
+            break
+        before = page[-1].position
+    return {
+        "format": "engage personal data export, version 1",
+        "exported_at": datetime.now(timezone.utc).isoformat(),
+        "person_id": str(person_id),
+        "account": {
+            "name": identity.get("name"),
+            "email": identity.get("email"),
+            "display_name": person.display_name if person else account.display_name,
+            "email_confirmed": account.email_confirmed,
+            "roles": sorted(account.roles),
+            "erased": account.erased,
+        },
+        "cards": cards,
+        "participation_history": history,
+    }
+
+
+@view_config(route_name="account_data", permission=Permission.OWN_ACCOUNT, request_method="GET")
+def download_my_data(request):
+    data = personal_data(request, UUID(request.identity.person_id))
+    response = Response(
+        json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True),
+        content_type="application/json", charset="utf-8",
+    )
+    response.content_disposition = 'attachment; filename="mes-donnees-engage.json"'
+    response.cache_control = "no-store"
+    return response
+
+
+# --------------------------------------------------------------------------- right to erasure
+
+ERASURE_CONSEQUENCES = [
+    _("Votre nom, votre adresse électronique et le numéro de votre carte deviennent illisibles partout, définitivement : la clé qui les chiffre est détruite."),
+    _("Votre compte est fermé et votre Carte Citoyen·ne est close. Vous ne pourrez plus vous connecter."),
+    _("Vos contributions restent, sous un nom neutre : « Personne effacée »."),
+]
+
+
+@view_config(route_name="account_erase", renderer="engage:templates/form_page.pt", permission=Permission.OWN_ACCOUNT)
+def erase_my_data(request):
+    form = make_form(ConfirmOnlySchema, request, formid="erase", button=_("Effacer définitivement mes données"))
+    page = {"title": _("Effacer mes données personnelles"),
+            "intro": ERASURE_CONSEQUENCES + [_("Pensez à télécharger vos données avant, si vous souhaitez les garder.")],
+            "links": [(request.route_url("account_data"), _("Télécharger mes données d'abord")),
+                      (request.route_url("account"), _("Revenir à mon compte sans rien effacer"))]}
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    if validate_form(form, request) is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    person_id = UUID(request.identity.person_id)
+    position = request.engage.accounts.erase(person_id, requested_by=person_id)
+    if position is not None:
+        wait(request, position)
+    request.engage.db.scrub()
+    headers = forget(request)
+    return HTTPSeeOther(request.route_url("account_erased"), headers=headers)
+
+
+@view_config(route_name="account_erased", renderer="engage:templates/message_page.pt")
+def erased(request):
+    return {"title": _("Vos données personnelles sont effacées"),
+            "paragraphs": [_("Votre nom, votre adresse électronique et votre numéro de carte sont désormais illisibles. Votre compte est fermé.")]}
+
+
+validate_form = validate
+
+
+@view_config(route_name="admin_erasure", renderer="engage:templates/form_page.pt",
+             permission=Permission.ERASE_PERSONAL_DATA)
+def admin_erasure(request):
+    """An admin erases a resident's data on their request: find by email, confirm, erase."""
+    page = {"title": _("Effacer les données d'une personne, à sa demande"),
+            "intro": [_("À utiliser seulement sur demande écrite de la personne, après avoir vérifié son identité.")]}
+    lookup = make_form(ErasureRequestSchema, request, formid="erasure-lookup", button=_("Continuer"))
+    if request.method != "POST":
+        return {**page, "form": lookup.render()}
+    data = validate_form(lookup, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    email = data["email"].strip()
+    person_id = request.engage.app.find_person_by_email(email)
+    if person_id is None:
+        request.response.status_int = 400
+        return {**page, "form": lookup.render({"email": email}),
+                "error": _("Aucun compte n'existe avec cette adresse électronique.")}
+    person = account_queries.person(request.engage.db, person_id)
+    if request.POST.get("confirm") != "yes":
+        confirm = make_form(ErasureConfirmSchema, request, formid="erasure-confirm",
+                            button=_("Effacer définitivement ses données"))
+        return {"title": _("Confirmer l'effacement"),
+                "intro": [_("Vous allez effacer les données personnelles de « ${name} ».",
+                            mapping={"name": person.display_name if person else "?"})] + ERASURE_CONSEQUENCES,
+                "form": confirm.render({"email": email, "confirm": "yes"}),
+                "links": [(request.route_url("admin_erasure"), _("Annuler"))]}
+    try:
+        position = request.engage.accounts.erase(person_id, requested_by=UUID(request.identity.person_id))
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "form": lookup.render(), "error": _(error.message)}
+    if position is not None:
+        wait(request, position)
+    request.engage.db.scrub()
+    return {**page, "intro": [_("Les données personnelles de cette personne sont effacées.")],
+            "form": lookup.render()}

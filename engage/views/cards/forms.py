@@ -1,0 +1,191 @@
+"""Forms of the card lifecycle, the staff card pages, roles and personal data."""
+
+import colander
+import deform
+from deform.schema import CSRFSchema
+
+from engage.domain.accounts.model import Role
+from engage.domain.cards.model import PCS_2020_GROUPS, REPLACEMENT_REASONS
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
+from engage.i18n import _, arrondissement_label
+
+YES, NO = "oui", "non"
+
+# INSEE PCS 2020, groupes socioprofessionnels (niveau 1), and the two inactive groups.
+PCS_LABELS = {
+    "1": _("Agriculteurs exploitants"),
+    "2": _("Artisans, commerçants et chefs d'entreprise"),
+    "3": _("Cadres et professions intellectuelles supérieures"),
+    "4": _("Professions intermédiaires"),
+    "5": _("Employés"),
+    "6": _("Ouvriers"),
+    "7": _("Retraités"),
+    "8": _("Autres personnes sans activité professionnelle (élèves, étudiants, personnes au foyer…)"),
+}
+assert tuple(PCS_LABELS) == PCS_2020_GROUPS
+
+REPLACEMENT_LABELS = {"lost": _("Perdue"), "stolen": _("Volée"), "damaged": _("Abîmée")}
+assert tuple(REPLACEMENT_LABELS) == REPLACEMENT_REASONS
+
+ROLE_TITLES = {
+    Role.ADMIN: _("Administration"),
+    Role.FACILITATOR: _("Animation (ateliers et réunions publiques)"),
+    Role.MODERATOR: _("Modération"),
+    Role.EDITOR: _("Édition (restitution, charte, guide)"),
+    Role.AUDITOR: _("Audit"),
+}
+
+
+def _yes_no(title, missing_msg, description=None):
+    return colander.SchemaNode(
+        colander.String(),
+        title=title,
+        description=description,
+        missing_msg=missing_msg,
+        validator=colander.OneOf([YES, NO], msg_err=_("Répondez oui ou non.")),
+        widget=deform.widget.RadioChoiceWidget(values=[(YES, _("Oui")), (NO, _("Non"))]),
+    )
+
+
+class SignedInCardRequestSchema(CSRFSchema):
+    arrondissement = colander.SchemaNode(
+        colander.Integer(),
+        missing_msg=_("Choisissez votre arrondissement de résidence."),
+        title=_("Arrondissement de résidence"),
+        validator=colander.OneOf(ARRONDISSEMENTS, msg_err=_("Choisissez un arrondissement de 1 à 20.")),
+        widget=colander.deferred(
+            lambda node, kw: deform.widget.SelectWidget(
+                values=[("", _("— Choisir —"))]
+                + [(str(n), arrondissement_label(n, kw["request"].locale_name)) for n in ARRONDISSEMENTS]
+            )
+        ),
+    )
+    age_band = colander.SchemaNode(
+        colander.String(),
+        missing_msg=_("Choisissez votre tranche d'âge."),
+        title=_("Tranche d'âge"),
+        validator=colander.OneOf(list(AGE_BANDS), msg_err=_("Choisissez une tranche d'âge.")),
+        widget=deform.widget.RadioChoiceWidget(values=[(code, _(label)) for code, label in AGE_BANDS.items()]),
+    )
+    category = colander.SchemaNode(
+        colander.String(),
+        missing=None,
+        title=_("Catégorie socioprofessionnelle (facultatif)"),
+        description=_("Elle sert seulement aux statistiques d'inclusion : savoir si la participation "
+                      "touche tous les publics. Elle est chiffrée et n'apparaît nulle part publiquement."),
+        validator=colander.OneOf(list(PCS_LABELS), msg_err=_("Choisissez une catégorie de la liste.")),
+        widget=deform.widget.SelectWidget(
+            values=[("", _("— Je préfère ne pas répondre —"))] + list(PCS_LABELS.items())),
+    )
+    consent = _yes_no(
+        _("Acceptez-vous d'être consulté·e par la Ville ?"),
+        _("Répondez oui ou non à la question du consentement."),
+        _("Par exemple pour donner votre avis sur la charte de la participation. "
+          "Vous pourrez changer d'avis à tout moment."),
+    )
+    newsletter = _yes_no(
+        _("Souhaitez-vous recevoir la lettre d'information de la participation ?"),
+        _("Répondez oui ou non à la question de la lettre d'information."),
+        _("Un courriel par mois au plus. Vous pourrez vous désabonner à tout moment."),
+    )
+
+
+class ReplaceSchema(CSRFSchema):
+    reason = colander.SchemaNode(
+        colander.String(),
+        title=_("Qu'est-il arrivé à votre carte ?"),
+        missing_msg=_("Choisissez pourquoi la carte doit être remplacée."),
+        validator=colander.OneOf(list(REPLACEMENT_LABELS), msg_err=_("Choisissez une réponse de la liste.")),
+        widget=deform.widget.RadioChoiceWidget(values=list(REPLACEMENT_LABELS.items())),
+    )
+
+
+class CardLookupSchema(CSRFSchema):
+    number = colander.SchemaNode(
+        colander.String(),
+        title=_("Numéro de carte"),
+        description=_("Onze chiffres, par exemple 75 1234 5678 9."),
+        missing_msg=_("Indiquez un numéro de carte."),
+        validator=colander.Length(max=40, max_err=_("Ce champ est trop long.")),
+        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
+class DecisionSchema(CSRFSchema):
+    reason = colander.SchemaNode(
+        colander.String(),
+        title=_("Motif"),
+        description=_("Il reste interne à l'équipe de la Ville et s'efface avec les données de la personne."),
+        missing_msg=_("Indiquez un motif."),
+        validator=colander.Length(min=3, max=500, min_err=_("Le motif doit compter au moins 3 caractères."),
+                                  max_err=_("Le motif ne peut pas dépasser 500 caractères.")),
+        widget=deform.widget.TextAreaWidget(rows=3),
+    )
+
+
+def _account_email():
+    return colander.SchemaNode(
+        colander.String(),
+        title=_("Adresse électronique du compte"),
+        missing_msg=_("Indiquez l'adresse électronique du compte."),
+        validator=colander.All(
+            colander.Length(max=254, max_err=_("L'adresse électronique est trop longue.")),
+            colander.Email(msg=_("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")),
+        ),
+        widget=deform.widget.TextInputWidget(attributes={"autocomplete": "off", "inputmode": "email"}),
+    )
+
+
+class RoleSchema(CSRFSchema):
+    email = _account_email()
+    role = colander.SchemaNode(
+        colander.String(),
+        title=_("Rôle"),
+        missing_msg=_("Choisissez un rôle."),
+        validator=colander.OneOf([r.value for r in Role], msg_err=_("Choisissez un rôle de la liste.")),
+        widget=deform.widget.RadioChoiceWidget(values=[(r.value, t) for r, t in ROLE_TITLES.items()]),
+    )
+    action = colander.SchemaNode(
+        colander.String(),
+        title=_("Action"),
+        missing_msg=_("Choisissez d'attribuer ou de retirer le rôle."),
+        validator=colander.OneOf(["grant", "revoke"], msg_err=_("Choisissez une action de la liste.")),
+        widget=deform.widget.RadioChoiceWidget(values=[("grant", _("Attribuer")), ("revoke", _("Retirer"))]),
+    )
+
+
+class ErasureRequestSchema(CSRFSchema):
+    email = _account_email()
+
+
+def _hidden(name_msg):
+    return colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(), missing_msg=name_msg)
+
+
+class ErasureConfirmSchema(CSRFSchema):
+    """The confirmation step: what was typed, carried in hidden fields, and one button."""
+    email = _hidden(_("Indiquez l'adresse électronique du compte."))
+    confirm = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
+                                  validator=colander.OneOf(["yes"]), default="yes")
+
+
+class RoleConfirmSchema(CSRFSchema):
+    email = _hidden(_("Indiquez l'adresse électronique du compte."))
+    role = _hidden(_("Choisissez un rôle."))
+    action = _hidden(_("Choisissez d'attribuer ou de retirer le rôle."))
+    confirm = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
+                                  validator=colander.OneOf(["yes"]), default="yes")
+
+
+class ConfirmOnlySchema(CSRFSchema):
+    """A confirmation step: the CSRF token and one button."""
+
+
+def make_form(schema_class, request, *, formid: str, button, action=None) -> deform.Form:
+    form = deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
+                       formid=formid)
+    if action:
+        form.action = action
+    for child in form.children:  # ids unique even with several forms on one page
+        child.oid = f"{formid}-{child.name}"
+    return form

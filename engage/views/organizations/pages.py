@@ -1,0 +1,222 @@
+"""Organizations and their offers: public catalogues, staff registration, representatives."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import deform
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+
+from engage.domain.common import ARRONDISSEMENTS, DomainError
+from engage.domain.organizations.model import OFFER_KINDS, ORGANIZATION_KINDS
+from engage.i18n import _, arrondissement_label
+from engage.projections.organizations import queries as organization_queries
+from engage.projections.seats import queries as seat_queries
+from engage.security import Permission
+from engage.views.fields import CITY_WIDE, ButtonOnlySchema, make, place_value
+from engage.views.organizations.forms import OfferSchema, OrganizationSchema, RepresentativeSchema
+from engage.views.toolkit import date_shower, form_view, me, page_number, uuid_from, wait
+
+FORM = "engage:templates/form_page.pt"
+
+
+def place_label(request, arrondissement: int | None) -> str:
+    if arrondissement is None:
+        return request.localizer.translate(_("Tout Paris"))
+    return arrondissement_label(arrondissement, request.locale_name)
+
+
+def _filters(request, kinds: dict) -> dict:
+    """The catalogue's filters from the query string; anything unknown is ignored."""
+    kind = request.params.get("type") or None
+    if kind not in kinds:
+        kind = None
+    place = request.params.get("arrondissement") or None
+    if place == CITY_WIDE:
+        arrondissement = "city"
+    elif place and place.isdigit() and int(place) in ARRONDISSEMENTS:
+        arrondissement = int(place)
+    else:
+        place, arrondissement = None, None
+    return {"kind": kind, "place": place, "arrondissement": arrondissement}
+
+
+def _catalogue(request, kinds, fetch, route):
+    filters = _filters(request, kinds)
+    number = page_number(request)
+    items, total = fetch(request.engage.db, kind=filters["kind"], arrondissement=filters["arrondissement"],
+                         page=number, size=organization_queries.PAGE_SIZE)
+    pages = max(1, -(-total // organization_queries.PAGE_SIZE))
+    query = {k: v for k, v in (("type", filters["kind"]), ("arrondissement", filters["place"])) if v}
+
+    def link(n):
+        return request.route_url(route, _query={**query, "page": n})
+
+    return {
+        "items": items, "total": total, "page": number, "pages": pages,
+        "previous": link(number - 1) if number > 1 else None,
+        "next": link(number + 1) if number < pages else None,
+        "kind": filters["kind"], "place": filters["place"],
+        "kinds": [(code, _(label)) for code, label in kinds.items()],
+        "places": [(CITY_WIDE, _("Tout Paris"))] + [(str(n), arrondissement_label(n, request.locale_name)) for n in ARRONDISSEMENTS],
+        "place_label": lambda a: place_label(request, a),
+        "kind_label": lambda k: _(kinds[k]),
+        "show_date": date_shower(request),
+    }
+
+
+@view_config(route_name="organizations", renderer="engage:templates/organizations.pt")
+def organizations(request):
+    page = _catalogue(request, ORGANIZATION_KINDS, organization_queries.organizations_page, "organizations")
+    page["can_manage"] = request.has_permission(Permission.MANAGE_ORGANIZATIONS)
+    return page
+
+
+@view_config(route_name="offers", renderer="engage:templates/offers.pt")
+def offers(request):
+    return _catalogue(request, OFFER_KINDS, organization_queries.offers_page, "offers")
+
+
+@view_config(route_name="organization_new", renderer=FORM, permission=Permission.MANAGE_ORGANIZATIONS)
+def organization_new(request):
+    form = make(OrganizationSchema, request, formid="organization", button=_("Enregistrer l'organisation"))
+    page = {"title": _("Enregistrer une organisation"),
+            "intro": [_("Associations, instances consultatives (Commission Parisienne du Débat Public, Conseil parisien de la jeunesse…) et organisations de civic tech.")]}
+
+    def register(data):
+        done = request.engage.app.register_organization(
+            name=data["name"], kind=data["kind"], description=data["description"], website=data["website"],
+            arrondissement=place_value(data["place"]), registered_by=me(request))
+        return done, request.route_url("organization", id=done.id.hex)
+
+    return form_view(request, form, page, register)
+
+
+def _organization_or_404(request):
+    organization_id = uuid_from(request, "id")
+    organization = organization_queries.organization(request.engage.db, organization_id)
+    if organization is None:
+        raise HTTPNotFound()
+    return organization_id, organization
+
+
+def _is_representative(request, organization_id: UUID) -> bool:
+    person = me(request)
+    if person is None:
+        return False
+    try:
+        request.engage.app.check_representative(person, organization_id)
+    except DomainError:
+        return False
+    return True
+
+
+@view_config(route_name="organization", renderer="engage:templates/organization.pt")
+def organization(request, *, error=None, attach_form=None):
+    organization_id, org = _organization_or_404(request)
+    staff = request.has_permission(Permission.MANAGE_ORGANIZATIONS)
+    representative = _is_representative(request, organization_id)
+    db = request.engage.db
+    attach = attach_form or make(RepresentativeSchema, request, formid="attach",
+                                 button=_("Rattacher comme représentant·e"),
+                                 action=request.route_url("organization_attach", id=org.organization_id)).render()
+    return {
+        "org": org,
+        "kind": _(ORGANIZATION_KINDS[org.kind]),
+        "place": place_label(request, org.arrondissement),
+        "offers": organization_queries.offers_of(db, organization_id),
+        "offer_kind": lambda k: _(OFFER_KINDS[k]),
+        "place_label": lambda a: place_label(request, a),
+        "calls": seat_queries.seat_calls_of(db, organization_id),
+        "staff": staff,
+        "representative": representative,
+        "representatives": organization_queries.representatives(db, organization_id) if staff else [],
+        "attach_form": attach if staff else None,
+        "error": error,
+        "show_date": date_shower(request),
+    }
+
+
+@view_config(route_name="organization_attach", request_method="POST", renderer="engage:templates/organization.pt",
+             permission=Permission.MANAGE_ORGANIZATIONS)
+def organization_attach(request):
+    organization_id, org = _organization_or_404(request)
+    form = make(RepresentativeSchema, request, formid="attach", button=_("Rattacher comme représentant·e"),
+                action=request.route_url("organization_attach", id=org.organization_id))
+    try:
+        data = form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        return organization(request, attach_form=failure.render())
+    try:
+        position = request.engage.app.attach_representative(organization_id, email=data["email"].strip(),
+                                                            attached_by=me(request))
+    except DomainError as error:
+        request.response.status_int = 400
+        return organization(request, error=_(error.message), attach_form=form.render(data))
+    wait(request, position)
+    return HTTPSeeOther(request.route_url("organization", id=org.organization_id))
+
+
+@view_config(route_name="organization_detach", request_method="POST", renderer="engage:templates/organization.pt",
+             permission=Permission.MANAGE_ORGANIZATIONS)
+def organization_detach(request):
+    organization_id, org = _organization_or_404(request)
+    try:
+        person_id = UUID(request.POST.get("person_id", ""))
+        position = request.engage.app.detach_representative(organization_id, person_id=person_id,
+                                                            detached_by=me(request))
+    except ValueError:
+        request.response.status_int = 400
+        return organization(request, error=_("Cette personne ne représente pas l'organisation."))
+    except DomainError as error:
+        request.response.status_int = 400
+        return organization(request, error=_(error.message))
+    wait(request, position)
+    return HTTPSeeOther(request.route_url("organization", id=org.organization_id))
+
+
+@view_config(route_name="offer_new", renderer=FORM, permission=Permission.OWN_ACCOUNT)
+def offer_new(request):
+    organization_id, org = _organization_or_404(request)
+    staff = request.has_permission(Permission.MANAGE_ORGANIZATIONS)
+    page = {"title": _("Publier une offre"),
+            "intro": [_("Offre civique, culturelle ou associative de « ${name} », accessible avec la Carte Citoyen·ne.",
+                        mapping={"name": org.name})]}
+    if not staff and not _is_representative(request, organization_id):
+        request.response.status_int = 403
+        return {**page, "error": _("Vous ne représentez pas cette organisation.")}
+    form = make(OfferSchema, request, formid="offer", button=_("Publier l'offre"))
+
+    def publish(data):
+        done = request.engage.app.publish_offer(
+            organization_id, published_by=me(request), as_staff=staff,
+            title=data["title"], description=data["description"], kind=data["kind"],
+            arrondissement=place_value(data["place"]), starts_on=data["starts_on"],
+            ends_on=data["ends_on"] or "", link=data["link"], card_conditions=data["card_conditions"])
+        return done, request.route_url("organization", id=org.organization_id)
+
+    return form_view(request, form, page, publish)
+
+
+@view_config(route_name="offer_withdraw", request_method="POST", renderer=FORM, permission=Permission.OWN_ACCOUNT)
+def offer_withdraw(request):
+    offer_id = uuid_from(request, "id")
+    offer = organization_queries.offer(request.engage.db, offer_id)
+    if offer is None:
+        raise HTTPNotFound()
+    form = make(ButtonOnlySchema, request, formid="withdraw", button=_("Retirer"))
+    try:
+        form.validate(request.POST.items())
+        position = request.engage.app.withdraw_offer(
+            offer_id, withdrawn_by=me(request), as_staff=request.has_permission(Permission.MANAGE_ORGANIZATIONS))
+    except deform.ValidationFailure:
+        request.response.status_int = 400
+        return {"title": _("Retirer une offre"), "error": _("La demande a expiré : rechargez la page et réessayez.")}
+    except DomainError as error:
+        request.response.status_int = 400
+        return {"title": _("Retirer une offre"), "error": _(error.message),
+                "links": [(request.route_url("organization", id=offer.organization_id), offer.organization_name)]}
+    wait(request, position)
+    return HTTPSeeOther(request.route_url("organization", id=offer.organization_id))

@@ -1,0 +1,61 @@
+"""The resident's own participation history, as the card and account pages show it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from engage.domain.consultations.model import KINDS, OPTIONS
+from engage.i18n import _
+from engage.projections.accounts.history import CONSENTS, REPLACEMENT
+from engage.projections.participation.projection import participation_history
+from engage.views.cards.forms import ROLE_TITLES
+from engage.views.charter.forms import CHOICE_LABELS
+from engage.views.toolkit import long_date, moment
+
+PAGE_SIZE = 20
+# Codes that appear in history mappings, shown as words.
+CODE_LABELS = {**{str(r): t for r, t in ROLE_TITLES.items()}, **CONSENTS, **REPLACEMENT}
+KIND_LABELS = {"account": _("Compte"), "card": _("Carte"), "workshop": _("Atelier"),
+               "contribution": _("Contribution"), "vote": _("Vote"), "meeting": _("Réunion publique"),
+               "questionnaire": _("Questionnaire"), "charter": _("Charte"),
+               "organization": _("Organisation"), "seat": _("Tirage au sort")}
+# Codes shown as words only under their own key (a title or a motive is shown as written).
+KEYED_LABELS = {
+    "option": {code: _(label) for code, label in OPTIONS.items()},
+    "kind": {code: _(label) for code, label in KINDS.items()},
+    "choice": CHOICE_LABELS,
+}
+FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"}
+
+
+def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
+    translate = request.localizer.translate
+    locale = request.locale_name
+    before = request.params.get("avant")
+    before = int(before) if before and before.isdigit() else None
+    lines = participation_history(request.engage.db, person_id, before=before, limit=limit + 1)
+    more = len(lines) > limit
+    lines = lines[:limit]
+    shown = []
+    for line in lines:
+        mapping = {}
+        for key, value in line.mapping.items():
+            if key == "date":
+                mapping[key] = long_date(value, locale)
+            elif key in KEYED_LABELS:
+                label = KEYED_LABELS[key].get(value)
+                mapping[key] = translate(label) if label else value
+            elif key in FREE_TEXT:
+                mapping[key] = value
+            else:
+                mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
+        shown.append({
+            "when": moment(line.occurred_at, locale),
+            "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
+            "summary": translate(_(line.summary, mapping=mapping)),
+        })
+    return {
+        "history": shown,
+        "history_next": request.current_route_path(_query={"avant": lines[-1].position}) if more else None,
+        "history_first_page": before is not None,
+    }

@@ -1,0 +1,121 @@
+"""Targeted questionnaires: build (editors), answer once (residents in the target), results."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.view import view_config
+
+from engage.domain.common import DomainError
+from engage.domain.questionnaires.model import QUESTION_KINDS, TARGETS, InvalidTarget
+from engage.i18n import _
+from engage.opendata.aggregates import option_counts
+from engage.opendata.suppression import suppress_small
+from engage.projections.questionnaires import queries as qq
+from engage.security import Permission
+from engage.views.consultations import forms as consultation_forms
+from engage.views.consultations.pages import _flash, _wait, form_view, page_number, person_id, query
+from engage.views.questionnaires.forms import QuestionnaireSchema, parse_questions
+
+
+def _questionnaire(request) -> qq.QuestionnaireView:
+    found = qq.questionnaire(request.engage.db, request.matchdict["qid"])
+    if found is None:
+        raise HTTPNotFound()
+    return found
+
+
+@view_config(route_name="questionnaires", renderer="engage:templates/questionnaires_list.pt")
+def questionnaires_list(request):
+    page = page_number(request)
+    rows, more = qq.questionnaires(request.engage.db, page=page)
+    return {"questionnaires": rows, "page": page, "more": more, "targets": TARGETS}
+
+
+@view_config(route_name="questionnaire_new", renderer="engage:templates/form_page.pt", permission=Permission.EDIT)
+def questionnaire_new(request):
+    form = consultation_forms.make(QuestionnaireSchema, request, formid="questionnaire",
+                                   button=_("Publier le questionnaire"))
+
+    def create(data):
+        organization = None
+        if data["organization_id"]:
+            try:
+                organization = UUID(data["organization_id"])
+            except ValueError:
+                raise InvalidTarget() from None
+        recorded = request.engage.app.create_questionnaire(
+            title=data["title"], introduction=data["introduction"], questions=parse_questions(data["questions"]),
+            target=data["target"], organization_id=organization, created_by=person_id(request))
+        return recorded, request.route_url("questionnaire", qid=recorded.id.hex)
+
+    return form_view(request, form, {"title": _("Nouveau questionnaire")}, create)
+
+
+def _answers_from(request, questionnaire) -> dict:
+    answers = {}
+    for q in questionnaire.questions:
+        if q["kind"] == "choix-multiple":
+            answers[q["key"]] = request.POST.getall(q["key"])
+        else:
+            answers[q["key"]] = request.POST.get(q["key"], "")
+    return answers
+
+
+@view_config(route_name="questionnaire", renderer="engage:templates/questionnaire_page.pt")
+def questionnaire_page(request):
+    questionnaire = _questionnaire(request)
+    me = person_id(request)
+    page = {"questionnaire": questionnaire, "kinds": QUESTION_KINDS, "target": TARGETS[questionnaire.target],
+            "answers": {}, "error": None, "signed_in": me is not None,
+            "answered": bool(me) and request.engage.app.has_answered(UUID(questionnaire.questionnaire_id),
+                                                                    person_id=me),
+            "flashes": request.session.pop_flash("success")}
+    if request.method != "POST":
+        return page
+    if me is None:
+        return HTTPSeeOther(request.route_url("login", _query={"retour": request.path}))
+    answers = _answers_from(request, questionnaire)
+    try:
+        recorded = request.engage.app.answer_questionnaire(
+            UUID(questionnaire.questionnaire_id), person_id=me, answers=answers,
+            in_target=qq.in_target(request.engage.db, me, questionnaire.target, questionnaire.organization_id))
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "answers": answers, "error": _(error.message)}
+    _wait(request, recorded.position)
+    _flash(request, _("Merci : votre réponse est enregistrée."))
+    return HTTPSeeOther(request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id))
+
+
+@view_config(route_name="questionnaire_results", renderer="engage:templates/questionnaire_results.pt")
+def questionnaire_results(request):
+    questionnaire = _questionnaire(request)
+    counts = qq.counts(request.engage.db, questionnaire.questionnaire_id)
+    chosen = query(request).get("question")
+    page = page_number(request)
+    hidden = request.localizer.translate(_("non publié"))
+    results = []
+    for q in questionnaire.questions:
+        texts, more = ([], False)
+        if q["kind"] == "texte":
+            texts, more = qq.texts(request.engage.db, questionnaire.questionnaire_id, q["key"],
+                                   page=page if chosen == q["key"] else 1)
+        # The questionnaire-results dataset's cells, with the same blanks.
+        shown = option_counts(counts.get(q["key"], {}))
+        results.append((q, [(o, hidden if shown.get(o, 0) is None else shown.get(o, 0)) for o in q["options"]],
+                        texts, more, page if chosen == q["key"] else 1))
+    responses = suppress_small(questionnaire.responses)
+    return {"questionnaire": questionnaire, "results": results, "target": TARGETS[questionnaire.target],
+            "responses": hidden if responses is None else responses,
+            "flashes": request.session.pop_flash("success"),
+            "can_edit": request.has_permission(Permission.EDIT)}
+
+
+@view_config(route_name="questionnaire_close", request_method="POST", permission=Permission.EDIT)
+def questionnaire_close(request):
+    questionnaire = _questionnaire(request)
+    recorded = request.engage.app.close_questionnaire(UUID(questionnaire.questionnaire_id), by=person_id(request))
+    _wait(request, recorded.position)
+    return HTTPSeeOther(request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id))

@@ -1,0 +1,178 @@
+"""What every view does the same way: who is asking, read-your-writes, forms, page numbers,
+and dates for people (Europe/Paris, French or English formats through Babel)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from typing import Any, Callable
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import deform
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+
+from engage.domain.common import DomainError
+from engage.i18n import _
+from engage.projections.engine import ProjectionTimeout
+
+MAX_PAGE = 10_000
+
+
+def signed_in_person(request) -> UUID | None:
+    userid = request.authenticated_userid
+    return UUID(str(userid)) if userid else None
+
+
+def uuid_from(request, key: str) -> UUID:
+    """A UUID from the URL, or 404: a malformed id is an unknown page, never a 500."""
+    try:
+        return UUID(request.matchdict[key])
+    except ValueError:
+        raise HTTPNotFound() from None
+
+
+def query(request) -> dict:
+    """The query string, or nothing when a client sent bytes that are not UTF-8 (never a 500)."""
+    try:
+        return dict(request.GET.items())
+    except UnicodeDecodeError:
+        return {}
+
+
+def page_number(request) -> int:
+    try:
+        return max(1, min(int(query(request).get("page", 1)), MAX_PAGE))
+    except ValueError:
+        return 1
+
+
+def wait_for_write(request, position: int | None) -> bool:
+    """Read-your-writes, bounded. False if the read models lag: the write itself is safe."""
+    if position is None:
+        return True
+    try:
+        request.engage.wait_for(position)
+        return True
+    except ProjectionTimeout:
+        return False
+
+
+def validate(form: deform.Form, request) -> dict | None:
+    """The form's data, or None after rendering it with its messages (status 400) into
+    request.environ["engage.rendered_form"]."""
+    try:
+        return form.validate(request.POST.items())
+    except deform.ValidationFailure as failure:
+        request.response.status_int = 400
+        request.environ["engage.rendered_form"] = failure.render()
+        return None
+
+
+def _redisplayable(data: dict) -> dict:
+    # Uploaded files cannot be sent back to the browser; everything typed can.
+    return {k: v for k, v in data.items() if not isinstance(v, (bytes, dict))}
+
+
+def form_view(request, form: deform.Form, page: dict, action: Callable[[dict], tuple[Any, str]],
+              *, values: dict | None = None):
+    """GET: the form. POST: validate, run `action(data)` (returns what it recorded, or its log
+    position, and the URL to go to), wait for the write, redirect 303. Invalid input or a DomainError: the form again with
+    its message, status 400, nothing written."""
+    if request.method != "POST":
+        done = [str(m) for m in request.session.pop_flash("success")]
+        intro = done + list(page.get("intro") or [])
+        return {**page, "intro": intro or None, "form": form.render(values or {})}
+    data = validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    try:
+        recorded, target = action(data)
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "form": form.render(_redisplayable(data)), "error": _(error.message)}
+    position = recorded if isinstance(recorded, int) else getattr(recorded, "position", None)
+    wait_for_write(request, position)
+    return HTTPSeeOther(target)
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@lru_cache(maxsize=8)
+def _first_of_month(locale: str) -> re.Pattern | None:
+    """"1" followed by a month name (wide or abbreviated, as Babel writes them), for French locales."""
+    if not str(locale).lower().startswith("fr"):
+        return None
+    months = Locale.parse(locale).months["format"]
+    names = {name for width in ("wide", "abbreviated") for name in months[width].values()}
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![\d/.:])1(?=\s(?:" + alternatives + r")(?![\w]))")
+
+
+def french_ordinal(text: str, day_of_month: int, locale: str) -> str:
+    """"1 janvier" → "1er janvier" in French text formatted for a date falling on the 1st."""
+    pattern = _first_of_month(locale) if day_of_month == 1 else None
+    return pattern.sub("1er", text, count=1) if pattern else text
+
+
+def _as_date(value: str | date) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_moment(value: str | datetime) -> datetime:
+    when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def day(value: str | date | None, locale: str, format: str = "long") -> str:
+    """A calendar date (no time zone: it is a day, not an instant)."""
+    if not value:
+        return ""
+    when = _as_date(value)
+    return french_ordinal(format_date(when, format, locale=locale), when.day, locale)
+
+
+def instant_day(value: str | datetime | None, locale: str, format: str = "long") -> str:
+    """The day an instant (UTC) falls on in Paris."""
+    if not value:
+        return ""
+    when = _as_moment(value).astimezone(PARIS)
+    return french_ordinal(format_date(when.date(), format, locale=locale), when.day, locale)
+
+
+def instant(value: str | datetime | None, locale: str, format: str = "medium") -> str:
+    """An instant (UTC, or naive meaning UTC), shown in Paris time."""
+    if not value:
+        return ""
+    when = _as_moment(value)
+    text = format_datetime(when, format, tzinfo=PARIS, locale=locale)
+    return french_ordinal(text, when.astimezone(PARIS).day, locale)
+
+
+def long_date(value: str | date | None, locale: str) -> str:
+    return day(value, locale, "long")
+
+
+def moment(value: str | datetime | None, locale: str) -> str:
+    return instant(value, locale, "d MMMM y HH:mm" if locale == "fr" else "MMMM d, y HH:mm")
+
+
+me = signed_in_person
+wait = wait_for_write
+
+
+def date_shower(request):
+    """ISO date → '14 mai 2027' (French) / 'May 14, 2027' (English), with Babel."""
+    def show(value: str) -> str:
+        try:
+            return long_date(value, request.locale_name)
+        except (TypeError, ValueError):
+            return value or ""
+
+    return show

@@ -1,0 +1,194 @@
+"""The transparency log over HTTP: what an auditor needs, and nothing but public data.
+
+Machine endpoints (English paths, stable): GET only, plain text or JSON, open to any
+origin (CORS) since everything here is public. A bad parameter is a 400 with a JSON
+error in French, never a 500. The page /transparence explains it all in plain French.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+from zoneinfo import ZoneInfo
+
+from pyramid.response import Response
+from pyramid.view import exception_view_config, view_config
+
+from engage.projections.transparency import projection as tlog
+from engage.views import toolkit as formatting
+
+PARIS = ZoneInfo("Europe/Paris")
+
+MAX_ENTRIES = 1000
+
+
+class Refused(Exception):
+    """A request the log cannot answer: the message says why, in French."""
+
+    status = 400
+
+
+class BadParameter(Refused):
+    """Missing, not a number, or out of range."""
+
+
+class NotReady(Refused):
+    """The stored tree is behind its own checkpoint: a rebuild is in progress."""
+
+    status = 503
+
+
+@exception_view_config(Refused, renderer="json")
+def refused(error, request):
+    request.response.status_int = error.status
+    if error.status == 503:
+        request.response.headers["Retry-After"] = "30"
+    _public(request.response)
+    return {"error": str(error)}
+
+
+def _public(response) -> None:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+
+
+def _text(body: str) -> Response:
+    response = Response(body, content_type="text/plain", charset="utf-8")
+    _public(response)
+    return response
+
+
+def _json(request, document):
+    _public(request.response)
+    return document
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _integer(request, name: str) -> int:
+    raw = request.GET.get(name)
+    if raw is None or raw == "":
+        raise BadParameter(f"Le paramètre « {name} » est obligatoire.")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise BadParameter(
+            f"Le paramètre « {name} » doit être un nombre entier positif ou nul."
+        )
+    return int(raw)
+
+
+def _signed_size(request) -> int:
+    latest = tlog.current_checkpoint(request.engage.db)
+    if latest is None:
+        raise BadParameter("Le journal n'a encore signé aucun point de contrôle.")
+    return latest.size
+
+
+@view_config(route_name="transparency_checkpoint", request_method="GET")
+def checkpoint(request):
+    latest = tlog.current_checkpoint(request.engage.db)
+    if latest is None:
+        response = _text("Aucun point de contrôle signé pour l'instant : le journal est vide.\n")
+        response.status_int = 404
+        return response
+    return _text(latest.note)
+
+
+@view_config(route_name="transparency_key", request_method="GET")
+def key(request):
+    return _text(request.engage.checkpoints.verifier_key + "\n")
+
+
+@view_config(route_name="transparency_checkpoints", renderer="json", request_method="GET")
+def checkpoints(request):
+    return _json(
+        request,
+        [
+            {
+                "size": signed.size,
+                "root_hash": _b64(signed.checkpoint.root),
+                "signed_at": signed.signed_at,
+                "key": signed.verifier_key,
+                "note": signed.note,
+            }
+            for signed in tlog.signed_checkpoints(request.engage.db)
+        ],
+    )
+
+
+@view_config(route_name="transparency_entries", renderer="json", request_method="GET")
+def entries(request):
+    start, end = _integer(request, "start"), _integer(request, "end")
+    if end <= start:
+        raise BadParameter(
+            "« end » doit être strictement supérieur à « start » (end est exclu)."
+        )
+    if end - start > MAX_ENTRIES:
+        raise BadParameter(f"Au plus {MAX_ENTRIES} entrées par requête.")
+    size = tlog.tree_size(request.engage.db)
+    if start >= size:
+        raise BadParameter(f"« start » est au-delà du journal, qui compte {size} entrées.")
+    # An end beyond the log is cut short, as Certificate Transparency's get-entries does.
+    rows = tlog.entries(request.engage.db, start, min(end, size))
+    return _json(
+        request, {"entries": [{"index": index, "data": _b64(data)} for index, _, data in rows]}
+    )
+
+
+@view_config(route_name="transparency_inclusion", renderer="json", request_method="GET")
+def inclusion(request):
+    index, size = _integer(request, "index"), _integer(request, "size")
+    signed = _signed_size(request)
+    if not 1 <= size <= signed:
+        raise BadParameter(
+            f"« size » doit être compris entre 1 et {signed},"
+            " la taille du dernier point de contrôle."
+        )
+    if index >= size:
+        raise BadParameter("« index » doit être inférieur à « size ».")
+    hashes = _proof(lambda: tlog.inclusion_proof(request.engage.db, index, size))
+    return _json(request, {"index": index, "size": size, "hashes": [_b64(h) for h in hashes]})
+
+
+@view_config(route_name="transparency_consistency", renderer="json", request_method="GET")
+def consistency(request):
+    old, new = _integer(request, "old"), _integer(request, "new")
+    signed = _signed_size(request)
+    if not 1 <= new <= signed:
+        raise BadParameter(
+            f"« new » doit être compris entre 1 et {signed},"
+            " la taille du dernier point de contrôle."
+        )
+    if not 1 <= old <= new:
+        raise BadParameter("« old » doit être compris entre 1 et « new ».")
+    hashes = _proof(lambda: tlog.consistency_proof(request.engage.db, old, new))
+    return _json(request, {"old": old, "new": new, "hashes": [_b64(h) for h in hashes]})
+
+
+def _proof(compute):
+    try:
+        return compute()
+    except tlog.TreeTooShort:
+        raise NotReady(
+            "L'arbre est en cours de reconstruction : réessayez dans un instant."
+        ) from None
+
+
+@view_config(
+    route_name="transparence", renderer="engage:templates/transparence.pt", request_method="GET"
+)
+def page(request):
+    services = request.engage
+    latest = tlog.current_checkpoint(services.db)
+    return {
+        "size": tlog.tree_size(services.db),
+        "latest": latest,
+        "signed_at": _paris_time(latest.signed_at, request.locale_name) if latest else None,
+        "verifier_key": services.checkpoints.verifier_key,
+        "origin": services.checkpoints.origin,
+        "site": request.application_url,
+    }
+
+
+def _paris_time(utc_iso: str, locale: str) -> str:
+    return formatting.instant(utc_iso, locale, "medium")

@@ -1,0 +1,549 @@
+"""Ateliers Citoyens: catalogue, sessions, registration, roll, certificates, feedback, statistics."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from engage import mail
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError
+from engage.domain.workshops.model import LANGUAGES, THEMES
+from engage.i18n import _, arrondissement_label
+from engage.opendata.aggregates import workshop_attendance
+from engage.projections.workshops import queries as wq
+from engage.security import Permission
+from engage.statistics import bar_chart
+from engage.views import toolkit as formatting
+from engage.views.toolkit import form_view, signed_in_person, validate, wait_for_write
+from engage.views.workshops import forms
+from engage.views.workshops.ical import session_calendar
+
+PARIS = ZoneInfo("Europe/Paris")
+FORM = "engage:templates/form_page.pt"
+CODE = re.compile(r"^[A-Z2-7]{10}$")
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+def _uuid(request, name="session_id") -> UUID:
+    try:
+        return UUID(hex=request.matchdict[name])
+    except ValueError:
+        raise HTTPNotFound() from None
+
+
+_wait = wait_for_write
+
+
+def _validate(form, request):
+    """(data, None), or (None, the form rendered with its messages)."""
+    data = validate(form, request)
+    return data, request.environ.get("engage.rendered_form")
+
+
+def when(session, locale: str) -> str:
+    start, end = session.starts_at, session.ends_at
+    day = formatting.instant_day(start, locale, "full")
+    return (f"{day}, {format_time(start, 'short', tzinfo=PARIS, locale=locale)}"
+            f" – {format_time(end, 'short', tzinfo=PARIS, locale=locale)}")
+
+
+def where(request, session) -> str:
+    if session.arrondissement is None:
+        return request.localizer.translate(_("En ligne"))
+    label = arrondissement_label(session.arrondissement, request.locale_name)
+    return f"{session.place} ({label})"
+
+
+def _session_or_404(request, session_id: UUID):
+    session = wq.session(request.engage.db, session_id)
+    if session is None:
+        raise HTTPNotFound()
+    return session
+
+
+def _email_of(request, person_id: UUID) -> str | None:
+    app = request.engage.app
+    try:
+        account = app.get_account(person_id)
+    except Exception:  # no account (a walk-in by card only): no mail
+        return None
+    sealed = app.vault.unseal(person_id, account.sealed_identity)
+    return sealed.get("email") if sealed else None
+
+
+def notify(request, people, subject, body) -> int:
+    sent = 0
+    for person_id in people:
+        email = _email_of(request, person_id)
+        if email:
+            mail.send(request, to=email, subject=subject, body=body)
+            sent += 1
+    return sent
+
+
+def _session_mapping(request, session) -> dict:
+    return {"title": session.title, "when": when(session, request.locale_name),
+            "link": request.route_url("workshop_session", session_id=session.session_id),
+            "mine": request.route_url("workshops_mine")}
+
+
+# -- public catalogue ---------------------------------------------------------------------
+
+def _filters(request) -> tuple[dict, list]:
+    """The catalogue's filters from the query string; a bad value is named and ignored."""
+    params, problems = {}, []
+    theme = request.GET.get("theme", "")
+    if theme:
+        if theme in THEMES:
+            params["theme"] = theme
+        else:
+            problems.append(_("Cette famille d'ateliers n'existe pas : le filtre est ignoré."))
+    arrondissement = request.GET.get("arrondissement", "")
+    if arrondissement:
+        if arrondissement.isdigit() and int(arrondissement) in ARRONDISSEMENTS:
+            params["arrondissement"] = int(arrondissement)
+        else:
+            problems.append(_("L'arrondissement doit être un nombre de 1 à 20 : le filtre est ignoré."))
+    day = request.GET.get("date", "")
+    if day:
+        try:
+            params["date"] = date.fromisoformat(day)
+        except ValueError:
+            problems.append(_("La date doit s'écrire AAAA-MM-JJ : le filtre est ignoré."))
+    page = request.GET.get("page", "1")
+    params["page"] = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    return params, problems
+
+
+@view_config(route_name="workshops", renderer="engage:templates/workshops_catalogue.pt")
+def catalogue(request):
+    params, problems = _filters(request)
+    start = None
+    if "date" in params:
+        start = datetime.combine(params["date"], time(0, 0), PARIS).astimezone(timezone.utc)
+        start = max(start, datetime.now(timezone.utc))
+    found = wq.catalogue(request.engage.db, theme=params.get("theme"),
+                         arrondissement=params.get("arrondissement"), start=start, page=params["page"])
+    query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items() if k != "page"}
+
+    def page_url(number):
+        return request.route_url("workshops", _query={**query, "page": number})
+
+    if problems:
+        request.response.status_int = 400
+    return {
+        "sessions": [(s, when(s, request.locale_name), where(request, s), _(THEMES[s.theme])) for s in found.items],
+        "themes": [(code, _(label)) for code, label in THEMES.items()],
+        "arrondissements": [(n, arrondissement_label(n, request.locale_name)) for n in ARRONDISSEMENTS],
+        "chosen": {"theme": params.get("theme", ""), "arrondissement": params.get("arrondissement"),
+                   "date": params["date"].isoformat() if "date" in params else ""},
+        "problems": problems,
+        "page": found.page,
+        "previous_url": page_url(found.page - 1) if found.page > 1 else None,
+        "next_url": page_url(found.page + 1) if found.has_next else None,
+    }
+
+
+@view_config(route_name="workshop_session", renderer="engage:templates/workshop_session.pt")
+def session_page(request, *, error=None):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    workshop = wq.workshop(request.engage.db, session.workshop_id)
+    mine = None
+    if request.authenticated_userid:
+        mine = wq.my_registration(request.engage.db, session_id, UUID(request.authenticated_userid))
+    now = datetime.now(timezone.utc)
+    return {
+        "session": session,
+        "workshop": workshop,
+        "theme": _(THEMES[session.theme]),
+        "language": _(LANGUAGES.get(workshop.language, workshop.language)),
+        "when": when(session, request.locale_name),
+        "where": where(request, session),
+        "mine": mine,
+        "open": not session.cancelled and session.starts_at > now,
+        "is_facilitator": request.authenticated_userid == session.facilitator_id,
+        "error": error,
+        "flash": [str(m) for m in request.session.pop_flash("workshops")],
+    }
+
+
+@view_config(route_name="workshop_ics")
+def session_ics(request):
+    session = _session_or_404(request, _uuid(request))
+    workshop = wq.workshop(request.engage.db, session.workshop_id)
+    body = session_calendar(
+        session, description=workshop.description, location=where(request, session),
+        url=request.route_url("workshop_session", session_id=session.session_id),
+        host=request.host.split(":")[0] or "engage.paris",
+    )
+    response = Response(body=body.encode(), content_type="text/calendar", charset="utf-8")
+    response.content_disposition = f'attachment; filename="atelier-{session.session_id[:8]}.ics"'
+    return response
+
+
+# -- residents: register, withdraw, my registrations ---------------------------------------
+
+_person = signed_in_person
+
+
+@view_config(route_name="workshop_register", permission=Permission.OWN_ACCOUNT,
+             renderer="engage:templates/workshop_session.pt")
+def register(request):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    if request.method != "POST":  # back from the login page: show the session, nothing done
+        return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+    person_id = _person(request)
+    try:
+        registration = request.engage.app.register_for_session(
+            session_id, person_id, card_ids=wq.card_ids(request.engage.db, person_id))
+    except DomainError as error:
+        request.response.status_int = 400
+        return session_page(request, error=_(error.message))
+    _wait(request, registration.position)
+    if registration.status == "registered":
+        message = _("Votre inscription est enregistrée. Vous recevrez un message si la séance change.")
+    else:
+        message = _("La séance est complète : vous êtes sur la liste d'attente, en position ${rank}. "
+                    "Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e.",
+                    mapping={"rank": registration.rank})
+    request.session.flash(request.localizer.translate(message), "workshops")
+    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+
+
+@view_config(route_name="workshop_withdraw", permission=Permission.OWN_ACCOUNT,
+             renderer="engage:templates/workshop_session.pt")
+def withdraw(request):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    if request.method != "POST":
+        return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+    try:
+        withdrawal = request.engage.app.cancel_registration(session_id, _person(request))
+    except DomainError as error:
+        request.response.status_int = 400
+        return session_page(request, error=_(error.message))
+    if withdrawal.promoted:
+        notify(request, [withdrawal.promoted], _("Une place s'est libérée : vous êtes inscrit·e"),
+               _("Bonjour,\n\nUne place s'est libérée à l'atelier « ${title} » (${when}) : vous étiez "
+                 "le premier ou la première sur la liste d'attente, vous êtes maintenant inscrit·e.\n\n"
+                 "${link}\n\nSi vous ne pouvez plus venir, désinscrivez-vous pour laisser la place : ${mine}",
+                 mapping=_session_mapping(request, session)))
+    _wait(request, withdrawal.position)
+    request.session.flash(request.localizer.translate(_("Votre désinscription est enregistrée.")), "workshops")
+    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+
+
+NOTICE_LABELS = {
+    "rescheduled": _("Séance déplacée"),
+    "cancelled": _("Séance annulée"),
+    "promoted": _("Place libérée : vous êtes inscrit·e"),
+}
+STATE_LABELS = {
+    "registered": _("inscrit·e"),
+    "waitlisted": _("sur liste d'attente"),
+    "walk-in": _("venu·e sans inscription"),
+}
+
+
+@view_config(route_name="workshops_mine", renderer="engage:templates/workshops_mine.pt",
+             permission=Permission.OWN_ACCOUNT)
+def mine(request):
+    db, person_id, locale = request.engage.db, _person(request), request.locale_name
+    now = datetime.now(timezone.utc)
+    registrations = wq.my_sessions(db, person_id).items
+    attended = wq.my_sessions(db, person_id, attended=True).items
+    app = request.engage.app
+    return {
+        "notices": [(_(NOTICE_LABELS[n.kind]), n, formatting.instant(n.at, locale, "short"))
+                    for n in wq.notices(db, person_id)],
+        "upcoming": [(m, when(m.session, locale), _(STATE_LABELS.get(m.state, m.state)))
+                     for m in registrations if m.session.ends_at > now],
+        "attended": [(m, when(m.session, locale), app.has_given_feedback(UUID(m.session.session_id), person_id))
+                     for m in attended],
+    }
+
+
+# -- certificates ---------------------------------------------------------------------------
+
+@view_config(route_name="workshop_certificate", renderer="engage:templates/workshop_certificate.pt",
+             permission=Permission.OWN_ACCOUNT)
+def certificate(request):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    try:
+        code = request.engage.app.certificate_code(session_id, _person(request))
+    except DomainError as error:
+        request.response.status_int = 403
+        return {"error": _(error.message), "session": session}
+    return {"session": session, "code": code, "when": when(session, request.locale_name),
+            "where": where(request, session), "person": request.identity, "error": None,
+            "verify_url": request.route_url("workshop_verify")}
+
+
+@view_config(route_name="workshop_verify", renderer="engage:templates/workshop_verify.pt")
+def verify(request):
+    code = "".join(request.GET.get("code", "").split()).upper().replace("-", "")
+    result, problem = None, None
+    if request.GET.get("code") is not None:
+        if not CODE.match(code):
+            problem = _("Un code de vérification compte 10 caractères : des lettres et des chiffres de 2 à 7.")
+        else:
+            result = wq.certificate(request.engage.db, code)
+            if result is None:
+                problem = _("Aucune attestation ne correspond à ce code. Vérifiez-le, caractère par caractère.")
+        if problem:
+            request.response.status_int = 400 if result is None and not CODE.match(code) else 404
+    return {"code": code, "result": result, "problem": problem,
+            "when": formatting.instant(result.starts_at, request.locale_name, "long")
+            if result else None}
+
+
+# -- feedback --------------------------------------------------------------------------------
+
+@view_config(route_name="workshop_feedback", renderer=FORM, permission=Permission.OWN_ACCOUNT)
+def give_feedback(request):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    form = forms.make_form(forms.FeedbackSchema, request, formid="feedback", button=_("Envoyer mon avis"))
+    page = {"title": _("Votre avis sur « ${title} »", mapping={"title": session.title}),
+            "intro": [_("Une note de 1 à 5 et, si vous le souhaitez, un commentaire. Un seul avis par personne.")]}
+
+    def give(data):
+        position = request.engage.app.give_feedback(session_id, _person(request), rating=data["rating"],
+                                                    comment=data["comment"])
+        return position, request.route_url("workshops_mine")
+
+    return form_view(request, form, page, give)
+
+
+# -- staff: workshops and sessions --------------------------------------------------------------
+
+@view_config(route_name="workshops_staff", renderer="engage:templates/workshops_staff.pt",
+             permission=Permission.FACILITATE)
+def staff(request):
+    db, locale = request.engage.db, request.locale_name
+    return {
+        "sessions": [(s, when(s, locale), where(request, s)) for s in wq.facilitated(db, _person(request)).items],
+        "workshops": [(w, _(THEMES[w.theme])) for w in wq.workshops(db).items],
+    }
+
+
+@view_config(route_name="workshop_new", renderer=FORM, permission=Permission.FACILITATE)
+def new_workshop(request):
+    form = forms.make_form(forms.WorkshopSchema, request, formid="workshop", button=_("Créer l'atelier"))
+    page = {"title": _("Nouvel atelier")}
+
+    def create(data):
+        created = request.engage.app.create_workshop(
+            title=data["title"], theme=data["theme"], description=data["description"],
+            language=data["language"], accessibility=data["accessibility"], created_by=_person(request))
+        return created, request.route_url("session_new", workshop_id=created.id.hex)
+
+    return form_view(request, form, page, create)
+
+
+@view_config(route_name="session_new", renderer=FORM, permission=Permission.FACILITATE)
+def new_session(request):
+    workshop_id = _uuid(request, "workshop_id")
+    workshop = wq.workshop(request.engage.db, workshop_id.hex)
+    if workshop is None:
+        raise HTTPNotFound()
+    facilitators = [(pid, name) for pid, name in wq.facilitators(request.engage.db)]
+    form = forms.make_form(forms.SessionSchema, request, formid="session", button=_("Programmer la séance"),
+                           facilitators=facilitators)
+    page = {"title": _("Nouvelle séance de « ${title} »", mapping={"title": workshop.title})}
+
+    def schedule(data):
+        created = request.engage.app.schedule_session(
+            workshop_id=workshop_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
+            arrondissement=data["arrondissement"], place=data["place"], online_link=data["online_link"],
+            capacity=data["capacity"], facilitator_id=UUID(data["facilitator"]), scheduled_by=_person(request))
+        return created, request.route_url("workshop_session", session_id=created.id.hex)
+
+    return form_view(request, form, page, schedule, values={"facilitator": request.authenticated_userid})
+
+
+@view_config(route_name="session_reschedule", renderer=FORM, permission=Permission.FACILITATE)
+def reschedule(request):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    form = forms.make_form(forms.ScheduleSchema, request, formid="reschedule", button=_("Déplacer la séance"))
+    page = {"title": _("Déplacer « ${title} »", mapping={"title": session.title}),
+            "intro": [_("Actuellement : ${when}. Les personnes inscrites et en attente seront prévenues.",
+                        mapping={"when": when(session, request.locale_name)})]}
+
+    def move(data):
+        change = request.engage.app.reschedule_session(session_id, starts_at=data["starts_at"],
+                                                       ends_at=data["ends_at"], by=_person(request))
+        moved = wq.SessionView(**{**session.__dict__, "starts_at": data["starts_at"], "ends_at": data["ends_at"]})
+        notify(request, change.notify, _("Atelier déplacé : ${title}", mapping={"title": session.title}),
+               _("Bonjour,\n\nL'atelier « ${title} » auquel vous êtes inscrit·e a changé d'horaire : "
+                 "il aura lieu ${when}.\n\n${link}\n\nSi vous ne pouvez plus venir, désinscrivez-vous "
+                 "pour laisser la place : ${mine}", mapping=_session_mapping(request, moved)))
+        return change, request.route_url("workshop_session", session_id=session.session_id)
+
+    return form_view(request, form, page, move,
+                     values={"starts_at": session.starts_at, "ends_at": session.ends_at})
+
+
+@view_config(route_name="session_cancel", renderer=FORM, permission=Permission.FACILITATE)
+def cancel(request):
+    session_id = _uuid(request)
+    session = _session_or_404(request, session_id)
+    form = forms.make_form(forms.ConfirmSchema, request, formid="cancel-session", button=_("Annuler la séance"))
+    page = {"title": _("Annuler « ${title} »", mapping={"title": session.title}),
+            "intro": [_("${when}. L'annulation est définitive ; les personnes inscrites et en attente seront prévenues.",
+                        mapping={"when": when(session, request.locale_name)})]}
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    data, rendered = _validate(form, request)
+    if data is None:
+        return {**page, "form": rendered}
+    try:
+        change = request.engage.app.cancel_session(session_id, by=_person(request))
+    except DomainError as error:
+        request.response.status_int = 400
+        return {**page, "error": _(error.message)}
+    notify(request, change.notify, _("Atelier annulé : ${title}", mapping={"title": session.title}),
+           _("Bonjour,\n\nNous sommes désolés : l'atelier « ${title} » prévu ${when} est annulé.\n\n"
+             "D'autres séances vous attendent : ${link}", mapping={
+                 **_session_mapping(request, session), "link": request.route_url("workshops")}))
+    _wait(request, change.position)
+    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+
+
+# -- the roll ----------------------------------------------------------------------------------
+
+def _roll_page(request, session, *, error=None, walk_in_form=None):
+    lines = wq.roll(request.engage.db, UUID(session.session_id))
+    unnamed = request.localizer.translate(_("Participant·e sans compte"))
+    return {
+        "session": session, "when": when(session, request.locale_name), "error": error,
+        "lines": [(line, line.display_name or unnamed) for line in lines],
+        "walk_in_form": walk_in_form or forms.make_form(
+            forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
+            action=request.route_url("session_walk_in", session_id=session.session_id)).render(),
+        "flash": [str(m) for m in request.session.pop_flash("roll")],
+        # Feedback is for the facilitator only: shown here, never on a public page.
+        "feedback": wq.feedback(request.engage.db, UUID(session.session_id)),
+    }
+
+
+def _facilitator_only(request, session):
+    if request.authenticated_userid != session.facilitator_id:
+        request.response.status_int = 403
+        return request.localizer.translate(_("Seul·e l'animateur·rice de cette séance peut tenir sa feuille de présence."))
+    return None
+
+
+@view_config(route_name="session_roll", renderer="engage:templates/workshop_roll.pt",
+             permission=Permission.FACILITATE)
+def roll(request):
+    session = _session_or_404(request, _uuid(request))
+    refused = _facilitator_only(request, session)
+    if refused:
+        return {**_roll_page(request, session, error=refused), "lines": []}
+    if request.method != "POST":
+        return _roll_page(request, session)
+    allowed = {line.person_id for line in wq.roll(request.engage.db, UUID(session.session_id))}
+    marks = forms.parse_roll(request.POST, allowed)
+    if marks is None:
+        request.response.status_int = 400
+        return _roll_page(request, session, error=_("La feuille de présence envoyée ne correspond pas à cette séance : rien n'a été enregistré."))
+    try:
+        marked = request.engage.app.record_attendance(
+            UUID(session.session_id), {UUID(k): v for k, v in marks.items()}, by=_person(request))
+    except DomainError as error:
+        request.response.status_int = 400
+        return _roll_page(request, session, error=_(error.message))
+    _wait(request, marked.position)
+    request.session.flash(request.localizer.translate(
+        _("Feuille de présence enregistrée (${count} changement(s)).", mapping={"count": marked.changed})), "roll")
+    return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+
+
+@view_config(route_name="session_walk_in", renderer="engage:templates/workshop_roll.pt",
+             permission=Permission.FACILITATE)
+def walk_in(request):
+    session = _session_or_404(request, _uuid(request))
+    if request.method != "POST":
+        return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+    refused = _facilitator_only(request, session)
+    if refused:
+        return {**_roll_page(request, session, error=refused), "lines": []}
+    form = forms.make_form(forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
+                           action=request.route_url("session_walk_in", session_id=session.session_id))
+    data, rendered = _validate(form, request)
+    if data is None:
+        return _roll_page(request, session, walk_in_form=rendered)
+    try:
+        marked = request.engage.app.record_walk_in(UUID(session.session_id), data["card_number"],
+                                                   by=_person(request))
+    except DomainError as error:
+        request.response.status_int = 400
+        return _roll_page(request, session, error=_(error.message), walk_in_form=form.render(data))
+    _wait(request, marked.position)
+    request.session.flash(request.localizer.translate(_("Participant·e ajouté·e comme présent·e.")), "roll")
+    return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+def _rows(values: dict[str, int | None], keys, label) -> list[tuple[str, int | None]]:
+    return [(label(key), values.get(str(key), 0)) for key in keys]
+
+
+def _or(value: int | None, hidden: str) -> int | str:
+    return hidden if value is None else value
+
+
+@view_config(route_name="workshops_stats", renderer="engage:templates/workshops_stats.pt")
+def statistics(request):
+    _position, counted = wq.stats(request.engage.db)
+    # The workshop-attendance dataset's figures, with the same blanks (secondary suppression).
+    figures = workshop_attendance(counted)
+    total = figures.get("total", {})
+    marked, present = total.get("marked", 0), total.get("present", 0)
+    translate, locale = request.localizer.translate, request.locale_name
+    by_arrondissement = _rows(figures.get("arrondissement", {}), ARRONDISSEMENTS,
+                              lambda n: arrondissement_label(n, locale))
+    by_age = _rows(figures.get("age_band", {}), AGE_BANDS, lambda code: translate(_(AGE_BANDS[code])))
+    hidden = translate(_("non publié"))
+    return {
+        "sessions_held": total.get("sessions_held", 0),
+        "registrations": _or(total.get("registrations", 0), hidden),
+        "present": _or(present, hidden),
+        "rate": f"{round(100 * present / marked)} %" if marked and present is not None else "—",
+        "blocks": [
+            ("arr", by_arrondissement, bar_chart(by_arrondissement),
+             _("Présences par arrondissement de résidence"), _("Arrondissement"),
+             _("Présences par arrondissement de résidence (les mêmes données que le tableau)")),
+            ("age", by_age, bar_chart(by_age), _("Présences par tranche d'âge"), _("Tranche d'âge"),
+             _("Présences par tranche d'âge (les mêmes données que le tableau)")),
+        ],
+    }
+
+
+@view_config(route_name="api_workshop_attendance", renderer="json", request_method="GET")
+def attendance_api(request):
+    """Attendances (people marked present) by the session's place, for engage-audit."""
+    position, counted = wq.stats(request.engage.db)
+    figures = workshop_attendance(counted)
+    places = figures.get("place", {})
+    request.response.headers["Access-Control-Allow-Origin"] = "*"
+    return {
+        "position": position,
+        "places": [{"place": key, "present": places[key]} for key in sorted(places)],
+        "total_present": figures.get("total", {}).get("present", 0),
+        "sessions_held": figures.get("total", {}).get("sessions_held", 0),
+    }
