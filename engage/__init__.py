@@ -15,7 +15,7 @@ def main(global_config, **settings):
         config.include(".forms")  # deform with our accessible templates
         config.include(".services")  # event store, read models, projections
         config.include(".mail")
-        config.include(".views.consultations.mail")  # the support policy's mail
+        config.include(".policies.support")  # the support policy mails the author
         config.include(".views.routes")
         config.scan(".views")
         return config.make_wsgi_app()

@@ -193,6 +193,30 @@ def engage_services(database_url):
     engage.close()
 
 
+@pytest.fixture
+def make_app(database_url):
+    """Build the WSGI app on this test's database; every app built is closed afterwards."""
+    import webtest
+
+    from engage import main
+
+    built = []
+
+    def make(**overrides):
+        wsgi = main({}, **app_settings(database_url, **overrides))
+        built.append(wsgi)
+        return webtest.TestApp(wsgi)
+
+    yield make
+    for wsgi in built:
+        wsgi.registry.engage.close()
+
+
+@pytest.fixture
+def testapp(make_app):
+    return make_app()
+
+
 def pytest_configure(config):
     # The tests choose their own databases: never let a developer's shell point them elsewhere.
     os.environ.pop("ENGAGE_DATABASE_URL", None)

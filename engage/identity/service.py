@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID, uuid4
 
+from eventsourcing.application import AggregateNotFoundError
+
 from engage.domain.accounts.model import (
     AlreadyErased,
     EmailAlreadyConfirmed,
@@ -68,6 +70,16 @@ class AccountService:
             raise
         token = self.store.issue_token(person_id, CONFIRM, CONFIRM_LIFETIME)
         return SignedUp(person_id, registered.position, token)
+
+    def email_of(self, person_id: UUID) -> str | None:
+        """The address to write to a person, unsealed only for sending; None without an account
+        (a walk-in known by their card) or once their data is erased."""
+        try:
+            account = self.app.get_account(person_id)
+        except AggregateNotFoundError:
+            return None
+        identity = self.app.vault.unseal(person_id, account.sealed_identity)
+        return (identity or {}).get("email") or None
 
     def new_confirmation_token(self, person_id: UUID) -> str:
         return self.store.issue_token(person_id, CONFIRM, CONFIRM_LIFETIME)

@@ -17,6 +17,7 @@ from typing import Callable
 from uuid import UUID
 
 from engage.db import Database
+from engage.mail import deliver, templates
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +52,27 @@ class SupportPolicy:
                     except Exception:
                         log.exception("could not notify the author of %s", item_id)
         return flagged
+
+
+def study_mailer(registry) -> Callable[[UUID], None]:
+    """Tell an item's author that the City takes it up for study. It runs in the projection
+    worker, with no request: the link is built from `engage.public_url` (the site's address as
+    residents see it) and the mail is written in the site's default language."""
+    engage = registry.engage
+    base = registry.settings.get("engage.public_url", "").rstrip("/")
+
+    def notify(item_id: UUID) -> None:
+        contribution = engage.app.get_contribution(item_id)
+        if contribution.author_id is None:
+            return  # transcribed at a meeting: nobody to write to
+        consultation = engage.app.get_consultation(contribution.consultation_id)
+        deliver(registry, templates.CONTRIBUTION_AT_STUDY, person=contribution.author_id, title=consultation.title,
+                link=f"{base}/consultations/{consultation.slug}/contributions/{item_id.hex}")
+
+    return notify
+
+
+def includeme(config) -> None:
+    for hook in config.registry.engage.engine.after_catch_up:
+        if isinstance(hook, SupportPolicy):
+            hook.notify = study_mailer(config.registry)

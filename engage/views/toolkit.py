@@ -3,6 +3,7 @@ and dates for people (Europe/Paris, French or English formats through Babel)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import deform
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from pyramid.events import BeforeRender, subscriber
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 
 from engage.domain.common import DomainError
@@ -176,3 +178,76 @@ def date_shower(request):
             return value or ""
 
     return show
+
+
+# -- the one date formatter -----------------------------------------------------------------
+
+#: An instant with its time: "14 mai 2027 à 18:30", "May 14, 2027 at 6:30 PM".
+TIME_FORMATS = {"fr": "d MMMM y 'à' HH:mm", "en": "MMMM d, y 'at' h:mm a"}
+
+
+def when(value: str | date | datetime | None, locale: str, *, time: bool = False) -> str:
+    """How engage shows a date to people: in Paris time, in the visitor's language.
+
+    A calendar date (or its ISO text) is a day: "14 mai 2027" ("1er mai" on the first). An
+    instant (a datetime, naive meaning UTC, or its ISO text) is shown as the day it falls on
+    in Paris, or with time=True with its hour. Nothing gives "", never an error.
+    """
+    if not value:
+        return ""
+    is_instant = isinstance(value, datetime) or (isinstance(value, str) and len(value) > 10)
+    if not is_instant:
+        day_ = _as_date(value)
+        return french_ordinal(format_date(day_, "long", locale=locale), day_.day, locale)
+    moment_ = _as_moment(value).astimezone(PARIS)
+    if not time:
+        return french_ordinal(format_date(moment_.date(), "long", locale=locale), moment_.day, locale)
+    pattern = TIME_FORMATS.get(str(locale)[:2], TIME_FORMATS["en"])
+    return french_ordinal(format_datetime(moment_, pattern, tzinfo=PARIS, locale=locale), moment_.day, locale)
+
+
+# -- flash messages: one convention -----------------------------------------------------------
+
+SUCCESS, ERROR = "success", "error"
+
+
+def flash(request, message, kind: str = SUCCESS) -> None:
+    """A message for the next page the visitor sees; the layout shows it (role status or alert).
+
+    Translated now: the session keeps text. Never twice the same unread message: a client that
+    does not follow redirects (a script voting 200 times) would grow the session cookie past 4 kB.
+    """
+    request.session.flash(request.localizer.translate(message), kind, allow_duplicate=False)
+
+
+def pop_flashes(request) -> dict[str, list[str]]:
+    """The messages waiting for this visitor, by kind; each is shown once."""
+    return {kind: [str(m) for m in request.session.pop_flash(kind)] for kind in (SUCCESS, ERROR)}
+
+
+# -- the one form factory ---------------------------------------------------------------------
+
+def make_form(schema_class, request, *, formid: str, button, action: str | None = None, extend=None,
+              **bindings) -> deform.Form:
+    """A deform form bound to the request: one submit button, ids unique on the page.
+
+    `extend(schema)` adds fields whose choices depend on the request, before binding;
+    `bindings` reach the schema's deferred values beside the request.
+    """
+    # One counter per request: several forms on one page never share an element id.
+    counter = request.environ.setdefault("engage.deform_counter", itertools.count())
+    schema = schema_class()
+    if extend is not None:
+        schema = extend(schema)
+    return deform.Form(schema.bind(request=request, **bindings), buttons=(deform.Button("submit", button),),
+                       formid=formid, action=action or "", counter=counter)
+
+
+@subscriber(BeforeRender)
+def page_helpers(event) -> None:
+    """What every template may call: when(value, time=False) and pop_flashes()."""
+    request = event.get("request")
+    if request is None:
+        return
+    event.setdefault("when", lambda value, time=False: when(value, request.locale_name, time=time))
+    event.setdefault("pop_flashes", lambda: pop_flashes(request))

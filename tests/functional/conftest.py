@@ -1,25 +1,3 @@
-import pytest
-import webtest
+"""The web fixtures (make_app, testapp) live in tests/conftest.py, for every test directory."""
 
-from engage import main
-from tests.conftest import app_settings
-
-
-@pytest.fixture
-def make_app(database_url):
-    """Build the WSGI app on this test's database; every app built is closed afterwards."""
-    built = []
-
-    def make(**overrides):
-        wsgi = main({}, **app_settings(database_url, **overrides))
-        built.append(wsgi)
-        return webtest.TestApp(wsgi)
-
-    yield make
-    for wsgi in built:
-        wsgi.registry.engage.close()
-
-
-@pytest.fixture
-def testapp(make_app):
-    return make_app()
+from tests.conftest import make_app, testapp  # noqa: F401  (older imports of this module)

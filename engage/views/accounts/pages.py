@@ -10,6 +10,7 @@ from engage import mail
 from engage.domain.accounts.model import EmailNotConfirmed, Role
 from engage.domain.common import DomainError
 from engage.i18n import _
+from engage.mail import templates
 from engage.security import Permission
 from engage.views.accounts.forms import (
     ConfirmSchema,
@@ -31,18 +32,7 @@ _wait = wait_for_write
 
 
 def send_confirmation(request, email, token):
-    link = request.route_url("confirm_email", token=token)
-    mail.send(
-        request,
-        to=email,
-        subject=_("Confirmez votre adresse électronique"),
-        body=_(
-            "Bonjour,\n\nPour confirmer votre adresse et activer votre compte Paris s'engage, "
-            "ouvrez ce lien (valable 48 heures) :\n\n${link}\n\n"
-            "Si vous n'avez pas créé de compte, ignorez ce message.",
-            mapping={"link": link},
-        ),
-    )
+    mail.send(request, templates.CONFIRM_ADDRESS, to=email, link=request.route_url("confirm_email", token=token))
 
 
 @view_config(route_name="signup", renderer=FORM)
@@ -155,10 +145,7 @@ def reset_request(request):
     found = request.engage.accounts.request_password_reset(data["email"].strip())
     if found:
         link = request.route_url("reset_password", token=found[1])
-        mail.send(request, to=data["email"].strip(), subject=_("Choisir un nouveau mot de passe"),
-                  body=_("Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable une heure) :\n\n${link}\n\n"
-                         "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.",
-                         mapping={"link": link}))
+        mail.send(request, templates.RESET_PASSWORD, to=data["email"].strip(), link=link)
     # The same answer either way: this page must not reveal which addresses have an account.
     return HTTPSeeOther(request.route_url("reset_sent"))
 

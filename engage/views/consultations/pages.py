@@ -10,6 +10,7 @@ import deform
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from engage import mail
 from engage.domain.common import DomainError
 from engage.domain.consultations.model import (
     CHANNELS,
@@ -21,6 +22,7 @@ from engage.domain.consultations.model import (
     InvalidMeetingTime,
 )
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
+from engage.mail import templates
 from engage.opendata.aggregates import vote_page
 from engage.projections.consultations import queries as q
 from engage.security import Permission
@@ -75,21 +77,10 @@ def _flash(request, message) -> None:
     request.session.flash(request.localizer.translate(message), "success", allow_duplicate=False)
 
 
-def _mail_author(request, author_id: str | None, subject, body) -> None:
-    """Tell a contribution's author by mail; their address is unsealed only for sending."""
-    if not author_id:
-        return  # transcribed from a meeting: nobody to write to
-    from eventsourcing.application import AggregateNotFoundError
-
-    from engage import mail
-
-    try:
-        account = request.engage.app.get_account(UUID(author_id))
-    except AggregateNotFoundError:
-        return
-    identity = request.engage.vault.unseal(account.id, account.sealed_identity)
-    if identity and identity.get("email"):
-        mail.send(request, to=identity["email"], subject=subject, body=body)
+def mail_author(request, author_id: str | None, template, **mapping) -> None:
+    """Tell a contribution's author by mail (nobody when it was transcribed from a meeting)."""
+    if author_id:
+        mail.send(request, template, person=author_id, **mapping)
 
 
 def _has_card(request) -> bool:
@@ -246,10 +237,8 @@ def contribute(request):
         _flash(request, _("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
         target = parent.contribution_id if parent else recorded.id.hex
         if parent and parent.author_id != person_id(request).hex:
-            _mail_author(request, parent.author_id, _("Une réponse à votre contribution"), _(
-                "Bonjour,\n\nQuelqu'un a répondu à votre contribution à la consultation « ${title} » :\n\n${link}\n\n"
-                "Vous recevez ce message parce que vous avez contribué sur Paris s'engage.",
-                mapping={"title": consultation.title, "link": _item_url(request, consultation, target)}))
+            mail_author(request, parent.author_id, templates.CONTRIBUTION_REPLIED, title=consultation.title,
+                        link=_item_url(request, consultation, target))
         return recorded, _item_url(request, consultation, target)
 
     intro = [consultation.title]
@@ -390,11 +379,8 @@ def contribution_hide(request):
     def hide(data):
         recorded = request.engage.app.hide_contribution(UUID(item.contribution_id), reason=data["reason"],
                                                         moderator_id=person_id(request))
-        _mail_author(request, item.author_id, _("Votre contribution a été masquée"), _(
-            "Bonjour,\n\nVotre contribution à la consultation « ${title} » a été masquée par la modération.\n"
-            "Motif : ${reason}\n\n${link}\n\nSi vous pensez qu'il s'agit d'une erreur, répondez à ce message.",
-            mapping={"title": consultation.title, "reason": " ".join(data["reason"].split()),
-                     "link": _item_url(request, consultation, item.contribution_id)}))
+        mail_author(request, item.author_id, templates.CONTRIBUTION_HIDDEN, title=consultation.title,
+                    reason=" ".join(data["reason"].split()), link=_item_url(request, consultation, item.contribution_id))
         return recorded, _item_url(request, consultation, item.contribution_id)
 
     page = {"title": _("Masquer une contribution"),

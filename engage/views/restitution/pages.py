@@ -14,10 +14,11 @@ from pyramid.view import view_config
 from engage.domain.common import AGE_BANDS
 from engage.domain.consultations.model import CHANNELS, KINDS
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
+from engage.mail import templates
 from engage.projections.restitution import queries as rq
 from engage.security import Permission
 from engage.statistics import bar_chart
-from engage.views.consultations.pages import _consultation, _contribution, _item_url, _mail_author, day, when
+from engage.views.consultations.pages import _consultation, _contribution, _item_url, day, mail_author, when
 from engage.views.restitution import forms
 from engage.views.toolkit import form_view, page_number, signed_in_person
 
@@ -186,11 +187,9 @@ def contribution_answer(request):
             justification=data["justification"], answered_by=signed_in_person(request))
         request.session.flash(request.localizer.translate(_("La réponse de la Ville est enregistrée.")), "success")
         link = _item_url(request, consultation, item.contribution_id) + "#suite-donnee"
-        _mail_author(request, item.author_id, _("La Ville a répondu à votre contribution"), _(
-            "Bonjour,\n\nLa Ville a répondu à votre contribution à la consultation « ${title} ».\n"
-            "Suite donnée : ${status}\n\n${justification}\n\n${link}",
-            mapping={"title": consultation.title, "link": link, "justification": data["justification"],
-                     "status": request.localizer.translate(STATUS_LABELS[data["status"]])}))
+        mail_author(request, item.author_id, templates.CONTRIBUTION_ANSWERED, title=consultation.title, link=link,
+                    justification=data["justification"],
+                    status=request.localizer.translate(STATUS_LABELS[data["status"]]))
         return recorded, link
 
     values = {"status": history[0].status, "justification": history[0].justification} if history else {}

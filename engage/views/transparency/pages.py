@@ -8,7 +8,6 @@ error in French, never a 500. The page /transparence explains it all in plain Fr
 from __future__ import annotations
 
 import base64
-import datetime
 from zoneinfo import ZoneInfo
 
 from pyramid.response import Response

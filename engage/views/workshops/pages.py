@@ -16,6 +16,7 @@ from engage import mail
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError
 from engage.domain.workshops.model import LANGUAGES, THEMES
 from engage.i18n import _, arrondissement_label
+from engage.mail import templates
 from engage.opendata.aggregates import workshop_attendance
 from engage.projections.workshops import queries as wq
 from engage.security import Permission
@@ -69,24 +70,9 @@ def _session_or_404(request, session_id: UUID):
     return session
 
 
-def _email_of(request, person_id: UUID) -> str | None:
-    app = request.engage.app
-    try:
-        account = app.get_account(person_id)
-    except Exception:  # no account (a walk-in by card only): no mail
-        return None
-    sealed = app.vault.unseal(person_id, account.sealed_identity)
-    return sealed.get("email") if sealed else None
-
-
-def notify(request, people, subject, body) -> int:
-    sent = 0
-    for person_id in people:
-        email = _email_of(request, person_id)
-        if email:
-            mail.send(request, to=email, subject=subject, body=body)
-            sent += 1
-    return sent
+def notify(request, people, template, **mapping) -> int:
+    """Mail each person (those known only by their card have no address): how many were told."""
+    return sum(mail.send(request, template, person=person_id, **mapping) for person_id in people)
 
 
 def _session_mapping(request, session) -> dict:
@@ -233,11 +219,7 @@ def withdraw(request):
         request.response.status_int = 400
         return session_page(request, error=_(error.message))
     if withdrawal.promoted:
-        notify(request, [withdrawal.promoted], _("Une place s'est libérée : vous êtes inscrit·e"),
-               _("Bonjour,\n\nUne place s'est libérée à l'atelier « ${title} » (${when}) : vous étiez "
-                 "le premier ou la première sur la liste d'attente, vous êtes maintenant inscrit·e.\n\n"
-                 "${link}\n\nSi vous ne pouvez plus venir, désinscrivez-vous pour laisser la place : ${mine}",
-                 mapping=_session_mapping(request, session)))
+        notify(request, [withdrawal.promoted], templates.SEAT_FREED, **_session_mapping(request, session))
     _wait(request, withdrawal.position)
     request.session.flash(request.localizer.translate(_("Votre désinscription est enregistrée.")), "workshops")
     return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
@@ -386,10 +368,7 @@ def reschedule(request):
         change = request.engage.app.reschedule_session(session_id, starts_at=data["starts_at"],
                                                        ends_at=data["ends_at"], by=_person(request))
         moved = wq.SessionView(**{**session.__dict__, "starts_at": data["starts_at"], "ends_at": data["ends_at"]})
-        notify(request, change.notify, _("Atelier déplacé : ${title}", mapping={"title": session.title}),
-               _("Bonjour,\n\nL'atelier « ${title} » auquel vous êtes inscrit·e a changé d'horaire : "
-                 "il aura lieu ${when}.\n\n${link}\n\nSi vous ne pouvez plus venir, désinscrivez-vous "
-                 "pour laisser la place : ${mine}", mapping=_session_mapping(request, moved)))
+        notify(request, change.notify, templates.SESSION_RESCHEDULED, **_session_mapping(request, moved))
         return change, request.route_url("workshop_session", session_id=session.session_id)
 
     return form_view(request, form, page, move,
@@ -414,10 +393,8 @@ def cancel(request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "error": _(error.message)}
-    notify(request, change.notify, _("Atelier annulé : ${title}", mapping={"title": session.title}),
-           _("Bonjour,\n\nNous sommes désolés : l'atelier « ${title} » prévu ${when} est annulé.\n\n"
-             "D'autres séances vous attendent : ${link}", mapping={
-                 **_session_mapping(request, session), "link": request.route_url("workshops")}))
+    notify(request, change.notify, templates.SESSION_CANCELLED,
+           **{**_session_mapping(request, session), "link": request.route_url("workshops")})
     _wait(request, change.position)
     return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
 

@@ -1,0 +1,66 @@
+"""Outgoing mail: one template per mail (engage/mail/templates.py), one way to send it.
+
+SMTP in production, files under var/mail in development, an outbox in tests. A mail to a
+person goes through their account's address (`AccountService.email_of`): no view or policy
+unseals an identity to write to someone.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from uuid import UUID
+
+from pyramid.i18n import make_localizer
+from pyramid.interfaces import ITranslationDirectories
+from pyramid_mailer import _set_mailer, get_mailer, mailer_factory_from_settings
+from pyramid_mailer.mailer import DebugMailer, DummyMailer
+from pyramid_mailer.message import Message
+
+from engage.mail.templates import Mail
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SENDER = "Paris s'engage <ne-pas-repondre@engage.paris.example>"
+
+
+def send(request, mail: Mail, *, to: str | None = None, person: UUID | str | None = None, **mapping) -> bool:
+    """Send `mail` in the visitor's language, to an address or to a person's account."""
+    return deliver(request.registry, mail, to=to, person=person, localizer=request.localizer, **mapping)
+
+
+def deliver(registry, mail: Mail, *, to: str | None = None, person: UUID | str | None = None,
+            localizer=None, **mapping) -> bool:
+    """Send `mail` without a request (policies run in the projection worker). False when the
+    person has no address any more (no account, or erased): there is nobody to write to."""
+    if to is None:
+        if person is None:
+            raise ValueError("a mail needs an address or a person")
+        to = registry.engage.accounts.email_of(UUID(str(person)))
+        if not to:
+            return False
+    settings = registry.settings
+    if localizer is None:  # no request: the site's default language
+        localizer = make_localizer(settings.get("pyramid.default_locale_name", "fr"),
+                                   registry.queryUtility(ITranslationDirectories, default=[]))
+    subject, body = mail.render(localizer, mapping)
+    message = Message(subject=subject, sender=settings.get("mail.default_sender", DEFAULT_SENDER),
+                      recipients=[to], body=body)
+    get_mailer(registry).send_immediately(message)
+    return True
+
+
+def includeme(config) -> None:
+    settings = config.get_settings()
+    kind = settings.get("engage.mailer", "smtp")
+    if kind == "files":
+        directory = Path(settings.get("engage.mail_directory", "var/mail"))
+        directory.mkdir(parents=True, exist_ok=True)
+        mailer = DebugMailer(str(directory))
+    elif kind == "outbox":
+        mailer = DummyMailer()  # the tests read mailer.outbox
+    elif kind == "smtp":
+        mailer = mailer_factory_from_settings(settings, prefix="mail.")
+    else:
+        raise ValueError(f"engage.mailer must be smtp, files or outbox, not {kind!r}")
+    _set_mailer(config, mailer)

@@ -1,0 +1,74 @@
+"""The view toolkit: one date formatter, one flash convention, one form factory, page extensions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import colander
+from deform.schema import CSRFSchema
+from pyramid import testing
+
+from engage.views import toolkit
+from engage.views.extensions import _BY_TEMPLATE, extend_page, extends
+from engage.views.toolkit import make_form, when
+
+
+def test_a_day_is_written_as_people_write_it():
+    assert when("2027-05-14", "fr") == "14 mai 2027"
+    assert when(date(2027, 5, 1), "fr") == "1er mai 2027"
+    assert when("2027-05-14", "en") == "May 14, 2027"
+    assert when(None, "fr") == when("", "fr") == ""
+
+
+def test_an_instant_is_shown_in_paris_time():
+    utc = datetime(2027, 5, 14, 22, 30, tzinfo=timezone.utc)  # already the 15th in Paris
+    assert when(utc, "fr") == "15 mai 2027"
+    assert when(utc, "fr", time=True) == "15 mai 2027 à 00:30"
+    assert when("2027-05-14T16:30:00+00:00", "fr", time=True) == "14 mai 2027 à 18:30"
+    assert when("2027-05-14T16:30:00Z", "en", time=True) == "May 14, 2027 at 6:30 PM"
+    assert when(datetime(2027, 1, 1, 9, 5), "fr", time=True) == "1er janvier 2027 à 10:05"  # naive = UTC
+
+
+def test_a_flash_is_shown_once_and_never_twice_the_same():
+    request = testing.DummyRequest()
+    request.localizer = type("Localizer", (), {"translate": staticmethod(lambda message: str(message))})()
+    toolkit.flash(request, "Votre vote est enregistré.")
+    toolkit.flash(request, "Votre vote est enregistré.")
+    toolkit.flash(request, "Choisissez une réponse.", toolkit.ERROR)
+    assert toolkit.pop_flashes(request) == {"success": ["Votre vote est enregistré."],
+                                            "error": ["Choisissez une réponse."]}
+    assert toolkit.pop_flashes(request) == {"success": [], "error": []}
+
+
+class _Schema(CSRFSchema):
+    text = colander.SchemaNode(colander.String(), title="Texte")
+
+
+def test_forms_on_one_page_never_share_an_element_id():
+    request = testing.DummyRequest()
+    with testing.testConfig(request=request):
+        first = make_form(_Schema, request, formid="a", button="Envoyer")
+        second = make_form(_Schema, request, formid="b", button="Envoyer", action="/ailleurs")
+        first_ids = {field.oid for field in first.children}
+        second_ids = {field.oid for field in second.children}
+    assert not first_ids & second_ids
+    assert second.action == "/ailleurs" and first.action == ""
+
+
+def test_a_capability_adds_to_another_capabilitys_page():
+    template = "engage:templates/__test_extension__.pt"
+
+    @extends(template)
+    def more(request, values):
+        return {"added": values["item"] * 2}
+
+    try:
+        event = {"renderer_name": template, "request": object()}
+        event = type("Event", (dict,), {"rendering_val": {"item": 21}})(event)
+        extend_page(event)
+        assert event["added"] == 42
+        other = type("Event", (dict,), {"rendering_val": {"item": 1}})({"renderer_name": "x.pt", "request": object()})
+        extend_page(other)
+        assert "added" not in other
+    finally:
+        _BY_TEMPLATE.pop(template, None)
