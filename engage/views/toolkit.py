@@ -80,14 +80,13 @@ def _redisplayable(data: dict) -> dict:
 
 
 def form_view(request, form: deform.Form, page: dict, action: Callable[[dict], tuple[Any, str]],
-              *, values: dict | None = None):
-    """GET: the form. POST: validate, run `action(data)` (returns what it recorded, or its log
-    position, and the URL to go to), wait for the write, redirect 303. Invalid input or a DomainError: the form again with
-    its message, status 400, nothing written."""
+              *, values: dict | None = None, done=None):
+    """The one flow of a form page. GET: the form. POST: validate, run `action(data)` (it returns
+    what it recorded, or its log position, and the URL to go to), wait for the write, flash
+    `done` when given, redirect 303. Invalid input or a DomainError: the form again with its
+    message, status 400, nothing written."""
     if request.method != "POST":
-        done = [str(m) for m in request.session.pop_flash("success")]
-        intro = done + list(page.get("intro") or [])
-        return {**page, "intro": intro or None, "form": form.render(values or {})}
+        return {**page, "form": form.render(values or {})}
     data = validate(form, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
@@ -98,6 +97,8 @@ def form_view(request, form: deform.Form, page: dict, action: Callable[[dict], t
         return {**page, "form": form.render(_redisplayable(data)), "error": _(error.message)}
     position = recorded if isinstance(recorded, int) else getattr(recorded, "position", None)
     wait_for_write(request, position)
+    if done is not None:
+        flash(request, done)
     return HTTPSeeOther(target)
 
 
