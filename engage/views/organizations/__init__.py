@@ -1,0 +1,3 @@
+"""Associations, consultative bodies and civic-tech: representatives and offers to card holders:
+pages (pages.py), forms (forms.py), route factories (resources.py).
+"""
