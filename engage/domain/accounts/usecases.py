@@ -8,7 +8,8 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.accounts.model import Account, EmailAlreadyRegistered, EmailClaim, Role, email_claim_id
+from engage.domain.accounts.model import Account, EmailClaim, Role, email_claim_id
+from engage.domain.accounts.errors import EmailAlreadyRegistered
 from engage.domain.common import last_position
 
 

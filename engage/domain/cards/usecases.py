@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.accounts.model import AlreadyErased
+from engage.domain.accounts.errors import AlreadyErased
+from engage.domain.cards import model as card_model
 from engage.domain.cards import numbers as card_numbers
 from engage.domain.cards.model import (
     NEWSLETTER,
     PCS_2020_GROUPS,
-    CardAlreadyHeld,
     CardNumberClaim,
     CitizenCard,
-    NoCard,
-    ReasonRequired,
-    UnknownCategory,
     card_id_for_person,
     card_number_claim_id,
 )
+from engage.domain.cards.errors import CardAlreadyHeld, NoCard, ReasonRequired, UnknownCategory
 from engage.domain.common import CardNumberUnavailable, last_position
 
 
@@ -158,7 +156,7 @@ class CardLifecycleUseCases:
 
     def renew_card(self, person_id: UUID, *, today: date | None = None) -> int:
         card = self._holder_card(person_id)
-        card.renew(today or datetime.now(timezone.utc).date())
+        card.renew(today or card_model.today())
         return last_position(self.save(card))
 
     def replace_card(self, person_id: UUID, reason: str) -> CardIssued:
@@ -230,10 +228,23 @@ class CardLifecycleUseCases:
         return CardNumberLookup("current", claim.card_id)
 
     def valid_card_id(self, number: str, *, today: date | None = None) -> UUID | None:
-        """For other capabilities (workshop registration): the card bearing this number if it
+        """For other capabilities (workshop walk-ins): the card bearing this number if it
         opens something today: current number, active status, within its validity."""
         found = self.look_up_card_number(number)
         if found.status != "current":
             return None
         card = self.get_card(found.card_id)
-        return card.id if card.is_valid_on(today or datetime.now(timezone.utc).date()) else None
+        return card.id if card.is_valid_on(today or card_model.today()) else None
+
+    def valid_card(self, card_id: UUID | None, person_id: UUID, *, on: date | None = None) -> CitizenCard | None:
+        """For other capabilities: this card, if it is the person's and valid on the day (today by
+        default), decided on the card's own aggregate (card_is_valid); None otherwise."""
+        if card_id is None:
+            return None
+        try:
+            card = self.repository.get(card_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(card, CitizenCard) or not card.is_valid_for(person_id, on or card_model.today()):
+            return None
+        return card

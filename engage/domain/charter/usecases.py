@@ -16,20 +16,22 @@ from engage.domain.charter.model import (
     Amendment,
     Ballot,
     Charter,
-    CharterAlreadyStarted,
-    CharterNotStarted,
     GuidePage,
-    InvalidChoice,
     Milestone,
-    MilestoneAlreadyPlanned,
-    NoBallot,
-    TooManyCitations,
-    UnknownAmendment,
     ballot_id,
     check_citable,
     check_slug,
     guide_page_id,
     milestone_id,
+)
+from engage.domain.charter.errors import (
+    CharterAlreadyStarted,
+    CharterNotStarted,
+    InvalidChoice,
+    MilestoneAlreadyPlanned,
+    NoBallot,
+    TooManyCitations,
+    UnknownAmendment,
 )
 from engage.domain.common import last_position
 from engage.domain.consultations.model import Contribution

@@ -16,16 +16,13 @@ from engage.domain.consultations.model import (
     TRANSCRIPTION_PHASES,
     Consultation,
     Contribution,
-    InvalidConsultation,
-    ItemUnavailable,
-    MeetingNotFound,
-    NoVoteToWithdraw,
     PublicMeeting,
-    SlugTaken,
     Vote,
     clean_text,
     vote_id,
 )
+from engage.domain.consultations.errors import MeetingNotFound, NoVoteToWithdraw, SlugTaken
+from engage.domain.consultations.errors import ConsultationNotFound, ContributionNotFound
 
 
 @dataclass(frozen=True)
@@ -34,14 +31,6 @@ class Recorded:
 
     id: UUID
     position: int | None
-
-
-class ConsultationNotFound(InvalidConsultation):
-    message = "Cette consultation n'existe pas."
-
-
-class ContributionNotFound(ItemUnavailable):
-    message = "Cette contribution n'existe pas."
 
 
 class ConsultationUseCases:

@@ -23,13 +23,13 @@ from eventsourcing.persistence import IntegrityError
 from engage.domain.common import last_position
 from engage.domain.members.model import (
     MembershipImport,
-    MembershipListAlreadyImported,
     PBMember,
     Problem,
     import_id_for,
     member_id_for,
     parse_membership_list,
 )
+from engage.domain.members.errors import MembershipListAlreadyImported
 
 BATCH_SIZE = 2000
 

@@ -9,10 +9,9 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from engage.domain.common import last_position
-from engage.domain.organizations.model import (
+from engage.domain.organizations.model import Offer, Organization
+from engage.domain.organizations.errors import (
     NoAccountForEmail,
-    Offer,
-    Organization,
     OrganizationNameTaken,
     UnknownOffer,
     UnknownOrganization,

@@ -7,19 +7,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.common import DomainError, last_position
+from engage.domain.common import last_position
 from engage.domain.consultations.usecases import Recorded
-from engage.domain.questionnaires.model import (
-    AlreadyAnswered,
-    NotInTarget,
-    Questionnaire,
-    QuestionnaireResponse,
-    response_id,
-)
-
-
-class QuestionnaireNotFound(DomainError):
-    message = "Ce questionnaire n'existe pas."
+from engage.domain.questionnaires.model import Questionnaire, QuestionnaireResponse, response_id
+from engage.domain.questionnaires.errors import AlreadyAnswered, NotInTarget
+from engage.domain.questionnaires.errors import QuestionnaireNotFound
 
 
 class QuestionnaireUseCases:

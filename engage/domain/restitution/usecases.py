@@ -14,15 +14,9 @@ from eventsourcing.persistence import IntegrityError
 
 from engage.domain.common import last_position
 from engage.domain.consultations.model import Contribution
-from engage.domain.consultations.usecases import ContributionNotFound
-from engage.domain.restitution.model import (
-    RESTITUTION_NAMESPACE,
-    InvalidSnapshot,
-    Restitution,
-    RestitutionBusy,
-    check_phase,
-    restitution_id,
-)
+from engage.domain.consultations.errors import ContributionNotFound
+from engage.domain.restitution.model import RESTITUTION_NAMESPACE, Restitution, check_phase, restitution_id
+from engage.domain.restitution.errors import InvalidSnapshot, RestitutionBusy
 from engage.transparency.canonical import canonical_json
 
 

@@ -7,18 +7,15 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.cards.model import CitizenCard
 from engage.domain.common import last_position
 from engage.domain.organizations.model import Organization
 from engage.domain.organizations.usecases import Done
-from engage.domain.seats.model import (
+from engage.domain.seats.model import SeatCall, VolunteerClaim, volunteer_id_for
+from engage.domain.seats.errors import (
     AlreadyVolunteered,
     CardHolderRequired,
     NotAConsultativeBody,
-    SeatCall,
     UnknownSeatCall,
-    VolunteerClaim,
-    volunteer_id_for,
 )
 
 
@@ -73,13 +70,8 @@ class SeatUseCases:
         raise AssertionError("unreachable")
 
     def _active_card_of(self, person_id: UUID, card_id: UUID | None):
-        if card_id is None:
-            raise CardHolderRequired()
-        try:
-            card = self.repository.get(card_id)
-        except AggregateNotFoundError:
-            raise CardHolderRequired() from None
-        if getattr(card, "person_id", None) != person_id or getattr(card, "status", None) != CitizenCard.STATUS_ACTIVE:
+        card = self.valid_card(card_id, person_id)
+        if card is None:
             raise CardHolderRequired()
         return card
 

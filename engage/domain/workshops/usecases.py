@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Iterable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.cards.model import CitizenCard
 from engage.domain.common import last_position
 from engage.domain.workshops.model import (
+    Workshop,
+    WorkshopFeedback,
+    WorkshopSession,
+    certificate_code,
+    check_rating,
+    feedback_id,
+)
+from engage.domain.workshops.errors import (
     CardRequired,
     FeedbackAlreadyGiven,
     NotAttended,
     RegistrationBusy,
     UnknownCard,
-    Workshop,
-    WorkshopFeedback,
     WorkshopNotFound,
-    WorkshopSession,
-    certificate_code,
-    check_rating,
-    feedback_id,
 )
 
 
@@ -111,25 +112,18 @@ class WorkshopUseCases:
 
     # -- residents --------------------------------------------------------------------
 
-    def check_card_holder(self, person_id: UUID, card_ids: Iterable[UUID]) -> UUID:
+    def check_card_holder(self, person_id: UUID, card_ids: Iterable[UUID], *, on: date | None = None) -> UUID:
         """The valid card among these (found by the caller in the read model), decided on the
-        cards' own aggregates: a suspended, revoked or replaced card does not count."""
+        cards' own aggregates by the one rule (card_is_valid): a suspended, revoked, replaced
+        or expired card does not count."""
         for card_id in card_ids:
-            try:
-                card = self.repository.get(card_id)
-            except AggregateNotFoundError:
-                continue
-            if (
-                isinstance(card, CitizenCard)
-                and card.person_id == person_id
-                and card.status == CitizenCard.STATUS_ACTIVE
-            ):
+            if self.valid_card(card_id, person_id, on=on) is not None:
                 return card_id
         raise CardRequired()
 
     def register_for_session(self, session_id: UUID, person_id: UUID, *, card_ids: Iterable[UUID],
                              now: datetime | None = None) -> Registration:
-        self.check_card_holder(person_id, list(card_ids))
+        self.check_card_holder(person_id, list(card_ids), on=now.date() if now else None)
         now = now or utcnow()
         session, recordings, attempts = self._change_session(session_id, lambda s: s.register(person_id, now))
         status = session.status_of(person_id)
@@ -166,12 +160,10 @@ class WorkshopUseCases:
 
     def record_walk_in(self, session_id: UUID, card_number: str, *, by: UUID,
                        now: datetime | None = None) -> Marked:
-        card_id = self.find_card_id(card_number)
+        card_id = self.valid_card_id(card_number, today=now.date() if now else None)
         if card_id is None:
             raise UnknownCard()
-        card = self.repository.get(card_id)
-        if card.status != CitizenCard.STATUS_ACTIVE:
-            raise UnknownCard()
+        card = self.get_card(card_id)
         now = now or utcnow()
         _, recordings, _ = self._change_session(
             session_id, lambda s: s.record_attendance(person_id=card.person_id, present=True, by=by,
