@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import AlreadyDone, DomainError, ReasonRequired as CommonReasonRequired
 
 
 class CardError(DomainError):
     pass
 
 
-class CardAlreadyHeld(CardError):
+class CardAlreadyHeld(AlreadyDone, CardError):
     message = "Vous avez déjà une Carte Citoyen·ne : une seule carte par personne."
 
 
@@ -29,7 +29,7 @@ class RenewalTooEarly(CardError):
     message = "La carte ne peut être renouvelée que dans les trois mois précédant sa date de fin de validité."
 
 
-class ReasonRequired(CardError):
+class ReasonRequired(CommonReasonRequired, CardError):
     message = "Indiquez un motif."
 
 

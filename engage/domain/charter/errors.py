@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import Closed, DomainError, NotFound, ReasonRequired as CommonReasonRequired
 
 
 class EmptyText(DomainError):
@@ -41,7 +41,7 @@ class CharterNotStarted(DomainError):
     message = "La charte n'a pas encore été commencée."
 
 
-class UnknownAmendment(DomainError):
+class UnknownAmendment(NotFound):
     message = "Cet amendement n'existe pas."
 
 
@@ -49,7 +49,7 @@ class CharterFrozen(DomainError):
     message = "La charte a été adoptée par le Conseil de Paris : son texte est figé."
 
 
-class DraftingNotOpen(DomainError):
+class DraftingNotOpen(Closed):
     message = "La phase de rédaction de la charte n'est pas ouverte : les amendements et les votes sont fermés."
 
 
@@ -77,11 +77,11 @@ class TooManyCitations(DomainError):
     message = "Citez au plus 20 contributions pour une version d'article."
 
 
-class UnknownArticle(DomainError):
+class UnknownArticle(NotFound):
     message = "Cet article n'existe pas."
 
 
-class UnknownVersion(DomainError):
+class UnknownVersion(NotFound):
     message = "Cette version n'existe pas."
 
 
@@ -127,5 +127,5 @@ class InvalidSlug(DomainError):
     message = "L'adresse de la page ne peut contenir que des lettres minuscules sans accent, des chiffres et des tirets."
 
 
-class ReasonRequired(DomainError):
+class ReasonRequired(CommonReasonRequired):
     message = "Indiquez la raison de la décision."

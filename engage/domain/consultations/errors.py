@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import CardRequired as CommonCardRequired, Closed, DomainError, NotAllowed, NotFound
 
 
 class InvalidConsultation(DomainError):
@@ -21,11 +21,11 @@ class PhaseOrder(DomainError):
     message = "Les phases se suivent dans l'ordre : consultation, restitution, rédaction, adoption."
 
 
-class ContributionClosed(DomainError):
+class ContributionClosed(Closed):
     message = "Les contributions et les votes ne sont possibles que pendant la phase de consultation."
 
 
-class CardRequired(DomainError):
+class CardRequired(CommonCardRequired):
     message = "Cette consultation est réservée aux détenteurs d'une Carte Citoyen·ne valide."
 
 
@@ -41,7 +41,7 @@ class ItemUnavailable(DomainError):
     message = "Cette contribution a été retirée ou masquée : on ne peut plus y répondre ni voter."
 
 
-class NotTheAuthor(DomainError):
+class NotTheAuthor(NotAllowed):
     message = "Seul l'auteur ou l'autrice d'une contribution peut la modifier ou la retirer."
 
 
@@ -113,7 +113,7 @@ class InvalidThreshold(InvalidConsultation):
     message = "Le seuil de soutien doit être un nombre entier de 1 à 10 000 000."
 
 
-class MeetingNotFound(InvalidConsultation):
+class MeetingNotFound(NotFound, InvalidConsultation):
     message = "Cette réunion publique n'existe pas."
 
 
@@ -121,11 +121,11 @@ class InvalidMeetingTime(InvalidMeeting):
     message = "Indiquez la date et l'heure de la réunion, par exemple 2026-12-03T18:30."
 
 
-class ConsultationNotFound(InvalidConsultation):
+class ConsultationNotFound(NotFound, InvalidConsultation):
     message = "Cette consultation n'existe pas."
 
 
-class ContributionNotFound(ItemUnavailable):
+class ContributionNotFound(NotFound, ItemUnavailable):
     message = "Cette contribution n'existe pas."
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import DomainError, NotAllowed, NotFound
 
 
 class InvalidOrganization(DomainError):
@@ -13,7 +13,7 @@ class OrganizationNameTaken(DomainError):
     message = "Une organisation porte déjà ce nom."
 
 
-class UnknownOrganization(DomainError):
+class UnknownOrganization(NotFound):
     message = "Cette organisation n'existe pas."
 
 
@@ -21,7 +21,7 @@ class AlreadyRepresentative(DomainError):
     message = "Cette personne représente déjà l'organisation."
 
 
-class NotARepresentative(DomainError):
+class NotARepresentative(NotAllowed):
     message = "Vous ne représentez pas cette organisation."
 
 
@@ -61,5 +61,5 @@ class OfferAlreadyWithdrawn(DomainError):
     message = "Cette offre est déjà retirée."
 
 
-class UnknownOffer(DomainError):
+class UnknownOffer(NotFound):
     message = "Cette offre n'existe pas."

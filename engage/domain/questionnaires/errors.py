@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import AlreadyDone, Closed, DomainError, NotFound
 
 
 class InvalidQuestionnaire(DomainError):
@@ -17,7 +17,7 @@ class InvalidTarget(DomainError):
     message = "Choisissez le public visé ; pour les membres d'une organisation, indiquez l'organisation."
 
 
-class QuestionnaireClosed(DomainError):
+class QuestionnaireClosed(Closed):
     message = "Ce questionnaire n'est pas ouvert aux réponses."
 
 
@@ -25,7 +25,7 @@ class NotInTarget(DomainError):
     message = "Ce questionnaire s'adresse à un autre public que le vôtre."
 
 
-class AlreadyAnswered(DomainError):
+class AlreadyAnswered(AlreadyDone):
     message = "Vous avez déjà répondu à ce questionnaire : une seule réponse par personne."
 
 
@@ -37,5 +37,5 @@ class InvalidAnswer(DomainError):
     message = "Une réponse ne correspond pas aux choix proposés, ou dépasse 2 000 caractères."
 
 
-class QuestionnaireNotFound(DomainError):
+class QuestionnaireNotFound(NotFound):
     message = "Ce questionnaire n'existe pas."

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import Busy, Closed, DomainError
 
 
-class RestitutionNotOpen(DomainError):
+class RestitutionNotOpen(Closed):
     message = "La suite donnée, les citations et la publication du rapport ne sont possibles qu'à partir de la phase de restitution."
 
 
@@ -41,7 +41,7 @@ class ReportUnchanged(DomainError):
     message = "Le rapport n'a pas changé depuis la dernière version publiée : rien n'a été enregistré."
 
 
-class RestitutionBusy(DomainError):
+class RestitutionBusy(Busy):
     message = "D'autres modifications du rapport sont en cours : rien n'a été enregistré, réessayez dans un instant."
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import AlreadyDone, CardRequired, Closed, DomainError, NotFound
 
 
 class InvalidSeatCall(DomainError):
@@ -17,7 +17,7 @@ class NotAConsultativeBody(DomainError):
     message = "Seule une instance consultative peut ouvrir un appel à volontaires."
 
 
-class SeatCallClosed(DomainError):
+class SeatCallClosed(Closed):
     message = "Cet appel à volontaires est clos."
 
 
@@ -25,11 +25,11 @@ class SeatCallStillOpen(DomainError):
     message = "L'appel est encore ouvert : fermez-le avant de révéler la graine."
 
 
-class AlreadyVolunteered(DomainError):
+class AlreadyVolunteered(AlreadyDone):
     message = "Vous êtes déjà inscrit·e comme volontaire à cet appel."
 
 
-class CardHolderRequired(DomainError):
+class CardHolderRequired(CardRequired):
     message = "Seuls les titulaires d'une Carte Citoyen·ne active peuvent se porter volontaires."
 
 
@@ -57,5 +57,5 @@ class SeedAlreadyRevealed(DomainError):
     message = "La graine est déjà révélée et le tirage effectué."
 
 
-class UnknownSeatCall(DomainError):
+class UnknownSeatCall(NotFound):
     message = "Cet appel à volontaires n'existe pas."

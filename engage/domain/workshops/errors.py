@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import DomainError
+from engage.domain.common import AlreadyDone, Busy, CardRequired as CommonCardRequired, Closed, DomainError, NotAllowed, NotFound
 
 
 class InvalidWorkshop(DomainError):
@@ -29,19 +29,19 @@ class PlaceRequired(DomainError):
     message = "Indiquez un lieu avec son arrondissement, ou un lien de visioconférence commençant par https://."
 
 
-class WorkshopNotFound(DomainError):
+class WorkshopNotFound(NotFound):
     message = "Cet atelier ou cette séance n'existe pas."
 
 
-class AlreadyRegistered(DomainError):
+class AlreadyRegistered(AlreadyDone):
     message = "Vous êtes déjà inscrit·e à cette séance, ou sur sa liste d'attente."
 
 
-class SessionStarted(DomainError):
+class SessionStarted(Closed):
     message = "Cette séance a déjà commencé : les inscriptions et les désinscriptions sont closes."
 
 
-class SessionCancelled(DomainError):
+class SessionCancelled(Closed):
     message = "Cette séance est annulée : on ne peut plus s'y inscrire ni la modifier."
 
 
@@ -49,11 +49,11 @@ class NotRegistered(DomainError):
     message = "Vous n'êtes ni inscrit·e ni sur la liste d'attente de cette séance."
 
 
-class NotFacilitator(DomainError):
+class NotFacilitator(NotAllowed):
     message = "Seul·e l'animateur·rice de cette séance peut tenir sa feuille de présence."
 
 
-class RollNotOpen(DomainError):
+class RollNotOpen(Closed):
     message = "La feuille de présence s'ouvre 30 minutes avant le début de la séance."
 
 
@@ -65,7 +65,7 @@ class NotAttended(DomainError):
     message = "Seules les personnes présentes à la séance peuvent en donner un avis ou en obtenir une attestation."
 
 
-class FeedbackAlreadyGiven(DomainError):
+class FeedbackAlreadyGiven(AlreadyDone):
     message = "Vous avez déjà donné votre avis sur cette séance : un seul avis par personne."
 
 
@@ -73,9 +73,9 @@ class InvalidRating(DomainError):
     message = "La note doit être un nombre entier de 1 à 5, et le commentaire compter au plus 2 000 caractères."
 
 
-class RegistrationBusy(DomainError):
+class RegistrationBusy(Busy):
     message = "Beaucoup de personnes s'inscrivent en même temps : réessayez dans un instant."
 
 
-class CardRequired(DomainError):
+class CardRequired(CommonCardRequired):
     message = "Une Carte Citoyen·ne valide est nécessaire pour s'inscrire aux ateliers. Demandez-la, ou vérifiez qu'elle n'est pas suspendue."
