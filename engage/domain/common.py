@@ -134,8 +134,8 @@ class UseCases:
     """The base of every use-case mixin of EngageApplication: what the application gives them
     all. Annotations only, so nothing here shadows the application's own attributes.
 
-    A mixin that uses something of another capability declares it the same way, as a class
-    annotation under "Uses, from other capabilities" (tests/domain/test_mixins.py checks that
+    A mixin that uses something of another mixin declares it the same way, as a class
+    annotation under "Uses, from the other mixins" (tests/domain/test_mixins.py checks that
     each mixin uses only what it defines or declares, and that the application provides it)."""
 
     repository: Repository

@@ -24,7 +24,7 @@ class SignUpResult:
 class AccountUseCases(UseCases):
     """Sign-up and staff roles. Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     card_of: Callable[[UUID], CitizenCard | None]  # cards
     linked_member: Callable[..., Any]  # members
 

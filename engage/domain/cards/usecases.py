@@ -36,7 +36,7 @@ class CardIssueResult:
 class CardUseCases(UseCases):
     """Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     look_up_card_number: Callable[[str], CardNumberLookup]  # cards' lifecycle
 
     NUMBER_ATTEMPTS = 8
@@ -102,7 +102,7 @@ class CardNumberLookup:
 class CardLifecycleUseCases(UseCases):
     """The card of a signed-in resident, from request to revocation. Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     NUMBER_ATTEMPTS: int  # cards
     get_card: Callable[[UUID], CitizenCard]  # cards
     get_account: Callable[[UUID], Account]  # accounts

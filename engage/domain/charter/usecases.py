@@ -47,7 +47,7 @@ class CharterResult:
 class CharterUseCases(UseCases):
     """Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     get_consultation: Callable[[UUID], Consultation]  # consultations
 
     CHARTER_RETRIES = 5

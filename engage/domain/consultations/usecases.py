@@ -42,7 +42,7 @@ class ConsultationResult:
 class ConsultationUseCases(UseCases):
     """Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     check_representative: Callable[[UUID, UUID], None]  # organizations
 
     VOTE_ATTEMPTS = 5

@@ -78,7 +78,7 @@ class _Writer:
 class MemberUseCases(UseCases):
     """Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     get_account: Callable[[UUID], Account]  # accounts
 
     def import_membership_list(

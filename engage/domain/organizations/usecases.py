@@ -28,7 +28,7 @@ class OrganizationResult:
 class OrganizationUseCases(UseCases):
     """Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     find_person_by_email: Callable[[str], UUID | None]  # accounts
 
     def register_organization(self, *, name: str, kind: str, description: str, website: str,

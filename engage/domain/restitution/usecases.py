@@ -41,7 +41,7 @@ def snapshot_key(consultation_id: UUID, snapshot_sha256: str) -> UUID:
 
 class RestitutionUseCases(UseCases):
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     get_consultation: Callable[[UUID], Consultation]  # consultations
     get_contribution: Callable[[UUID], Contribution]  # consultations
     ATTEMPTS = 30

@@ -24,7 +24,7 @@ from engage.domain.seats.model import SeatCall, VolunteerClaim, volunteer_id_for
 class SeatUseCases(UseCases):
     """Mixed into EngageApplication."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     get_organization: Callable[[UUID], Organization]  # organizations
     valid_card: Callable[..., CitizenCard | None]  # cards: the valid-card rule
 

@@ -73,7 +73,7 @@ def utcnow() -> datetime:
 class WorkshopUseCases(UseCases):
     """Create workshops and sessions; register, withdraw, mark attendance, give feedback."""
 
-    # Uses, from other capabilities (annotations only: EngageApplication provides them):
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
     get_card: Callable[[UUID], CitizenCard]  # cards
     valid_card: Callable[..., CitizenCard | None]  # cards: the valid-card rule
     valid_card_id: Callable[..., UUID | None]  # cards: the valid-card rule
