@@ -36,7 +36,7 @@ from engage.domain.cards.model import CardNumberClaim, CitizenCard, card_number_
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.domain.consultations.model import IN_PERSON, ONLINE, PHASES, Contribution, Vote, slugify, vote_id
 from engage.domain.consultations.model import consultation_id as consultation_id_for
-from engage.domain.consultations.usecases import ConsultationNotFound
+from engage.domain.consultations.errors import ConsultationNotFound
 from engage.domain.workshops.model import THEMES as WORKSHOP_THEMES
 from engage.domain.workshops.model import WorkshopSession
 

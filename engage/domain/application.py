@@ -12,9 +12,9 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
-from engage.domain.accounts.usecases import AccountUseCases, Registered
+from engage.domain.accounts.usecases import AccountUseCases, SignUpResult
 from engage.domain.attribution import ActorSealing
-from engage.domain.cards.usecases import CardIssued, CardLifecycleUseCases, CardUseCases
+from engage.domain.cards.usecases import CardIssueResult, CardLifecycleUseCases, CardUseCases
 from engage.domain.charter.usecases import CharterUseCases
 from engage.domain.common import PersonalDataVault
 from engage.domain.consultations.usecases import ConsultationUseCases
@@ -26,7 +26,7 @@ from engage.domain.seats.usecases import SeatUseCases
 from engage.domain.workshops.usecases import WorkshopUseCases
 from engage.group_commit import GroupCommitter
 
-__all__ = ["CardIssued", "EngageApplication", "Registered"]
+__all__ = ["CardIssueResult", "EngageApplication", "SignUpResult"]
 
 
 class EngageApplication(

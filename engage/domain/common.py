@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Protocol
+import random
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 from uuid import UUID
+
+if TYPE_CHECKING:
+    from eventsourcing.application import Repository
 
 
 class DomainError(Exception):
@@ -86,3 +90,57 @@ class PersonalDataVault(Protocol):
 
     def erased_among(self, ids: list[UUID]) -> set[UUID]:
         """Which of these ids were erased: no key will ever be created for them again."""
+
+
+# -- errors with one meaning across capabilities ---------------------------------------------
+# Each capability's error keeps its own French message (its msgid) and subclasses one of
+# these: an interface catches the meaning (say, NotFound for a 404) without listing every
+# capability's class. They add no message of their own.
+
+
+class NotFound(DomainError):
+    """The aggregate named does not exist (or is not of the kind asked for)."""
+
+
+class CardRequired(DomainError):
+    """The act is open to holders of a valid card only (see engage.domain.cards.model.card_is_valid)."""
+
+
+class NotAllowed(DomainError):
+    """The person is not the one who may do this (the author, the facilitator, the representative)."""
+
+
+class Closed(DomainError):
+    """The act is not open at this stage (phase, call, questionnaire, roll, session)."""
+
+
+class AlreadyDone(DomainError):
+    """Once per person, and this person already did it."""
+
+
+class Busy(DomainError):
+    """Too many concurrent changes: nothing was recorded, try again."""
+
+
+class ReasonRequired(DomainError):
+    """A decision needs its reason."""
+
+
+
+# -- what the use-case mixins share ------------------------------------------------------------
+
+
+class UseCases:
+    """The base of every use-case mixin of EngageApplication: what the application gives them
+    all. Annotations only, so nothing here shadows the application's own attributes.
+
+    A mixin that uses something of another mixin declares it the same way, as a class
+    annotation under "Uses, from the other mixins" (tests/domain/test_mixins.py checks that
+    each mixin uses only what it defines or declares, and that the application provides it)."""
+
+    repository: Repository
+    save: Callable[..., list[Any]]  # eventsourcing's Application.save (or the group commit's)
+    vault: PersonalDataVault
+    identifier_key: bytes
+    _rng: random.Random
+    _seal_actor: Callable[[UUID, UUID], str]  # engage.domain.attribution.ActorSealing

@@ -11,7 +11,8 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from engage.domain.accounts.model import (
+from engage.domain.accounts.model import email_claim_id
+from engage.domain.accounts.errors import (
     AlreadyErased,
     EmailAlreadyConfirmed,
     EmailNotConfirmed,
@@ -21,7 +22,6 @@ from engage.domain.accounts.model import (
     LinkUsed,
     LoginThrottled,
     WeakPassword,
-    email_claim_id,
 )
 from engage.domain.application import EngageApplication
 from engage.identity import passwords

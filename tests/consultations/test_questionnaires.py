@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.questionnaires import model as qn
+from engage.domain.questionnaires import errors as qn_errors
 from engage.projections.questionnaires import queries as qq
 from engage.transparency.public_form import public_form
 
@@ -33,17 +33,17 @@ def test_answers_are_checked_counted_and_the_free_text_sealed(engage_services):
     app = engage_services.app
     qid = create(app)
     person = uuid4()
-    for bad, error in (({"q1": "Autre", "q3": "3"}, qn.InvalidAnswer), ({"q3": "3"}, qn.AnswerRequired),
-                       ({"q1": ["Information", "Quartiers"], "q3": "3"}, qn.InvalidAnswer),
-                       ({"q1": "Information", "q3": "9"}, qn.InvalidAnswer),
-                       ({"q1": "Information", "q3": "3", "q4": "x" * 2001}, qn.InvalidAnswer)):
+    for bad, error in (({"q1": "Autre", "q3": "3"}, qn_errors.InvalidAnswer), ({"q3": "3"}, qn_errors.AnswerRequired),
+                       ({"q1": ["Information", "Quartiers"], "q3": "3"}, qn_errors.InvalidAnswer),
+                       ({"q1": "Information", "q3": "9"}, qn_errors.InvalidAnswer),
+                       ({"q1": "Information", "q3": "3", "q4": "x" * 2001}, qn_errors.InvalidAnswer)):
         with pytest.raises(error):
             app.answer_questionnaire(qid, person_id=person, answers=bad, in_target=True)
-    with pytest.raises(qn.NotInTarget):
+    with pytest.raises(qn_errors.NotInTarget):
         app.answer_questionnaire(qid, person_id=person, answers={"q1": "Information", "q3": "3"}, in_target=False)
     answered = app.answer_questionnaire(qid, person_id=person, in_target=True, answers={
         "q1": "Information", "q2": ["Site", "Réunions"], "q3": "4", "q4": "Des réunions le samedi"})
-    with pytest.raises(qn.AlreadyAnswered):
+    with pytest.raises(qn_errors.AlreadyAnswered):
         app.answer_questionnaire(qid, person_id=person, answers={"q1": "Quartiers", "q3": "1"}, in_target=True)
     app.answer_questionnaire(qid, person_id=uuid4(), answers={"q1": "Information", "q3": "2"}, in_target=True)
     engage_services.engine.catch_up()
@@ -57,7 +57,7 @@ def test_answers_are_checked_counted_and_the_free_text_sealed(engage_services):
     public = json.dumps(public_form(event, 1), ensure_ascii=False)
     assert person.hex not in public.replace("-", "") and "samedi" not in public
     app.close_questionnaire(qid, by=EDITOR)
-    with pytest.raises(qn.QuestionnaireClosed):
+    with pytest.raises(qn_errors.QuestionnaireClosed):
         app.answer_questionnaire(qid, person_id=uuid4(), answers={"q1": "Information", "q3": "2"}, in_target=True)
 
 
@@ -73,7 +73,7 @@ def test_concurrent_first_answers_by_one_person_count_once(engage_services):
         try:
             app.answer_questionnaire(qid, person_id=person, answers={"q1": "Information", "q3": "5"}, in_target=True)
             outcomes.append("ok")
-        except qn.AlreadyAnswered:
+        except qn_errors.AlreadyAnswered:
             outcomes.append("refused")
 
     threads = [threading.Thread(target=answer) for _ in range(6)]
@@ -97,8 +97,8 @@ def test_targets_read_cards_members_and_organizations(engage_services):
     # Without the members or organizations read models (another branch), nobody qualifies.
     assert not qq.in_target(db, holder, "budget-participatif", None)
     assert not qq.in_target(db, holder, "organisation", uuid4().hex)
-    with pytest.raises(qn.InvalidTarget):
+    with pytest.raises(qn_errors.InvalidTarget):
         create(app, target="organisation")
-    with pytest.raises(qn.InvalidQuestion):
+    with pytest.raises(qn_errors.InvalidQuestion):
         app.create_questionnaire(title="Questionnaire", introduction="", target="tous", created_by=EDITOR,
                                  questions=[{"label": "Un seul choix ?", "kind": "choix-unique", "options": ["Oui"]}])

@@ -11,6 +11,7 @@ import pytest
 
 from engage.domain.common import DomainError
 from engage.domain.consultations import model as c
+from engage.domain.consultations import errors as c_errors
 from engage.projections.consultations import queries as q
 from engage.transparency.public_form import public_form
 
@@ -20,20 +21,20 @@ from .helpers import EDITOR, PLAN, THEMES, contribute, create_consultation
 def test_plan_phases_in_order_and_slugs_unique(engage_services):
     app = engage_services.app
     cid = create_consultation(app, open_phase=False)
-    with pytest.raises(c.SlugTaken):
+    with pytest.raises(c_errors.SlugTaken):
         create_consultation(app, open_phase=False)
-    with pytest.raises(c.PhaseOrder):
+    with pytest.raises(c_errors.PhaseOrder):
         app.start_phase(cid, "restitution", started_by=EDITOR)
-    with pytest.raises(c.ContributionClosed):
+    with pytest.raises(c_errors.ContributionClosed):
         contribute(app, cid)
     app.start_phase(cid, "consultation", started_by=EDITOR)
     contribute(app, cid)
     app.start_phase(cid, "restitution", started_by=EDITOR)
-    with pytest.raises(c.ContributionClosed):
+    with pytest.raises(c_errors.ContributionClosed):
         contribute(app, cid)
     new_plan = [dict(p) for p in PLAN]
     new_plan[0]["ends_on"] = "2027-01-15"
-    with pytest.raises(c.InvalidPlan):  # overlaps the restitution
+    with pytest.raises(c_errors.InvalidPlan):  # overlaps the restitution
         app.revise_consultation(cid, revised_by=EDITOR, title="Charte", description="d",
                                 themes=THEMES, plan=new_plan, card_required=False, support_threshold=10)
     new_plan[1]["starts_on"] = "2027-01-16"
@@ -50,11 +51,11 @@ def test_card_required_and_bad_text_change_nothing(engage_services):
     cid = create_consultation(app, card_required=True)
     head = engage_services.engine.head()
     for kwargs, error in (
-        ({"has_valid_card": False}, c.CardRequired),
-        ({"text": "   "}, c.EmptyText),
-        ({"text": "x" * 4001}, c.TextTooLong),
-        ({"kind": "insulte"}, c.UnknownKind),
-        ({"theme": "Autre chose"}, c.UnknownTheme),
+        ({"has_valid_card": False}, c_errors.CardRequired),
+        ({"text": "   "}, c_errors.EmptyText),
+        ({"text": "x" * 4001}, c_errors.TextTooLong),
+        ({"kind": "insulte"}, c_errors.UnknownKind),
+        ({"theme": "Autre chose"}, c_errors.UnknownTheme),
     ):
         with pytest.raises(error) as raised:
             contribute(app, cid, **kwargs)
@@ -82,15 +83,15 @@ def test_edit_within_15_minutes_then_only_withdraw(engage_services):
     author, other = uuid4(), uuid4()
     posted = contribute(app, cid, author)
     app.edit_contribution(posted.id, person_id=author, text="Version 2")
-    with pytest.raises(c.NotTheAuthor):
+    with pytest.raises(c_errors.NotTheAuthor):
         app.edit_contribution(posted.id, person_id=other, text="Intrus")
     later = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=16)
-    with pytest.raises(c.EditWindowClosed):
+    with pytest.raises(c_errors.EditWindowClosed):
         app.edit_contribution(posted.id, person_id=author, text="Version 3", now=later)
     app.withdraw_contribution(posted.id, person_id=author)
-    with pytest.raises(c.AlreadyWithdrawn):
+    with pytest.raises(c_errors.AlreadyWithdrawn):
         app.withdraw_contribution(posted.id, person_id=author)
-    with pytest.raises(c.ItemUnavailable):
+    with pytest.raises(c_errors.ItemUnavailable):
         contribute(app, cid, parent_id=posted.id)
     engage_services.engine.catch_up()
     view = q.contribution(engage_services.db, posted.id.hex)
@@ -128,13 +129,13 @@ def test_votes_change_withdraw_and_never_name_the_voter(engage_services):
     assert app.cast_vote(person_id=voter, item_id=item, option="d-accord", has_valid_card=True).position is None
     app.cast_vote(person_id=voter, item_id=item, option="mitige", has_valid_card=True)
     app.cast_vote(person_id=uuid4(), item_id=item, option="pas-d-accord", has_valid_card=True)
-    with pytest.raises(c.UnknownOption):
+    with pytest.raises(c_errors.UnknownOption):
         app.cast_vote(person_id=voter, item_id=item, option="peut-etre", has_valid_card=True)
     engage_services.engine.catch_up()
     counts = q.vote_counts(engage_services.db, item.hex)
     assert counts[c.ONLINE] == {"d-accord": 0, "mitige": 1, "pas-d-accord": 1}
     app.withdraw_vote(person_id=voter, item_id=item)
-    with pytest.raises(c.NoVoteToWithdraw):
+    with pytest.raises(c_errors.NoVoteToWithdraw):
         app.withdraw_vote(person_id=voter, item_id=item)
     app.cast_vote(person_id=voter, item_id=item, option="d-accord", has_valid_card=True)
     engage_services.engine.catch_up()
@@ -149,10 +150,10 @@ def test_no_vote_on_hidden_item_or_without_card(engage_services):
     app = engage_services.app
     cid = create_consultation(app, card_required=True)
     item = contribute(app, cid).id
-    with pytest.raises(c.CardRequired):
+    with pytest.raises(c_errors.CardRequired):
         app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=False)
     app.hide_contribution(item, reason="Propos injurieux", moderator_id=EDITOR)
-    with pytest.raises(c.ItemUnavailable):
+    with pytest.raises(c_errors.ItemUnavailable):
         app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
 
 
@@ -225,7 +226,7 @@ def test_meeting_transcriptions_and_show_of_hands_split_by_channel(engage_servic
     app = engage_services.app
     cid = create_consultation(app)
     facilitator = uuid4()
-    with pytest.raises(c.InvalidMeeting):
+    with pytest.raises(c_errors.InvalidMeeting):
         app.schedule_meeting(consultation_id=cid, facilitator_id=facilitator, title="Réunion",
                              starts_at=datetime.datetime(2026, 12, 3, 18, 30, tzinfo=datetime.timezone.utc))
     meeting = app.schedule_meeting(
@@ -233,7 +234,7 @@ def test_meeting_transcriptions_and_show_of_hands_split_by_channel(engage_servic
         starts_at=datetime.datetime(2026, 12, 3, 18, 30, tzinfo=datetime.timezone.utc),
         place="Mairie du 11e, salle des fêtes", arrondissement=11).id
     app.record_headcount(meeting, 42, recorded_by=facilitator)
-    with pytest.raises(c.InvalidScanDigest):
+    with pytest.raises(c_errors.InvalidScanDigest):
         app.transcribe_contribution(meeting_id=meeting, transcriber_id=facilitator, kind="avis",
                                     theme="Conseils de quartier", text="Sur papier", scan_sha256="abc")
     paper = app.transcribe_contribution(
@@ -264,14 +265,14 @@ def test_moderation_hides_restores_and_notifies(engage_services):
     cid = create_consultation(app)
     author = uuid4()
     item = contribute(app, cid, author, text="Texte problématique").id
-    with pytest.raises(c.InvalidModerationReason):
+    with pytest.raises(c_errors.InvalidModerationReason):
         app.report_contribution(item, reason="x")
     app.report_contribution(item, reason="Propos injurieux envers un élu")
     engage_services.engine.catch_up()
     db = engage_services.db
     assert [r.contribution_id for r in q.moderation_queue(db)[0]] == [item.hex]
     app.hide_contribution(item, reason="Contraire à la charte de modération", moderator_id=EDITOR)
-    with pytest.raises(c.AlreadyHidden):
+    with pytest.raises(c_errors.AlreadyHidden):
         app.hide_contribution(item, reason="Encore une fois", moderator_id=EDITOR)
     engage_services.engine.catch_up()
     view = q.contribution(db, item.hex)

@@ -5,20 +5,18 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.accounts.model import Account, AlreadyErased, Role
-from engage.domain.cards.model import (
+from engage.domain.accounts.model import Account, Role
+from engage.domain.accounts.errors import AlreadyErased
+from engage.domain.cards.model import CardNumberClaim, CitizenCard, card_id_for_person, years_later
+from engage.domain.cards.errors import (
     CardAlreadyRevoked,
     CardNotActive,
     CardNotSuspended,
-    CardNumberClaim,
-    CitizenCard,
     ConsentAlreadyGiven,
     ConsentAlreadyWithdrawn,
     RenewalTooEarly,
     UnknownConsent,
     UnknownReplacementReason,
-    card_id_for_person,
-    years_later,
 )
 
 
@@ -139,7 +137,8 @@ def test_erasure_closes_the_card():
 
 
 def test_an_erased_person_s_email_claim_is_released_then_reclaimed_once():
-    from engage.domain.accounts.model import EmailAlreadyRegistered, EmailClaim
+    from engage.domain.accounts.model import EmailClaim
+    from engage.domain.accounts.errors import EmailAlreadyRegistered
 
     claim = EmailClaim(claim_id=uuid4(), person_id=uuid4())
     with pytest.raises(EmailAlreadyRegistered):

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engage.domain.workshops.model import (
+from engage.domain.workshops.model import Workshop, WorkshopSession, certificate_code
+from engage.domain.workshops.errors import (
     AlreadyRegistered,
     InvalidCapacity,
     InvalidSchedule,
@@ -17,9 +18,6 @@ from engage.domain.workshops.model import (
     RollNotOpen,
     SessionCancelled,
     SessionStarted,
-    Workshop,
-    WorkshopSession,
-    certificate_code,
 )
 from tests.workshops.helpers import NOW
 
@@ -99,7 +97,7 @@ def test_certificate_codes_are_ten_base32_characters_and_keyed():
 
 
 def test_workshop_needs_a_known_theme():
-    from engage.domain.workshops.model import InvalidTheme
+    from engage.domain.workshops.errors import InvalidTheme
     with pytest.raises(InvalidTheme):
         Workshop.create(title="Atelier", theme="cuisine", description="", language="fr",
                         accessibility="", created_by=uuid4())

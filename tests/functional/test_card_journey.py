@@ -36,7 +36,7 @@ def test_request_a_card_then_see_it(testapp):
 def test_a_second_request_is_refused_by_the_event_store(testapp):
     person_id = resident(testapp)
     request_card(testapp)
-    from engage.domain.cards.model import CardAlreadyHeld
+    from engage.domain.cards.errors import CardAlreadyHeld
     with pytest.raises(CardAlreadyHeld):
         services(testapp).app.request_card(person_id=person_id, arrondissement=3, age_band="18-24",
                                            consent_to_consultation=False, consent_to_newsletter=False)

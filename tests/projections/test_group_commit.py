@@ -3,7 +3,7 @@
 import threading
 import time
 
-from engage.domain.accounts.model import EmailAlreadyRegistered
+from engage.domain.accounts.errors import EmailAlreadyRegistered
 from engage.group_commit import GroupCommitter
 
 

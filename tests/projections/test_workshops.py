@@ -9,14 +9,14 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.workshops.model import (
+from engage.domain.workshops.errors import (
     AlreadyRegistered,
-    CardRequired,
     FeedbackAlreadyGiven,
     NotAttended,
     NotFacilitator,
     UnknownCard,
 )
+from engage.domain.workshops.errors import CardRequired
 from engage.projections.workshops import queries as wq
 from tests.workshops.helpers import card_holder, make_session
 

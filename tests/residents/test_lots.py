@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engage.domain.seats import lots
-from engage.domain.seats.model import (
+from engage.domain.seats.model import SeatCall
+from engage.domain.seats.errors import (
     CommitmentRequired,
     InvalidCommitment,
     InvalidStrata,
-    SeatCall,
     SeatCallClosed,
     SeatCallStillOpen,
     SeedDoesNotMatch,

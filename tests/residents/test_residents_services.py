@@ -7,9 +7,9 @@ from uuid import uuid4
 import pytest
 
 from engage.domain.members.model import member_id_for
-from engage.domain.organizations.model import NoAccountForEmail, NotARepresentative, OrganizationNameTaken
+from engage.domain.organizations.errors import NoAccountForEmail, NotARepresentative, OrganizationNameTaken
 from engage.domain.seats import lots
-from engage.domain.seats.model import AlreadyVolunteered, CardHolderRequired, SeedDoesNotMatch
+from engage.domain.seats.errors import AlreadyVolunteered, CardHolderRequired, SeedDoesNotMatch
 from engage.projections.members import queries as member_queries
 from engage.projections.organizations import queries as organization_queries
 from engage.projections.seats import queries as seat_queries

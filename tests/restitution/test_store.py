@@ -11,8 +11,10 @@ from uuid import uuid4
 import pytest
 
 from engage.domain.consultations import model as c
-from engage.domain.consultations.usecases import ContributionNotFound
+from engage.domain.consultations import errors as c_errors
+from engage.domain.consultations.errors import ContributionNotFound
 from engage.domain.restitution import model as r
+from engage.domain.restitution import errors as r_errors
 from engage.domain.restitution.usecases import snapshot_bytes
 from engage.projections.consultations import queries as q
 from engage.projections.restitution import queries as rq
@@ -36,7 +38,7 @@ def test_answers_follow_the_phases_and_refuse_bad_input_without_writing(engage_s
     engage, app = engage_services, engage_services.app
     cid = create_consultation(app)
     item = contribute(app, cid).id
-    with pytest.raises(r.RestitutionNotOpen):  # not during the consultation: votes still run
+    with pytest.raises(r_errors.RestitutionNotOpen):  # not during the consultation: votes still run
         app.answer_contribution(cid, item, status="retenue", justification=WHY, answered_by=EDITOR)
     hidden, withdrawn_author = contribute(app, cid).id, uuid4()
     withdrawn = contribute(app, cid, person_id=withdrawn_author).id
@@ -47,18 +49,18 @@ def test_answers_follow_the_phases_and_refuse_bad_input_without_writing(engage_s
     app.start_phase(cid, "restitution", started_by=EDITOR)
     head = engage.engine.head()
     for target, kwargs, error in (
-        (item, {"status": "peut-etre"}, r.UnknownAnswerStatus),
-        (item, {"justification": "  "}, r.InvalidJustification),
-        (item, {"justification": "x" * 2001}, r.InvalidJustification),
-        (hidden, {}, c.ItemUnavailable),
-        (withdrawn, {}, c.ItemUnavailable),
+        (item, {"status": "peut-etre"}, r_errors.UnknownAnswerStatus),
+        (item, {"justification": "  "}, r_errors.InvalidJustification),
+        (item, {"justification": "x" * 2001}, r_errors.InvalidJustification),
+        (hidden, {}, c_errors.ItemUnavailable),
+        (withdrawn, {}, c_errors.ItemUnavailable),
         (uuid4(), {}, ContributionNotFound),
         (foreign, {}, ContributionNotFound),
     ):
         with pytest.raises(error):
             app.answer_contribution(cid, target, **{"status": "retenue", "justification": WHY, **kwargs},
                                     answered_by=EDITOR)
-    with pytest.raises(c.ItemUnavailable):
+    with pytest.raises(c_errors.ItemUnavailable):
         app.quote_contribution(cid, hidden, quoted_by=EDITOR)
     assert engage.engine.head() == head  # nothing recorded
     first = app.answer_contribution(cid, item, status="non-retenue", justification="Hors budget cette année.",
@@ -129,7 +131,7 @@ def test_quotes_and_answers_drop_out_when_hidden_and_versions_are_immutable(enga
     app.start_phase(cid, "restitution", started_by=EDITOR)
     consultation = lambda: q.consultation(engage.db, cid.hex)  # noqa: E731
     engage.engine.catch_up()
-    with pytest.raises(r.EmptyReport):  # nothing answered yet: nothing recorded
+    with pytest.raises(r_errors.EmptyReport):  # nothing answered yet: nothing recorded
         app.publish_restitution(cid, rq.report(engage.db, consultation()), published_by=EDITOR)
     for item in (kept, hidden):
         app.answer_contribution(cid, item, status="retenue", justification=WHY, answered_by=EDITOR)
@@ -138,7 +140,7 @@ def test_quotes_and_answers_drop_out_when_hidden_and_versions_are_immutable(enga
     assert [x["contribution_id"] for x in data["quotes"]] == [kept.hex, hidden.hex]
     published = app.publish_restitution(cid, data, published_by=EDITOR)
     assert published.number == 1
-    with pytest.raises(r.ReportUnchanged):
+    with pytest.raises(r_errors.ReportUnchanged):
         app.publish_restitution(cid, report(engage, cid), published_by=EDITOR)
     app.hide_contribution(hidden, reason="Propos injurieux", moderator_id=EDITOR)
     data = report(engage, cid)

@@ -14,8 +14,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.common import DomainError
 from engage.domain.topics import keep_topics
+from engage.domain.accounts.errors import (
+    AlreadyErased,
+    EmailAlreadyConfirmed,
+    EmailAlreadyRegistered,
+    InvalidDisplayName,
+    RoleAlreadyGranted,
+    RoleNotHeld,
+)
 
 EMAIL_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/email")
 
@@ -26,58 +33,6 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     EDITOR = "editor"  # restitution, charter, guide
     AUDITOR = "auditor"
-
-
-class EmailAlreadyRegistered(DomainError):
-    message = "Un compte existe déjà avec cette adresse électronique."
-
-
-class EmailAlreadyConfirmed(DomainError):
-    message = "Cette adresse électronique est déjà confirmée."
-
-
-class RoleAlreadyGranted(DomainError):
-    message = "Cette personne a déjà ce rôle."
-
-
-class RoleNotHeld(DomainError):
-    message = "Cette personne n'a pas ce rôle."
-
-
-class InvalidDisplayName(DomainError):
-    message = "Le nom public doit compter de 3 à 40 caractères."
-
-
-class InvalidCredentials(DomainError):
-    message = "Adresse électronique ou mot de passe incorrect."
-
-
-class LoginThrottled(DomainError):
-    message = "Trop de tentatives de connexion ont échoué. Par sécurité, attendez 15 minutes avant de réessayer, ou réinitialisez votre mot de passe."
-
-
-class EmailNotConfirmed(DomainError):
-    message = "Confirmez d'abord votre adresse électronique : nous venons de vous renvoyer le lien de confirmation."
-
-
-class LinkUnknown(DomainError):
-    message = "Ce lien n'est pas valide. Vérifiez qu'il a été copié en entier."
-
-
-class LinkExpired(DomainError):
-    message = "Ce lien a expiré. Demandez-en un nouveau."
-
-
-class LinkUsed(DomainError):
-    message = "Ce lien a déjà été utilisé. Chaque lien ne sert qu'une fois."
-
-
-class WeakPassword(DomainError):
-    """Its message says why; the rules live with the credentials, outside the domain."""
-
-
-class AlreadyErased(DomainError):
-    message = "Les données personnelles de cette personne sont déjà effacées."
 
 
 class Account(Aggregate):

@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.accounts.model import Account, EmailAlreadyRegistered, EmailClaim, Role, email_claim_id
-from engage.domain.common import last_position
+from engage.domain.accounts.errors import EmailAlreadyRegistered
+from engage.domain.accounts.model import Account, EmailClaim, Role, email_claim_id
+from engage.domain.cards.model import CitizenCard
+from engage.domain.common import UseCases, last_position
 
 
 @dataclass(frozen=True)
-class Registered:
+class SignUpResult:
     person_id: UUID
     position: int
 
 
-class AccountUseCases:
+class AccountUseCases(UseCases):
     """Sign-up and staff roles. Mixed into EngageApplication."""
 
-    def register_account(self, *, name: str, email: str, display_name: str, person_id: UUID | None = None) -> Registered:
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    card_of: Callable[[UUID], CitizenCard | None]  # cards
+    linked_member: Callable[..., Any]  # members
+
+    def register_account(self, *, name: str, email: str, display_name: str, person_id: UUID | None = None) -> SignUpResult:
         person_id = person_id or uuid4()
         account = Account.register(
             person_id=person_id,
@@ -42,7 +49,7 @@ class AccountUseCases:
                 recordings = self.save(account, claim)
             except IntegrityError:  # a concurrent sign-up reclaimed it first
                 raise EmailAlreadyRegistered() from None
-        return Registered(person_id, last_position(recordings))
+        return SignUpResult(person_id, last_position(recordings))
 
     def find_person_by_email(self, email: str) -> UUID | None:
         try:

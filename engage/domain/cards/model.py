@@ -12,15 +12,25 @@ aggregate ids cannot be brute-forced back into the 10^8 possible numbers.
 from __future__ import annotations
 
 import hmac
-from datetime import date
+from datetime import date, datetime, timezone
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from engage.domain.cards import numbers as card_numbers
-from engage.domain.common import ConsentRequired, DomainError, check_age_band, check_arrondissement
+from engage.domain.common import ConsentRequired, check_age_band, check_arrondissement
 from engage.domain.topics import keep_topics
+from engage.domain.cards.errors import (
+    CardAlreadyRevoked,
+    CardNotActive,
+    CardNotSuspended,
+    ConsentAlreadyGiven,
+    ConsentAlreadyWithdrawn,
+    RenewalTooEarly,
+    UnknownConsent,
+    UnknownReplacementReason,
+)
 
 CARD_NUMBER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/card-number")
 
@@ -55,6 +65,22 @@ def card_id_for_person(person_id: UUID) -> UUID:
     return uuid5(PERSON_CARD_NAMESPACE, person_id.hex)
 
 
+def today() -> date:
+    """The day the card rules are applied to when none is given (UTC). Tests move it to make a card expire."""
+    return datetime.now(timezone.utc).date()
+
+
+def card_is_valid(status: str, valid_until: str | date | None, on: date) -> bool:
+    """THE rule of a valid card, for every capability and the read side: active, and not past
+    its end of validity (an ISO date; None when a read model has not learnt it yet)."""
+    if status != STATUS_ACTIVE:
+        return False
+    if valid_until is None:
+        return True
+    end = date.fromisoformat(valid_until) if isinstance(valid_until, str) else valid_until
+    return on <= end
+
+
 def years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -62,60 +88,8 @@ def years_later(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-class CardError(DomainError):
-    pass
-
-
-class CardAlreadyHeld(CardError):
-    message = "Vous avez déjà une Carte Citoyen·ne : une seule carte par personne."
-
-
-class CardNotActive(CardError):
-    message = "Cette carte n'est pas active : l'opération est impossible."
-
-
-class CardNotSuspended(CardError):
-    message = "Cette carte n'est ni suspendue ni révoquée."
-
-
-class CardAlreadyRevoked(CardError):
-    message = "Cette carte est déjà révoquée."
-
-
-class RenewalTooEarly(CardError):
-    message = "La carte ne peut être renouvelée que dans les trois mois précédant sa date de fin de validité."
-
-
-class ReasonRequired(CardError):
-    message = "Indiquez un motif."
-
-
-class UnknownConsent(CardError):
-    message = "Ce consentement n'existe pas."
-
-
-class ConsentAlreadyGiven(CardError):
-    message = "Ce consentement est déjà donné."
-
-
-class ConsentAlreadyWithdrawn(CardError):
-    message = "Ce consentement est déjà retiré."
-
-
-class UnknownCategory(CardError):
-    message = "Cette catégorie socioprofessionnelle n'existe pas."
-
-
-class NoCard(CardError):
-    message = "Vous n'avez pas encore de Carte Citoyen·ne."
-
-
-class UnknownReplacementReason(CardError):
-    message = "Choisissez pourquoi la carte doit être remplacée."
-
-
 class CitizenCard(Aggregate):
-    STATUS_ACTIVE = "active"
+    STATUS_ACTIVE = STATUS_ACTIVE
 
     @event("CardIssued")
     def __init__(
@@ -174,7 +148,11 @@ class CitizenCard(Aggregate):
             self.sealed_category = None
 
     def is_valid_on(self, day: date) -> bool:
-        return self.status == STATUS_ACTIVE and day <= date.fromisoformat(self.valid_until)
+        return card_is_valid(self.status, self.valid_until, day)
+
+    def is_valid_for(self, person_id: UUID, day: date) -> bool:
+        """Held by this person and valid on this day."""
+        return self.person_id == person_id and self.is_valid_on(day)
 
     # -- renewal ------------------------------------------------------------------
     def renew(self, today: date) -> None:
@@ -309,8 +287,6 @@ def card_number_claim_id(number: str, key: bytes) -> UUID:
         raise ValueError("invalid card number")
     digest = hmac.new(key, card_numbers.normalize(number).encode(), sha256).hexdigest()
     return uuid5(CARD_NUMBER_NAMESPACE, digest)
-
-
 
 
 keep_topics(__name__, stored_as="engage.domain.cards")

@@ -3,39 +3,41 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date
+from typing import Callable
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.accounts.model import AlreadyErased
-from engage.domain.cards import numbers as card_numbers
+from engage.domain.accounts.errors import AlreadyErased
+from engage.domain.accounts.model import Account
+from engage.domain.cards import model as card_model, numbers as card_numbers
+from engage.domain.cards.errors import CardAlreadyHeld, NoCard, ReasonRequired, UnknownCategory
 from engage.domain.cards.model import (
     NEWSLETTER,
     PCS_2020_GROUPS,
-    CardAlreadyHeld,
     CardNumberClaim,
     CitizenCard,
-    NoCard,
-    ReasonRequired,
-    UnknownCategory,
     card_id_for_person,
     card_number_claim_id,
 )
-from engage.domain.common import CardNumberUnavailable, last_position
+from engage.domain.common import CardNumberUnavailable, UseCases, last_position
 
 
 @dataclass(frozen=True)
-class CardIssued:
+class CardIssueResult:
     card_id: UUID
     person_id: UUID
     number: str
     position: int
 
 
-class CardUseCases:
+class CardUseCases(UseCases):
     """Mixed into EngageApplication."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    look_up_card_number: Callable[[str], CardNumberLookup]  # cards' lifecycle
 
     NUMBER_ATTEMPTS = 8
 
@@ -48,7 +50,7 @@ class CardUseCases:
         age_band: str,
         consent_to_consultation: bool,
         person_id: UUID | None = None,
-    ) -> CardIssued:
+    ) -> CardIssueResult:
         person_id = person_id or uuid4()
         sealed = self.vault.seal(person_id, {"name": name, "email": email})
         for _ in range(self.NUMBER_ATTEMPTS):
@@ -68,7 +70,7 @@ class CardUseCases:
                 recordings = self.save(card, claim)
             except IntegrityError:
                 continue  # number already taken: draw another
-            return CardIssued(card.id, person_id, number, last_position(recordings))
+            return CardIssueResult(card.id, person_id, number, last_position(recordings))
         raise CardNumberUnavailable()
 
     def get_card(self, card_id: UUID) -> CitizenCard:
@@ -97,8 +99,13 @@ class CardNumberLookup:
     card_id: UUID | None = None
 
 
-class CardLifecycleUseCases:
+class CardLifecycleUseCases(UseCases):
     """The card of a signed-in resident, from request to revocation. Mixed into EngageApplication."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    NUMBER_ATTEMPTS: int  # cards
+    get_card: Callable[[UUID], CitizenCard]  # cards
+    get_account: Callable[[UUID], Account]  # accounts
 
     def request_card(
         self,
@@ -109,7 +116,7 @@ class CardLifecycleUseCases:
         consent_to_consultation: bool,
         consent_to_newsletter: bool,
         category: str | None = None,
-    ) -> CardIssued:
+    ) -> CardIssueResult:
         """Name and email come from the account (already sealed with the person's key)."""
         account = self.get_account(person_id)
         if account.erased:
@@ -141,7 +148,7 @@ class CardLifecycleUseCases:
                 if self.card_of(person_id) is not None:
                     raise CardAlreadyHeld() from None
                 continue  # the number was taken: draw another
-            return CardIssued(card.id, person_id, number, last_position(recordings))
+            return CardIssueResult(card.id, person_id, number, last_position(recordings))
         raise CardNumberUnavailable()
 
     def card_of(self, person_id: UUID) -> CitizenCard | None:
@@ -158,10 +165,10 @@ class CardLifecycleUseCases:
 
     def renew_card(self, person_id: UUID, *, today: date | None = None) -> int:
         card = self._holder_card(person_id)
-        card.renew(today or datetime.now(timezone.utc).date())
+        card.renew(today or card_model.today())
         return last_position(self.save(card))
 
-    def replace_card(self, person_id: UUID, reason: str) -> CardIssued:
+    def replace_card(self, person_id: UUID, reason: str) -> CardIssueResult:
         """A lost, stolen or damaged card: a new number; the old one never opens anything again."""
         card = self._holder_card(person_id)
         old_number = self.vault.unseal(person_id, card.sealed_number)["card_number"]
@@ -177,7 +184,7 @@ class CardLifecycleUseCases:
             except IntegrityError:
                 old_claim = self.repository.get(old_claim.id)
                 continue
-            return CardIssued(card.id, person_id, number, last_position(recordings))
+            return CardIssueResult(card.id, person_id, number, last_position(recordings))
         raise CardNumberUnavailable()
 
     def _staff_decision(self, card_id: UUID, action: str, reason: str, by: UUID) -> int:
@@ -230,10 +237,23 @@ class CardLifecycleUseCases:
         return CardNumberLookup("current", claim.card_id)
 
     def valid_card_id(self, number: str, *, today: date | None = None) -> UUID | None:
-        """For other capabilities (workshop registration): the card bearing this number if it
+        """For other capabilities (workshop walk-ins): the card bearing this number if it
         opens something today: current number, active status, within its validity."""
         found = self.look_up_card_number(number)
         if found.status != "current":
             return None
         card = self.get_card(found.card_id)
-        return card.id if card.is_valid_on(today or datetime.now(timezone.utc).date()) else None
+        return card.id if card.is_valid_on(today or card_model.today()) else None
+
+    def valid_card(self, card_id: UUID | None, person_id: UUID, *, on: date | None = None) -> CitizenCard | None:
+        """For other capabilities: this card, if it is the person's and valid on the day (today by
+        default), decided on the card's own aggregate (card_is_valid); None otherwise."""
+        if card_id is None:
+            return None
+        try:
+            card = self.repository.get(card_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(card, CitizenCard) or not card.is_valid_for(person_id, on or card_model.today()):
+            return None
+        return card

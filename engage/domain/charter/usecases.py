@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
+from engage.domain.charter.errors import (
+    CharterAlreadyStarted,
+    CharterNotStarted,
+    InvalidChoice,
+    MilestoneAlreadyPlanned,
+    NoBallot,
+    TooManyCitations,
+    UnknownAmendment,
+)
 from engage.domain.charter.model import (
     CHARTER_ID,
     CHOICES,
@@ -16,43 +25,39 @@ from engage.domain.charter.model import (
     Amendment,
     Ballot,
     Charter,
-    CharterAlreadyStarted,
-    CharterNotStarted,
     GuidePage,
-    InvalidChoice,
     Milestone,
-    MilestoneAlreadyPlanned,
-    NoBallot,
-    TooManyCitations,
-    UnknownAmendment,
     ballot_id,
     check_citable,
     check_slug,
     guide_page_id,
     milestone_id,
 )
-from engage.domain.common import last_position
-from engage.domain.consultations.model import Contribution
+from engage.domain.common import UseCases, last_position
+from engage.domain.consultations.model import Consultation, Contribution
 
 
 @dataclass(frozen=True)
-class Done:
+class CharterResult:
     position: int
     id: UUID | None = None
     version: int | None = None
 
 
-class CharterUseCases:
+class CharterUseCases(UseCases):
     """Mixed into EngageApplication."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    get_consultation: Callable[[UUID], Consultation]  # consultations
 
     CHARTER_RETRIES = 5
 
     # ---- milestones
-    def plan_milestone(self, *, step: int, title: str, description: str, planned_start: str, planned_end: str) -> Done:
+    def plan_milestone(self, *, step: int, title: str, description: str, planned_start: str, planned_end: str) -> CharterResult:
         milestone = Milestone.plan(step=step, title=title, description=description,
                                    planned_start=planned_start, planned_end=planned_end)
         try:
-            return Done(last_position(self.save(milestone)), milestone.id)
+            return CharterResult(last_position(self.save(milestone)), milestone.id)
         except IntegrityError:
             raise MilestoneAlreadyPlanned() from None
 
@@ -60,20 +65,20 @@ class CharterUseCases:
         return self.repository.get(milestone_id(step))
 
     def record_milestone_progress(self, step: int, *, level: str, actual_start: str | None = None,
-                                  actual_end: str | None = None, note: str = "") -> Done:
+                                  actual_end: str | None = None, note: str = "") -> CharterResult:
         milestone = self.get_milestone(step)
         milestone.record_progress(level=level, actual_start=actual_start, actual_end=actual_end, note=note)
-        return Done(last_position(self.save(milestone)), milestone.id)
+        return CharterResult(last_position(self.save(milestone)), milestone.id)
 
-    def link_milestone_deliverable(self, step: int, *, title: str, url: str) -> Done:
+    def link_milestone_deliverable(self, step: int, *, title: str, url: str) -> CharterResult:
         milestone = self.get_milestone(step)
         milestone.link_deliverable(title=title, url=url)
-        return Done(last_position(self.save(milestone)), milestone.id)
+        return CharterResult(last_position(self.save(milestone)), milestone.id)
 
     # ---- the charter, drafted by editors
-    def start_charter(self, title: str = "Charte parisienne de la participation") -> Done:
+    def start_charter(self, title: str = "Charte parisienne de la participation") -> CharterResult:
         try:
-            return Done(last_position(self.save(Charter(title=title))), CHARTER_ID)
+            return CharterResult(last_position(self.save(Charter(title=title))), CHARTER_ID)
         except IntegrityError:
             raise CharterAlreadyStarted() from None
 
@@ -83,33 +88,33 @@ class CharterUseCases:
         except AggregateNotFoundError:
             raise CharterNotStarted() from None
 
-    def _on_charter(self, change) -> Done:
+    def _on_charter(self, change) -> CharterResult:
         """Apply a change to the charter; on a concurrent write, reload and apply it again."""
         for attempt in range(self.CHARTER_RETRIES):
             charter = self.get_charter()
             result = change(charter)
             try:
-                return Done(last_position(self.save(charter)), CHARTER_ID, result)
+                return CharterResult(last_position(self.save(charter)), CHARTER_ID, result)
             except IntegrityError:
                 if attempt == self.CHARTER_RETRIES - 1:
                     raise
         raise AssertionError("unreachable")
 
-    def add_article(self, *, title: str, text: str) -> Done:
+    def add_article(self, *, title: str, text: str) -> CharterResult:
         article_id = uuid4().hex
         done = self._on_charter(lambda c: c.add_article(article_id=article_id, title=title, text=text))
-        return Done(done.position, UUID(article_id), 1)
+        return CharterResult(done.position, UUID(article_id), 1)
 
     def revise_article(self, article_id: str, *, text: str, base_version: int, reason: str = "",
-                       contributions: list[UUID] | tuple[UUID, ...] = ()) -> Done:
+                       contributions: list[UUID] | tuple[UUID, ...] = ()) -> CharterResult:
         # Not retried: a concurrent revision makes base_version outdated, which must be said.
         charter = self.get_charter()
         cited = self._citable(charter, contributions)
         version = charter.revise_article(article_id=article_id, text=text, base_version=base_version, reason=reason,
                                          contributions=cited)
-        return Done(last_position(self.save(charter)), CHARTER_ID, version)
+        return CharterResult(last_position(self.save(charter)), CHARTER_ID, version)
 
-    def link_charter_to_consultation(self, consultation_id: UUID) -> Done:
+    def link_charter_to_consultation(self, consultation_id: UUID) -> CharterResult:
         self.get_consultation(consultation_id)  # an unknown consultation: a clear refusal
         return self._on_charter(lambda c: c.link_consultation(consultation_id))
 
@@ -134,20 +139,20 @@ class CharterUseCases:
             return None
         return self.get_consultation(charter.consultation_id).current_phase
 
-    def publish_charter_version(self, note: str = "") -> Done:
+    def publish_charter_version(self, note: str = "") -> CharterResult:
         return self._on_charter(lambda c: c.publish_version(note))
 
-    def adopt_charter(self, deliberation: dict[str, Any]) -> Done:
+    def adopt_charter(self, deliberation: dict[str, Any]) -> CharterResult:
         return self._on_charter(lambda c: c.adopt(deliberation))
 
     # ---- amendments, proposed by residents and decided by editors
     def propose_amendment(self, *, article_id: str, base_version: int, text: str, rationale: str,
-                          author_id: UUID) -> Done:
+                          author_id: UUID) -> CharterResult:
         charter = self.get_charter()
         amendment = Amendment.propose(charter, article_id=article_id, base_version=base_version,
                                       text=text, rationale=rationale, author_id=author_id,
                                       consultation_phase=self._drafting_phase(charter))
-        return Done(last_position(self.save(amendment)), amendment.id)
+        return CharterResult(last_position(self.save(amendment)), amendment.id)
 
     def get_amendment(self, amendment_id: UUID) -> Amendment:
         try:
@@ -156,18 +161,18 @@ class CharterUseCases:
             raise UnknownAmendment() from None
 
     def accept_amendment(self, amendment_id: UUID, *, reason: str,
-                         contributions: list[UUID] | tuple[UUID, ...] = ()) -> Done:
+                         contributions: list[UUID] | tuple[UUID, ...] = ()) -> CharterResult:
         """Amendment and article change (with the contributions it cites) in one atomic write;
         an outdated amendment stays pending."""
         amendment = self.get_amendment(amendment_id)
         charter = self.get_charter()
         version = amendment.accept(charter, reason, self._citable(charter, contributions))
-        return Done(last_position(self.save(charter, amendment)), amendment.id, version)
+        return CharterResult(last_position(self.save(charter, amendment)), amendment.id, version)
 
-    def reject_amendment(self, amendment_id: UUID, *, reason: str) -> Done:
+    def reject_amendment(self, amendment_id: UUID, *, reason: str) -> CharterResult:
         amendment = self.get_amendment(amendment_id)
         amendment.reject(reason)
-        return Done(last_position(self.save(amendment)), amendment.id)
+        return CharterResult(last_position(self.save(amendment)), amendment.id)
 
     # ---- ballots: one per person per amendment, enforced by the event store
     def _amendment_votable(self, amendment_id: UUID) -> Amendment:
@@ -177,7 +182,7 @@ class CharterUseCases:
         amendment._check_pending()
         return amendment
 
-    def vote_on_amendment(self, amendment_id: UUID, *, person_id: UUID, choice: str) -> Done:
+    def vote_on_amendment(self, amendment_id: UUID, *, person_id: UUID, choice: str) -> CharterResult:
         if choice not in CHOICES:
             raise InvalidChoice()
         self._amendment_votable(amendment_id)
@@ -195,18 +200,18 @@ class CharterUseCases:
             except IntegrityError:
                 continue  # a concurrent first ballot of the same person: change it instead
             if not recordings:
-                return Done(0, amendment_id)  # same choice again: nothing to record
-            return Done(last_position(recordings), amendment_id)
+                return CharterResult(0, amendment_id)  # same choice again: nothing to record
+            return CharterResult(last_position(recordings), amendment_id)
         raise InvalidChoice()
 
-    def withdraw_amendment_vote(self, amendment_id: UUID, *, person_id: UUID) -> Done:
+    def withdraw_amendment_vote(self, amendment_id: UUID, *, person_id: UUID) -> CharterResult:
         self._amendment_votable(amendment_id)
         try:
             ballot = self.repository.get(ballot_id(person_id, amendment_id, self.identifier_key))
         except AggregateNotFoundError:
             raise NoBallot() from None
         ballot.withdraw()
-        return Done(last_position(self.save(ballot)), amendment_id)
+        return CharterResult(last_position(self.save(ballot)), amendment_id)
 
     def my_amendment_vote(self, amendment_id: UUID, person_id: UUID) -> str | None:
         """The person's own current choice, read from their ballot (never from a public table)."""
@@ -216,7 +221,7 @@ class CharterUseCases:
             return None
 
     # ---- the participation guide
-    def publish_guide_page(self, *, slug: str, title: str, body: str) -> Done:
+    def publish_guide_page(self, *, slug: str, title: str, body: str) -> CharterResult:
         slug = check_slug(slug)
         for attempt in range(self.CHARTER_RETRIES):
             try:
@@ -225,7 +230,7 @@ class CharterUseCases:
                 page = GuidePage(slug=slug)
             version = page.publish(title=title, body=body)
             try:
-                return Done(last_position(self.save(page)), page.id, version)
+                return CharterResult(last_position(self.save(page)), page.id, version)
             except IntegrityError:
                 if attempt == self.CHARTER_RETRIES - 1:
                     raise

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Callable
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.common import last_position
+from engage.domain.common import UseCases, last_position
+from engage.domain.consultations.errors import (
+    ConsultationNotFound,
+    ContributionNotFound,
+    MeetingNotFound,
+    NoVoteToWithdraw,
+    SlugTaken,
+)
 from engage.domain.consultations.model import (
     IN_PERSON,
     ONLINE,
     TRANSCRIPTION_PHASES,
     Consultation,
     Contribution,
-    InvalidConsultation,
-    ItemUnavailable,
-    MeetingNotFound,
-    NoVoteToWithdraw,
     PublicMeeting,
-    SlugTaken,
     Vote,
     clean_text,
     vote_id,
@@ -29,30 +32,25 @@ from engage.domain.consultations.model import (
 
 
 @dataclass(frozen=True)
-class Recorded:
+class ConsultationResult:
     """The aggregate a command wrote, and the log position a page waits for (None: nothing new)."""
 
     id: UUID
     position: int | None
 
 
-class ConsultationNotFound(InvalidConsultation):
-    message = "Cette consultation n'existe pas."
-
-
-class ContributionNotFound(ItemUnavailable):
-    message = "Cette contribution n'existe pas."
-
-
-class ConsultationUseCases:
+class ConsultationUseCases(UseCases):
     """Mixed into EngageApplication."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    check_representative: Callable[[UUID, UUID], None]  # organizations
 
     VOTE_ATTEMPTS = 5
 
     # -- consultations -------------------------------------------------------------------
     def create_consultation(self, *, slug: str, created_by: UUID, title: str, description: str,
                             themes: list[str], plan: list[dict], card_required: bool,
-                            support_threshold: int) -> Recorded:
+                            support_threshold: int) -> ConsultationResult:
         consultation = Consultation.create(
             slug=slug, created_by=created_by, title=title, description=description, themes=themes,
             plan=plan, card_required=card_required, support_threshold=support_threshold)
@@ -60,7 +58,7 @@ class ConsultationUseCases:
             recordings = self.save(consultation)
         except IntegrityError:
             raise SlugTaken() from None
-        return Recorded(consultation.id, last_position(recordings))
+        return ConsultationResult(consultation.id, last_position(recordings))
 
     def get_consultation(self, consultation_id: UUID) -> Consultation:
         try:
@@ -68,15 +66,15 @@ class ConsultationUseCases:
         except AggregateNotFoundError:
             raise ConsultationNotFound() from None
 
-    def revise_consultation(self, consultation_id: UUID, *, revised_by: UUID, **fields) -> Recorded:
+    def revise_consultation(self, consultation_id: UUID, *, revised_by: UUID, **fields) -> ConsultationResult:
         consultation = self.get_consultation(consultation_id)
         consultation.revise(revised_by=revised_by, **fields)
-        return Recorded(consultation.id, last_position(self.save(consultation)))
+        return ConsultationResult(consultation.id, last_position(self.save(consultation)))
 
-    def start_phase(self, consultation_id: UUID, phase: str, *, started_by: UUID) -> Recorded:
+    def start_phase(self, consultation_id: UUID, phase: str, *, started_by: UUID) -> ConsultationResult:
         consultation = self.get_consultation(consultation_id)
         consultation.start_phase(phase, started_by)
-        return Recorded(consultation.id, last_position(self.save(consultation)))
+        return ConsultationResult(consultation.id, last_position(self.save(consultation)))
 
     # -- contributions -------------------------------------------------------------------
     def get_contribution(self, contribution_id: UUID) -> Contribution:
@@ -92,18 +90,18 @@ class ConsultationUseCases:
         # Sealed under the contribution's own key: the log keeps a digest, the pages the text.
         return self.vault.seal(contribution_id, {"text": text})
 
-    def _post(self, consultation: Consultation, *, text: str, parent_id: UUID | None, **fields) -> Recorded:
+    def _post(self, consultation: Consultation, *, text: str, parent_id: UUID | None, **fields) -> ConsultationResult:
         text = clean_text(text)
         parent = self.get_contribution(parent_id) if parent_id else None
         contribution_id = uuid4()
         contribution = Contribution.post(
             contribution_id=contribution_id, consultation=consultation, parent=parent,
             sealed_text=self._seal_text(contribution_id, text), **fields)
-        return Recorded(contribution.id, last_position(self.save(contribution)))
+        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
     def contribute(self, *, consultation_id: UUID, person_id: UUID, has_valid_card: bool, kind: str,
                    theme: str, text: str, parent_id: UUID | None = None,
-                   organization_id: UUID | None = None) -> Recorded:
+                   organization_id: UUID | None = None) -> ConsultationResult:
         consultation = self.get_consultation(consultation_id)
         consultation.check_participation(has_valid_card=has_valid_card)
         if organization_id is not None:
@@ -114,7 +112,7 @@ class ConsultationUseCases:
 
     def transcribe_contribution(self, *, meeting_id: UUID, transcriber_id: UUID, kind: str, theme: str,
                                 text: str, paper_reference: str | None = None,
-                                scan_sha256: str | None = None, parent_id: UUID | None = None) -> Recorded:
+                                scan_sha256: str | None = None, parent_id: UUID | None = None) -> ConsultationResult:
         """A facilitator types in what was said at a meeting or handed in on paper."""
         meeting = self.get_meeting(meeting_id)
         consultation = self.get_consultation(meeting.consultation_id)
@@ -124,17 +122,17 @@ class ConsultationUseCases:
                           paper_reference=paper_reference, scan_sha256=scan_sha256)
 
     def edit_contribution(self, contribution_id: UUID, *, person_id: UUID, text: str,
-                          now: datetime.datetime | None = None) -> Recorded:
+                          now: datetime.datetime | None = None) -> ConsultationResult:
         contribution = self.get_contribution(contribution_id)
         text = clean_text(text)
         contribution.edit(person_id=person_id, sealed_text=self._seal_text(contribution.id, text),
                           now=now or datetime.datetime.now(datetime.timezone.utc))
-        return Recorded(contribution.id, last_position(self.save(contribution)))
+        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
-    def withdraw_contribution(self, contribution_id: UUID, *, person_id: UUID) -> Recorded:
+    def withdraw_contribution(self, contribution_id: UUID, *, person_id: UUID) -> ConsultationResult:
         contribution = self.get_contribution(contribution_id)
         contribution.withdraw(person_id=person_id)
-        return Recorded(contribution.id, last_position(self.save(contribution)))
+        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
     # -- votes ---------------------------------------------------------------------------
     def _votable(self, item_id: UUID, has_valid_card: bool) -> Contribution:
@@ -144,7 +142,7 @@ class ConsultationUseCases:
             has_valid_card=has_valid_card)
         return contribution
 
-    def cast_vote(self, *, person_id: UUID, item_id: UUID, option: str, has_valid_card: bool) -> Recorded:
+    def cast_vote(self, *, person_id: UUID, item_id: UUID, option: str, has_valid_card: bool) -> ConsultationResult:
         """First vote, change of mind, or a vote again after withdrawing: one aggregate per
         (person, item). Two concurrent first votes collide in the event store; the loser
         reloads and records a change (or nothing, when it chose the same option)."""
@@ -158,14 +156,14 @@ class ConsultationUseCases:
                                  sealed_voter=self._seal_actor(key, person_id))
             else:
                 if not vote.change(option):
-                    return Recorded(key, None)
+                    return ConsultationResult(key, None)
             try:
-                return Recorded(key, last_position(self.save(vote)))
+                return ConsultationResult(key, last_position(self.save(vote)))
             except IntegrityError:
                 continue  # someone (the same person, in another tab) wrote first: reload
         raise IntegrityError("vote kept conflicting")  # pragma: no cover - needs 5 racing writers
 
-    def withdraw_vote(self, *, person_id: UUID, item_id: UUID) -> Recorded:
+    def withdraw_vote(self, *, person_id: UUID, item_id: UUID) -> ConsultationResult:
         key = vote_id(person_id, item_id, self.identifier_key)
         try:
             vote = self.repository.get(key)
@@ -173,7 +171,7 @@ class ConsultationUseCases:
             raise NoVoteToWithdraw() from None
         self._votable(item_id, has_valid_card=True)
         vote.withdraw()
-        return Recorded(key, last_position(self.save(vote)))
+        return ConsultationResult(key, last_position(self.save(vote)))
 
     def my_vote(self, *, person_id: UUID, item_id: UUID) -> str | None:
         """The person's own current option: only they can compute the keyed id."""
@@ -182,45 +180,45 @@ class ConsultationUseCases:
         except AggregateNotFoundError:
             return None
 
-    def flag_for_study(self, item_id: UUID, *, agree_votes: int, threshold: int) -> Recorded:
+    def flag_for_study(self, item_id: UUID, *, agree_votes: int, threshold: int) -> ConsultationResult:
         """Run by the support policy when a projection sees an item reach its threshold.
         Exactly once: the contribution knows whether it is flagged, and two policies racing
         collide on its version; the loser reloads and finds it already done."""
         for _ in range(self.VOTE_ATTEMPTS):
             contribution = self.get_contribution(item_id)
             if not contribution.flag_for_study(agree_votes=agree_votes, threshold=threshold):
-                return Recorded(item_id, None)
+                return ConsultationResult(item_id, None)
             try:
-                return Recorded(item_id, last_position(self.save(contribution)))
+                return ConsultationResult(item_id, last_position(self.save(contribution)))
             except IntegrityError:
                 continue
-        return Recorded(item_id, None)
+        return ConsultationResult(item_id, None)
 
     # -- moderation ----------------------------------------------------------------------
-    def report_contribution(self, contribution_id: UUID, *, reason: str) -> Recorded:
+    def report_contribution(self, contribution_id: UUID, *, reason: str) -> ConsultationResult:
         contribution = self.get_contribution(contribution_id)
         contribution.report(reason=reason)
-        return Recorded(contribution.id, last_position(self.save(contribution)))
+        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
-    def hide_contribution(self, contribution_id: UUID, *, reason: str, moderator_id: UUID) -> Recorded:
+    def hide_contribution(self, contribution_id: UUID, *, reason: str, moderator_id: UUID) -> ConsultationResult:
         contribution = self.get_contribution(contribution_id)
         contribution.hide(reason=reason, moderator_id=moderator_id)
-        return Recorded(contribution.id, last_position(self.save(contribution)))
+        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
-    def restore_contribution(self, contribution_id: UUID, *, moderator_id: UUID) -> Recorded:
+    def restore_contribution(self, contribution_id: UUID, *, moderator_id: UUID) -> ConsultationResult:
         contribution = self.get_contribution(contribution_id)
         contribution.restore(moderator_id=moderator_id)
-        return Recorded(contribution.id, last_position(self.save(contribution)))
+        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
     # -- public meetings -----------------------------------------------------------------
     def schedule_meeting(self, *, consultation_id: UUID, facilitator_id: UUID, title: str,
                          starts_at: datetime.datetime, place: str | None = None,
-                         arrondissement: int | None = None, online_url: str | None = None) -> Recorded:
+                         arrondissement: int | None = None, online_url: str | None = None) -> ConsultationResult:
         consultation = self.get_consultation(consultation_id)
         meeting = PublicMeeting.schedule(
             consultation=consultation, title=title, starts_at=starts_at, place=place,
             arrondissement=arrondissement, online_url=online_url, facilitator_id=facilitator_id)
-        return Recorded(meeting.id, last_position(self.save(meeting)))
+        return ConsultationResult(meeting.id, last_position(self.save(meeting)))
 
     def get_meeting(self, meeting_id: UUID) -> PublicMeeting:
         try:
@@ -231,17 +229,17 @@ class ConsultationUseCases:
             raise MeetingNotFound()
         return found
 
-    def record_headcount(self, meeting_id: UUID, headcount: int, *, recorded_by: UUID) -> Recorded:
+    def record_headcount(self, meeting_id: UUID, headcount: int, *, recorded_by: UUID) -> ConsultationResult:
         meeting = self.get_meeting(meeting_id)
         meeting.record_headcount(headcount, recorded_by)
-        return Recorded(meeting.id, last_position(self.save(meeting)))
+        return ConsultationResult(meeting.id, last_position(self.save(meeting)))
 
     def record_show_of_hands(self, meeting_id: UUID, *, item_id: UUID, counts: dict[str, int],
-                             recorded_by: UUID) -> Recorded:
+                             recorded_by: UUID) -> ConsultationResult:
         meeting = self.get_meeting(meeting_id)
         contribution = self.get_contribution(item_id)
         contribution.check_available()
         if contribution.consultation_id != meeting.consultation_id:
             raise ContributionNotFound()
         meeting.record_show_of_hands(item_id=item_id, counts=counts, recorded_by=recorded_by)
-        return Recorded(meeting.id, last_position(self.save(meeting)))
+        return ConsultationResult(meeting.id, last_position(self.save(meeting)))

@@ -21,8 +21,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from engage.domain.accounts.model import normalize_email
-from engage.domain.common import DomainError
 from engage.domain.topics import keep_topics
+from engage.domain.members.errors import MemberAlreadyLinked, MemberErased
 
 MEMBER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/pb-member")
 IMPORT_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/membership-import")
@@ -37,18 +37,6 @@ COLUMNS = {
 }
 REQUIRED = ("email", "arrondissement")
 COLUMN_LABELS = {"email": "email", "arrondissement": "arrondissement"}
-
-
-class MembershipListAlreadyImported(DomainError):
-    message = "Ce fichier a déjà été importé : rien n'a été ajouté."
-
-
-class MemberAlreadyLinked(DomainError):
-    message = "Cette adhésion est déjà rattachée à un compte."
-
-
-class MemberErased(DomainError):
-    message = "Les données de cette adhésion ont été effacées."
 
 
 def member_id_for(email: str, key: bytes) -> UUID:

@@ -20,10 +20,11 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.common import last_position
+from engage.domain.accounts.model import Account
+from engage.domain.common import UseCases, last_position
+from engage.domain.members.errors import MembershipListAlreadyImported
 from engage.domain.members.model import (
     MembershipImport,
-    MembershipListAlreadyImported,
     PBMember,
     Problem,
     import_id_for,
@@ -35,7 +36,7 @@ BATCH_SIZE = 2000
 
 
 @dataclass(frozen=True)
-class ImportReport:
+class ImportResult:
     file_sha256: str
     rows: int
     imported: int = 0
@@ -74,8 +75,11 @@ class _Writer:
             self.position = last_position(recordings)
 
 
-class MemberUseCases:
+class MemberUseCases(UseCases):
     """Mixed into EngageApplication."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    get_account: Callable[[UUID], Account]  # accounts
 
     def import_membership_list(
         self,
@@ -84,14 +88,14 @@ class MemberUseCases:
         imported_by: UUID,
         known_members: Callable[[list[UUID]], Iterable[UUID]] = lambda ids: (),
         batch_size: int = BATCH_SIZE,
-    ) -> ImportReport:
+    ) -> ImportResult:
         """known_members: ids already imported (a read-model lookup: it only makes the report
         precise; the event store still refuses a second member with the same id)."""
         parsed = parse_membership_list(data)
         if self._import_exists(parsed.file_sha256):
-            return ImportReport(parsed.file_sha256, parsed.row_count, already_imported=True)
+            return ImportResult(parsed.file_sha256, parsed.row_count, already_imported=True)
         if parsed.errors:
-            return ImportReport(parsed.file_sha256, parsed.row_count, errors=tuple(parsed.errors),
+            return ImportResult(parsed.file_sha256, parsed.row_count, errors=tuple(parsed.errors),
                                 duplicates=tuple(parsed.duplicates))
         ids = [member_id_for(row.email, self.identifier_key) for row in parsed.rows]
         # Erased members are known too: their key is gone for good and must never be re-created.
@@ -118,7 +122,7 @@ class MemberUseCases:
         writer.save([record])
         if import_id_for(parsed.file_sha256) in writer.collided:  # the same file, imported concurrently
             raise MembershipListAlreadyImported()
-        return ImportReport(
+        return ImportResult(
             parsed.file_sha256, parsed.row_count, imported=imported,
             duplicates=tuple(parsed.duplicates),
             already_present=tuple(Problem(r.line, "Ligne ${line} : membre déjà importé, ignoré.", {"line": r.line}) for r in present),

@@ -14,8 +14,21 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.common import DomainError, check_arrondissement
+from engage.domain.common import check_arrondissement
 from engage.domain.topics import keep_topics
+from engage.domain.organizations.errors import (
+    AlreadyRepresentative,
+    InvalidOffer,
+    InvalidOfferDate,
+    InvalidOfferKind,
+    InvalidOrganization,
+    InvalidOrganizationKind,
+    InvalidWebsite,
+    NotARepresentative,
+    OfferAlreadyWithdrawn,
+    OfferDatesInverted,
+    PersonNotRepresentative,
+)
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/organization")
 
@@ -31,66 +44,6 @@ OFFER_KINDS = {
     "associative": "Associative",
 }
 WEBSITE = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
-
-
-class InvalidOrganization(DomainError):
-    message = "Les informations de l'organisation sont incomplètes ou invalides."
-
-
-class OrganizationNameTaken(DomainError):
-    message = "Une organisation porte déjà ce nom."
-
-
-class UnknownOrganization(DomainError):
-    message = "Cette organisation n'existe pas."
-
-
-class AlreadyRepresentative(DomainError):
-    message = "Cette personne représente déjà l'organisation."
-
-
-class NotARepresentative(DomainError):
-    message = "Vous ne représentez pas cette organisation."
-
-
-class NoAccountForEmail(DomainError):
-    message = "Aucun compte n'existe avec cette adresse électronique : la personne doit d'abord créer son compte."
-
-
-class InvalidOrganizationKind(InvalidOrganization):
-    message = "Choisissez un type d'organisation."
-
-
-class InvalidWebsite(InvalidOrganization):
-    message = "L'adresse du site doit commencer par https:// ou http://."
-
-
-class PersonNotRepresentative(DomainError):
-    message = "Cette personne ne représente pas l'organisation."
-
-
-class InvalidOffer(DomainError):
-    message = "L'offre est incomplète ou invalide."
-
-
-class InvalidOfferKind(InvalidOffer):
-    message = "Choisissez le type de l'offre."
-
-
-class InvalidOfferDate(InvalidOffer):
-    message = "Les dates doivent être valides (AAAA-MM-JJ)."
-
-
-class OfferDatesInverted(DomainError):
-    message = "La date de fin de l'offre précède sa date de début."
-
-
-class OfferAlreadyWithdrawn(DomainError):
-    message = "Cette offre est déjà retirée."
-
-
-class UnknownOffer(DomainError):
-    message = "Cette offre n'existe pas."
 
 
 def organization_id_for(name: str) -> UUID:

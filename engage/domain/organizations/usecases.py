@@ -3,40 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.common import last_position
-from engage.domain.organizations.model import (
+from engage.domain.common import UseCases, last_position
+from engage.domain.organizations.errors import (
     NoAccountForEmail,
-    Offer,
-    Organization,
     OrganizationNameTaken,
     UnknownOffer,
     UnknownOrganization,
 )
+from engage.domain.organizations.model import Offer, Organization
 
 
 @dataclass(frozen=True)
-class Done:
+class OrganizationResult:
     id: UUID
     position: int
 
 
-class OrganizationUseCases:
+class OrganizationUseCases(UseCases):
     """Mixed into EngageApplication."""
 
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    find_person_by_email: Callable[[str], UUID | None]  # accounts
+
     def register_organization(self, *, name: str, kind: str, description: str, website: str,
-                              arrondissement: int | None, registered_by: UUID) -> Done:
+                              arrondissement: int | None, registered_by: UUID) -> OrganizationResult:
         organization = Organization.register(name=name, kind=kind, description=description, website=website,
                                              arrondissement=arrondissement, registered_by=registered_by)
         try:
             recordings = self.save(organization)
         except IntegrityError:
             raise OrganizationNameTaken() from None
-        return Done(organization.id, last_position(recordings))
+        return OrganizationResult(organization.id, last_position(recordings))
 
     def get_organization(self, organization_id: UUID) -> Organization:
         try:
@@ -73,12 +76,12 @@ class OrganizationUseCases:
         Authoritative: decided from the Organization aggregate's own events."""
         self.get_organization(organization_id).check_representative(person_id)
 
-    def publish_offer(self, organization_id: UUID, *, published_by: UUID, as_staff: bool = False, **fields) -> Done:
+    def publish_offer(self, organization_id: UUID, *, published_by: UUID, as_staff: bool = False, **fields) -> OrganizationResult:
         organization = self.get_organization(organization_id)
         if not as_staff:
             organization.check_representative(published_by)
         offer = Offer.publish(organization_id=organization.id, published_by=published_by, **fields)
-        return Done(offer.id, last_position(self.save(offer)))
+        return OrganizationResult(offer.id, last_position(self.save(offer)))
 
     def get_offer(self, offer_id: UUID) -> Offer:
         try:

@@ -15,8 +15,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.common import DomainError
 from engage.domain.topics import keep_topics
+from engage.domain.questionnaires.errors import (
+    AnswerRequired,
+    InvalidAnswer,
+    InvalidQuestion,
+    InvalidQuestionnaire,
+    InvalidTarget,
+    QuestionnaireClosed,
+)
 
 RESPONSE_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/questionnaire-response")
 
@@ -34,38 +41,6 @@ TARGETS = {
     "organisation": "Membres d'une organisation",
 }
 ANSWER_MAX = 2000
-
-
-class InvalidQuestionnaire(DomainError):
-    message = "Le questionnaire doit avoir un titre (5 à 200 caractères) et de 1 à 30 questions."
-
-
-class InvalidQuestion(DomainError):
-    message = "Chaque question a un libellé, un type connu, et de 2 à 20 réponses possibles pour un choix."
-
-
-class InvalidTarget(DomainError):
-    message = "Choisissez le public visé ; pour les membres d'une organisation, indiquez l'organisation."
-
-
-class QuestionnaireClosed(DomainError):
-    message = "Ce questionnaire n'est pas ouvert aux réponses."
-
-
-class NotInTarget(DomainError):
-    message = "Ce questionnaire s'adresse à un autre public que le vôtre."
-
-
-class AlreadyAnswered(DomainError):
-    message = "Vous avez déjà répondu à ce questionnaire : une seule réponse par personne."
-
-
-class AnswerRequired(DomainError):
-    message = "Répondez à toutes les questions obligatoires."
-
-
-class InvalidAnswer(DomainError):
-    message = "Une réponse ne correspond pas aux choix proposés, ou dépasse 2 000 caractères."
 
 
 def response_id(person_id: UUID, questionnaire_id: UUID, key: bytes) -> UUID:

@@ -7,31 +7,22 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.common import DomainError, last_position
-from engage.domain.consultations.usecases import Recorded
-from engage.domain.questionnaires.model import (
-    AlreadyAnswered,
-    NotInTarget,
-    Questionnaire,
-    QuestionnaireResponse,
-    response_id,
-)
+from engage.domain.common import UseCases, last_position
+from engage.domain.consultations.usecases import ConsultationResult
+from engage.domain.questionnaires.errors import AlreadyAnswered, NotInTarget, QuestionnaireNotFound
+from engage.domain.questionnaires.model import Questionnaire, QuestionnaireResponse, response_id
 
 
-class QuestionnaireNotFound(DomainError):
-    message = "Ce questionnaire n'existe pas."
-
-
-class QuestionnaireUseCases:
+class QuestionnaireUseCases(UseCases):
     """Mixed into EngageApplication."""
 
     def create_questionnaire(self, *, title: str, introduction: str, questions: list[dict], target: str,
-                             created_by: UUID, organization_id: UUID | None = None, open_now: bool = True) -> Recorded:
+                             created_by: UUID, organization_id: UUID | None = None, open_now: bool = True) -> ConsultationResult:
         questionnaire = Questionnaire.create(title=title, introduction=introduction, questions=questions,
                                              target=target, organization_id=organization_id, created_by=created_by)
         if open_now:
             questionnaire.open_for_answers(created_by)
-        return Recorded(questionnaire.id, last_position(self.save(questionnaire)))
+        return ConsultationResult(questionnaire.id, last_position(self.save(questionnaire)))
 
     def get_questionnaire(self, questionnaire_id: UUID) -> Questionnaire:
         try:
@@ -42,13 +33,13 @@ class QuestionnaireUseCases:
             raise QuestionnaireNotFound()
         return found
 
-    def close_questionnaire(self, questionnaire_id: UUID, *, by: UUID) -> Recorded:
+    def close_questionnaire(self, questionnaire_id: UUID, *, by: UUID) -> ConsultationResult:
         questionnaire = self.get_questionnaire(questionnaire_id)
         questionnaire.close(by)
-        return Recorded(questionnaire.id, last_position(self.save(questionnaire)))
+        return ConsultationResult(questionnaire.id, last_position(self.save(questionnaire)))
 
     def answer_questionnaire(self, questionnaire_id: UUID, *, person_id: UUID, answers: dict[str, object],
-                             in_target: bool) -> Recorded:
+                             in_target: bool) -> ConsultationResult:
         """`in_target`: whether the person belongs to the questionnaire's public (read by the
         caller from the cards, members or organizations read models)."""
         questionnaire = self.get_questionnaire(questionnaire_id)
@@ -63,7 +54,7 @@ class QuestionnaireUseCases:
             recordings = self.save(response)
         except IntegrityError:
             raise AlreadyAnswered() from None
-        return Recorded(key, last_position(recordings))
+        return ConsultationResult(key, last_position(recordings))
 
     def has_answered(self, questionnaire_id: UUID, *, person_id: UUID) -> bool:
         try:

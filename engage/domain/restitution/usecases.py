@@ -6,28 +6,22 @@ import hashlib
 import random
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 from uuid import UUID, uuid5
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from engage.domain.common import last_position
-from engage.domain.consultations.model import Contribution
-from engage.domain.consultations.usecases import ContributionNotFound
-from engage.domain.restitution.model import (
-    RESTITUTION_NAMESPACE,
-    InvalidSnapshot,
-    Restitution,
-    RestitutionBusy,
-    check_phase,
-    restitution_id,
-)
+from engage.domain.common import UseCases, last_position
+from engage.domain.consultations.errors import ContributionNotFound
+from engage.domain.consultations.model import Consultation, Contribution
+from engage.domain.restitution.errors import InvalidSnapshot, RestitutionBusy
+from engage.domain.restitution.model import RESTITUTION_NAMESPACE, Restitution, check_phase, restitution_id
 from engage.transparency.canonical import canonical_json
 
 
 @dataclass(frozen=True)
-class RestitutionRecorded:
+class RestitutionResult:
     """What an editor's act wrote: the log position to wait for, and the number it got
     (the answer's revision, or the published version's number)."""
 
@@ -45,7 +39,11 @@ def snapshot_key(consultation_id: UUID, snapshot_sha256: str) -> UUID:
     return uuid5(RESTITUTION_NAMESPACE, f"{restitution_id(consultation_id).hex}:{snapshot_sha256}")
 
 
-class RestitutionUseCases:
+class RestitutionUseCases(UseCases):
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    get_consultation: Callable[[UUID], Consultation]  # consultations
+    get_contribution: Callable[[UUID], Contribution]  # consultations
     ATTEMPTS = 30
 
     def get_restitution(self, consultation_id: UUID) -> Restitution | None:
@@ -54,7 +52,7 @@ class RestitutionUseCases:
         except AggregateNotFoundError:
             return None
 
-    def _restitution_act(self, consultation_id: UUID, act) -> RestitutionRecorded:
+    def _restitution_act(self, consultation_id: UUID, act) -> RestitutionResult:
         """Run `act(restitution)` on the consultation's restitution, opened on first use, and
         save it; a concurrent editor's write makes the save conflict: reload and retry."""
         check_phase(self.get_consultation(consultation_id).current_phase)
@@ -62,7 +60,7 @@ class RestitutionUseCases:
             restitution = self.get_restitution(consultation_id) or Restitution(consultation_id=consultation_id)
             number = act(restitution)
             try:
-                return RestitutionRecorded(last_position(self.save(restitution)), number)
+                return RestitutionResult(last_position(self.save(restitution)), number)
             except IntegrityError:
                 # Jittered back-off, so editors who collided do not collide again in step.
                 time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
@@ -77,24 +75,24 @@ class RestitutionUseCases:
         return contribution
 
     def answer_contribution(self, consultation_id: UUID, contribution_id: UUID, *, status: str,
-                            justification: str, answered_by: UUID) -> RestitutionRecorded:
+                            justification: str, answered_by: UUID) -> RestitutionResult:
         self._restitution_item(consultation_id, contribution_id)
         return self._restitution_act(consultation_id, lambda r: r.answer(
             contribution_id=contribution_id, status=status, justification=justification, answered_by=answered_by))
 
-    def quote_contribution(self, consultation_id: UUID, contribution_id: UUID, *, quoted_by: UUID) -> RestitutionRecorded:
+    def quote_contribution(self, consultation_id: UUID, contribution_id: UUID, *, quoted_by: UUID) -> RestitutionResult:
         self._restitution_item(consultation_id, contribution_id)
         return self._restitution_act(consultation_id, lambda r: r.quote(
             contribution_id=contribution_id, quoted_by=quoted_by))
 
-    def unquote_contribution(self, consultation_id: UUID, contribution_id: UUID, *, removed_by: UUID) -> RestitutionRecorded:
+    def unquote_contribution(self, consultation_id: UUID, contribution_id: UUID, *, removed_by: UUID) -> RestitutionResult:
         # A hidden or withdrawn contribution may (and should) still be removed from the quotes.
         self.get_contribution(contribution_id)
         return self._restitution_act(consultation_id, lambda r: r.unquote(
             contribution_id=contribution_id, removed_by=removed_by))
 
     def publish_restitution(self, consultation_id: UUID, snapshot: dict[str, Any], *,
-                            published_by: UUID) -> RestitutionRecorded:
+                            published_by: UUID) -> RestitutionResult:
         """Publish the report computed from the read models as the next immutable version.
 
         The snapshot (public data only) is hashed as canonical JSON; the digest is public in

@@ -2,39 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Callable
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from engage.domain.cards.model import CitizenCard
-from engage.domain.common import last_position
+from engage.domain.common import UseCases, last_position
 from engage.domain.organizations.model import Organization
-from engage.domain.organizations.usecases import Done
-from engage.domain.seats.model import (
+from engage.domain.organizations.usecases import OrganizationResult
+from engage.domain.seats.errors import (
     AlreadyVolunteered,
     CardHolderRequired,
     NotAConsultativeBody,
-    SeatCall,
     UnknownSeatCall,
-    VolunteerClaim,
-    volunteer_id_for,
 )
+from engage.domain.seats.model import SeatCall, VolunteerClaim, volunteer_id_for
 
 
-class SeatUseCases:
+class SeatUseCases(UseCases):
     """Mixed into EngageApplication."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    get_organization: Callable[[UUID], Organization]  # organizations
+    valid_card: Callable[..., CitizenCard | None]  # cards: the valid-card rule
 
     RETRIES = 8
 
     def open_seat_call(self, organization_id: UUID, *, title: str, seats: int, strata: list[dict],
-                       opened_by: UUID) -> Done:
+                       opened_by: UUID) -> OrganizationResult:
         organization: Organization = self.get_organization(organization_id)
         if organization.kind != "consultative-body":
             raise NotAConsultativeBody()
         call = SeatCall.open(organization_id=organization.id, title=title, seats=seats, strata=strata,
                              opened_by=opened_by)
-        return Done(call.id, last_position(self.save(call)))
+        return OrganizationResult(call.id, last_position(self.save(call)))
 
     def get_seat_call(self, call_id: UUID) -> SeatCall:
         try:
@@ -49,7 +52,7 @@ class SeatUseCases:
         """The person's pseudonymous id in this call (only they, and the app, can compute it)."""
         return volunteer_id_for(person_id, call_id, self.identifier_key)
 
-    def volunteer_for_seat(self, call_id: UUID, *, person_id: UUID, card_id: UUID | None) -> Done:
+    def volunteer_for_seat(self, call_id: UUID, *, person_id: UUID, card_id: UUID | None) -> OrganizationResult:
         """The card decides eligibility and strata (arrondissement, age band): read from the card
         aggregate itself. The claim makes a second sign-up collide; the call's version makes
         concurrent sign-ups retry."""
@@ -61,7 +64,7 @@ class SeatUseCases:
             claim = VolunteerClaim(volunteer_id=volunteer_id, call_id=call.id,
                                    sealed_volunteer=self._seal_actor(volunteer_id, person_id))
             try:
-                return Done(volunteer_id, last_position(self.save(call, claim)))
+                return OrganizationResult(volunteer_id, last_position(self.save(call, claim)))
             except IntegrityError:
                 try:
                     self.repository.get(volunteer_id)
@@ -73,13 +76,8 @@ class SeatUseCases:
         raise AssertionError("unreachable")
 
     def _active_card_of(self, person_id: UUID, card_id: UUID | None):
-        if card_id is None:
-            raise CardHolderRequired()
-        try:
-            card = self.repository.get(card_id)
-        except AggregateNotFoundError:
-            raise CardHolderRequired() from None
-        if getattr(card, "person_id", None) != person_id or getattr(card, "status", None) != CitizenCard.STATUS_ACTIVE:
+        card = self.valid_card(card_id, person_id)
+        if card is None:
             raise CardHolderRequired()
         return card
 

@@ -18,8 +18,23 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.common import DomainError, check_arrondissement
+from engage.domain.common import check_arrondissement
 from engage.domain.topics import keep_topics
+from engage.domain.workshops.errors import (
+    AlreadyRegistered,
+    InvalidCapacity,
+    InvalidLanguage,
+    InvalidRating,
+    InvalidSchedule,
+    InvalidTheme,
+    InvalidWorkshop,
+    NotFacilitator,
+    NotRegistered,
+    PlaceRequired,
+    RollNotOpen,
+    SessionCancelled,
+    SessionStarted,
+)
 
 FEEDBACK_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/workshop-feedback")
 
@@ -37,82 +52,6 @@ LANGUAGES = {
 MAX_CAPACITY = 500
 # The roll opens a little before the start, so the facilitator can welcome people.
 ROLL_OPENS_BEFORE = timedelta(minutes=30)
-
-
-class InvalidWorkshop(DomainError):
-    message = "Le titre doit compter de 3 à 120 caractères et la description au plus 4 000."
-
-
-class InvalidTheme(DomainError):
-    message = "Choisissez l'une des trois familles d'ateliers."
-
-
-class InvalidLanguage(DomainError):
-    message = "Choisissez la langue de l'atelier dans la liste."
-
-
-class InvalidSchedule(DomainError):
-    message = "La fin de la séance doit suivre son début, le même jour, et la séance ne peut pas être dans le passé."
-
-
-class InvalidCapacity(DomainError):
-    message = "Le nombre de places doit être compris entre 1 et 500."
-
-
-class PlaceRequired(DomainError):
-    message = "Indiquez un lieu avec son arrondissement, ou un lien de visioconférence commençant par https://."
-
-
-class WorkshopNotFound(DomainError):
-    message = "Cet atelier ou cette séance n'existe pas."
-
-
-class CardRequired(DomainError):
-    message = "Une Carte Citoyen·ne valide est nécessaire pour s'inscrire aux ateliers. Demandez-la, ou vérifiez qu'elle n'est pas suspendue."
-
-
-class AlreadyRegistered(DomainError):
-    message = "Vous êtes déjà inscrit·e à cette séance, ou sur sa liste d'attente."
-
-
-class SessionStarted(DomainError):
-    message = "Cette séance a déjà commencé : les inscriptions et les désinscriptions sont closes."
-
-
-class SessionCancelled(DomainError):
-    message = "Cette séance est annulée : on ne peut plus s'y inscrire ni la modifier."
-
-
-class NotRegistered(DomainError):
-    message = "Vous n'êtes ni inscrit·e ni sur la liste d'attente de cette séance."
-
-
-class NotFacilitator(DomainError):
-    message = "Seul·e l'animateur·rice de cette séance peut tenir sa feuille de présence."
-
-
-class RollNotOpen(DomainError):
-    message = "La feuille de présence s'ouvre 30 minutes avant le début de la séance."
-
-
-class UnknownCard(DomainError):
-    message = "Aucune Carte Citoyen·ne valide ne porte ce numéro. Vérifiez les 10 chiffres."
-
-
-class NotAttended(DomainError):
-    message = "Seules les personnes présentes à la séance peuvent en donner un avis ou en obtenir une attestation."
-
-
-class FeedbackAlreadyGiven(DomainError):
-    message = "Vous avez déjà donné votre avis sur cette séance : un seul avis par personne."
-
-
-class InvalidRating(DomainError):
-    message = "La note doit être un nombre entier de 1 à 5, et le commentaire compter au plus 2 000 caractères."
-
-
-class RegistrationBusy(DomainError):
-    message = "Beaucoup de personnes s'inscrivent en même temps : réessayez dans un instant."
 
 
 def check_theme(theme: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable, Iterable
 from uuid import UUID
 
@@ -12,16 +12,18 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from engage.domain.cards.model import CitizenCard
-from engage.domain.common import last_position
-from engage.domain.workshops.model import (
+from engage.domain.common import UseCases, last_position
+from engage.domain.workshops.errors import (
     CardRequired,
     FeedbackAlreadyGiven,
     NotAttended,
     RegistrationBusy,
     UnknownCard,
+    WorkshopNotFound,
+)
+from engage.domain.workshops.model import (
     Workshop,
     WorkshopFeedback,
-    WorkshopNotFound,
     WorkshopSession,
     certificate_code,
     check_rating,
@@ -30,13 +32,13 @@ from engage.domain.workshops.model import (
 
 
 @dataclass(frozen=True)
-class Created:
+class CreationResult:
     id: UUID
     position: int
 
 
 @dataclass(frozen=True)
-class Registration:
+class RegistrationResult:
     session_id: UUID
     person_id: UUID
     status: str  # "registered" or "waitlisted"
@@ -46,20 +48,20 @@ class Registration:
 
 
 @dataclass(frozen=True)
-class Withdrawal:
+class WithdrawalResult:
     promoted: UUID | None
     position: int
 
 
 @dataclass(frozen=True)
-class SessionChange:
+class SessionChangeResult:
     """A reschedule or a cancellation, and who must be told."""
     notify: list[UUID] = field(default_factory=list)
     position: int = 0
 
 
 @dataclass(frozen=True)
-class Marked:
+class AttendanceResult:
     changed: int
     position: int | None
 
@@ -68,8 +70,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class WorkshopUseCases:
+class WorkshopUseCases(UseCases):
     """Create workshops and sessions; register, withdraw, mark attendance, give feedback."""
+
+    # Uses, from the other mixins (annotations only: EngageApplication provides them):
+    get_card: Callable[[UUID], CitizenCard]  # cards
+    valid_card: Callable[..., CitizenCard | None]  # cards: the valid-card rule
+    valid_card_id: Callable[..., UUID | None]  # cards: the valid-card rule
 
     # Bounded retries on a version conflict, with exponential backoff and full jitter.
     REGISTRATION_ATTEMPTS = 60
@@ -79,15 +86,15 @@ class WorkshopUseCases:
     # -- staff ------------------------------------------------------------------------
 
     def create_workshop(self, *, title: str, theme: str, description: str, language: str,
-                        accessibility: str, created_by: UUID) -> Created:
+                        accessibility: str, created_by: UUID) -> CreationResult:
         workshop = Workshop.create(title=title, theme=theme, description=description,
                                    language=language, accessibility=accessibility,
                                    created_by=created_by)
-        return Created(workshop.id, last_position(self.save(workshop)))
+        return CreationResult(workshop.id, last_position(self.save(workshop)))
 
     def schedule_session(self, *, workshop_id: UUID, starts_at: datetime, ends_at: datetime,
                          arrondissement: int | None, place: str, online_link: str, capacity: int,
-                         facilitator_id: UUID, scheduled_by: UUID, now: datetime | None = None) -> Created:
+                         facilitator_id: UUID, scheduled_by: UUID, now: datetime | None = None) -> CreationResult:
         self._workshop(workshop_id)
         session = WorkshopSession.schedule(
             workshop_id=workshop_id, starts_at=starts_at, ends_at=ends_at,
@@ -95,49 +102,42 @@ class WorkshopUseCases:
             capacity=capacity, facilitator_id=facilitator_id, scheduled_by=scheduled_by,
             now=now or utcnow(),
         )
-        return Created(session.id, last_position(self.save(session)))
+        return CreationResult(session.id, last_position(self.save(session)))
 
     def reschedule_session(self, session_id: UUID, *, starts_at: datetime, ends_at: datetime,
-                           by: UUID, now: datetime | None = None) -> SessionChange:
+                           by: UUID, now: datetime | None = None) -> SessionChangeResult:
         now = now or utcnow()
         session, recordings, _ = self._change_session(
             session_id, lambda s: s.reschedule(starts_at=starts_at, ends_at=ends_at, by=by, now=now))
-        return SessionChange(list(session.registered) + list(session.waitlist), last_position(recordings))
+        return SessionChangeResult(list(session.registered) + list(session.waitlist), last_position(recordings))
 
-    def cancel_session(self, session_id: UUID, *, by: UUID, now: datetime | None = None) -> SessionChange:
+    def cancel_session(self, session_id: UUID, *, by: UUID, now: datetime | None = None) -> SessionChangeResult:
         now = now or utcnow()
         session, recordings, _ = self._change_session(session_id, lambda s: s.cancel(by=by, now=now))
-        return SessionChange(list(session.registered) + list(session.waitlist), last_position(recordings))
+        return SessionChangeResult(list(session.registered) + list(session.waitlist), last_position(recordings))
 
     # -- residents --------------------------------------------------------------------
 
-    def check_card_holder(self, person_id: UUID, card_ids: Iterable[UUID]) -> UUID:
+    def check_card_holder(self, person_id: UUID, card_ids: Iterable[UUID], *, on: date | None = None) -> UUID:
         """The valid card among these (found by the caller in the read model), decided on the
-        cards' own aggregates: a suspended, revoked or replaced card does not count."""
+        cards' own aggregates by the one rule (card_is_valid): a suspended, revoked, replaced
+        or expired card does not count."""
         for card_id in card_ids:
-            try:
-                card = self.repository.get(card_id)
-            except AggregateNotFoundError:
-                continue
-            if (
-                isinstance(card, CitizenCard)
-                and card.person_id == person_id
-                and card.status == CitizenCard.STATUS_ACTIVE
-            ):
+            if self.valid_card(card_id, person_id, on=on) is not None:
                 return card_id
         raise CardRequired()
 
     def register_for_session(self, session_id: UUID, person_id: UUID, *, card_ids: Iterable[UUID],
-                             now: datetime | None = None) -> Registration:
-        self.check_card_holder(person_id, list(card_ids))
+                             now: datetime | None = None) -> RegistrationResult:
+        self.check_card_holder(person_id, list(card_ids), on=now.date() if now else None)
         now = now or utcnow()
         session, recordings, attempts = self._change_session(session_id, lambda s: s.register(person_id, now))
         status = session.status_of(person_id)
         rank = len(session.waitlist) if status == "waitlisted" else None
-        return Registration(session_id, person_id, status, rank, last_position(recordings), attempts)
+        return RegistrationResult(session_id, person_id, status, rank, last_position(recordings), attempts)
 
     def cancel_registration(self, session_id: UUID, person_id: UUID, *,
-                            now: datetime | None = None) -> Withdrawal:
+                            now: datetime | None = None) -> WithdrawalResult:
         now = now or utcnow()
         promoted: list[UUID | None] = [None]
 
@@ -145,12 +145,12 @@ class WorkshopUseCases:
             promoted[0] = session.cancel_registration(person_id, now)
 
         _, recordings, _ = self._change_session(session_id, withdraw)
-        return Withdrawal(promoted[0], last_position(recordings))
+        return WithdrawalResult(promoted[0], last_position(recordings))
 
     # -- attendance -------------------------------------------------------------------
 
     def record_attendance(self, session_id: UUID, marks: dict[UUID, bool], *, by: UUID,
-                          now: datetime | None = None) -> Marked:
+                          now: datetime | None = None) -> AttendanceResult:
         """The whole roll at once: one save, so either every mark is recorded or none."""
         now = now or utcnow()
         changed = [0]
@@ -162,21 +162,19 @@ class WorkshopUseCases:
             )
 
         _, recordings, _ = self._change_session(session_id, mark)
-        return Marked(changed[0], last_position(recordings) if recordings else None)
+        return AttendanceResult(changed[0], last_position(recordings) if recordings else None)
 
     def record_walk_in(self, session_id: UUID, card_number: str, *, by: UUID,
-                       now: datetime | None = None) -> Marked:
-        card_id = self.find_card_id(card_number)
+                       now: datetime | None = None) -> AttendanceResult:
+        card_id = self.valid_card_id(card_number, today=now.date() if now else None)
         if card_id is None:
             raise UnknownCard()
-        card = self.repository.get(card_id)
-        if card.status != CitizenCard.STATUS_ACTIVE:
-            raise UnknownCard()
+        card = self.get_card(card_id)
         now = now or utcnow()
         _, recordings, _ = self._change_session(
             session_id, lambda s: s.record_attendance(person_id=card.person_id, present=True, by=by,
                                                       now=now, walk_in=True))
-        return Marked(1 if recordings else 0, last_position(recordings) if recordings else None)
+        return AttendanceResult(1 if recordings else 0, last_position(recordings) if recordings else None)
 
     def _change_session(self, session_id: UUID, change: Callable[[WorkshopSession], object]):
         """Load the session, apply the change (which checks the rules), save; on a version

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from engage.db import Cursor
 from engage.domain.accounts.model import Account
-from engage.domain.cards.model import CitizenCard
+from engage.domain.cards.model import STATUS_ACTIVE, STATUS_CLOSED, STATUS_REVOKED, STATUS_SUSPENDED, CitizenCard
 from engage.domain.common import PersonalDataVault
 from engage.projections.base import Projection
 
@@ -26,10 +26,10 @@ class CardsProjection(Projection):
         Account.PersonalDataErased,
     )
     STATUS_AFTER = {
-        CitizenCard.CardSuspended: "suspended",
-        CitizenCard.CardReinstated: "active",
-        CitizenCard.CardRevoked: "revoked",
-        CitizenCard.CardClosed: "closed",
+        CitizenCard.CardSuspended: STATUS_SUSPENDED,
+        CitizenCard.CardReinstated: STATUS_ACTIVE,
+        CitizenCard.CardRevoked: STATUS_REVOKED,
+        CitizenCard.CardClosed: STATUS_CLOSED,
     }
     tables = ("rm_cards", "rm_card_holders_by_arrondissement")
 
@@ -83,7 +83,7 @@ class CardsProjection(Projection):
                     sealed["card_number"] if sealed else None,
                     event.arrondissement,
                     event.age_band,
-                    CitizenCard.STATUS_ACTIVE,
+                    STATUS_ACTIVE,
                     event.timestamp.isoformat(),
                     position,
                 ],
@@ -106,7 +106,7 @@ class CardsProjection(Projection):
             " status, issued_at, position) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             [
                 (e.originator_id.hex, e.person_id.hex, sealed["card_number"] if sealed else None,
-                 e.arrondissement, e.age_band, CitizenCard.STATUS_ACTIVE, e.timestamp.isoformat(), p)
+                 e.arrondissement, e.age_band, STATUS_ACTIVE, e.timestamp.isoformat(), p)
                 for (e, p), sealed in zip(issued, numbers)
             ],
         )

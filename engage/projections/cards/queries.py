@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from engage.db import Database
-from engage.domain.cards.model import card_id_for_person
+from engage.domain.cards import model as card_model
+from engage.domain.cards.model import STATUS_ACTIVE, card_id_for_person
 from engage.domain.common import ARRONDISSEMENTS
 
 
@@ -107,11 +109,22 @@ def card(db: Database, card_id: UUID) -> CardView | None:
 
 
 
+# The domain's valid-card rule (card_is_valid) in SQL, for one person's cards (both tables are
+# indexed on person_id): active, and valid_until (an ISO date, compared as text) not passed.
+# A card whose details the lifecycle projection has not written yet counts as within validity.
+VALID_CARD = (
+    "SELECT c.card_id FROM rm_cards c LEFT JOIN rm_card_details d ON d.card_id = c.card_id"
+    " WHERE c.person_id = %s AND c.status = %s AND (d.valid_until IS NULL OR d.valid_until >= %s)"
+    " ORDER BY c.position DESC LIMIT 1"
+)
 
 
+def valid_card_params(person_id: UUID, on: date | None = None) -> list:
+    return [person_id.hex, STATUS_ACTIVE, (on or card_model.today()).isoformat()]
 
-def active_card_of(db: Database, person_id: UUID) -> str | None:
-    """The person's active card id, if any (rm_cards: person_id, status)."""
+
+def valid_card_of(db: Database, person_id: UUID, on: date | None = None) -> str | None:
+    """The person's valid card id on the day (today by default), if any: the same rule as
+    the domain's card_is_valid."""
     with db.reading() as cur:
-        return cur.scalar("SELECT card_id FROM rm_cards WHERE person_id = %s AND status = %s"
-                          " ORDER BY position DESC LIMIT 1", [person_id.hex, "active"])
+        return cur.scalar(VALID_CARD, valid_card_params(person_id, on))

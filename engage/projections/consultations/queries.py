@@ -204,12 +204,6 @@ def represented_organizations(db: Database, person_id: UUID) -> list[tuple[str, 
             " WHERE r.person_id = %s ORDER BY o.sort_name LIMIT 50", [person_id.hex]).fetchall()]
 
 
-def has_valid_card(db: Database, person_id: UUID) -> bool:
-    with db.reading() as cur:
-        return cur.execute("SELECT 1 FROM rm_cards WHERE person_id = %s AND status = %s LIMIT 1",
-                           [person_id.hex, "active"]).fetchone() is not None
-
-
 @dataclass(frozen=True)
 class ReportedView:
     contribution_id: str

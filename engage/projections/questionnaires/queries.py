@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from engage.db import Cursor, Database
+from engage.projections.cards import queries as card_queries
 
 PAGE_SIZE = 20
 
@@ -83,8 +84,7 @@ def in_target(db: Database, person_id: UUID, target: str, organization_id: str |
     if target == "tous":
         return True
     checks = {
-        "carte": ("rm_cards", "SELECT 1 FROM rm_cards WHERE person_id = %s AND status = 'active' LIMIT 1",
-                  [person_id.hex]),
+        "carte": ("rm_cards", card_queries.VALID_CARD, card_queries.valid_card_params(person_id)),
         "budget-participatif": ("rm_pb_members", "SELECT 1 FROM rm_pb_members WHERE person_id = %s LIMIT 1",
                                 [person_id.hex]),
         "organisation": ("rm_organization_representatives",

@@ -7,7 +7,8 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config
 
 from engage import mail
-from engage.domain.accounts.model import EmailNotConfirmed, Role
+from engage.domain.accounts.model import Role
+from engage.domain.accounts.errors import EmailNotConfirmed
 from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.mail import templates

@@ -9,7 +9,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.cards import numbers as card_numbers
-from engage.domain.cards.model import CONSENT_PURPOSES, RENEWAL_WINDOW_DAYS
+from engage.domain.cards.model import CONSENT_PURPOSES, RENEWAL_WINDOW_DAYS, STATUS_ACTIVE, card_is_valid
 from engage.domain.common import AGE_BANDS, DomainError
 from engage.i18n import _, arrondissement_label
 from engage.projections.cards import queries as card_queries
@@ -49,7 +49,7 @@ def flash(request, message) -> None:
 
 def effective_status(card, today: date | None = None) -> str:
     today = today or datetime.now(timezone.utc).date()
-    if card.status == "active" and card.valid_until and date.fromisoformat(card.valid_until) < today:
+    if card.status == STATUS_ACTIVE and not card_is_valid(card.status, card.valid_until, today):
         return "expired"
     return card.status
 

@@ -12,18 +12,12 @@ from pyramid.view import view_config
 
 from engage import mail
 from engage.domain.common import DomainError
-from engage.domain.consultations.model import (
-    CHANNELS,
-    IN_PERSON,
-    KINDS,
-    OPTIONS,
-    PHASE_LABELS,
-    PHASES,
-    InvalidMeetingTime,
-)
+from engage.domain.consultations.model import CHANNELS, IN_PERSON, KINDS, OPTIONS, PHASE_LABELS, PHASES
+from engage.domain.consultations.errors import InvalidMeetingTime
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import vote_page
+from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
 from engage.security import Permission
 from engage.views import toolkit as formatting
@@ -84,7 +78,7 @@ def mail_author(request, author_id: str | None, template, **mapping) -> None:
 
 
 def _has_card(request) -> bool:
-    return q.has_valid_card(request.engage.db, person_id(request))
+    return card_queries.valid_card_of(request.engage.db, person_id(request)) is not None
 
 
 # -- consultations ---------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.common import DomainError
-from engage.domain.questionnaires.model import QUESTION_KINDS, TARGETS, InvalidTarget
+from engage.domain.questionnaires.model import QUESTION_KINDS, TARGETS
+from engage.domain.questionnaires.errors import InvalidTarget
 from engage.i18n import _
 from engage.opendata.aggregates import option_counts
 from engage.opendata.suppression import suppress_small

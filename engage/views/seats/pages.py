@@ -80,7 +80,7 @@ def seat_call(request, *, error=None, rendered=None):
         "selected_me": bool(mine) and call.selected is not None and str(UUID(mine)) in call.selected,
         "staff": request.has_permission(Permission.MANAGE_ORGANIZATIONS),
         "signed_in": person is not None,
-        "has_card": bool(person and card_queries.active_card_of(db, person)),
+        "has_card": bool(person and card_queries.valid_card_of(db, person)),
         "forms": {name: rendered.get(name) or form.render() for name, form in forms.items()},
         "error": error,
         "arrondissement": lambda n: arrondissement_label(n, request.locale_name),
@@ -111,7 +111,7 @@ def _act(request, name, act):
              permission=Permission.OWN_ACCOUNT)
 def seat_call_volunteer(request):
     person = me(request)
-    card = card_queries.active_card_of(request.engage.db, person)
+    card = card_queries.valid_card_of(request.engage.db, person)
     return _act(request, "volunteer", lambda call_id, data: request.engage.app.volunteer_for_seat(
         call_id, person_id=person, card_id=UUID(card) if card else None).position)
 
