@@ -27,7 +27,6 @@ from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import vote_page
 from engage.projections.consultations import queries as q
-from engage.projections.restitution.queries import answer_statuses
 from engage.security import Permission
 from engage.views.consultations import forms
 from engage.views.toolkit import (
@@ -148,7 +147,6 @@ def consultation_page(context, request):
         "counts": q.contribution_counts(db, consultation.consultation_id),
         "meetings": q.meetings(db, consultation.consultation_id),
         "contributions": rows, "more": more, "page": page, "filters": filters,
-        "answer_status": _answer_statuses(request, rows),
         "agree": _agree(request, rows),
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
@@ -165,12 +163,6 @@ def _agree(request, rows) -> dict:
     shown = q.agree_as_published(request.engage.db, {c.contribution_id: c.agree for c in rows})
     hidden = request.localizer.translate(_("non publié"))
     return {cid: hidden if value is None else value for cid, value in shown.items()}
-
-
-def _answer_statuses(request, rows) -> dict:
-    """{contribution id: the City's answer label} for the listed page (restitution)."""
-    found = answer_statuses(request.engage.db, [c.contribution_id for c in rows])
-    return {cid: ANSWER_STATUS_LABELS[status] for cid, status in found.items()}
 
 
 # -- contributions ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from engage.domain.restitution.model import RESTITUTION_PHASES
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.projections.restitution import queries as rq
+from engage.projections.restitution.queries import answer_statuses
 from engage.security import Permission
 from engage.statistics import bar_chart
 from engage.views.extensions import extends
@@ -243,3 +244,15 @@ def contribution_restitution(request, values) -> dict:
             "quoted": rq.is_quoted(db, item.contribution_id),
             "can_answer": request.has_permission(Permission.EDIT) and item.published
             and consultation.current_phase in RESTITUTION_PHASES}
+
+
+@extends("engage:templates/consultation_page.pt")
+def consultation_restitution(request, values) -> dict:
+    """The restitution's part of a consultation's page: the link to the report once the
+    restitution is open, and the City's answer beside each listed contribution."""
+    consultation = values.get("consultation")
+    if consultation is None:
+        return {}
+    found = answer_statuses(request.engage.db, [c.contribution_id for c in values.get("contributions") or []])
+    return {"restitution_open": consultation.current_phase in RESTITUTION_PHASES,
+            "answer_status": {cid: STATUS_LABELS[status] for cid, status in found.items()}}

@@ -49,17 +49,20 @@ def test_a_contribution_or_meeting_of_another_consultation_is_404(testapp):
     testapp.get(f"/consultations/budget/reunions/{meeting.hex}", status=404)
 
 
-def test_the_restitution_block_shows_on_a_contribution_page(testapp):
+def test_the_restitution_shows_on_the_contribution_and_consultation_pages(testapp):
     services = testapp.app.registry.engage
     first, item, _meeting = _two_consultations(services)
     url = f"/consultations/charte/contributions/{item.hex}"
     page = testapp.get(url)
     assert 'id="suite-donnee"' not in page.text  # nothing answered, nobody may answer yet
+    assert "/consultations/charte/restitution" not in testapp.get("/consultations/charte").text
     services.app.start_phase(first, "restitution", started_by=EDITOR)
     services.app.answer_contribution(first, item, status="retenue", justification=WHY, answered_by=EDITOR)
     services.engine.catch_up()
     page = testapp.get(url)
     assert 'id="suite-donnee"' in page.text and "Retenue" in page.text and WHY in page.text
+    listing = testapp.get("/consultations/charte")  # the restitution extends the consultation's page too
+    assert "Suite donnée :" in listing.text and "/consultations/charte/restitution" in listing.text
 
 
 def test_the_consultation_views_know_nothing_of_the_restitution():
@@ -69,3 +72,4 @@ def test_the_consultation_views_know_nothing_of_the_restitution():
     assert "engage.views.restitution" not in consultations
     assert "engage.views.consultations" not in restitution
     assert '@extends("engage:templates/contribution_page.pt")' in restitution
+    assert '@extends("engage:templates/consultation_page.pt")' in restitution
