@@ -18,7 +18,6 @@ from engage.domain.restitution.model import RESTITUTION_PHASES
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.projections.restitution import queries as rq
-from engage.projections.restitution.queries import answer_statuses
 from engage.security import Permission
 from engage.statistics import bar_chart
 from engage.views.extensions import extends
@@ -253,6 +252,7 @@ def consultation_restitution(request, values) -> dict:
     consultation = values.get("consultation")
     if consultation is None:
         return {}
-    found = answer_statuses(request.engage.db, [c.contribution_id for c in values.get("contributions") or []])
+    listed = values.get("contributions") or []
+    found = rq.answer_statuses(request.engage.db, [c.contribution_id for c in listed])
     return {"restitution_open": consultation.current_phase in RESTITUTION_PHASES,
             "answer_status": {cid: STATUS_LABELS[status] for cid, status in found.items()}}
