@@ -1,5 +1,9 @@
 """Every URL of engage, in one place. Public paths are French and stable: people bookmark them."""
 
+# Route factories (engage/views/<capability>/resources.py): the context a route's views receive.
+CONSULTATION = "engage.views.consultations.resources:ConsultationResource"  # consultation, contribution, meeting
+QUESTIONNAIRE = "engage.views.questionnaires.resources:QuestionnaireResource"
+
 
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)
@@ -30,22 +34,22 @@ def includeme(config) -> None:
     # Consultations
     config.add_route("consultations", "/consultations")
     config.add_route("consultation_new", "/consultations/nouvelle")
-    config.add_route("consultation", "/consultations/{ref}")
-    config.add_route("consultation_edit", "/consultations/{ref}/modifier")
-    config.add_route("consultation_phase", "/consultations/{ref}/phase")
-    config.add_route("contribute", "/consultations/{ref}/contribuer")
-    config.add_route("contribution", "/consultations/{ref}/contributions/{item}")
-    config.add_route("contribution_vote", "/consultations/{ref}/contributions/{item}/voter")
-    config.add_route("contribution_edit", "/consultations/{ref}/contributions/{item}/modifier")
-    config.add_route("contribution_withdraw", "/consultations/{ref}/contributions/{item}/retirer")
-    config.add_route("contribution_report", "/consultations/{ref}/contributions/{item}/signaler")
-    config.add_route("contribution_hide", "/consultations/{ref}/contributions/{item}/masquer")
-    config.add_route("contribution_restore", "/consultations/{ref}/contributions/{item}/restaurer")
-    config.add_route("contribution_hands", "/consultations/{ref}/contributions/{item}/main-levee")
-    config.add_route("meeting_new", "/consultations/{ref}/reunions/nouvelle")
-    config.add_route("meeting", "/consultations/{ref}/reunions/{meeting}")
-    config.add_route("meeting_headcount", "/consultations/{ref}/reunions/{meeting}/participants")
-    config.add_route("meeting_transcribe", "/consultations/{ref}/reunions/{meeting}/transcrire")
+    config.add_route("consultation", "/consultations/{ref}", factory=CONSULTATION)
+    config.add_route("consultation_edit", "/consultations/{ref}/modifier", factory=CONSULTATION)
+    config.add_route("consultation_phase", "/consultations/{ref}/phase", factory=CONSULTATION)
+    config.add_route("contribute", "/consultations/{ref}/contribuer", factory=CONSULTATION)
+    config.add_route("contribution", "/consultations/{ref}/contributions/{item}", factory=CONSULTATION)
+    config.add_route("contribution_vote", "/consultations/{ref}/contributions/{item}/voter", factory=CONSULTATION)
+    config.add_route("contribution_edit", "/consultations/{ref}/contributions/{item}/modifier", factory=CONSULTATION)
+    config.add_route("contribution_withdraw", "/consultations/{ref}/contributions/{item}/retirer", factory=CONSULTATION)
+    config.add_route("contribution_report", "/consultations/{ref}/contributions/{item}/signaler", factory=CONSULTATION)
+    config.add_route("contribution_hide", "/consultations/{ref}/contributions/{item}/masquer", factory=CONSULTATION)
+    config.add_route("contribution_restore", "/consultations/{ref}/contributions/{item}/restaurer", factory=CONSULTATION)
+    config.add_route("contribution_hands", "/consultations/{ref}/contributions/{item}/main-levee", factory=CONSULTATION)
+    config.add_route("meeting_new", "/consultations/{ref}/reunions/nouvelle", factory=CONSULTATION)
+    config.add_route("meeting", "/consultations/{ref}/reunions/{meeting}", factory=CONSULTATION)
+    config.add_route("meeting_headcount", "/consultations/{ref}/reunions/{meeting}/participants", factory=CONSULTATION)
+    config.add_route("meeting_transcribe", "/consultations/{ref}/reunions/{meeting}/transcrire", factory=CONSULTATION)
     config.add_route("moderation", "/moderation")
     config.add_route("notifications", "/compte/notifications")
     config.add_route("api_votes_per_item", "/api/stats/votes-per-item")
@@ -53,9 +57,9 @@ def includeme(config) -> None:
     # Targeted questionnaires
     config.add_route("questionnaires", "/questionnaires")
     config.add_route("questionnaire_new", "/questionnaires/nouveau")
-    config.add_route("questionnaire", "/questionnaires/{qid}")
-    config.add_route("questionnaire_results", "/questionnaires/{qid}/resultats")
-    config.add_route("questionnaire_close", "/questionnaires/{qid}/fermer")
+    config.add_route("questionnaire", "/questionnaires/{qid}", factory=QUESTIONNAIRE)
+    config.add_route("questionnaire_results", "/questionnaires/{qid}/resultats", factory=QUESTIONNAIRE)
+    config.add_route("questionnaire_close", "/questionnaires/{qid}/fermer", factory=QUESTIONNAIRE)
     # Carte Citoyen·ne lifecycle, personal data, staff (residents-card)
     config.add_route("card_renew", "/carte/ma-carte/renouveler")
     config.add_route("card_replace", "/carte/ma-carte/remplacer")
@@ -138,14 +142,14 @@ def includeme(config) -> None:
     config.add_route("opendata_csv", "/opendata/{dataset:(%s)}/{resource:(%s)}.csv" % (names, names))
     config.add_route("api_openapi", "/api/openapi.json")
     config.add_route("api_dataset", "/api/{dataset:(%s)}" % names)
-    # Restitution of a consultation (engage/views/restitution.py): the report, its published
+    # Restitution of a consultation (engage/views/restitution/): the report, its published
     # versions (the .json before the page: both match a number), answers and quotes.
-    config.add_route("restitution", "/consultations/{ref}/restitution")
-    config.add_route("restitution_publish", "/consultations/{ref}/restitution/publier")
-    config.add_route("restitution_version_json", "/consultations/{ref}/restitution/versions/{version:\\d+}.json")
-    config.add_route("restitution_version", "/consultations/{ref}/restitution/versions/{version:\\d+}")
-    config.add_route("contribution_answer", "/consultations/{ref}/contributions/{item}/suite-donnee")
-    config.add_route("contribution_quote", "/consultations/{ref}/contributions/{item}/citer")
-    config.add_route("contribution_unquote", "/consultations/{ref}/contributions/{item}/retirer-citation")
+    config.add_route("restitution", "/consultations/{ref}/restitution", factory=CONSULTATION)
+    config.add_route("restitution_publish", "/consultations/{ref}/restitution/publier", factory=CONSULTATION)
+    config.add_route("restitution_version_json", "/consultations/{ref}/restitution/versions/{version:\\d+}.json", factory=CONSULTATION)
+    config.add_route("restitution_version", "/consultations/{ref}/restitution/versions/{version:\\d+}", factory=CONSULTATION)
+    config.add_route("contribution_answer", "/consultations/{ref}/contributions/{item}/suite-donnee", factory=CONSULTATION)
+    config.add_route("contribution_quote", "/consultations/{ref}/contributions/{item}/citer", factory=CONSULTATION)
+    config.add_route("contribution_unquote", "/consultations/{ref}/contributions/{item}/retirer-citation", factory=CONSULTATION)
     # Residents: inclusion statistics (engage/views/inclusion.py).
     config.add_route("inclusion_statistics", "/statistiques/inclusion")

@@ -87,6 +87,25 @@ EDIT_WINDOW = datetime.timedelta(minutes=15)
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 
 
+def next_phase(current: str | None) -> str | None:
+    """The phase that may start after `current` (the first when none has started), or None
+    after the last: phases only move forward, one at a time."""
+    if current is None:
+        return PHASES[0]
+    position = PHASES.index(current) + 1
+    return PHASES[position] if position < len(PHASES) else None
+
+
+def open_for_contributions(current_phase: str | None) -> bool:
+    """Contributions and votes are accepted in the consultation phase only."""
+    return current_phase == CONTRIBUTION_PHASE
+
+
+def edit_deadline(posted: datetime.datetime) -> datetime.datetime:
+    """Until when the author may edit a contribution posted at `posted`."""
+    return posted + EDIT_WINDOW
+
+
 # -- errors ----------------------------------------------------------------------------
 
 
@@ -210,9 +229,7 @@ class Consultation(Aggregate):
 
     def start_phase(self, phase: str, started_by: UUID) -> None:
         """Phases only move forward, one at a time: the transition itself is the public fact."""
-        expected = PHASES[0] if self.current_phase is None else (
-            PHASES[PHASES.index(self.current_phase) + 1] if self.current_phase != PHASES[-1] else None)
-        if phase != expected:
+        if phase != next_phase(self.current_phase):
             raise PhaseOrder()
         self._phase_started(phase=phase, started_by=started_by)
 
@@ -300,7 +317,7 @@ class Contribution(Aggregate):
             raise AlreadyWithdrawn()
         if self.hidden:
             raise ItemUnavailable()
-        if now - self.created_on > EDIT_WINDOW:
+        if now > edit_deadline(self.created_on):
             raise EditWindowClosed()
         self._edited(sealed_text=sealed_text)
 

@@ -230,12 +230,7 @@ class ShowOfHandsSchema(CSRFSchema):
     disagree = _count(_("Pas d'accord"))
 
 
-def make(schema_class, request, *, formid: str, button, action: str | None = None, **bindings) -> deform.Form:
-    return deform.Form(schema_class().bind(request=request, **bindings),
-                       buttons=(deform.Button("submit", button),), formid=formid, action=action)
-
-
-__all__ = ["PHASE_LABELS", "make", "plan_from", "plan_fields"]
+__all__ = ["PHASE_LABELS", "plan_from", "plan_fields"]
 
 
 class CSRFSchemaOnly(CSRFSchema):

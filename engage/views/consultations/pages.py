@@ -7,85 +7,61 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import deform
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage import mail
 from engage.domain.common import DomainError
-from engage.domain.consultations.model import CHANNELS, IN_PERSON, KINDS, OPTIONS, PHASE_LABELS, PHASES
 from engage.domain.consultations.errors import InvalidMeetingTime
+from engage.domain.consultations.model import (
+    CHANNELS,
+    IN_PERSON,
+    KINDS,
+    OPTIONS,
+    PHASE_LABELS,
+    edit_deadline,
+    next_phase,
+    open_for_contributions,
+)
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import vote_page
 from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
 from engage.security import Permission
-from engage.views import toolkit as formatting
 from engage.views.consultations import forms
-from engage.views.toolkit import form_view, page_number, query, signed_in_person, wait_for_write
+from engage.views.toolkit import (
+    ERROR,
+    flash,
+    form_view,
+    make_form,
+    page_number,
+    query,
+    signed_in_person,
+    wait_for_write,
+    when,
+)
 
 FORM = "engage:templates/form_page.pt"
 PARIS = ZoneInfo("Europe/Paris")
 CHANNEL_PARAMS = {"en-ligne": CHANNELS[0], "en-presentiel": CHANNELS[1]}
 
 
-# -- helpers ---------------------------------------------------------------------------------
-
-
-person_id = signed_in_person
-
-
-def when(value: str, locale: str, *, time: bool = True) -> str:
-    if time:
-        return formatting.instant(value, locale, "d MMMM y 'à' HH:mm" if locale == "fr" else "medium")
-    return formatting.instant_day(value, locale)
-
-
-def day(value: str, locale: str) -> str:
-    return formatting.day(value, locale)
-
-
-_wait = wait_for_write
-
-
-def _consultation(request) -> q.ConsultationView:
-    found = q.consultation(request.engage.db, request.matchdict["ref"])
-    if found is None:
-        raise HTTPNotFound()
-    return found
-
-
-def _contribution(request, consultation) -> q.ContributionView:
-    found = q.contribution(request.engage.db, request.matchdict["item"])
-    if found is None or found.consultation_id != consultation.consultation_id:
-        raise HTTPNotFound()
-    return found
-
-
-def _item_url(request, consultation, item_id: str) -> str:
-    return request.route_url("contribution", ref=consultation.slug, item=item_id)
-
-def _flash(request, message) -> None:
-    # Not twice the same unread message: a client that does not follow the redirects (a
-    # script voting 200 times) would otherwise grow the session cookie past 4 kB (a 500).
-    request.session.flash(request.localizer.translate(message), "success", allow_duplicate=False)
-
-
-def mail_author(request, author_id: str | None, template, **mapping) -> None:
+def _tell_author(request, author_id: str | None, template, **mapping) -> None:
     """Tell a contribution's author by mail (nobody when it was transcribed from a meeting)."""
     if author_id:
         mail.send(request, template, person=author_id, **mapping)
 
 
 def _has_card(request) -> bool:
-    return card_queries.valid_card_of(request.engage.db, person_id(request)) is not None
+    return card_queries.valid_card_of(request.engage.db, signed_in_person(request)) is not None
 
 
 # -- consultations ---------------------------------------------------------------------------
 
 
 @view_config(route_name="consultations", renderer="engage:templates/consultations_list.pt")
-def consultations_list(request):
+def consultations_list(context, request):
     page = page_number(request)
     rows, more = q.consultations(request.engage.db, page=page)
     return {"consultations": rows, "page": page, "more": more, "phase_labels": PHASE_LABELS}
@@ -99,22 +75,22 @@ def _consultation_fields(data: dict) -> dict:
 
 
 @view_config(route_name="consultation_new", renderer=FORM, permission=Permission.EDIT)
-def consultation_new(request):
-    form = forms.make(forms.NewConsultationSchema, request, formid="consultation",
+def consultation_new(context, request):
+    form = make_form(forms.NewConsultationSchema, request, formid="consultation",
                       button=_("Créer la consultation"))
 
     def create(data):
         created = request.engage.app.create_consultation(
-            slug=data["slug"], created_by=person_id(request), **_consultation_fields(data))
+            slug=data["slug"], created_by=signed_in_person(request), **_consultation_fields(data))
         return created, request.route_url("consultation", ref=created.id.hex)
 
     return form_view(request, form, {"title": _("Nouvelle consultation")}, create)
 
 
 @view_config(route_name="consultation_edit", renderer=FORM, permission=Permission.EDIT)
-def consultation_edit(request):
-    consultation = _consultation(request)
-    form = forms.make(forms.ConsultationSchema, request, formid="consultation",
+def consultation_edit(context, request):
+    consultation = context.consultation
+    form = make_form(forms.ConsultationSchema, request, formid="consultation",
                       button=_("Enregistrer les modifications"))
     values = {"title": consultation.title, "description": consultation.description,
               "themes": "\n".join(consultation.themes), "support_threshold": consultation.support_threshold,
@@ -123,7 +99,7 @@ def consultation_edit(request):
 
     def revise(data):
         recorded = request.engage.app.revise_consultation(
-            UUID(consultation.consultation_id), revised_by=person_id(request), **_consultation_fields(data))
+            UUID(consultation.consultation_id), revised_by=signed_in_person(request), **_consultation_fields(data))
         return recorded, request.route_url("consultation", ref=consultation.slug)
 
     page = {"title": _("Modifier la consultation"),
@@ -132,22 +108,22 @@ def consultation_edit(request):
 
 
 @view_config(route_name="consultation_phase", request_method="POST", permission=Permission.EDIT)
-def consultation_phase(request):
-    consultation = _consultation(request)
+def consultation_phase(context, request):
+    consultation = context.consultation
     try:
         recorded = request.engage.app.start_phase(
-            UUID(consultation.consultation_id), request.POST.get("phase", ""), started_by=person_id(request))
+            UUID(consultation.consultation_id), request.POST.get("phase", ""), started_by=signed_in_person(request))
     except DomainError as error:
-        request.session.flash(request.localizer.translate(_(error.message)), "error")
+        flash(request, _(error.message), ERROR)
     else:
-        _wait(request, recorded.position)
-        _flash(request, _("La nouvelle phase est ouverte."))
+        wait_for_write(request, recorded.position)
+        flash(request, _("La nouvelle phase est ouverte."))
     return HTTPSeeOther(request.route_url("consultation", ref=consultation.slug))
 
 
 @view_config(route_name="consultation", renderer="engage:templates/consultation_page.pt")
-def consultation_page(request):
-    consultation = _consultation(request)
+def consultation_page(context, request):
+    consultation = context.consultation
     db, locale = request.engage.db, request.locale_name
     params = query(request)
     kind = params.get("type") if params.get("type") in KINDS else None
@@ -160,29 +136,25 @@ def consultation_page(request):
     else:
         rows, more = q.contributions(db, consultation.consultation_id, kind=kind, theme=theme,
                                      channel=channel, page=page)
-    phase_index = PHASES.index(consultation.current_phase) if consultation.current_phase else -1
-    next_phase = PHASES[phase_index + 1] if phase_index + 1 < len(PHASES) else None
+    following = next_phase(consultation.current_phase)
     filters = {k: v for k, v in (("type", kind), ("theme", theme), ("q", text),
                                  ("canal", params.get("canal") if channel else None)) if v}
     return {
         "consultation": consultation,
-        "plan": [(PHASE_LABELS[p["phase"]], day(p["starts_on"], locale), day(p["ends_on"], locale),
-                  p["phase"] == consultation.current_phase) for p in consultation.plan],
+        "plan": [(PHASE_LABELS[p["phase"]], p["starts_on"], p["ends_on"], p["phase"] == consultation.current_phase)
+                 for p in consultation.plan],
         "phase_label": PHASE_LABELS.get(consultation.current_phase or "", None),
-        "next_phase": next_phase, "next_phase_label": PHASE_LABELS.get(next_phase or ""),
+        "next_phase": following, "next_phase_label": PHASE_LABELS.get(following or ""),
         "counts": q.contribution_counts(db, consultation.consultation_id),
-        "meetings": [(m, when(m.starts_at, locale)) for m in q.meetings(db, consultation.consultation_id)],
+        "meetings": q.meetings(db, consultation.consultation_id),
         "contributions": rows, "more": more, "page": page, "filters": filters,
-        "answer_status": _answer_statuses(request, rows),
         "agree": _agree(request, rows),
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
-        "open": consultation.current_phase == "consultation",
-        "when": lambda value: when(value, locale),
+        "open": open_for_contributions(consultation.current_phase),
         "can_edit": request.has_permission(Permission.EDIT),
         "can_facilitate": request.has_permission(Permission.FACILITATE),
         "arrondissement": lambda n: arrondissement_label(n, locale),
-        "flashes": request.session.pop_flash("success"), "errors": request.session.pop_flash("error"),
     }
 
 
@@ -194,139 +166,121 @@ def _agree(request, rows) -> dict:
     return {cid: hidden if value is None else value for cid, value in shown.items()}
 
 
-def _answer_statuses(request, rows) -> dict:
-    """{contribution id: the City's answer label} for the listed page (restitution)."""
-    from engage.projections.restitution.queries import answer_statuses
-
-    found = answer_statuses(request.engage.db, [c.contribution_id for c in rows])
-    return {cid: ANSWER_STATUS_LABELS[status] for cid, status in found.items()}
-
-
 # -- contributions ---------------------------------------------------------------------------
 
 
 @view_config(route_name="contribute", renderer=FORM, permission=Permission.OWN_ACCOUNT)
-def contribute(request):
-    consultation = _consultation(request)
+def contribute(context, request):
+    consultation = context.consultation
     parent = None
     if query(request).get("reponse_a"):
-        parent = q.contribution(request.engage.db, query(request)["reponse_a"])
-        if parent is None or parent.consultation_id != consultation.consultation_id:
-            raise HTTPNotFound()
-    organizations = q.represented_organizations(request.engage.db, person_id(request))
+        parent = context.of_this_consultation(q.contribution(request.engage.db, query(request)["reponse_a"]))
+    organizations = q.represented_organizations(request.engage.db, signed_in_person(request))
     schema = forms.ReplySchema if parent else (
         forms.OrganizationContributionSchema if organizations else forms.ContributionSchema)
     action = request.route_url("contribute", ref=consultation.slug,
                                _query={"reponse_a": parent.contribution_id} if parent else {})
-    form = forms.make(schema, request, formid="contribution", button=_("Publier"), action=action,
+    form = make_form(schema, request, formid="contribution", button=_("Publier"), action=action,
                       themes=consultation.themes, organizations=organizations)
 
     def post(data):
         recorded = request.engage.app.contribute(
-            consultation_id=UUID(consultation.consultation_id), person_id=person_id(request),
+            consultation_id=UUID(consultation.consultation_id), person_id=signed_in_person(request),
             has_valid_card=_has_card(request), kind=data["kind"],
             theme=data.get("theme") or (consultation.theme_labels[parent.theme] if parent else ""),
             text=data["text"], parent_id=UUID(parent.contribution_id) if parent else None,
             organization_id=UUID(data["organization"]) if data.get("organization") else None)
-        _flash(request, _("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
         target = parent.contribution_id if parent else recorded.id.hex
-        if parent and parent.author_id != person_id(request).hex:
-            mail_author(request, parent.author_id, templates.CONTRIBUTION_REPLIED, title=consultation.title,
-                        link=_item_url(request, consultation, target))
-        return recorded, _item_url(request, consultation, target)
+        if parent and parent.author_id != signed_in_person(request).hex:
+            _tell_author(request, parent.author_id, templates.CONTRIBUTION_REPLIED, title=consultation.title,
+                        link=context.item_url(target))
+        return recorded, context.item_url(target)
 
     intro = [consultation.title]
     if consultation.card_required:
         intro.append(_("Cette consultation est réservée aux détenteurs d'une Carte Citoyen·ne valide."))
     page = {"title": _("Répondre") if parent else _("Contribuer"), "intro": intro,
             "links": [(request.route_url("consultation", ref=consultation.slug), _("Retour à la consultation"))]}
-    return form_view(request, form, page, post)
+    return form_view(request, form, page, post,
+                     done=_("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
 
 
 @view_config(route_name="contribution", renderer="engage:templates/contribution_page.pt")
-def contribution_page(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    db, locale, me = request.engage.db, request.locale_name, person_id(request)
+def contribution_page(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    db, locale, me = request.engage.db, request.locale_name, signed_in_person(request)
     replies, more = q.replies(db, item.contribution_id, page=page_number(request))
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
     counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=request.localizer.translate(_("non publié")))
-    open_ = consultation.current_phase == "consultation" and item.published
+    open_ = open_for_contributions(consultation.current_phase) and item.published
     mine = request.engage.app.my_vote(person_id=me, item_id=UUID(item.contribution_id)) if me else None
     vote_form = None
     if me and open_:
-        vote_form = forms.make(forms.VoteSchema, request, formid="vote", button=_("Voter"),
+        vote_form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
                                action=request.route_url("contribution_vote", ref=consultation.slug,
                                                         item=item.contribution_id)).render({"option": mine} if mine else {})
     can_facilitate = request.has_permission(Permission.FACILITATE)
     hands_form = None
     meetings = q.meetings(db, consultation.consultation_id)
     if can_facilitate and item.published and meetings:
-        hands_form = forms.make(
+        hands_form = make_form(
             forms.ShowOfHandsSchema, request, formid="hands", button=_("Enregistrer le vote à main levée"),
             action=request.route_url("contribution_hands", ref=consultation.slug, item=item.contribution_id),
             meetings=[(m.meeting_id, m.title) for m in meetings]).render()
-    edit_deadline = None
+    editable_until = None
     if me and item.author_id == me.hex and item.published:
-        posted = datetime.datetime.fromisoformat(item.posted_at)
-        if datetime.datetime.now(datetime.timezone.utc) - posted < datetime.timedelta(minutes=15):
-            edit_deadline = when((posted + datetime.timedelta(minutes=15)).isoformat(), locale)
+        deadline = edit_deadline(datetime.datetime.fromisoformat(item.posted_at))
+        if datetime.datetime.now(datetime.timezone.utc) < deadline:
+            editable_until = when(deadline, request.locale_name, time=True)
     return {
         "consultation": consultation, "item": item, "replies": replies, "more": more,
         "counts": counts, "options": OPTIONS, "channels": CHANNELS, "kinds": KINDS,
         "mine": OPTIONS.get(mine or ""), "vote_form": vote_form, "hands_form": hands_form, "open": open_,
         "signed_in": me is not None, "is_author": bool(me and item.author_id == me.hex),
-        "edit_deadline": edit_deadline,
+        "edit_deadline": editable_until,
         "can_moderate": request.has_permission(Permission.MODERATE),
-        "when": lambda value: when(value, locale), "in_person": IN_PERSON,
+        "in_person": IN_PERSON,
         "theme_label": consultation.theme_labels.get(item.theme, item.theme),
-        "flashes": request.session.pop_flash("success"), "errors": request.session.pop_flash("error"),
-        **_restitution_of(request, consultation, item),
     }
 
 
-def _restitution_of(request, consultation, item) -> dict:
-    from engage.views.restitution.pages import contribution_restitution  # the restitution's part of this page
-
-    return contribution_restitution(request, consultation, item)
-
-
 @view_config(route_name="contribution_vote", request_method="POST", permission=Permission.OWN_ACCOUNT)
-def contribution_vote(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    target = _item_url(request, consultation, item.contribution_id) + "#votes"
-    app, me = request.engage.app, person_id(request)
+def contribution_vote(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    target = context.item_url(item.contribution_id) + "#votes"
+    app, me = request.engage.app, signed_in_person(request)
     try:
         if request.POST.get("retirer"):
             recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id))
         else:
-            form = forms.make(forms.VoteSchema, request, formid="vote", button=_("Voter"))
+            form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"))
             try:
                 data = form.validate(request.POST.items())
             except deform.ValidationFailure:
-                request.session.flash(request.localizer.translate(_("Choisissez une réponse.")), "error")
+                flash(request, _("Choisissez une réponse."), ERROR)
                 return HTTPSeeOther(target)
             recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=data["option"],
                                      has_valid_card=_has_card(request))
     except DomainError as error:
-        request.session.flash(request.localizer.translate(_(error.message)), "error")
+        flash(request, _(error.message), ERROR)
         return HTTPSeeOther(target)
-    _wait(request, recorded.position)
-    _flash(request, _("Votre vote est enregistré."))
+    wait_for_write(request, recorded.position)
+    flash(request, _("Votre vote est enregistré."))
     return HTTPSeeOther(target)
 
 
 @view_config(route_name="contribution_edit", renderer=FORM, permission=Permission.OWN_ACCOUNT)
-def contribution_edit(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    form = forms.make(forms.EditSchema, request, formid="edit", button=_("Enregistrer la nouvelle version"))
+def contribution_edit(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    form = make_form(forms.EditSchema, request, formid="edit", button=_("Enregistrer la nouvelle version"))
 
     def edit(data):
-        recorded = request.engage.app.edit_contribution(UUID(item.contribution_id), person_id=person_id(request),
+        recorded = request.engage.app.edit_contribution(UUID(item.contribution_id), person_id=signed_in_person(request),
                                                         text=data["text"])
-        return recorded, _item_url(request, consultation, item.contribution_id)
+        return recorded, context.item_url(item.contribution_id)
 
     page = {"title": _("Modifier ma contribution"),
             "intro": [_("Possible pendant 15 minutes après la publication ; chaque version reste dans le journal public.")]}
@@ -334,14 +288,14 @@ def contribution_edit(request):
 
 
 @view_config(route_name="contribution_withdraw", renderer=FORM, permission=Permission.OWN_ACCOUNT)
-def contribution_withdraw(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    form = forms.make(forms.CSRFSchemaOnly, request, formid="withdraw", button=_("Retirer ma contribution"))
+def contribution_withdraw(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    form = make_form(forms.CSRFSchemaOnly, request, formid="withdraw", button=_("Retirer ma contribution"))
 
     def withdraw(data):
-        recorded = request.engage.app.withdraw_contribution(UUID(item.contribution_id), person_id=person_id(request))
-        return recorded, _item_url(request, consultation, item.contribution_id)
+        recorded = request.engage.app.withdraw_contribution(UUID(item.contribution_id), person_id=signed_in_person(request))
+        return recorded, context.item_url(item.contribution_id)
 
     page = {"title": _("Retirer ma contribution"),
             "intro": [_("Une contribution retirée n'est plus affichée et ne peut plus recevoir de votes. Ce retrait est définitif.")]}
@@ -349,33 +303,33 @@ def contribution_withdraw(request):
 
 
 @view_config(route_name="contribution_report", renderer=FORM, permission=Permission.OWN_ACCOUNT)
-def contribution_report(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    form = forms.make(forms.ReasonSchema, request, formid="report", button=_("Signaler"))
+def contribution_report(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    form = make_form(forms.ReasonSchema, request, formid="report", button=_("Signaler"))
 
     def report(data):
         recorded = request.engage.app.report_contribution(UUID(item.contribution_id), reason=data["reason"])
-        _flash(request, _("Merci : la contribution est signalée à l'équipe de modération."))
-        return recorded, _item_url(request, consultation, item.contribution_id)
+        return recorded, context.item_url(item.contribution_id)
 
     page = {"title": _("Signaler une contribution"),
             "intro": [_("Dites pourquoi cette contribution ne respecte pas la charte de modération. Votre nom n'est pas enregistré avec le signalement.")]}
-    return form_view(request, form, page, report)
+    return form_view(request, form, page, report,
+                     done=_("Merci : la contribution est signalée à l'équipe de modération."))
 
 
 @view_config(route_name="contribution_hide", renderer=FORM, permission=Permission.MODERATE)
-def contribution_hide(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    form = forms.make(forms.ReasonSchema, request, formid="hide", button=_("Masquer"))
+def contribution_hide(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    form = make_form(forms.ReasonSchema, request, formid="hide", button=_("Masquer"))
 
     def hide(data):
         recorded = request.engage.app.hide_contribution(UUID(item.contribution_id), reason=data["reason"],
-                                                        moderator_id=person_id(request))
-        mail_author(request, item.author_id, templates.CONTRIBUTION_HIDDEN, title=consultation.title,
-                    reason=" ".join(data["reason"].split()), link=_item_url(request, consultation, item.contribution_id))
-        return recorded, _item_url(request, consultation, item.contribution_id)
+                                                        moderator_id=signed_in_person(request))
+        _tell_author(request, item.author_id, templates.CONTRIBUTION_HIDDEN, title=consultation.title,
+                    reason=" ".join(data["reason"].split()), link=context.item_url(item.contribution_id))
+        return recorded, context.item_url(item.contribution_id)
 
     page = {"title": _("Masquer une contribution"),
             "intro": [_("Le motif est public : il s'affiche à la place du texte. L'auteur ou l'autrice est prévenu·e.")]}
@@ -383,37 +337,37 @@ def contribution_hide(request):
 
 
 @view_config(route_name="contribution_restore", request_method="POST", permission=Permission.MODERATE)
-def contribution_restore(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
+def contribution_restore(context, request):
+    consultation = context.consultation
+    item = context.contribution
     try:
-        recorded = request.engage.app.restore_contribution(UUID(item.contribution_id), moderator_id=person_id(request))
+        recorded = request.engage.app.restore_contribution(UUID(item.contribution_id), moderator_id=signed_in_person(request))
     except DomainError as error:
-        request.session.flash(request.localizer.translate(_(error.message)), "error")
+        flash(request, _(error.message), ERROR)
     else:
-        _wait(request, recorded.position)
-    return HTTPSeeOther(_item_url(request, consultation, item.contribution_id))
+        wait_for_write(request, recorded.position)
+    return HTTPSeeOther(context.item_url(item.contribution_id))
 
 
 @view_config(route_name="contribution_hands", renderer=FORM, request_method="POST", permission=Permission.FACILITATE)
-def contribution_hands(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
+def contribution_hands(context, request):
+    consultation = context.consultation
+    item = context.contribution
     meetings = q.meetings(request.engage.db, consultation.consultation_id)
-    form = forms.make(forms.ShowOfHandsSchema, request, formid="hands", button=_("Enregistrer le vote à main levée"),
+    form = make_form(forms.ShowOfHandsSchema, request, formid="hands", button=_("Enregistrer le vote à main levée"),
                       meetings=[(m.meeting_id, m.title) for m in meetings])
 
     def record(data):
         recorded = request.engage.app.record_show_of_hands(
-            UUID(data["meeting"]), item_id=UUID(item.contribution_id), recorded_by=person_id(request),
+            UUID(data["meeting"]), item_id=UUID(item.contribution_id), recorded_by=signed_in_person(request),
             counts={"d-accord": data["agree"], "mitige": data["mixed"], "pas-d-accord": data["disagree"]})
-        return recorded, _item_url(request, consultation, item.contribution_id) + "#votes"
+        return recorded, context.item_url(item.contribution_id) + "#votes"
 
     return form_view(request, form, {"title": _("Vote à main levée")}, record)
 
 
 @view_config(route_name="moderation", renderer="engage:templates/moderation_queue.pt", permission=Permission.MODERATE)
-def moderation_queue(request):
+def moderation_queue(context, request):
     page = page_number(request)
     rows, more = q.moderation_queue(request.engage.db, page=page)
     items = [(r, q.contribution(request.engage.db, r.contribution_id)) for r in rows]
@@ -429,9 +383,9 @@ def moderation_queue(request):
 
 
 @view_config(route_name="meeting_new", renderer=FORM, permission=Permission.FACILITATE)
-def meeting_new(request):
-    consultation = _consultation(request)
-    form = forms.make(forms.MeetingSchema, request, formid="meeting", button=_("Annoncer la réunion"))
+def meeting_new(context, request):
+    consultation = context.consultation
+    form = make_form(forms.MeetingSchema, request, formid="meeting", button=_("Annoncer la réunion"))
 
     def schedule(data):
         try:
@@ -439,7 +393,7 @@ def meeting_new(request):
         except ValueError:
             raise InvalidMeetingTime() from None
         recorded = request.engage.app.schedule_meeting(
-            consultation_id=UUID(consultation.consultation_id), facilitator_id=person_id(request),
+            consultation_id=UUID(consultation.consultation_id), facilitator_id=signed_in_person(request),
             title=data["title"], starts_at=local.replace(tzinfo=PARIS), place=data["place"] or None,
             arrondissement=int(data["arrondissement"]) if data["arrondissement"] else None,
             online_url=data["online_url"] or None)
@@ -449,62 +403,54 @@ def meeting_new(request):
                      schedule)
 
 
-def _meeting(request, consultation) -> q.MeetingView:
-    found = q.meeting(request.engage.db, request.matchdict["meeting"])
-    if found is None or found.consultation_id != consultation.consultation_id:
-        raise HTTPNotFound()
-    return found
-
-
 @view_config(route_name="meeting", renderer="engage:templates/meeting_page.pt")
-def meeting_page(request):
-    consultation = _consultation(request)
-    meeting = _meeting(request, consultation)
+def meeting_page(context, request):
+    consultation = context.consultation
+    meeting = context.meeting
     headcount_form = None
     if request.has_permission(Permission.FACILITATE):
-        headcount_form = forms.make(
+        headcount_form = make_form(
             forms.HeadcountSchema, request, formid="headcount", button=_("Enregistrer"),
             action=request.route_url("meeting_headcount", ref=consultation.slug, meeting=meeting.meeting_id)
         ).render({"headcount": meeting.headcount} if meeting.headcount is not None else {})
-    return {"consultation": consultation, "meeting": meeting, "starts": when(meeting.starts_at, request.locale_name),
+    return {"consultation": consultation, "meeting": meeting, 
             "arrondissement": arrondissement_label(meeting.arrondissement, request.locale_name)
             if meeting.arrondissement else None,
             "headcount_form": headcount_form}
 
 
 @view_config(route_name="meeting_headcount", renderer=FORM, request_method="POST", permission=Permission.FACILITATE)
-def meeting_headcount(request):
-    consultation = _consultation(request)
-    meeting = _meeting(request, consultation)
-    form = forms.make(forms.HeadcountSchema, request, formid="headcount", button=_("Enregistrer"))
+def meeting_headcount(context, request):
+    consultation = context.consultation
+    meeting = context.meeting
+    form = make_form(forms.HeadcountSchema, request, formid="headcount", button=_("Enregistrer"))
 
     def record(data):
         recorded = request.engage.app.record_headcount(UUID(meeting.meeting_id), data["headcount"],
-                                                       recorded_by=person_id(request))
+                                                       recorded_by=signed_in_person(request))
         return recorded, request.route_url("meeting", ref=consultation.slug, meeting=meeting.meeting_id)
 
     return form_view(request, form, {"title": _("Nombre de participants")}, record)
 
 
 @view_config(route_name="meeting_transcribe", renderer=FORM, permission=Permission.FACILITATE)
-def meeting_transcribe(request):
-    consultation = _consultation(request)
-    meeting = _meeting(request, consultation)
-    form = forms.make(forms.TranscriptionSchema, request, formid="transcription", button=_("Enregistrer la contribution"),
+def meeting_transcribe(context, request):
+    consultation = context.consultation
+    meeting = context.meeting
+    form = make_form(forms.TranscriptionSchema, request, formid="transcription", button=_("Enregistrer la contribution"),
                       themes=consultation.themes)
 
     def transcribe(data):
         recorded = request.engage.app.transcribe_contribution(
-            meeting_id=UUID(meeting.meeting_id), transcriber_id=person_id(request), kind=data["kind"],
+            meeting_id=UUID(meeting.meeting_id), transcriber_id=signed_in_person(request), kind=data["kind"],
             theme=data["theme"], text=data["text"], paper_reference=data["paper_reference"] or None,
             scan_sha256=data["scan"] or data["scan_sha256"] or None)
-        _flash(request, _("La contribution est enregistrée, avec sa provenance."))
         return recorded, request.route_url("meeting_transcribe", ref=consultation.slug, meeting=meeting.meeting_id)
 
     page = {"title": _("Transcrire une contribution"), "intro": [meeting.title],
             "links": [(request.route_url("meeting", ref=consultation.slug, meeting=meeting.meeting_id),
                        _("Retour à la réunion"))]}
-    return form_view(request, form, page, transcribe)
+    return form_view(request, form, page, transcribe, done=_("La contribution est enregistrée, avec sa provenance."))
 
 
 # -- notifications ---------------------------------------------------------------------------
@@ -531,9 +477,9 @@ def _notification_detail(request, notification) -> str | None:
 
 
 @view_config(route_name="notifications", renderer="engage:templates/notifications.pt", permission=Permission.OWN_ACCOUNT)
-def notifications(request):
+def notifications(context, request):
     page = page_number(request)
-    rows, more = q.notifications(request.engage.db, person_id(request), page=page)
+    rows, more = q.notifications(request.engage.db, signed_in_person(request), page=page)
     slugs: dict[str, str] = {}
     shown = []
     for n in rows:
@@ -542,5 +488,5 @@ def notifications(request):
             slugs[n.consultation_id] = found.slug if found else n.consultation_id
         shown.append((NOTIFICATION_LABELS[n.kind], _notification_detail(request, n),
                       request.route_url("contribution", ref=slugs[n.consultation_id], item=n.contribution_id),
-                      when(n.created_at, request.locale_name)))
+                      n.created_at))
     return {"notifications": shown, "page": page, "more": more}

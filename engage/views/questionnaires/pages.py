@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.common import DomainError
@@ -15,29 +15,21 @@ from engage.opendata.aggregates import option_counts
 from engage.opendata.suppression import suppress_small
 from engage.projections.questionnaires import queries as qq
 from engage.security import Permission
-from engage.views.consultations import forms as consultation_forms
-from engage.views.consultations.pages import _flash, _wait, form_view, page_number, person_id, query
 from engage.views.questionnaires.forms import QuestionnaireSchema, parse_questions
-
-
-def _questionnaire(request) -> qq.QuestionnaireView:
-    found = qq.questionnaire(request.engage.db, request.matchdict["qid"])
-    if found is None:
-        raise HTTPNotFound()
-    return found
+from engage.views.toolkit import flash, form_view, make_form, page_number, query, signed_in_person, wait_for_write
 
 
 @view_config(route_name="questionnaires", renderer="engage:templates/questionnaires_list.pt")
-def questionnaires_list(request):
+def questionnaires_list(context, request):
     page = page_number(request)
     rows, more = qq.questionnaires(request.engage.db, page=page)
     return {"questionnaires": rows, "page": page, "more": more, "targets": TARGETS}
 
 
 @view_config(route_name="questionnaire_new", renderer="engage:templates/form_page.pt", permission=Permission.EDIT)
-def questionnaire_new(request):
-    form = consultation_forms.make(QuestionnaireSchema, request, formid="questionnaire",
-                                   button=_("Publier le questionnaire"))
+def questionnaire_new(context, request):
+    form = make_form(QuestionnaireSchema, request, formid="questionnaire",
+                     button=_("Publier le questionnaire"))
 
     def create(data):
         organization = None
@@ -48,7 +40,7 @@ def questionnaire_new(request):
                 raise InvalidTarget() from None
         recorded = request.engage.app.create_questionnaire(
             title=data["title"], introduction=data["introduction"], questions=parse_questions(data["questions"]),
-            target=data["target"], organization_id=organization, created_by=person_id(request))
+            target=data["target"], organization_id=organization, created_by=signed_in_person(request))
         return recorded, request.route_url("questionnaire", qid=recorded.id.hex)
 
     return form_view(request, form, {"title": _("Nouveau questionnaire")}, create)
@@ -65,14 +57,13 @@ def _answers_from(request, questionnaire) -> dict:
 
 
 @view_config(route_name="questionnaire", renderer="engage:templates/questionnaire_page.pt")
-def questionnaire_page(request):
-    questionnaire = _questionnaire(request)
-    me = person_id(request)
+def questionnaire_page(context, request):
+    questionnaire = context.questionnaire
+    me = signed_in_person(request)
     page = {"questionnaire": questionnaire, "kinds": QUESTION_KINDS, "target": TARGETS[questionnaire.target],
             "answers": {}, "error": None, "signed_in": me is not None,
             "answered": bool(me) and request.engage.app.has_answered(UUID(questionnaire.questionnaire_id),
-                                                                    person_id=me),
-            "flashes": request.session.pop_flash("success")}
+                                                                    person_id=me)}
     if request.method != "POST":
         return page
     if me is None:
@@ -85,14 +76,14 @@ def questionnaire_page(request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "answers": answers, "error": _(error.message)}
-    _wait(request, recorded.position)
-    _flash(request, _("Merci : votre réponse est enregistrée."))
+    wait_for_write(request, recorded.position)
+    flash(request, _("Merci : votre réponse est enregistrée."))
     return HTTPSeeOther(request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id))
 
 
 @view_config(route_name="questionnaire_results", renderer="engage:templates/questionnaire_results.pt")
-def questionnaire_results(request):
-    questionnaire = _questionnaire(request)
+def questionnaire_results(context, request):
+    questionnaire = context.questionnaire
     counts = qq.counts(request.engage.db, questionnaire.questionnaire_id)
     chosen = query(request).get("question")
     page = page_number(request)
@@ -110,13 +101,12 @@ def questionnaire_results(request):
     responses = suppress_small(questionnaire.responses)
     return {"questionnaire": questionnaire, "results": results, "target": TARGETS[questionnaire.target],
             "responses": hidden if responses is None else responses,
-            "flashes": request.session.pop_flash("success"),
             "can_edit": request.has_permission(Permission.EDIT)}
 
 
 @view_config(route_name="questionnaire_close", request_method="POST", permission=Permission.EDIT)
-def questionnaire_close(request):
-    questionnaire = _questionnaire(request)
-    recorded = request.engage.app.close_questionnaire(UUID(questionnaire.questionnaire_id), by=person_id(request))
-    _wait(request, recorded.position)
+def questionnaire_close(context, request):
+    questionnaire = context.questionnaire
+    recorded = request.engage.app.close_questionnaire(UUID(questionnaire.questionnaire_id), by=signed_in_person(request))
+    wait_for_write(request, recorded.position)
     return HTTPSeeOther(request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id))

@@ -26,7 +26,3 @@ class AnswerSchema(CSRFSchema):
 class ConfirmSchema(CSRFSchema):
     """Only the token: the confirmation step of an act that cannot be undone."""
 
-
-def make(schema_class, request, *, formid: str, button, action: str | None = None) -> deform.Form:
-    return deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
-                       formid=formid, action=action)

@@ -11,16 +11,18 @@ from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from engage import mail
 from engage.domain.common import AGE_BANDS
 from engage.domain.consultations.model import CHANNELS, KINDS
+from engage.domain.restitution.model import RESTITUTION_PHASES
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.projections.restitution import queries as rq
 from engage.security import Permission
 from engage.statistics import bar_chart
-from engage.views.consultations.pages import _consultation, _contribution, _item_url, day, mail_author, when
+from engage.views.extensions import extends
 from engage.views.restitution import forms
-from engage.views.toolkit import form_view, page_number, signed_in_person
+from engage.views.toolkit import flash, form_view, make_form, page_number, signed_in_person, when
 
 FORM = "engage:templates/form_page.pt"
 REPORT = "engage:templates/restitution_report.pt"
@@ -73,7 +75,7 @@ def figures(request, report: dict) -> list[dict]:
         _figure(request, "week", _("Au fil du temps"),
                 _("Contributions par semaine. Les mêmes données que le tableau."),
                 [_("Semaine du"), people, contributions],
-                [(day(row["bucket"], locale), values(row, ("participants", "contributions")))
+                [(when(row["bucket"], locale), values(row, ("participants", "contributions")))
                  for row in report["by_week"]], 1),
         _figure(request, "answers", _("Suite donnée par la Ville"),
                 _("Contributions par suite donnée. Les mêmes données que le tableau."),
@@ -84,29 +86,27 @@ def figures(request, report: dict) -> list[dict]:
     return found
 
 
-def _page(request, consultation, report: dict, answers: list[dict], page: int, more: bool, **extra) -> dict:
-    locale = request.locale_name
+def _page(context, request, report: dict, answers: list[dict], page: int, more: bool, **extra) -> dict:
+    consultation = context.consultation
     return {
         "consultation": consultation, "report": report, "figures": figures(request, report),
         "answers": answers, "page": page, "more": more, "kinds": KINDS, "statuses": STATUS_LABELS,
         "theme_label": lambda key: consultation.theme_labels.get(key, key),
-        "when": lambda value: when(value, locale),
-        "item_url": lambda cid: _item_url(request, consultation, cid),
+        "item_url": context.item_url,
         "versions": rq.versions(request.engage.db, consultation.consultation_id),
         "can_edit": request.has_permission(Permission.EDIT),
-        "flashes": request.session.pop_flash("success"),
         **extra,
     }
 
 
 @view_config(route_name="restitution", renderer=REPORT)
-def restitution_page(request):
+def restitution_page(context, request):
     """The live report: what a version published now would say."""
-    consultation = _consultation(request)
+    consultation = context.consultation
     page = page_number(request)
     report = rq.report(request.engage.db, consultation, with_all_answers=False)
     answers, more = rq.answers(request.engage.db, consultation.consultation_id, page=page)
-    return _page(request, consultation, report, answers, page, more, version=None,
+    return _page(context, request, report, answers, page, more, version=None,
                  page_url=request.route_url("restitution", ref=consultation.slug))
 
 
@@ -122,23 +122,23 @@ def _version(request, consultation) -> rq.VersionView:
 
 
 @view_config(route_name="restitution_version", renderer=REPORT)
-def restitution_version(request):
+def restitution_version(context, request):
     """A published version, rendered from its own snapshot: it never changes."""
-    consultation = _consultation(request)
+    consultation = context.consultation
     version = _version(request, consultation)
     report = json.loads(version.snapshot)
     page = page_number(request)
     start = (page - 1) * rq.PAGE_SIZE
     answers = report["answers"][start:start + rq.PAGE_SIZE]
-    return _page(request, consultation, report, answers, page, len(report["answers"]) > start + rq.PAGE_SIZE,
-                 version=version, published=when(version.published_at, request.locale_name),
+    return _page(context, request, report, answers, page, len(report["answers"]) > start + rq.PAGE_SIZE,
+                 version=version,
                  page_url=request.route_url("restitution_version", ref=consultation.slug, version=version.number))
 
 
 @view_config(route_name="restitution_version_json")
-def restitution_version_json(request):
+def restitution_version_json(context, request):
     """The exact bytes whose SHA-256 the log recorded: `sha256sum` checks them."""
-    consultation = _consultation(request)
+    consultation = context.consultation
     version = _version(request, consultation)
     response = Response(body=version.snapshot.encode("utf-8"), content_type="application/json", charset="utf-8")
     response.headers["Content-Disposition"] = (
@@ -148,17 +148,16 @@ def restitution_version_json(request):
 
 
 @view_config(route_name="restitution_publish", renderer=FORM, permission=Permission.EDIT)
-def restitution_publish(request):
-    consultation = _consultation(request)
-    form = forms.make(forms.ConfirmSchema, request, formid="publish", button=_("Publier cette version"))
+def restitution_publish(context, request):
+    consultation = context.consultation
+    form = make_form(forms.ConfirmSchema, request, formid="publish", button=_("Publier cette version"))
     latest = rq.latest_version(request.engage.db, consultation.consultation_id)
 
     def publish(data):
         snapshot = rq.report(request.engage.db, consultation)
         recorded = request.engage.app.publish_restitution(
             UUID(consultation.consultation_id), snapshot, published_by=signed_in_person(request))
-        request.session.flash(request.localizer.translate(
-            _("La version ${number} du rapport est publiée.", mapping={"number": recorded.number})), "success")
+        flash(request, _("La version ${number} du rapport est publiée.", mapping={"number": recorded.number}))
         return recorded, request.route_url("restitution_version", ref=consultation.slug, version=recorded.number)
 
     intro = [consultation.title,
@@ -175,68 +174,85 @@ def restitution_publish(request):
 
 @view_config(route_name="contribution_answer", renderer="engage:templates/restitution_answer.pt",
              permission=Permission.EDIT)
-def contribution_answer(request):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
-    form = forms.make(forms.AnswerSchema, request, formid="answer", button=_("Enregistrer la réponse"))
+def contribution_answer(context, request):
+    consultation = context.consultation
+    item = context.contribution
+    form = make_form(forms.AnswerSchema, request, formid="answer", button=_("Enregistrer la réponse"))
     history = rq.answer_history(request.engage.db, item.contribution_id)
 
     def answer(data):
         recorded = request.engage.app.answer_contribution(
             UUID(consultation.consultation_id), UUID(item.contribution_id), status=data["status"],
             justification=data["justification"], answered_by=signed_in_person(request))
-        request.session.flash(request.localizer.translate(_("La réponse de la Ville est enregistrée.")), "success")
-        link = _item_url(request, consultation, item.contribution_id) + "#suite-donnee"
-        mail_author(request, item.author_id, templates.CONTRIBUTION_ANSWERED, title=consultation.title, link=link,
-                    justification=data["justification"],
-                    status=request.localizer.translate(STATUS_LABELS[data["status"]]))
+        link = context.item_url(item.contribution_id, "#suite-donnee")
+        if item.author_id:  # nobody to tell for a contribution transcribed from a meeting
+            mail.send(request, templates.CONTRIBUTION_ANSWERED, person=item.author_id, title=consultation.title,
+                      link=link, justification=data["justification"],
+                      status=request.localizer.translate(STATUS_LABELS[data["status"]]))
         return recorded, link
 
     values = {"status": history[0].status, "justification": history[0].justification} if history else {}
     page = {"title": _("Suite donnée à une contribution"), "consultation": consultation, "item": item,
             "kinds": KINDS, "theme_label": consultation.theme_labels.get(item.theme, item.theme),
-            "history": history, "statuses": STATUS_LABELS, "when": lambda v: when(v, request.locale_name),
-            "back": _item_url(request, consultation, item.contribution_id)}
-    return form_view(request, form, page, answer, values=values)
+            "history": history, "statuses": STATUS_LABELS,
+            "back": context.item_url(item.contribution_id)}
+    return form_view(request, form, page, answer, values=values, done=_("La réponse de la Ville est enregistrée."))
 
 
-def _quote_view(request, *, quote: bool):
-    consultation = _consultation(request)
-    item = _contribution(request, consultation)
+def _quote_view(context, request, *, quote: bool):
+    consultation = context.consultation
+    item = context.contribution
     button = _("Citer dans le rapport") if quote else _("Retirer la citation")
-    form = forms.make(forms.ConfirmSchema, request, formid="quote", button=button)
+    form = make_form(forms.ConfirmSchema, request, formid="quote", button=button)
     app, me = request.engage.app, signed_in_person(request)
 
     def act(data):
         ids = UUID(consultation.consultation_id), UUID(item.contribution_id)
         recorded = (app.quote_contribution(*ids, quoted_by=me) if quote
                     else app.unquote_contribution(*ids, removed_by=me))
-        return recorded, _item_url(request, consultation, item.contribution_id) + "#suite-donnee"
+        return recorded, context.item_url(item.contribution_id, "#suite-donnee")
 
     intro = [_("La contribution est citée telle que publiée, avec le seul nom public de son auteur ou de son organisation.")
              if quote else _("La contribution ne sera plus citée dans le rapport ; les versions déjà publiées restent inchangées.")]
     if item.body:
         intro.append(item.body)
     page = {"title": _("Citer une contribution") if quote else _("Retirer une citation"), "intro": intro,
-            "links": [(_item_url(request, consultation, item.contribution_id), _("Retour à la contribution"))]}
+            "links": [(context.item_url(item.contribution_id), _("Retour à la contribution"))]}
     return form_view(request, form, page, act)
 
 
 @view_config(route_name="contribution_quote", renderer=FORM, permission=Permission.EDIT)
-def contribution_quote(request):
-    return _quote_view(request, quote=True)
+def contribution_quote(context, request):
+    return _quote_view(context, request, quote=True)
 
 
 @view_config(route_name="contribution_unquote", renderer=FORM, permission=Permission.EDIT)
-def contribution_unquote(request):
-    return _quote_view(request, quote=False)
+def contribution_unquote(context, request):
+    return _quote_view(context, request, quote=False)
 
 
-def contribution_restitution(request, consultation, item) -> dict:
-    """What the contribution page shows of the restitution (used by views/consultations.py)."""
-    history = rq.answer_history(request.engage.db, item.contribution_id)
-    return {"answer_history": history, "answer_statuses": STATUS_LABELS,
-            "quoted": rq.is_quoted(request.engage.db, item.contribution_id),
+@extends("engage:templates/contribution_page.pt")
+def contribution_restitution(request, values) -> dict:
+    """The restitution's part of a contribution's page: the City's answers, whether the report
+    quotes it, and for editors the links to answer and quote once the restitution is open."""
+    consultation, item = values.get("consultation"), values.get("item")
+    if consultation is None or item is None:
+        return {}
+    db = request.engage.db
+    return {"answer_history": rq.answer_history(db, item.contribution_id), "answer_statuses": STATUS_LABELS,
+            "quoted": rq.is_quoted(db, item.contribution_id),
             "can_answer": request.has_permission(Permission.EDIT) and item.published
-            and consultation.current_phase in ("restitution", "redaction", "adoption")}
+            and consultation.current_phase in RESTITUTION_PHASES}
 
+
+@extends("engage:templates/consultation_page.pt")
+def consultation_restitution(request, values) -> dict:
+    """The restitution's part of a consultation's page: the link to the report once the
+    restitution is open, and the City's answer beside each listed contribution."""
+    consultation = values.get("consultation")
+    if consultation is None:
+        return {}
+    listed = values.get("contributions") or []
+    found = rq.answer_statuses(request.engage.db, [c.contribution_id for c in listed])
+    return {"restitution_open": consultation.current_phase in RESTITUTION_PHASES,
+            "answer_status": {cid: STATUS_LABELS[status] for cid, status in found.items()}}

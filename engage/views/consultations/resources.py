@@ -1,0 +1,39 @@
+"""The consultations' route factories: a consultation by its ref (slug or id), one of its
+contributions, one of its meetings.
+
+Each object is loaded the first time a view asks for it, after Pyramid's permission check;
+an unknown or malformed ref, or a contribution or meeting of another consultation, is a 404.
+The restitution's routes use them too (through engage/views/routes.py).
+"""
+
+from __future__ import annotations
+
+from pyramid.decorator import reify
+
+from engage.projections.consultations import queries as q
+from engage.views.resources import Resource
+
+
+class ConsultationResource(Resource):
+    @reify
+    def consultation(self) -> q.ConsultationView:
+        return self.found(q.consultation(self.db, self.request.matchdict["ref"]))
+
+    def of_this_consultation(self, found):
+        """`found` if it belongs to this consultation: a URL never mixes two consultations."""
+        if found is None or found.consultation_id != self.consultation.consultation_id:
+            return self.found(None)
+        return found
+
+    @reify
+    def contribution(self) -> q.ContributionView:
+        return self.of_this_consultation(q.contribution(self.db, self.request.matchdict["item"]))
+
+    @reify
+    def meeting(self) -> q.MeetingView:
+        return self.of_this_consultation(q.meeting(self.db, self.request.matchdict["meeting"]))
+
+    def item_url(self, contribution_id: str, anchor: str = "") -> str:
+        """The page of one of this consultation's contributions."""
+        url = self.request.route_url("contribution", ref=self.consultation.slug, item=contribution_id)
+        return url + anchor
