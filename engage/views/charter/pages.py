@@ -28,6 +28,7 @@ from engage.views.charter.guide_markdown import render as render_markdown
 from engage.views.toolkit import form_view, make_form, signed_in_person
 
 FORM = "engage:templates/form_page.pt"
+MAX_OFFSET = 100_000  # amendments of an article, page by page: far beyond any real list
 
 
 # --------------------------------------------------------------------------- helpers
@@ -137,7 +138,7 @@ def charter_home(request):
 def charter_article(context, request):
     db = request.engage.db
     article = context.article
-    offset = max(int_param(request, "depuis") or 0, 0)
+    offset = min(max(int_param(request, "depuis") or 0, 0), MAX_OFFSET)
     charter = q.charter(db)
     return {"article": article, "charter": charter, "versions": q.article_versions(db, article.article_id),
             "drafting_open": drafting_open(request, charter), "cited": pq.cited_by_article(db, article.article_id),

@@ -10,11 +10,13 @@ from pyramid.httpexceptions import HTTPNotFound
 from engage.projections.charter import queries as q
 from engage.views.resources import Resource
 
+MAX_DIGITS = 9  # beyond, no version nor step exists (and the database's integers would overflow)
+
 
 def number_from(request, key: str) -> int:
-    """A version or step number from the URL; anything but digits is an unknown page."""
+    """A version or step number from the URL; anything but digits (or too many) is an unknown page."""
     text = request.matchdict.get(key) or ""
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_DIGITS:
         raise HTTPNotFound()
     return int(text)
 

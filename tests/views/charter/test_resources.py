@@ -23,7 +23,7 @@ def an_article(testapp) -> str:
     "/charte/articles/pas-un-identifiant", f"/charte/articles/{UNKNOWN}", f"/charte/articles/{UNKNOWN}/comparer",
     f"/charte/articles/{UNKNOWN}/versions/1", "/charte/articles/zzz/versions/1",
     "/charte/amendements/pas-un-identifiant", f"/charte/amendements/{UNKNOWN}",
-    "/charte/versions/1", "/charte/versions/deux", "/guide/page-inconnue", "/guide/page-inconnue/versions/1",
+    "/charte/versions/1", "/charte/versions/deux", "/charte/versions/" + "9" * 30, "/guide/page-inconnue", "/guide/page-inconnue/versions/1",
 ])
 def test_unknown_or_malformed_objects_are_404(testapp, path):
     testapp.get(path, status=404)
@@ -32,8 +32,9 @@ def test_unknown_or_malformed_objects_are_404(testapp, path):
 def test_unknown_versions_of_a_known_article_are_404(testapp):
     article = an_article(testapp)
     assert "Principes" in testapp.get(f"/charte/articles/{article}").text
+    assert "Principes" in testapp.get(f"/charte/articles/{article}?depuis={'9' * 30}").text
     assert "La participation est ouverte à tous." in testapp.get(f"/charte/articles/{article}/versions/1").text
-    for version in ("2", "deux", "-1"):
+    for version in ("2", "deux", "-1", "9" * 30, "%C2%B2"):
         testapp.get(f"/charte/articles/{article}/versions/{version}", status=404)
 
 
