@@ -108,26 +108,37 @@ def includeme(config) -> None:
     config.add_route("seat_call_close", "/tirages/{id}/cloture")
     config.add_route("seat_call_reveal", "/tirages/{id}/revelation")
     config.add_route("seat_call_data", "/api/seat-calls/{id}")
-    # Commitment milestones, the charter, the participation guide.
+    # Commitment milestones, the charter, the participation guide; their objects come from the
+    # charter's route factories.
+    charter = "engage.views.charter.resources:"
     config.add_route("engagement", "/engagement")
-    config.add_route("engagement_step", "/engagement/etapes/{step}")
+    config.add_route("engagement_step", "/engagement/etapes/{step}",
+                     factory=charter + "MilestoneResource")
     config.add_route("charter", "/charte")
     config.add_route("charter_edit", "/charte/redaction")
     config.add_route("charter_adopt", "/charte/adoption")
     config.add_route("charter_adopted", "/charte/adoptee")
     config.add_route("charter_deliberation_csv", "/charte/adoptee/deliberation.csv")
     config.add_route("charter_versions_diff", "/charte/versions/comparer")
-    config.add_route("charter_version", "/charte/versions/{version}")
-    config.add_route("charter_article", "/charte/articles/{article_id}")
-    config.add_route("charter_article_edit", "/charte/articles/{article_id}/modifier")
-    config.add_route("charter_amend", "/charte/articles/{article_id}/amender")
-    config.add_route("charter_article_diff", "/charte/articles/{article_id}/comparer")
-    config.add_route("charter_amendment", "/charte/amendements/{amendment_id}")
-    config.add_route("charter_article_version", "/charte/articles/{article_id}/versions/{version}")  # provenance
+    config.add_route("charter_version", "/charte/versions/{version}",
+                     factory=charter + "CharterVersionResource")
+    config.add_route("charter_article", "/charte/articles/{article_id}",
+                     factory=charter + "ArticleResource")
+    config.add_route("charter_article_edit", "/charte/articles/{article_id}/modifier",
+                     factory=charter + "ArticleResource")
+    config.add_route("charter_amend", "/charte/articles/{article_id}/amender",
+                     factory=charter + "ArticleResource")
+    config.add_route("charter_article_diff", "/charte/articles/{article_id}/comparer",
+                     factory=charter + "ArticleResource")
+    config.add_route("charter_amendment", "/charte/amendements/{amendment_id}",
+                     factory=charter + "AmendmentResource")
+    config.add_route("charter_article_version", "/charte/articles/{article_id}/versions/{version}",
+                     factory=charter + "ArticleVersionResource")
     config.add_route("guide", "/guide")
     config.add_route("guide_edit", "/guide/rediger")
-    config.add_route("guide_page", "/guide/{slug}")
-    config.add_route("guide_page_version", "/guide/{slug}/versions/{version}")
+    config.add_route("guide_page", "/guide/{slug}", factory=charter + "GuidePageResource")
+    config.add_route("guide_page_version", "/guide/{slug}/versions/{version}",
+                     factory=charter + "GuidePageResource")
     # Open data (engage/views/opendata.py): the page, the catalogue, the change feed, the
     # packages, then the JSON API.
     config.add_route("opendata_page", "/opendata")

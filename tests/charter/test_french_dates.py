@@ -3,7 +3,7 @@
 import datetime
 
 from engage.views import toolkit as formatting
-from engage.views.charter.provenance import cited_ids
+from engage.views.charter.citations import cited_ids
 
 
 def test_the_first_of_the_month_is_an_ordinal_in_french_only():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import colander
 import deform
 from deform.schema import CSRFSchema
@@ -155,12 +153,3 @@ def consultation_node(choices: list[tuple[str, str]]):
         description=_("Amendements et votes sont ouverts pendant la phase « Rédaction » de cette consultation ; "
                       "les versions d'articles peuvent citer ses contributions."))
 
-
-def make_form(schema_class, request, *, formid: str, button, action: str | None = None, extend=None) -> deform.Form:
-    # One counter per request: several forms on one page never share an element id.
-    counter = request.environ.setdefault("engage.deform_counter", itertools.count())
-    schema = schema_class()
-    if extend is not None:
-        schema = extend(schema)  # fields whose choices depend on the request (before binding)
-    return deform.Form(schema.bind(request=request), buttons=(deform.Button("submit", button),),
-                       formid=formid, action=action or "", counter=counter)

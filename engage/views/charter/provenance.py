@@ -1,139 +1,35 @@
 """Provenance both ways between the charter and its consultation.
 
-- Editors cite, when they make a new article version (editing it, or accepting an amendment), the
-  contributions that shaped it: a picker that works without JavaScript (a GET search over the
-  consultation's published contributions, paged, whose results are checkboxes of the POST form),
-  plus a field for contribution addresses or identifiers pasted from their pages.
 - Each article version has its page (text, the amendment it came from, the contributions cited).
-- Each contribution page shows where it went (the article versions citing it): a BeforeRender
-  subscriber adds `charter_citations` to contribution_page.pt, so the consultation views stay untouched.
+- Each contribution page shows where it went (the article versions citing it): an extension of
+  contribution_page.pt (engage/views/extensions.py), so the consultation views stay untouched.
+
+Editors choose the contributions they cite with the picker of engage/views/charter/citations.py.
 """
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlencode
-from uuid import UUID
-
-import colander
-import deform
-from pyramid.events import BeforeRender, subscriber
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
-from engage.domain.charter.model import MAX_CITED
 from engage.domain.consultations.model import KINDS
-from engage.i18n import _
 from engage.projections.charter import provenance_queries as pq
 from engage.projections.charter import queries as q
-from engage.projections.consultations import queries as cq
-from engage.views.toolkit import page_number, query
-
-PICKER_PAGE = 10
-UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
-
-
-# --------------------------------------------------------------------------- the picker
-
-
-def references_validator(node, value):
-    """Each line or comma-separated piece must hold a contribution id (an address of its page will do)."""
-    for piece in re.split(r"[\s,;]+", value or ""):
-        if piece and not UUID_TEXT.search(piece):
-            raise colander.Invalid(node, _("« ${piece} » n'est ni l'adresse ni l'identifiant d'une contribution.",
-                                           mapping={"piece": piece[:80]}))
-
-
-def add_citation_fields(schema: colander.Schema, choices: list[tuple[str, str]]) -> colander.Schema:
-    """The two citation fields, appended to a revision or decision schema (before binding)."""
-    schema.add(colander.SchemaNode(
-        colander.Set(), name="contributions", title=_("Contributions de la consultation qui ont inspiré cette version"),
-        missing=(), widget=deform.widget.CheckboxChoiceWidget(values=choices),
-        description=_("Cochez les contributions trouvées par la recherche ci-dessus (${max} au plus).",
-                      mapping={"max": MAX_CITED})))
-    schema.add(colander.SchemaNode(
-        colander.String(), name="references", title=_("Autres contributions citées (adresses ou identifiants)"),
-        missing="", validator=colander.All(colander.Length(max=4000, max_err=_("Ce champ est trop long.")),
-                                           references_validator),
-        widget=deform.widget.TextAreaWidget(rows=2),
-        description=_("Collez l'adresse de la page d'une contribution, une par ligne.")))
-    return schema
-
-
-def cited_ids(data: dict) -> list[UUID]:
-    """The contributions chosen in the picker, in order, without repeats (ids as UUIDs)."""
-    found = list(data.get("contributions") or ()) + UUID_TEXT.findall(data.get("references") or "")
-    out: list[UUID] = []
-    for text in found:
-        try:
-            value = UUID(text)
-        except ValueError:
-            continue
-        if value not in out:
-            out.append(value)
-    return out
-
-
-def picker(request) -> dict:
-    """The search over the charter's consultation: its results, as choices of the form, and paging."""
-    link = pq.charter_consultation(request.engage.db)
-    params = query(request)
-    text = (params.get("recherche") or "").strip()[:200]
-    page = page_number(request)
-    if link is None:
-        return {"link": None, "choices": [], "text": text, "page": page, "more": False,
-                "previous_url": None, "next_url": None}
-    if text:
-        rows, more = cq.search(request.engage.db, link.consultation_id, text, page=page, size=PICKER_PAGE)
-    else:
-        rows, more = cq.contributions(request.engage.db, link.consultation_id, page=page, size=PICKER_PAGE)
-    translate = request.localizer.translate
-    choices = []
-    for row in rows:
-        if not row.published:
-            continue  # hidden or withdrawn: not citable, not offered
-        who = row.author_name or translate(_("en réunion publique"))
-        body = row.body if len(row.body) <= 160 else row.body[:159] + "…"
-        choices.append((row.contribution_id,
-                        f"{row.contribution_id[:8]} · {translate(_(KINDS.get(row.kind, row.kind)))} · {who} : {body}"))
-
-    def page_url(number: int) -> str:
-        return request.path_url + "?" + urlencode({**({"recherche": text} if text else {}), "page": number})
-
-    return {"link": link, "choices": choices, "text": text, "page": page, "more": more,
-            "previous_url": page_url(page - 1) if page > 1 else None, "next_url": page_url(page + 1) if more else None}
-
-
-# --------------------------------------------------------------------------- an article version's page
+from engage.views.extensions import extends
 
 
 @view_config(route_name="charter_article_version", renderer="engage:templates/charter_article_version.pt")
-def article_version(request):
-    from engage.views.charter.pages import find_article, when
-
+def article_version(context, request):
+    article, version = context.article, context.version
     db = request.engage.db
-    article = find_article(request)
-    number = request.matchdict["version"]
-    version = q.article_version(db, article.article_id, int(number)) if number.isdigit() else None
-    if version is None:
-        raise HTTPNotFound()
     amendment = q.amendment(db, version.amendment_id) if version.amendment_id else None
     return {"article": article, "version": version, "amendment": amendment,
-            "cited": pq.cited_by_version(db, article.article_id, version.version),
-            "kinds": KINDS, "when": lambda iso: when(request, iso)}
+            "cited": pq.cited_by_version(db, article.article_id, version.version), "kinds": KINDS}
 
 
-# --------------------------------------------------------------------------- where a contribution went
-
-
-@subscriber(BeforeRender)
-def contribution_destinations(event):
-    """contribution_page.pt shows the article versions citing the contribution (indexed read)."""
-    if event.get("renderer_name") != "engage:templates/contribution_page.pt":
-        return
-    values = event.rendering_val if isinstance(event.rendering_val, dict) else {}
+@extends("engage:templates/contribution_page.pt")
+def where_it_went(request, values) -> dict:
+    """The article versions citing the page's contribution (an indexed read)."""
     item = values.get("item")
-    request = event.get("request")
-    if item is None or request is None:
-        return
-    event["charter_citations"] = pq.where_it_went(request.engage.db, item.contribution_id)
+    if item is None:
+        return {}
+    return {"charter_citations": pq.where_it_went(request.engage.db, item.contribution_id)}
