@@ -1,5 +1,7 @@
 """Every URL of engage, in one place. Public paths are French and stable: people bookmark them."""
 
+from engage.opendata import REGISTRY
+
 
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)
@@ -91,19 +93,31 @@ def includeme(config) -> None:
     config.add_route("pb_members_import", "/gestion/membres")
     config.add_route("organizations", "/organisations")
     config.add_route("organization_new", "/organisations/nouvelle")
-    config.add_route("organization", "/organisations/{id}")
-    config.add_route("organization_attach", "/organisations/{id}/representants")
-    config.add_route("organization_detach", "/organisations/{id}/representants/detacher")
-    config.add_route("offer_new", "/organisations/{id}/offres/nouvelle")
-    config.add_route("seat_call_new", "/organisations/{id}/tirages/nouveau")
+    config.add_route("organization", "/organisations/{id}",
+                     factory="engage.views.organizations.resources:OrganizationResource")
+    config.add_route("organization_attach", "/organisations/{id}/representants",
+                     factory="engage.views.organizations.resources:OrganizationResource")
+    config.add_route("organization_detach", "/organisations/{id}/representants/detacher",
+                     factory="engage.views.organizations.resources:OrganizationResource")
+    config.add_route("offer_new", "/organisations/{id}/offres/nouvelle",
+                     factory="engage.views.organizations.resources:OrganizationResource")
+    config.add_route("seat_call_new", "/organisations/{id}/tirages/nouveau",
+                     factory="engage.views.organizations.resources:OrganizationResource")
     config.add_route("offers", "/offres")
-    config.add_route("offer_withdraw", "/offres/{id}/retirer")
-    config.add_route("seat_call", "/tirages/{id}")
-    config.add_route("seat_call_volunteer", "/tirages/{id}/volontaire")
-    config.add_route("seat_call_commit", "/tirages/{id}/empreinte")
-    config.add_route("seat_call_close", "/tirages/{id}/cloture")
-    config.add_route("seat_call_reveal", "/tirages/{id}/revelation")
-    config.add_route("seat_call_data", "/api/seat-calls/{id}")
+    config.add_route("offer_withdraw", "/offres/{id}/retirer",
+                     factory="engage.views.organizations.resources:OfferResource")
+    config.add_route("seat_call", "/tirages/{id}",
+                     factory="engage.views.seats.resources:SeatCallResource")
+    config.add_route("seat_call_volunteer", "/tirages/{id}/volontaire",
+                     factory="engage.views.seats.resources:SeatCallResource")
+    config.add_route("seat_call_commit", "/tirages/{id}/empreinte",
+                     factory="engage.views.seats.resources:SeatCallResource")
+    config.add_route("seat_call_close", "/tirages/{id}/cloture",
+                     factory="engage.views.seats.resources:SeatCallResource")
+    config.add_route("seat_call_reveal", "/tirages/{id}/revelation",
+                     factory="engage.views.seats.resources:SeatCallResource")
+    config.add_route("seat_call_data", "/api/seat-calls/{id}",
+                     factory="engage.views.seats.resources:SeatCallResource")
     # Commitment milestones, the charter, the participation guide.
     config.add_route("engagement", "/engagement")
     config.add_route("engagement_step", "/engagement/etapes/{step}")
@@ -124,14 +138,12 @@ def includeme(config) -> None:
     config.add_route("guide_edit", "/guide/rediger")
     config.add_route("guide_page", "/guide/{slug}")
     config.add_route("guide_page_version", "/guide/{slug}/versions/{version}")
-    # Open data (engage/views/opendata.py): the page, the catalogue, the change feed, the
+    # Open data (engage/views/opendata/): the page, the catalogue, the change feed, the
     # packages, then the JSON API.
     config.add_route("opendata_page", "/opendata")
     config.add_route("opendata_catalog", "/opendata/catalog.jsonld")
     config.add_route("opendata_changes", "/opendata/changes")
     # Only the registered datasets' names match, so no other /api/ route is ever shadowed.
-    from engage.opendata import REGISTRY
-
     names = "|".join(dataset.name for dataset in REGISTRY) or "-"
     config.add_route("opendata_zip", "/opendata/{dataset:(%s)}.zip" % names)
     config.add_route("opendata_datapackage", "/opendata/{dataset:(%s)}/datapackage.json" % names)
@@ -147,5 +159,5 @@ def includeme(config) -> None:
     config.add_route("contribution_answer", "/consultations/{ref}/contributions/{item}/suite-donnee")
     config.add_route("contribution_quote", "/consultations/{ref}/contributions/{item}/citer")
     config.add_route("contribution_unquote", "/consultations/{ref}/contributions/{item}/retirer-citation")
-    # Residents: inclusion statistics (engage/views/inclusion.py).
+    # Residents: inclusion statistics (engage/views/inclusion/).
     config.add_route("inclusion_statistics", "/statistiques/inclusion")

@@ -10,7 +10,7 @@ from engage.projections.accounts.history import CONSENTS, REPLACEMENT
 from engage.projections.participation.projection import participation_history
 from engage.views.cards.forms import ROLE_TITLES
 from engage.views.charter.forms import CHOICE_LABELS
-from engage.views.toolkit import long_date, moment
+from engage.views.toolkit import when
 
 PAGE_SIZE = 20
 # Codes that appear in history mappings, shown as words.
@@ -41,7 +41,7 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
         mapping = {}
         for key, value in line.mapping.items():
             if key == "date":
-                mapping[key] = long_date(value, locale)
+                mapping[key] = when(value, locale)
             elif key in KEYED_LABELS:
                 label = KEYED_LABELS[key].get(value)
                 mapping[key] = translate(label) if label else value
@@ -50,7 +50,7 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
             else:
                 mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
         shown.append({
-            "when": moment(line.occurred_at, locale),
+            "when": when(line.occurred_at, locale, time=True),
             "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
             "summary": translate(_(line.summary, mapping=mapping)),
         })
