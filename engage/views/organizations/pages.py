@@ -15,7 +15,8 @@ from engage.projections.seats import queries as seat_queries
 from engage.security import Permission
 from engage.views.fields import CITY_WIDE, ButtonOnlySchema, place_value
 from engage.views.organizations.forms import OfferSchema, OrganizationSchema, RepresentativeSchema
-from engage.views.toolkit import form_view, make_form, page_number, signed_in_person, validate, wait_for_write
+from engage.views.toolkit import (form_view, make_form, page_number, query, signed_in_person, validate,
+                                  wait_for_write)
 
 FORM = "engage:templates/form_page.pt"
 
@@ -28,10 +29,11 @@ def place_label(request, arrondissement: int | None) -> str:
 
 def _filters(request, kinds: dict) -> dict:
     """The catalogue's filters from the query string; anything unknown is ignored."""
-    kind = request.params.get("type") or None
+    params = query(request)
+    kind = params.get("type") or None
     if kind not in kinds:
         kind = None
-    place = request.params.get("arrondissement") or None
+    place = params.get("arrondissement") or None
     if place == CITY_WIDE:
         arrondissement = "city"
     elif place and place.isdigit() and int(place) in ARRONDISSEMENTS:
@@ -47,10 +49,10 @@ def _catalogue(request, kinds, fetch, route):
     items, total = fetch(request.engage.db, kind=filters["kind"], arrondissement=filters["arrondissement"],
                          page=number, size=organization_queries.PAGE_SIZE)
     pages = max(1, -(-total // organization_queries.PAGE_SIZE))
-    query = {k: v for k, v in (("type", filters["kind"]), ("arrondissement", filters["place"])) if v}
+    kept = {k: v for k, v in (("type", filters["kind"]), ("arrondissement", filters["place"])) if v}
 
     def link(n):
-        return request.route_url(route, _query={**query, "page": n})
+        return request.route_url(route, _query={**kept, "page": n})
 
     return {
         "items": items, "total": total, "page": number, "pages": pages,

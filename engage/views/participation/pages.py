@@ -1,4 +1,4 @@
-"""The resident's own participation history, as the card and account pages show it."""
+"""The resident's own participation history, on their account page (/compte)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from engage.projections.accounts.history import CONSENTS, REPLACEMENT
 from engage.projections.participation.projection import participation_history
 from engage.views.cards.forms import ROLE_TITLES
 from engage.views.charter.forms import CHOICE_LABELS
-from engage.views.toolkit import when
+from engage.views.extensions import extends
+from engage.views.toolkit import query, signed_in_person, when
 
 PAGE_SIZE = 20
 # Codes that appear in history mappings, shown as words.
@@ -31,7 +32,7 @@ FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
     translate = request.localizer.translate
     locale = request.locale_name
-    before = request.params.get("avant")
+    before = query(request).get("avant")
     before = int(before) if before and before.isdigit() else None
     lines = participation_history(request.engage.db, person_id, before=before, limit=limit + 1)
     more = len(lines) > limit
@@ -59,3 +60,12 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
         "history_next": request.current_route_path(_query={"avant": lines[-1].position}) if more else None,
         "history_first_page": before is not None,
     }
+
+
+@extends("engage:templates/account.pt")
+def history_on_the_account_page(request, values) -> dict:
+    """The account page shows the history without its view importing this module."""
+    person_id = signed_in_person(request)
+    if person_id is None or "history" in values:
+        return {}
+    return history_context(request, person_id)
