@@ -1,8 +1,13 @@
 """Every URL of engage, in one place. Public paths are French and stable: people bookmark them."""
 
+from engage.opendata import REGISTRY
+
 # Route factories (engage/views/<capability>/resources.py): the context a route's views receive.
 CONSULTATION = "engage.views.consultations.resources:ConsultationResource"  # consultation, contribution, meeting
 QUESTIONNAIRE = "engage.views.questionnaires.resources:QuestionnaireResource"
+ORGANIZATION = "engage.views.organizations.resources:OrganizationResource"
+OFFER = "engage.views.organizations.resources:OfferResource"
+SEAT_CALL = "engage.views.seats.resources:SeatCallResource"
 
 
 def includeme(config) -> None:
@@ -95,19 +100,19 @@ def includeme(config) -> None:
     config.add_route("pb_members_import", "/gestion/membres")
     config.add_route("organizations", "/organisations")
     config.add_route("organization_new", "/organisations/nouvelle")
-    config.add_route("organization", "/organisations/{id}")
-    config.add_route("organization_attach", "/organisations/{id}/representants")
-    config.add_route("organization_detach", "/organisations/{id}/representants/detacher")
-    config.add_route("offer_new", "/organisations/{id}/offres/nouvelle")
-    config.add_route("seat_call_new", "/organisations/{id}/tirages/nouveau")
+    config.add_route("organization", "/organisations/{id}", factory=ORGANIZATION)
+    config.add_route("organization_attach", "/organisations/{id}/representants", factory=ORGANIZATION)
+    config.add_route("organization_detach", "/organisations/{id}/representants/detacher", factory=ORGANIZATION)
+    config.add_route("offer_new", "/organisations/{id}/offres/nouvelle", factory=ORGANIZATION)
+    config.add_route("seat_call_new", "/organisations/{id}/tirages/nouveau", factory=ORGANIZATION)
     config.add_route("offers", "/offres")
-    config.add_route("offer_withdraw", "/offres/{id}/retirer")
-    config.add_route("seat_call", "/tirages/{id}")
-    config.add_route("seat_call_volunteer", "/tirages/{id}/volontaire")
-    config.add_route("seat_call_commit", "/tirages/{id}/empreinte")
-    config.add_route("seat_call_close", "/tirages/{id}/cloture")
-    config.add_route("seat_call_reveal", "/tirages/{id}/revelation")
-    config.add_route("seat_call_data", "/api/seat-calls/{id}")
+    config.add_route("offer_withdraw", "/offres/{id}/retirer", factory=OFFER)
+    config.add_route("seat_call", "/tirages/{id}", factory=SEAT_CALL)
+    config.add_route("seat_call_volunteer", "/tirages/{id}/volontaire", factory=SEAT_CALL)
+    config.add_route("seat_call_commit", "/tirages/{id}/empreinte", factory=SEAT_CALL)
+    config.add_route("seat_call_close", "/tirages/{id}/cloture", factory=SEAT_CALL)
+    config.add_route("seat_call_reveal", "/tirages/{id}/revelation", factory=SEAT_CALL)
+    config.add_route("seat_call_data", "/api/seat-calls/{id}", factory=SEAT_CALL)
     # Commitment milestones, the charter, the participation guide; their objects come from the
     # charter's route factories.
     charter = "engage.views.charter.resources:"
@@ -139,14 +144,12 @@ def includeme(config) -> None:
     config.add_route("guide_page", "/guide/{slug}", factory=charter + "GuidePageResource")
     config.add_route("guide_page_version", "/guide/{slug}/versions/{version}",
                      factory=charter + "GuidePageResource")
-    # Open data (engage/views/opendata.py): the page, the catalogue, the change feed, the
+    # Open data (engage/views/opendata/): the page, the catalogue, the change feed, the
     # packages, then the JSON API.
     config.add_route("opendata_page", "/opendata")
     config.add_route("opendata_catalog", "/opendata/catalog.jsonld")
     config.add_route("opendata_changes", "/opendata/changes")
     # Only the registered datasets' names match, so no other /api/ route is ever shadowed.
-    from engage.opendata import REGISTRY
-
     names = "|".join(dataset.name for dataset in REGISTRY) or "-"
     config.add_route("opendata_zip", "/opendata/{dataset:(%s)}.zip" % names)
     config.add_route("opendata_datapackage", "/opendata/{dataset:(%s)}/datapackage.json" % names)
@@ -162,5 +165,5 @@ def includeme(config) -> None:
     config.add_route("contribution_answer", "/consultations/{ref}/contributions/{item}/suite-donnee", factory=CONSULTATION)
     config.add_route("contribution_quote", "/consultations/{ref}/contributions/{item}/citer", factory=CONSULTATION)
     config.add_route("contribution_unquote", "/consultations/{ref}/contributions/{item}/retirer-citation", factory=CONSULTATION)
-    # Residents: inclusion statistics (engage/views/inclusion.py).
+    # Residents: inclusion statistics (engage/views/inclusion/).
     config.add_route("inclusion_statistics", "/statistiques/inclusion")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import deform
 from pyramid.view import view_config
 
 from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.projections.members import queries as member_queries
 from engage.security import Permission
-from engage.views.fields import make
 from engage.views.members.forms import MembershipImportSchema
-from engage.views.toolkit import me, wait
+from engage.views.toolkit import make_form, signed_in_person, validate, wait_for_write
 
 SHOWN_PER_LIST = 500  # a 65,000-line report is summarized past this
 
@@ -24,21 +22,21 @@ def _translate(request, problems):
 @view_config(route_name="pb_members_import", renderer="engage:templates/pb_members_import.pt",
              permission=Permission.MANAGE_MEMBERS)
 def pb_members_import(request):
-    form = make(MembershipImportSchema, request, formid="pb-import", button=_("Vérifier et importer"))
+    # Not form_view: a successful import stays on this page to show its report (no redirect),
+    # and a refused list is a 400 with that report.
+    form = make_form(MembershipImportSchema, request, formid="pb-import", button=_("Vérifier et importer"))
     db = request.engage.db
     page = {"counts": member_queries.pb_member_counts(db), "erased": member_queries.pb_members_erased(db),
             "imports": member_queries.recent_imports(db), "report": None,
             "shown": SHOWN_PER_LIST}
     if request.method != "POST":
         return {**page, "form": form.render()}
-    try:
-        data = form.validate(request.POST.items())
-    except deform.ValidationFailure as failure:
-        request.response.status_int = 400
-        return {**page, "form": failure.render()}
+    data = validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
     try:
         report = request.engage.app.import_membership_list(
-            data["membership_file"], imported_by=me(request),
+            data["membership_file"], imported_by=signed_in_person(request),
             known_members=lambda ids: member_queries.existing_pb_members(db, ids),
         )
     except DomainError as error:
@@ -47,7 +45,7 @@ def pb_members_import(request):
     if report.refused:
         request.response.status_int = 400
     else:
-        wait(request, report.position)
+        wait_for_write(request, report.position)
     return {
         **page,
         "counts": member_queries.pb_member_counts(db),

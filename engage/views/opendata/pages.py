@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import threading
-from zoneinfo import ZoneInfo
 
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
@@ -25,9 +24,8 @@ from engage.opendata import catalog as dcat
 from engage.opendata.changes import read_changes
 from engage.opendata.exports import ExportCache, ExportsBusy, FileIter, instance_id
 from engage.opendata.query import BadParameter, Selection
-from engage.views import toolkit as formatting
+from engage.views.toolkit import when
 
-PARIS = ZoneInfo("Europe/Paris")
 CORS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
@@ -361,7 +359,6 @@ def page(request):
             "title": translate(dataset.title),
             "description": packages.described(dataset, translate),
             "fields": [(field.name, translate(field.description)) for field in dataset.fields],
-            "modified": formatting.instant(modified, request.locale_name, "medium")
-            if modified else None,
+            "modified": when(modified, request.locale_name, time=True) if modified else None,
         })
     return {"entries": entries, "licence": _licence(request), "site": request.application_url}

@@ -5,9 +5,12 @@ notification id is counted, none after), so an auditor replays the public log up
 exactly there and compares. Small counts are suppressed as on the pages.
 """
 
+from itertools import groupby
+
 from pyramid.view import view_config
 
 from engage.opendata.aggregates import card_holders_as_of, vote_table
+from engage.projections.consultations import queries as consultation_queries
 
 
 @view_config(route_name="api_card_holders", renderer="json", request_method="GET")
@@ -33,8 +36,6 @@ def card_holders(request):
 
 @view_config(route_name="api_votes_per_item", renderer="json", request_method="GET")
 def votes_per_item(request):
-    from engage.projections.consultations import queries as consultation_queries
-
     position, rows = consultation_queries.votes_per_item_as_of(request.engage.db)
     request.response.headers["Access-Control-Allow-Origin"] = "*"
     return {"position": position, "counts": published_votes(rows)}
@@ -42,8 +43,6 @@ def votes_per_item(request):
 
 def published_votes(rows) -> list[dict]:
     """[(item, channel, option, votes)] in item order -> the published counts, item by item."""
-    from itertools import groupby
-
     counts = []
     for item, group in groupby(rows, key=lambda row: row[0]):
         shown = vote_table({(channel, option): votes for _, channel, option, votes in group})
@@ -54,8 +53,6 @@ def published_votes(rows) -> list[dict]:
 
 @view_config(route_name="api_contributions_per_consultation", renderer="json", request_method="GET")
 def contributions_per_consultation(request):
-    from engage.projections.consultations import queries as consultation_queries
-
     position, rows = consultation_queries.contributions_per_consultation_as_of(request.engage.db)
     request.response.headers["Access-Control-Allow-Origin"] = "*"
     return {

@@ -1,4 +1,4 @@
-"""The resident's own participation history, as the card and account pages show it."""
+"""The resident's own participation history, on their account page (/compte)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from engage.projections.accounts.history import CONSENTS, REPLACEMENT
 from engage.projections.participation.projection import participation_history
 from engage.views.cards.forms import ROLE_TITLES
 from engage.views.charter.forms import CHOICE_LABELS
-from engage.views.toolkit import long_date, moment
+from engage.views.extensions import extends
+from engage.views.toolkit import query, signed_in_person, when
 
 PAGE_SIZE = 20
 # Codes that appear in history mappings, shown as words.
@@ -31,7 +32,7 @@ FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
     translate = request.localizer.translate
     locale = request.locale_name
-    before = request.params.get("avant")
+    before = query(request).get("avant")
     before = int(before) if before and before.isdigit() else None
     lines = participation_history(request.engage.db, person_id, before=before, limit=limit + 1)
     more = len(lines) > limit
@@ -41,7 +42,7 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
         mapping = {}
         for key, value in line.mapping.items():
             if key == "date":
-                mapping[key] = long_date(value, locale)
+                mapping[key] = when(value, locale)
             elif key in KEYED_LABELS:
                 label = KEYED_LABELS[key].get(value)
                 mapping[key] = translate(label) if label else value
@@ -50,7 +51,7 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
             else:
                 mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
         shown.append({
-            "when": moment(line.occurred_at, locale),
+            "when": when(line.occurred_at, locale, time=True),
             "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
             "summary": translate(_(line.summary, mapping=mapping)),
         })
@@ -59,3 +60,12 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
         "history_next": request.current_route_path(_query={"avant": lines[-1].position}) if more else None,
         "history_first_page": before is not None,
     }
+
+
+@extends("engage:templates/account.pt")
+def history_on_the_account_page(request, values) -> dict:
+    """The account page shows the history without its view importing this module."""
+    person_id = signed_in_person(request)
+    if person_id is None or "history" in values:
+        return {}
+    return history_context(request, person_id)

@@ -8,15 +8,13 @@ error in French, never a 500. The page /transparence explains it all in plain Fr
 from __future__ import annotations
 
 import base64
-from zoneinfo import ZoneInfo
 
 from pyramid.response import Response
 from pyramid.view import exception_view_config, view_config
 
 from engage.projections.transparency import projection as tlog
-from engage.views import toolkit as formatting
+from engage.views.toolkit import when
 
-PARIS = ZoneInfo("Europe/Paris")
 
 MAX_ENTRIES = 1000
 
@@ -182,12 +180,9 @@ def page(request):
     return {
         "size": tlog.tree_size(services.db),
         "latest": latest,
-        "signed_at": _paris_time(latest.signed_at, request.locale_name) if latest else None,
+        "signed_at": when(latest.signed_at, request.locale_name, time=True) if latest else None,
         "verifier_key": services.checkpoints.verifier_key,
         "origin": services.checkpoints.origin,
         "site": request.application_url,
     }
 
-
-def _paris_time(utc_iso: str, locale: str) -> str:
-    return formatting.instant(utc_iso, locale, "medium")
