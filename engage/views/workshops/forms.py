@@ -155,14 +155,6 @@ class FeedbackSchema(CSRFSchema):
                     missing="", description=_("Facultatif. Lu par l'équipe des ateliers, jamais publié."))
 
 
-def make_form(schema_class, request, *, formid: str, button, action=None, **bindings) -> deform.Form:
-    form = deform.Form(schema_class().bind(request=request, **bindings),
-                       buttons=(deform.Button("submit", button),), formid=formid)
-    if action:
-        form.action = action
-    return form
-
-
 def parse_roll(post, allowed: set[str]) -> dict[str, bool] | None:
     """The marks of a roll: {person hex: present}. None if a field is not one of ours."""
     marks = {}
