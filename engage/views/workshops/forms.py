@@ -131,10 +131,6 @@ class SessionSchema(ScheduleSchema):
         validator=_facilitator_validator, widget=_facilitator_widget)
 
 
-class ConfirmSchema(CSRFSchema):
-    """One button: the token alone."""
-
-
 class WalkInSchema(CSRFSchema):
     card_number = colander.SchemaNode(
         colander.String(), title=_("Numéro de Carte Citoyen·ne"),

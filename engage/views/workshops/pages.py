@@ -21,6 +21,7 @@ from engage.opendata.aggregates import workshop_attendance
 from engage.projections.workshops import queries as wq
 from engage.security import Permission
 from engage.statistics import bar_chart
+from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     flash,
     form_view,
@@ -346,7 +347,7 @@ def reschedule(context, request):
 @view_config(route_name="session_cancel", renderer=FORM, permission=Permission.FACILITATE)
 def cancel(context, request):
     session_id, session = context.session_id, context.session
-    form = make_form(forms.ConfirmSchema, request, formid="cancel-session", button=_("Annuler la séance"))
+    form = make_form(ButtonOnlySchema, request, formid="cancel-session", button=_("Annuler la séance"))
     page = {"title": _("Annuler « ${title} »", mapping={"title": session.title}),
             "intro": [_("${when}. L'annulation est définitive ; les personnes inscrites et en attente seront prévenues.",
                         mapping={"when": span(session, request.locale_name)})]}
