@@ -1,5 +1,10 @@
 """Every URL of engage, in one place. Public paths are French and stable: people bookmark them."""
 
+# Route factories (engage.views.resources): the route's object becomes the views' context.
+CARD = "engage.views.cards.resources:CardResource"
+SESSION = "engage.views.workshops.resources:SessionResource"
+WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
+
 
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)
@@ -64,10 +69,8 @@ def includeme(config) -> None:
     config.add_route("account_erase", "/compte/effacer")
     config.add_route("account_erased", "/compte/effacees")
     config.add_route("staff_cards", "/admin/cartes")
-    config.add_route("staff_card", "/admin/cartes/{card_id}",
-                     factory="engage.views.cards.resources:CardResource")
-    config.add_route("staff_card_decision", "/admin/cartes/{card_id}/{action}",
-                     factory="engage.views.cards.resources:CardResource")
+    config.add_route("staff_card", "/admin/cartes/{card_id}", factory=CARD)
+    config.add_route("staff_card_decision", "/admin/cartes/{card_id}/{action}", factory=CARD)
     config.add_route("admin_roles", "/admin/roles")
     config.add_route("admin_erasure", "/admin/effacement")
     # Ateliers Citoyens (workshops)
@@ -77,28 +80,17 @@ def includeme(config) -> None:
     config.add_route("workshops_stats", "/ateliers/statistiques")
     config.add_route("workshops_staff", "/ateliers/animation")
     config.add_route("workshop_new", "/ateliers/animation/nouvel-atelier")
-    config.add_route("session_new", "/ateliers/animation/atelier/{workshop_id}/nouvelle-seance",
-                     factory="engage.views.workshops.resources:WorkshopResource")
-    config.add_route("session_reschedule", "/ateliers/animation/seance/{session_id}/deplacer",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("session_cancel", "/ateliers/animation/seance/{session_id}/annuler",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("session_roll", "/ateliers/animation/seance/{session_id}/presences",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("session_walk_in", "/ateliers/animation/seance/{session_id}/presences/sur-place",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("workshop_session", "/ateliers/seance/{session_id}",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("workshop_ics", "/ateliers/seance/{session_id}/agenda.ics",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("workshop_register", "/ateliers/seance/{session_id}/inscription",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("workshop_withdraw", "/ateliers/seance/{session_id}/desinscription",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("workshop_certificate", "/ateliers/seance/{session_id}/attestation",
-                     factory="engage.views.workshops.resources:SessionResource")
-    config.add_route("workshop_feedback", "/ateliers/seance/{session_id}/avis",
-                     factory="engage.views.workshops.resources:SessionResource")
+    config.add_route("session_new", "/ateliers/animation/atelier/{workshop_id}/nouvelle-seance", factory=WORKSHOP)
+    config.add_route("session_reschedule", "/ateliers/animation/seance/{session_id}/deplacer", factory=SESSION)
+    config.add_route("session_cancel", "/ateliers/animation/seance/{session_id}/annuler", factory=SESSION)
+    config.add_route("session_roll", "/ateliers/animation/seance/{session_id}/presences", factory=SESSION)
+    config.add_route("session_walk_in", "/ateliers/animation/seance/{session_id}/presences/sur-place", factory=SESSION)
+    config.add_route("workshop_session", "/ateliers/seance/{session_id}", factory=SESSION)
+    config.add_route("workshop_ics", "/ateliers/seance/{session_id}/agenda.ics", factory=SESSION)
+    config.add_route("workshop_register", "/ateliers/seance/{session_id}/inscription", factory=SESSION)
+    config.add_route("workshop_withdraw", "/ateliers/seance/{session_id}/desinscription", factory=SESSION)
+    config.add_route("workshop_certificate", "/ateliers/seance/{session_id}/attestation", factory=SESSION)
+    config.add_route("workshop_feedback", "/ateliers/seance/{session_id}/avis", factory=SESSION)
     config.add_route("api_workshop_attendance", "/api/stats/workshop-attendance")
     # residents-orgs: participatory-budget members, organizations and offers, seats by lot.
     config.add_route("pb_members_import", "/gestion/membres")
