@@ -94,7 +94,7 @@ class AccountService:
             card = self.app.get_card(card_id)
             numbers = [vault.unseal(person_id, sealed) for sealed in card.sealed_numbers]
             category = vault.unseal(person_id, card.sealed_category) if card.sealed_category else None
-            cards[str(card_id)] = {
+            cards[card_id] = {
                 "previous_numbers": [n["card_number"] for n in numbers[:-1] if n],
                 "socio_professional_category": category["category"] if category else None,
             }

@@ -65,13 +65,13 @@ def personal_data(request, person_id: UUID) -> dict:
         "cards": [{
             "card_id": card.card_id,
             "number": card.number,
-            "previous_numbers": sealed["cards"][card.card_id]["previous_numbers"],
+            "previous_numbers": sealed["cards"][UUID(card.card_id)]["previous_numbers"],
             "status": card.status,
             "issued_at": card.issued_at,
             "valid_until": card.valid_until,
             "arrondissement": card.arrondissement,
             "age_band": card.age_band,
-            "socio_professional_category": sealed["cards"][card.card_id]["socio_professional_category"],
+            "socio_professional_category": sealed["cards"][UUID(card.card_id)]["socio_professional_category"],
             "consents": {"consultation": card.consent_consultation, "newsletter": card.consent_newsletter},
             "history": [
                 {"event": e.event, "at": e.occurred_at, "detail": e.detail}
