@@ -44,7 +44,8 @@ CODE = re.compile(r"^[A-Z2-7]{10}$")
 def span(session, locale: str) -> str:
     """When a session takes place: its start by the one date formatter, then its end hour
     ("14 mai 2027 à 18:30 – 20:30")."""
-    return f"{when(session.starts_at, locale, time=True)} – {format_time(session.ends_at, 'short', tzinfo=PARIS, locale=locale)}"
+    end = format_time(session.ends_at, "short", tzinfo=PARIS, locale=locale)
+    return f"{when(session.starts_at, locale, time=True)} – {end}"
 
 
 def where(request, session) -> str:
