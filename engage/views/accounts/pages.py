@@ -107,8 +107,10 @@ def login(request):
     # request identifies the person from it: wait (bounded) so a fresh account is not bounced.
     wait_for_write(request, request.engage.engine.head())
     headers = remember(request, logged_in.person_id.hex)
-    flash(request, _("Vous êtes connecté·e."))
-    return HTTPSeeOther(local_path(request.params.get("retour"), request.route_url("account")), headers=headers)
+    target = local_path(request.params.get("retour"), request.route_url("account"))
+    if target == request.route_url("account"):  # back to another page: that page is the answer
+        flash(request, _("Vous êtes connecté·e."))
+    return HTTPSeeOther(target, headers=headers)
 
 
 @view_config(route_name="logout", request_method="POST")
