@@ -81,6 +81,33 @@ class AccountService:
         identity = self.app.vault.unseal(person_id, account.sealed_identity)
         return (identity or {}).get("email") or None
 
+    def own_personal_data(self, person_id: UUID, card_ids: list[UUID]) -> dict:
+        """What the log holds sealed about a person, unsealed for their own right of access
+        (the export of their data), and nowhere else: their name and email, their account's
+        facts, and for each of their cards its previous numbers and socio-professional category.
+        Erased fields come back as None."""
+        account = self.app.get_account(person_id)
+        vault = self.app.vault
+        identity = vault.unseal(person_id, account.sealed_identity) or {}
+        cards = {}
+        for card_id in card_ids:
+            card = self.app.get_card(card_id)
+            numbers = [vault.unseal(person_id, sealed) for sealed in card.sealed_numbers]
+            category = vault.unseal(person_id, card.sealed_category) if card.sealed_category else None
+            cards[card_id] = {
+                "previous_numbers": [n["card_number"] for n in numbers[:-1] if n],
+                "socio_professional_category": category["category"] if category else None,
+            }
+        return {
+            "name": identity.get("name"),
+            "email": identity.get("email"),
+            "display_name": account.display_name,
+            "email_confirmed": account.email_confirmed,
+            "roles": sorted(account.roles),
+            "erased": account.erased,
+            "cards": cards,
+        }
+
     def new_confirmation_token(self, person_id: UUID) -> str:
         return self.store.issue_token(person_id, CONFIRM, CONFIRM_LIFETIME)
 

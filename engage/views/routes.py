@@ -8,6 +8,9 @@ QUESTIONNAIRE = "engage.views.questionnaires.resources:QuestionnaireResource"
 ORGANIZATION = "engage.views.organizations.resources:OrganizationResource"
 OFFER = "engage.views.organizations.resources:OfferResource"
 SEAT_CALL = "engage.views.seats.resources:SeatCallResource"
+CARD = "engage.views.cards.resources:CardResource"
+SESSION = "engage.views.workshops.resources:SessionResource"
+WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 
 
 def includeme(config) -> None:
@@ -73,8 +76,8 @@ def includeme(config) -> None:
     config.add_route("account_erase", "/compte/effacer")
     config.add_route("account_erased", "/compte/effacees")
     config.add_route("staff_cards", "/admin/cartes")
-    config.add_route("staff_card", "/admin/cartes/{card_id}")
-    config.add_route("staff_card_decision", "/admin/cartes/{card_id}/{action}")
+    config.add_route("staff_card", "/admin/cartes/{card_id}", factory=CARD)
+    config.add_route("staff_card_decision", "/admin/cartes/{card_id}/{action}", factory=CARD)
     config.add_route("admin_roles", "/admin/roles")
     config.add_route("admin_erasure", "/admin/effacement")
     # Ateliers Citoyens (workshops)
@@ -84,17 +87,17 @@ def includeme(config) -> None:
     config.add_route("workshops_stats", "/ateliers/statistiques")
     config.add_route("workshops_staff", "/ateliers/animation")
     config.add_route("workshop_new", "/ateliers/animation/nouvel-atelier")
-    config.add_route("session_new", "/ateliers/animation/atelier/{workshop_id}/nouvelle-seance")
-    config.add_route("session_reschedule", "/ateliers/animation/seance/{session_id}/deplacer")
-    config.add_route("session_cancel", "/ateliers/animation/seance/{session_id}/annuler")
-    config.add_route("session_roll", "/ateliers/animation/seance/{session_id}/presences")
-    config.add_route("session_walk_in", "/ateliers/animation/seance/{session_id}/presences/sur-place")
-    config.add_route("workshop_session", "/ateliers/seance/{session_id}")
-    config.add_route("workshop_ics", "/ateliers/seance/{session_id}/agenda.ics")
-    config.add_route("workshop_register", "/ateliers/seance/{session_id}/inscription")
-    config.add_route("workshop_withdraw", "/ateliers/seance/{session_id}/desinscription")
-    config.add_route("workshop_certificate", "/ateliers/seance/{session_id}/attestation")
-    config.add_route("workshop_feedback", "/ateliers/seance/{session_id}/avis")
+    config.add_route("session_new", "/ateliers/animation/atelier/{workshop_id}/nouvelle-seance", factory=WORKSHOP)
+    config.add_route("session_reschedule", "/ateliers/animation/seance/{session_id}/deplacer", factory=SESSION)
+    config.add_route("session_cancel", "/ateliers/animation/seance/{session_id}/annuler", factory=SESSION)
+    config.add_route("session_roll", "/ateliers/animation/seance/{session_id}/presences", factory=SESSION)
+    config.add_route("session_walk_in", "/ateliers/animation/seance/{session_id}/presences/sur-place", factory=SESSION)
+    config.add_route("workshop_session", "/ateliers/seance/{session_id}", factory=SESSION)
+    config.add_route("workshop_ics", "/ateliers/seance/{session_id}/agenda.ics", factory=SESSION)
+    config.add_route("workshop_register", "/ateliers/seance/{session_id}/inscription", factory=SESSION)
+    config.add_route("workshop_withdraw", "/ateliers/seance/{session_id}/desinscription", factory=SESSION)
+    config.add_route("workshop_certificate", "/ateliers/seance/{session_id}/attestation", factory=SESSION)
+    config.add_route("workshop_feedback", "/ateliers/seance/{session_id}/avis", factory=SESSION)
     config.add_route("api_workshop_attendance", "/api/stats/workshop-attendance")
     # residents-orgs: participatory-budget members, organizations and offers, seats by lot.
     config.add_route("pb_members_import", "/gestion/membres")

@@ -13,23 +13,13 @@ from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.mail import templates
 from engage.security import Permission
-from engage.views.accounts.forms import (
-    ConfirmSchema,
-    LoginSchema,
-    NewPasswordSchema,
-    ResetRequestSchema,
-    SignUpSchema,
-    make_form,
-)
+from engage.views.accounts.forms import LoginSchema, NewPasswordSchema, ResetRequestSchema, SignUpSchema
+from engage.views.fields import ButtonOnlySchema
 from engage.views.pages import local_path
-from engage.views.toolkit import validate, wait_for_write
+from engage.views.toolkit import flash, form_view, make_form, validate, wait_for_write
 
 FORM = "engage:templates/form_page.pt"
 MESSAGE = "engage:templates/message_page.pt"
-
-
-_validate = validate
-_wait = wait_for_write
 
 
 def send_confirmation(request, email, token):
@@ -38,13 +28,14 @@ def send_confirmation(request, email, token):
 
 @view_config(route_name="signup", renderer=FORM)
 def signup(request):
+    """validate(), not form_view: a refused sign-up shows the form again without the passwords."""
     form = make_form(SignUpSchema, request, formid="signup", button=_("Créer mon compte"))
     page = {"title": _("Créer un compte"),
             "intro": [_("Un compte vous permet de demander la Carte Citoyen·ne, de vous inscrire aux ateliers et de participer aux consultations.")],
             "links": [(request.route_url("login"), _("J'ai déjà un compte : me connecter"))]}
     if request.method != "POST":
         return {**page, "form": form.render()}
-    data = _validate(form, request)
+    data = validate(form, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
     try:
@@ -70,7 +61,7 @@ def signup_sent(request):
 @view_config(route_name="confirm_email", renderer=FORM)
 def confirm_email(request):
     token = request.matchdict["token"]
-    form = make_form(ConfirmSchema, request, formid="confirm", button=_("Confirmer mon adresse"))
+    form = make_form(ButtonOnlySchema, request, formid="confirm", button=_("Confirmer mon adresse"))
     page = {"title": _("Confirmer mon adresse électronique")}
     try:
         request.engage.accounts.check_link(token, "confirm-email")
@@ -79,32 +70,26 @@ def confirm_email(request):
         return {**page, "error": _(error.message),
                 "links": [(request.route_url("login"), _("Me connecter pour recevoir un nouveau lien"))]}
     if request.method != "POST":
-        return {**page, "intro": [_("Un dernier geste : confirmez que cette adresse est bien la vôtre.")],
-                "form": form.render()}
-    if _validate(form, request) is None:
-        return {**page, "form": request.environ["engage.rendered_form"]}
-    try:
-        position = request.engage.accounts.confirm_email(token)
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "error": _(error.message)}
-    _wait(request, position)
-    request.session.flash(request.localizer.translate(_("Votre adresse est confirmée. Vous pouvez vous connecter.")), "success")
-    return HTTPSeeOther(request.route_url("login"))
+        page["intro"] = [_("Un dernier geste : confirmez que cette adresse est bien la vôtre.")]
+
+    def confirm(_data):
+        return request.engage.accounts.confirm_email(token), request.route_url("login")
+
+    return form_view(request, form, page, confirm,
+                     done=_("Votre adresse est confirmée. Vous pouvez vous connecter."))
 
 
 @view_config(route_name="login", renderer=FORM)
 def login(request):
+    """validate(), not form_view: a refused login shows the address again, never the password,
+    and an unconfirmed address gets a new link."""
     form = make_form(LoginSchema, request, formid="login", button=_("Me connecter"))
     page = {"title": _("Se connecter"),
-            "intro": [str(m) for m in request.session.pop_flash("success")] or None,
             "links": [(request.route_url("reset_request"), _("Mot de passe oublié ?")),
                       (request.route_url("signup"), _("Créer un compte"))]}
-    if page["intro"] is None:
-        del page["intro"]
     if request.method != "POST":
         return {**page, "form": form.render()}
-    data = _validate(form, request)
+    data = validate(form, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
     accounts = request.engage.accounts
@@ -123,8 +108,10 @@ def login(request):
     # request identifies the person from it: wait (bounded) so a fresh account is not bounced.
     wait_for_write(request, request.engage.engine.head())
     headers = remember(request, logged_in.person_id.hex)
-    request.session.flash("welcome", "account")
-    return HTTPSeeOther(local_path(request.params.get("retour"), request.route_url("account")), headers=headers)
+    target = local_path(request.params.get("retour"), request.route_url("account"))
+    if target == request.route_url("account"):  # back to another page: that page is the answer
+        flash(request, _("Vous êtes connecté·e."))
+    return HTTPSeeOther(target, headers=headers)
 
 
 @view_config(route_name="logout", request_method="POST")
@@ -138,17 +125,16 @@ def reset_request(request):
     form = make_form(ResetRequestSchema, request, formid="reset-request", button=_("Recevoir un lien"))
     page = {"title": _("Mot de passe oublié"),
             "intro": [_("Indiquez l'adresse de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.")]}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    data = _validate(form, request)
-    if data is None:
-        return {**page, "form": request.environ["engage.rendered_form"]}
-    found = request.engage.accounts.request_password_reset(data["email"].strip())
-    if found:
-        link = request.route_url("reset_password", token=found[1])
-        mail.send(request, templates.RESET_PASSWORD, to=data["email"].strip(), link=link)
-    # The same answer either way: this page must not reveal which addresses have an account.
-    return HTTPSeeOther(request.route_url("reset_sent"))
+
+    def send_link(data):
+        found = request.engage.accounts.request_password_reset(data["email"].strip())
+        if found:
+            link = request.route_url("reset_password", token=found[1])
+            mail.send(request, templates.RESET_PASSWORD, to=data["email"].strip(), link=link)
+        # The same answer either way: this page must not reveal which addresses have an account.
+        return None, request.route_url("reset_sent")
+
+    return form_view(request, form, page, send_link)
 
 
 @view_config(route_name="reset_sent", renderer=MESSAGE)
@@ -159,6 +145,7 @@ def reset_sent(request):
 
 @view_config(route_name="reset_password", renderer=FORM)
 def reset_password(request):
+    """validate(), not form_view: a refused password is never sent back to the browser."""
     token = request.matchdict["token"]
     form = make_form(NewPasswordSchema, request, formid="new-password", button=_("Enregistrer le mot de passe"))
     page = {"title": _("Choisir un nouveau mot de passe")}
@@ -170,7 +157,7 @@ def reset_password(request):
                 "links": [(request.route_url("reset_request"), _("Demander un nouveau lien"))]}
     if request.method != "POST":
         return {**page, "form": form.render()}
-    data = _validate(form, request)
+    data = validate(form, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
     try:
@@ -178,8 +165,8 @@ def reset_password(request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "form": form.render(), "error": _(error.message)}
-    _wait(request, position)
-    request.session.flash(request.localizer.translate(_("Votre mot de passe est changé. Connectez-vous avec le nouveau.")), "success")
+    wait_for_write(request, position)
+    flash(request, _("Votre mot de passe est changé. Connectez-vous avec le nouveau."))
     return HTTPSeeOther(request.route_url("login"))
 
 
@@ -192,15 +179,22 @@ ROLE_LABELS = {
 }
 
 
+STAFF_PAGES = [
+    ("staff_cards", Permission.MANAGE_CARDS, _("Trouver une Carte Citoyen·ne")),
+    ("admin_roles", Permission.MANAGE_ROLES, _("Rôles de l'équipe")),
+    ("admin_erasure", Permission.ERASE_PERSONAL_DATA, _("Effacer les données d'une personne, à sa demande")),
+]
+
+
 @view_config(route_name="account", renderer="engage:templates/account.pt", permission=Permission.OWN_ACCOUNT)
 def account(request):
+    """The account; the card and the participation history are added by their capabilities
+    (engage.views.extensions)."""
     person = request.identity
     translate = request.localizer.translate
-    from engage.views.accounts.personal_data import account_extras  # card, history, personal data
-
     return {
         "person": person,
         "roles": [translate(ROLE_LABELS[Role(r)]) for r in sorted(person.roles)],
-        "welcome": bool(request.session.pop_flash("account")),
-        **account_extras(request),
+        "staff_links": [(request.route_url(route), title) for route, permission, title in STAFF_PAGES
+                        if request.has_permission(permission)],
     }

@@ -1,4 +1,4 @@
-"""The resident's own data on their account page: card, history, download, erasure;
+"""The resident's own data: history on their account page, download, erasure;
 and an admin's erasure on a resident's request."""
 
 from __future__ import annotations
@@ -7,80 +7,44 @@ import json
 from datetime import datetime, timezone
 from uuid import UUID
 
-from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.security import forget
 from pyramid.view import view_config
 
-from engage.domain.cards import numbers as card_numbers
 from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.projections.accounts import queries as account_queries
 from engage.projections.cards import queries as card_queries
 from engage.projections.participation.projection import participation_history
 from engage.security import Permission
-from engage.views.cards.forms import ConfirmOnlySchema, ErasureConfirmSchema, ErasureRequestSchema, make_form
-from engage.views.cards.pages import STATUS_LABELS, effective_status, wait
+from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema
+from engage.views.extensions import extends
+from engage.views.fields import ButtonOnlySchema
 from engage.views.participation.pages import history_context
-from engage.views.toolkit import long_date, validate
-
-STAFF_PAGES = [
-    ("staff_cards", Permission.MANAGE_CARDS, _("Trouver une Carte Citoyen·ne")),
-    ("admin_roles", Permission.MANAGE_ROLES, _("Rôles de l'équipe")),
-    ("admin_erasure", Permission.ERASE_PERSONAL_DATA, _("Effacer les données d'une personne, à sa demande")),
-]
+from engage.views.toolkit import form_view, make_form, signed_in_person, validate, wait_for_write
 
 
-def account_extras(request) -> dict:
-    person_id = UUID(request.identity.person_id)
-    card = card_queries.card_of_person(request.engage.db, person_id)
-    staff_links = [(request.route_url(route), title) for route, permission, title in STAFF_PAGES
-                   if request.has_permission(permission)]
-    extras = {"card": card, "staff_links": staff_links, **history_context(request, person_id)}
-    if card is not None:
-        extras.update(
-            card_number=card_numbers.display(card.number) if card.number else "—",
-            card_status=request.localizer.translate(STATUS_LABELS[effective_status(card)]),
-            card_valid_until=long_date(card.valid_until, request.locale_name),
-        )
-    return extras
+@extends("engage:templates/account.pt")
+def history_on_account(request, values) -> dict:
+    """The account page shows the resident's participation history.
+    (The participation capability's part: it belongs in engage/views/participation.)"""
+    return history_context(request, signed_in_person(request))
 
 
 # --------------------------------------------------------------------------- right of access
 
 
 def personal_data(request, person_id: UUID) -> dict:
-    """Everything engage holds about a person, unsealed where their key still exists."""
-    engage = request.engage
-    app = engage.app
-    account = app.get_account(person_id)
-    identity = engage.vault.unseal(person_id, account.sealed_identity) or {}
-    person = account_queries.person(engage.db, person_id)
-    cards = []
-    for card in card_queries.cards_of_person(engage.db, person_id):
-        aggregate = app.get_card(UUID(card.card_id))
-        numbers = [engage.vault.unseal(person_id, sealed) for sealed in aggregate.sealed_numbers]
-        category = engage.vault.unseal(person_id, aggregate.sealed_category) if aggregate.sealed_category else None
-        cards.append({
-            "card_id": card.card_id,
-            "number": card.number,
-            "previous_numbers": [n["card_number"] for n in numbers[:-1] if n],
-            "status": card.status,
-            "issued_at": card.issued_at,
-            "valid_until": card.valid_until,
-            "arrondissement": card.arrondissement,
-            "age_band": card.age_band,
-            "socio_professional_category": category["category"] if category else None,
-            "consents": {"consultation": card.consent_consultation, "newsletter": card.consent_newsletter},
-            "history": [
-                {"event": e.event, "at": e.occurred_at, "detail": e.detail}
-                for e in card_queries.card_history(engage.db, UUID(card.card_id), limit=1000)
-            ],
-        })
+    """Everything engage holds about a person: the read models, and what only the log holds
+    sealed, unsealed by the account service (the one place that unseals for the person)."""
+    db = request.engage.db
+    cards = card_queries.cards_of_person(db, person_id)
+    sealed = request.engage.accounts.own_personal_data(person_id, [UUID(card.card_id) for card in cards])
+    person = account_queries.person(db, person_id)
     history = []
     before = None
     while True:  # every page of the history
-        page = participation_history(engage.db, person_id, before=before, limit=500)
+        page = participation_history(db, person_id, before=before, limit=500)
         history += [{"at": line.occurred_at, "kind": line.kind, "summary": line.summary, "details": line.mapping}
                     for line in page]
         if len(page) < 500:
@@ -91,14 +55,29 @@ def personal_data(request, person_id: UUID) -> dict:
         "exported_at": datetime.now(timezone.utc).isoformat(),
         "person_id": str(person_id),
         "account": {
-            "name": identity.get("name"),
-            "email": identity.get("email"),
-            "display_name": person.display_name if person else account.display_name,
-            "email_confirmed": account.email_confirmed,
-            "roles": sorted(account.roles),
-            "erased": account.erased,
+            "name": sealed["name"],
+            "email": sealed["email"],
+            "display_name": person.display_name if person else sealed["display_name"],
+            "email_confirmed": sealed["email_confirmed"],
+            "roles": sealed["roles"],
+            "erased": sealed["erased"],
         },
-        "cards": cards,
+        "cards": [{
+            "card_id": card.card_id,
+            "number": card.number,
+            "previous_numbers": sealed["cards"][UUID(card.card_id)]["previous_numbers"],
+            "status": card.status,
+            "issued_at": card.issued_at,
+            "valid_until": card.valid_until,
+            "arrondissement": card.arrondissement,
+            "age_band": card.age_band,
+            "socio_professional_category": sealed["cards"][UUID(card.card_id)]["socio_professional_category"],
+            "consents": {"consultation": card.consent_consultation, "newsletter": card.consent_newsletter},
+            "history": [
+                {"event": e.event, "at": e.occurred_at, "detail": e.detail}
+                for e in card_queries.card_history(db, UUID(card.card_id), limit=1000)
+            ],
+        } for card in cards],
         "participation_history": history,
     }
 
@@ -126,22 +105,22 @@ ERASURE_CONSEQUENCES = [
 
 @view_config(route_name="account_erase", renderer="engage:templates/form_page.pt", permission=Permission.OWN_ACCOUNT)
 def erase_my_data(request):
-    form = make_form(ConfirmOnlySchema, request, formid="erase", button=_("Effacer définitivement mes données"))
+    form = make_form(ButtonOnlySchema, request, formid="erase", button=_("Effacer définitivement mes données"))
     page = {"title": _("Effacer mes données personnelles"),
             "intro": ERASURE_CONSEQUENCES + [_("Pensez à télécharger vos données avant, si vous souhaitez les garder.")],
             "links": [(request.route_url("account_data"), _("Télécharger mes données d'abord")),
                       (request.route_url("account"), _("Revenir à mon compte sans rien effacer"))]}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    if validate_form(form, request) is None:
-        return {**page, "form": request.environ["engage.rendered_form"]}
-    person_id = UUID(request.identity.person_id)
-    position = request.engage.accounts.erase(person_id, requested_by=person_id)
-    if position is not None:
-        wait(request, position)
-    request.engage.db.scrub()
-    headers = forget(request)
-    return HTTPSeeOther(request.route_url("account_erased"), headers=headers)
+
+    def erase(_data):
+        person_id = signed_in_person(request)
+        position = request.engage.accounts.erase(person_id, requested_by=person_id)
+        wait_for_write(request, position)
+        request.engage.db.scrub()
+        headers = forget(request)  # signed out on the redirect itself
+        request.add_response_callback(lambda _request, response: response.headers.extend(headers))
+        return None, request.route_url("account_erased")
+
+    return form_view(request, form, page, erase)
 
 
 @view_config(route_name="account_erased", renderer="engage:templates/message_page.pt")
@@ -150,19 +129,17 @@ def erased(request):
             "paragraphs": [_("Votre nom, votre adresse électronique et votre numéro de carte sont désormais illisibles. Votre compte est fermé.")]}
 
 
-validate_form = validate
-
-
 @view_config(route_name="admin_erasure", renderer="engage:templates/form_page.pt",
              permission=Permission.ERASE_PERSONAL_DATA)
 def admin_erasure(request):
-    """An admin erases a resident's data on their request: find by email, confirm, erase."""
+    """An admin erases a resident's data on their request: find by email, confirm, erase.
+    Two steps on one URL (the lookup form, then the confirmation form): validate(), not form_view."""
     page = {"title": _("Effacer les données d'une personne, à sa demande"),
             "intro": [_("À utiliser seulement sur demande écrite de la personne, après avoir vérifié son identité.")]}
     lookup = make_form(ErasureRequestSchema, request, formid="erasure-lookup", button=_("Continuer"))
     if request.method != "POST":
         return {**page, "form": lookup.render()}
-    data = validate_form(lookup, request)
+    data = validate(lookup, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
     email = data["email"].strip()
@@ -185,8 +162,7 @@ def admin_erasure(request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "form": lookup.render(), "error": _(error.message)}
-    if position is not None:
-        wait(request, position)
+    wait_for_write(request, position)
     request.engage.db.scrub()
     return {**page, "intro": [_("Les données personnelles de cette personne sont effacées.")],
             "form": lookup.render()}

@@ -12,27 +12,26 @@ from engage.i18n import _
 from engage.projections.accounts import queries as account_queries
 from engage.projections.accounts.staff import staff_members
 from engage.security import Permission
-from engage.views.accounts.personal_data import validate_form
-from engage.views.cards.forms import ROLE_TITLES, RoleConfirmSchema, RoleSchema, make_form
-from engage.views.cards.pages import wait
-from engage.views.toolkit import moment
+from engage.views.accounts.forms import ROLE_TITLES, RoleConfirmSchema, RoleSchema
+from engage.views.toolkit import make_form, validate, wait_for_write, when
 
 
 def _page(request, **extra):
     translate = request.localizer.translate
     locale = request.locale_name
     members = [{"name": m.display_name, "role": translate(ROLE_TITLES[Role(m.role)]),
-                "since": moment(m.granted_at, locale)} for m in staff_members(request.engage.db)]
+                "since": when(m.granted_at, locale, time=True)} for m in staff_members(request.engage.db)]
     return {"members": members, "form": make_form(RoleSchema, request, formid="role", button=_("Continuer")).render(),
             **extra}
 
 
 @view_config(route_name="admin_roles", renderer="engage:templates/staff_roles.pt", permission=Permission.MANAGE_ROLES)
 def roles(request):
+    """The list, the role form and its confirmation step on one page: validate(), not form_view."""
     if request.method != "POST":
         return _page(request)
     form = make_form(RoleSchema, request, formid="role", button=_("Continuer"))
-    data = validate_form(form, request)
+    data = validate(form, request)
     if data is None:
         return _page(request, form=request.environ["engage.rendered_form"])
     email = data["email"].strip()
@@ -59,6 +58,6 @@ def roles(request):
     except DomainError as error:
         request.response.status_int = 400
         return _page(request, error=_(error.message))
-    wait(request, position)
+    wait_for_write(request, position)
     done = _("Le rôle est attribué.") if data["action"] == "grant" else _("Le rôle est retiré.")
     return _page(request, done=done)

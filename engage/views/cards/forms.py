@@ -1,10 +1,9 @@
-"""Forms of the card lifecycle, the staff card pages, roles and personal data."""
+"""Forms of the card lifecycle and of the staff card pages."""
 
 import colander
 import deform
 from deform.schema import CSRFSchema
 
-from engage.domain.accounts.model import Role
 from engage.domain.cards.model import PCS_2020_GROUPS, REPLACEMENT_REASONS
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.i18n import _, arrondissement_label
@@ -26,15 +25,6 @@ assert tuple(PCS_LABELS) == PCS_2020_GROUPS
 
 REPLACEMENT_LABELS = {"lost": _("Perdue"), "stolen": _("Volée"), "damaged": _("Abîmée")}
 assert tuple(REPLACEMENT_LABELS) == REPLACEMENT_REASONS
-
-ROLE_TITLES = {
-    Role.ADMIN: _("Administration"),
-    Role.FACILITATOR: _("Animation (ateliers et réunions publiques)"),
-    Role.MODERATOR: _("Modération"),
-    Role.EDITOR: _("Édition (restitution, charte, guide)"),
-    Role.AUDITOR: _("Audit"),
-}
-
 
 def _yes_no(title, missing_msg, description=None):
     return colander.SchemaNode(
@@ -121,71 +111,3 @@ class DecisionSchema(CSRFSchema):
                                   max_err=_("Le motif ne peut pas dépasser 500 caractères.")),
         widget=deform.widget.TextAreaWidget(rows=3),
     )
-
-
-def _account_email():
-    return colander.SchemaNode(
-        colander.String(),
-        title=_("Adresse électronique du compte"),
-        missing_msg=_("Indiquez l'adresse électronique du compte."),
-        validator=colander.All(
-            colander.Length(max=254, max_err=_("L'adresse électronique est trop longue.")),
-            colander.Email(msg=_("Saisissez une adresse électronique valide, par exemple nom@exemple.fr.")),
-        ),
-        widget=deform.widget.TextInputWidget(attributes={"autocomplete": "off", "inputmode": "email"}),
-    )
-
-
-class RoleSchema(CSRFSchema):
-    email = _account_email()
-    role = colander.SchemaNode(
-        colander.String(),
-        title=_("Rôle"),
-        missing_msg=_("Choisissez un rôle."),
-        validator=colander.OneOf([r.value for r in Role], msg_err=_("Choisissez un rôle de la liste.")),
-        widget=deform.widget.RadioChoiceWidget(values=[(r.value, t) for r, t in ROLE_TITLES.items()]),
-    )
-    action = colander.SchemaNode(
-        colander.String(),
-        title=_("Action"),
-        missing_msg=_("Choisissez d'attribuer ou de retirer le rôle."),
-        validator=colander.OneOf(["grant", "revoke"], msg_err=_("Choisissez une action de la liste.")),
-        widget=deform.widget.RadioChoiceWidget(values=[("grant", _("Attribuer")), ("revoke", _("Retirer"))]),
-    )
-
-
-class ErasureRequestSchema(CSRFSchema):
-    email = _account_email()
-
-
-def _hidden(name_msg):
-    return colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(), missing_msg=name_msg)
-
-
-class ErasureConfirmSchema(CSRFSchema):
-    """The confirmation step: what was typed, carried in hidden fields, and one button."""
-    email = _hidden(_("Indiquez l'adresse électronique du compte."))
-    confirm = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
-                                  validator=colander.OneOf(["yes"]), default="yes")
-
-
-class RoleConfirmSchema(CSRFSchema):
-    email = _hidden(_("Indiquez l'adresse électronique du compte."))
-    role = _hidden(_("Choisissez un rôle."))
-    action = _hidden(_("Choisissez d'attribuer ou de retirer le rôle."))
-    confirm = colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(),
-                                  validator=colander.OneOf(["yes"]), default="yes")
-
-
-class ConfirmOnlySchema(CSRFSchema):
-    """A confirmation step: the CSRF token and one button."""
-
-
-def make_form(schema_class, request, *, formid: str, button, action=None) -> deform.Form:
-    form = deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
-                       formid=formid)
-    if action:
-        form.action = action
-    for child in form.children:  # ids unique even with several forms on one page
-        child.oid = f"{formid}-{child.name}"
-    return form

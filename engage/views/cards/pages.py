@@ -14,17 +14,10 @@ from engage.domain.common import AGE_BANDS, DomainError
 from engage.i18n import _, arrondissement_label
 from engage.projections.cards import queries as card_queries
 from engage.security import Permission
-from engage.views.cards.forms import (
-    NO,
-    PCS_LABELS,
-    REPLACEMENT_LABELS,
-    YES,
-    ConfirmOnlySchema,
-    ReplaceSchema,
-    SignedInCardRequestSchema,
-    make_form,
-)
-from engage.views.toolkit import long_date, signed_in_person, validate, wait_for_write
+from engage.views.cards.forms import PCS_LABELS, YES, ReplaceSchema, SignedInCardRequestSchema
+from engage.views.extensions import extends
+from engage.views.fields import ButtonOnlySchema
+from engage.views.toolkit import ERROR, flash, form_view, make_form, signed_in_person, validate, wait_for_write, when
 
 STATUS_LABELS = {
     "active": _("active"),
@@ -39,14 +32,6 @@ CONSENT_LABELS = {
 }
 
 
-person_id = signed_in_person
-wait = wait_for_write
-
-
-def flash(request, message) -> None:
-    request.session.flash(request.localizer.translate(message), "card")
-
-
 def effective_status(card, today: date | None = None) -> str:
     today = today or datetime.now(timezone.utc).date()
     if card.status == STATUS_ACTIVE and not card_is_valid(card.status, card.valid_until, today):
@@ -57,29 +42,25 @@ def effective_status(card, today: date | None = None) -> str:
 @view_config(route_name="card_request", renderer="engage:templates/card_request.pt",
              permission=Permission.REQUEST_CARD)
 def card_request(request):
-    if card_queries.card_of_person(request.engage.db, person_id(request)) is not None:
+    person_id = signed_in_person(request)
+    if card_queries.card_of_person(request.engage.db, person_id) is not None:
         return HTTPSeeOther(request.route_url("card_mine"))
     form = make_form(SignedInCardRequestSchema, request, formid="card-request", button=_("Demander ma carte"))
-    if request.method != "POST":
-        return {"form": form.render()}
-    data = validate(form, request)
-    if data is None:
-        return {"form": request.environ["engage.rendered_form"]}
-    try:
+
+    def request_card(data):
         issued = request.engage.app.request_card(
-            person_id=person_id(request),
+            person_id=person_id,
             arrondissement=data["arrondissement"],
             age_band=data["age_band"],
             category=data["category"] or None,
             consent_to_consultation=data["consent"] == YES,
             consent_to_newsletter=data["newsletter"] == YES,
         )
-    except DomainError as error:
-        request.response.status_int = 400
-        return {"form": form.render(data), "error": _(error.message)}
-    wait(request, issued.position)  # if it lags, the card page says the card is being registered
-    flash(request, _("Votre carte est délivrée. Notez son numéro : il vous sera demandé pour vous inscrire aux ateliers."))
-    return HTTPSeeOther(request.route_url("card_mine"))
+        # If the read models lag, the card page says the card is being registered.
+        return issued, request.route_url("card_mine")
+
+    return form_view(request, form, {}, request_card, done=_(
+        "Votre carte est délivrée. Notez son numéro : il vous sera demandé pour vous inscrire aux ateliers."))
 
 
 def card_context(request, card) -> dict:
@@ -93,7 +74,7 @@ def card_context(request, card) -> dict:
         "number": card_numbers.display(card.number) if card.number else None,
         "status": status,
         "status_label": STATUS_LABELS[status],
-        "valid_until": long_date(card.valid_until, locale),
+        "valid_until": when(card.valid_until, locale),
         "arrondissement": arrondissement_label(card.arrondissement, locale),
         "age_band": _(AGE_BANDS[card.age_band]),
         "category": PCS_LABELS.get(card.category) if card.category else None,
@@ -106,37 +87,52 @@ def card_context(request, card) -> dict:
     }
 
 
+@extends("engage:templates/account.pt")
+def card_on_account(request, values) -> dict:
+    """The account page shows the resident's card."""
+    card = card_queries.card_of_person(request.engage.db, signed_in_person(request))
+    if card is None:
+        return {"card": None}
+    return {
+        "card": card,
+        "card_number": card_numbers.display(card.number) if card.number else "—",
+        "card_status": request.localizer.translate(STATUS_LABELS[effective_status(card)]),
+        "card_valid_until": when(card.valid_until, request.locale_name),
+    }
+
+
 @view_config(route_name="card_mine", renderer="engage:templates/card_mine.pt", permission=Permission.OWN_ACCOUNT)
 def card_mine(request):
-    card = card_queries.card_of_person(request.engage.db, person_id(request))
-    messages = [str(m) for m in request.session.pop_flash("card")]
+    person_id = signed_in_person(request)
+    card = card_queries.card_of_person(request.engage.db, person_id)
     if card is None:
-        if request.engage.app.card_of(person_id(request)) is not None:
+        if request.engage.app.card_of(person_id) is not None:
             request.response.status_int = 202  # issued; the read models are catching up
-            return {"card": None, "messages": messages}
+            return {"card": None}
         return HTTPSeeOther(request.route_url("card_request"))
-    return {**card_context(request, card), "messages": messages,
-            "csrf_token": request.session.get_csrf_token()}
+    return {**card_context(request, card), "csrf_token": request.session.get_csrf_token()}
 
 
 def _holder_action(request, act, done):
-    """POST-only holder actions: call the use case, wait, come back to the card page."""
-    form = make_form(ConfirmOnlySchema, request, formid="action", button=_("Confirmer"))
+    """POST-only holder actions from the buttons of the card page (several on one page, no page
+    of their own, hence validate() and not form_view): call the use case, wait, come back to the
+    card page with a message."""
+    form = make_form(ButtonOnlySchema, request, formid="action", button=_("Confirmer"))
     if validate(form, request) is None:
         return HTTPSeeOther(request.route_url("card_mine"))
     try:
         position = act()
     except DomainError as error:
-        flash(request, _(error.message))
+        flash(request, _(error.message), ERROR)
         return HTTPSeeOther(request.route_url("card_mine"))
-    wait(request, position if isinstance(position, int) else position.position)
+    wait_for_write(request, position if isinstance(position, int) else position.position)
     flash(request, done)
     return HTTPSeeOther(request.route_url("card_mine"))
 
 
 @view_config(route_name="card_renew", request_method="POST", permission=Permission.OWN_ACCOUNT)
 def card_renew(request):
-    return _holder_action(request, lambda: request.engage.app.renew_card(person_id(request)),
+    return _holder_action(request, lambda: request.engage.app.renew_card(signed_in_person(request)),
                           _("Votre carte est renouvelée."))
 
 
@@ -144,11 +140,11 @@ def card_renew(request):
 def card_consent(request):
     purpose = request.POST.get("purpose")
     give = request.POST.get("answer") == YES
-    app = request.engage.app
+    app, person_id = request.engage.app, signed_in_person(request)
     if give:
-        return _holder_action(request, lambda: app.give_consent(person_id(request), purpose),
+        return _holder_action(request, lambda: app.give_consent(person_id, purpose),
                               _("Votre consentement est enregistré."))
-    return _holder_action(request, lambda: app.withdraw_consent(person_id(request), purpose),
+    return _holder_action(request, lambda: app.withdraw_consent(person_id, purpose),
                           _("Votre consentement est retiré."))
 
 
@@ -161,19 +157,10 @@ def card_replace(request):
                     "même si la carte est retrouvée : personne ne pourra s'en servir.")],
         "links": [(request.route_url("card_mine"), _("Revenir à ma carte sans la remplacer"))],
     }
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    data = validate(form, request)
-    if data is None:
-        return {**page, "form": request.environ["engage.rendered_form"]}
-    try:
-        replaced = request.engage.app.replace_card(person_id(request), data["reason"])
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "form": form.render(data), "error": _(error.message)}
-    wait(request, replaced.position)
-    flash(request, _("Votre carte est remplacée : voici son nouveau numéro. L'ancien n'est plus valable."))
-    return HTTPSeeOther(request.route_url("card_mine"))
 
+    def replace(data):
+        replaced = request.engage.app.replace_card(signed_in_person(request), data["reason"])
+        return replaced, request.route_url("card_mine")
 
-__all__ = ["NO", "REPLACEMENT_LABELS"]
+    return form_view(request, form, page, replace,
+                     done=_("Votre carte est remplacée : voici son nouveau numéro. L'ancien n'est plus valable."))

@@ -14,10 +14,9 @@ from engage.i18n import _, arrondissement_label
 from engage.projections.accounts import queries as account_queries
 from engage.projections.cards import queries as card_queries
 from engage.security import Permission
-from engage.views.accounts.personal_data import validate_form
-from engage.views.cards.forms import REPLACEMENT_LABELS, CardLookupSchema, DecisionSchema, make_form
-from engage.views.cards.pages import STATUS_LABELS, effective_status, wait
-from engage.views.toolkit import long_date, moment
+from engage.views.cards.forms import REPLACEMENT_LABELS, CardLookupSchema, DecisionSchema
+from engage.views.cards.pages import STATUS_LABELS, effective_status
+from engage.views.toolkit import make_form, validate, wait_for_write, when
 
 LOOKUP_MESSAGES = {
     "malformed": _("Ce numéro n'est pas un numéro de Carte Citoyen·ne valide : vérifiez les onze chiffres (le dernier est une clé de contrôle)."),
@@ -44,11 +43,12 @@ DECISIONS = {
 
 @view_config(route_name="staff_cards", renderer="engage:templates/form_page.pt", permission=Permission.MANAGE_CARDS)
 def find_card(request):
+    """A lookup, not a write: validate() and its own answers, not form_view."""
     form = make_form(CardLookupSchema, request, formid="card-lookup", button=_("Chercher"))
     page = {"title": _("Trouver une carte")}
     if request.method != "POST":
         return {**page, "form": form.render()}
-    data = validate_form(form, request)
+    data = validate(form, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
     found = request.engage.app.look_up_card_number(data["number"])
@@ -61,20 +61,11 @@ def find_card(request):
     return {**page, "form": form.render(data), "error": _(LOOKUP_MESSAGES[found.status]), "links": links}
 
 
-def _card_or_404(request):
-    try:
-        card_id = UUID(request.matchdict["card_id"])
-    except ValueError:
-        raise HTTPNotFound()
-    card = card_queries.card_details(request.engage.db, card_id)
-    if card is None:
-        raise HTTPNotFound()
-    return card_id, card
-
-
 @view_config(route_name="staff_card", renderer="engage:templates/staff_card.pt", permission=Permission.MANAGE_CARDS)
-def staff_card(request, forms=None, error=None):
-    card_id, card = _card_or_404(request)
+def staff_card(context, request, forms=None, error=None):
+    """The card, its history, and one decision form per allowed decision (several forms on one
+    page, each posting to decide: not form_view)."""
+    card_id, card = context.card_id, context.card
     locale = request.locale_name
     translate = request.localizer.translate
     status = effective_status(card)
@@ -86,8 +77,8 @@ def staff_card(request, forms=None, error=None):
         if e.event == "CardReplaced":
             detail = translate(REPLACEMENT_LABELS.get(detail, detail))
         elif e.event == "CardRenewed":
-            detail = long_date(detail, locale)
-        history.append({"when": moment(e.occurred_at, locale), "what": translate(EVENT_LABELS.get(e.event, e.event)),
+            detail = when(detail, locale)
+        history.append({"when": when(e.occurred_at, locale, time=True), "what": translate(EVENT_LABELS.get(e.event, e.event)),
                         "by": actor.display_name if actor else "", "detail": detail or ""})
     forms = forms or {}
     decisions = []
@@ -101,7 +92,7 @@ def staff_card(request, forms=None, error=None):
         "card": card,
         "number": card_numbers.display(card.number) if card.number else None,
         "status_label": STATUS_LABELS[status],
-        "valid_until": long_date(card.valid_until, locale),
+        "valid_until": when(card.valid_until, locale),
         "arrondissement": arrondissement_label(card.arrondissement, locale),
         "age_band": _(AGE_BANDS[card.age_band]),
         "holder": holder.display_name if holder else None,
@@ -113,22 +104,24 @@ def staff_card(request, forms=None, error=None):
 
 @view_config(route_name="staff_card_decision", request_method="POST", renderer="engage:templates/staff_card.pt",
              permission=Permission.MANAGE_CARDS)
-def decide(request):
-    card_id, card = _card_or_404(request)
+def decide(context, request):
+    """One of the staff card page's decision forms: on invalid input, that page again around it."""
+    card_id = context.card_id
+    context.card  # 404 before anything else for an unknown card
     action = request.matchdict["action"]
     if action not in DECISIONS:
         raise HTTPNotFound()
     title, use_case, _allowed = DECISIONS[action]
     form = make_form(DecisionSchema, request, formid=f"decision-{action}", button=title,
                      action=request.route_url("staff_card_decision", card_id=card_id.hex, action=action))
-    data = validate_form(form, request)
+    data = validate(form, request)
     if data is None:
-        return staff_card(request, forms={action: request.environ["engage.rendered_form"]})
+        return staff_card(context, request, forms={action: request.environ["engage.rendered_form"]})
     try:
         position = getattr(request.engage.app, use_case)(
             card_id, reason=data["reason"], by=UUID(request.identity.person_id))
     except DomainError as error:
         request.response.status_int = 400
-        return staff_card(request, error=_(error.message))
-    wait(request, position)
+        return staff_card(context, request, error=_(error.message))
+    wait_for_write(request, position)
     return HTTPSeeOther(request.route_url("staff_card", card_id=card_id.hex))

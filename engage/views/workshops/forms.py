@@ -131,10 +131,6 @@ class SessionSchema(ScheduleSchema):
         validator=_facilitator_validator, widget=_facilitator_widget)
 
 
-class ConfirmSchema(CSRFSchema):
-    """One button: the token alone."""
-
-
 class WalkInSchema(CSRFSchema):
     card_number = colander.SchemaNode(
         colander.String(), title=_("Numéro de Carte Citoyen·ne"),
@@ -153,14 +149,6 @@ class FeedbackSchema(CSRFSchema):
             ("5", _("5 — très satisfait·e"))]))
     comment = _text(_("Commentaire"), _("Écrivez un commentaire."), max_length=2000, textarea=True,
                     missing="", description=_("Facultatif. Lu par l'équipe des ateliers, jamais publié."))
-
-
-def make_form(schema_class, request, *, formid: str, button, action=None, **bindings) -> deform.Form:
-    form = deform.Form(schema_class().bind(request=request, **bindings),
-                       buttons=(deform.Button("submit", button),), formid=formid)
-    if action:
-        form.action = action
-    return form
 
 
 def parse_roll(post, allowed: set[str]) -> dict[str, bool] | None:

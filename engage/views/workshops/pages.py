@@ -8,7 +8,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -21,8 +21,16 @@ from engage.opendata.aggregates import workshop_attendance
 from engage.projections.workshops import queries as wq
 from engage.security import Permission
 from engage.statistics import bar_chart
-from engage.views import toolkit as formatting
-from engage.views.toolkit import form_view, signed_in_person, validate, wait_for_write
+from engage.views.fields import ButtonOnlySchema
+from engage.views.toolkit import (
+    flash,
+    form_view,
+    make_form,
+    signed_in_person,
+    validate,
+    wait_for_write,
+    when,
+)
 from engage.views.workshops import forms
 from engage.views.workshops.ical import session_calendar
 
@@ -33,27 +41,11 @@ CODE = re.compile(r"^[A-Z2-7]{10}$")
 
 # -- helpers ------------------------------------------------------------------------------
 
-def _uuid(request, name="session_id") -> UUID:
-    try:
-        return UUID(hex=request.matchdict[name])
-    except ValueError:
-        raise HTTPNotFound() from None
-
-
-_wait = wait_for_write
-
-
-def _validate(form, request):
-    """(data, None), or (None, the form rendered with its messages)."""
-    data = validate(form, request)
-    return data, request.environ.get("engage.rendered_form")
-
-
-def when(session, locale: str) -> str:
-    start, end = session.starts_at, session.ends_at
-    day = formatting.instant_day(start, locale, "full")
-    return (f"{day}, {format_time(start, 'short', tzinfo=PARIS, locale=locale)}"
-            f" – {format_time(end, 'short', tzinfo=PARIS, locale=locale)}")
+def span(session, locale: str) -> str:
+    """When a session takes place: its start by the one date formatter, then its end hour
+    ("14 mai 2027 à 18:30 – 20:30")."""
+    end = format_time(session.ends_at, "short", tzinfo=PARIS, locale=locale)
+    return f"{when(session.starts_at, locale, time=True)} – {end}"
 
 
 def where(request, session) -> str:
@@ -63,20 +55,13 @@ def where(request, session) -> str:
     return f"{session.place} ({label})"
 
 
-def _session_or_404(request, session_id: UUID):
-    session = wq.session(request.engage.db, session_id)
-    if session is None:
-        raise HTTPNotFound()
-    return session
-
-
 def notify(request, people, template, **mapping) -> int:
     """Mail each person (those known only by their card have no address): how many were told."""
     return sum(mail.send(request, template, person=person_id, **mapping) for person_id in people)
 
 
 def _session_mapping(request, session) -> dict:
-    return {"title": session.title, "when": when(session, request.locale_name),
+    return {"title": session.title, "when": span(session, request.locale_name),
             "link": request.route_url("workshop_session", session_id=session.session_id),
             "mine": request.route_url("workshops_mine")}
 
@@ -126,7 +111,7 @@ def catalogue(request):
     if problems:
         request.response.status_int = 400
     return {
-        "sessions": [(s, when(s, request.locale_name), where(request, s), _(THEMES[s.theme])) for s in found.items],
+        "sessions": [(s, span(s, request.locale_name), where(request, s), _(THEMES[s.theme])) for s in found.items],
         "themes": [(code, _(label)) for code, label in THEMES.items()],
         "arrondissements": [(n, arrondissement_label(n, request.locale_name)) for n in ARRONDISSEMENTS],
         "chosen": {"theme": params.get("theme", ""), "arrondissement": params.get("arrondissement"),
@@ -139,33 +124,29 @@ def catalogue(request):
 
 
 @view_config(route_name="workshop_session", renderer="engage:templates/workshop_session.pt")
-def session_page(request, *, error=None):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
-    workshop = wq.workshop(request.engage.db, session.workshop_id)
+def session_page(context, request, *, error=None):
+    session, workshop = context.session, context.workshop
     mine = None
     if request.authenticated_userid:
-        mine = wq.my_registration(request.engage.db, session_id, UUID(request.authenticated_userid))
+        mine = wq.my_registration(request.engage.db, context.session_id, UUID(request.authenticated_userid))
     now = datetime.now(timezone.utc)
     return {
         "session": session,
         "workshop": workshop,
         "theme": _(THEMES[session.theme]),
         "language": _(LANGUAGES.get(workshop.language, workshop.language)),
-        "when": when(session, request.locale_name),
+        "when": span(session, request.locale_name),
         "where": where(request, session),
         "mine": mine,
         "open": not session.cancelled and session.starts_at > now,
         "is_facilitator": request.authenticated_userid == session.facilitator_id,
         "error": error,
-        "flash": [str(m) for m in request.session.pop_flash("workshops")],
     }
 
 
 @view_config(route_name="workshop_ics")
-def session_ics(request):
-    session = _session_or_404(request, _uuid(request))
-    workshop = wq.workshop(request.engage.db, session.workshop_id)
+def session_ics(context, request):
+    session, workshop = context.session, context.workshop
     body = session_calendar(
         session, description=workshop.description, location=where(request, session),
         url=request.route_url("workshop_session", session_id=session.session_id),
@@ -178,50 +159,45 @@ def session_ics(request):
 
 # -- residents: register, withdraw, my registrations ---------------------------------------
 
-_person = signed_in_person
-
-
 @view_config(route_name="workshop_register", permission=Permission.OWN_ACCOUNT,
              renderer="engage:templates/workshop_session.pt")
-def register(request):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
+def register(context, request):
+    session_id, session = context.session_id, context.session
     if request.method != "POST":  # back from the login page: show the session, nothing done
         return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
-    person_id = _person(request)
+    person_id = signed_in_person(request)
     try:
         registration = request.engage.app.register_for_session(
             session_id, person_id, card_ids=wq.card_ids(request.engage.db, person_id))
     except DomainError as error:
         request.response.status_int = 400
-        return session_page(request, error=_(error.message))
-    _wait(request, registration.position)
+        return session_page(context, request, error=_(error.message))
+    wait_for_write(request, registration.position)
     if registration.status == "registered":
         message = _("Votre inscription est enregistrée. Vous recevrez un message si la séance change.")
     else:
         message = _("La séance est complète : vous êtes sur la liste d'attente, en position ${rank}. "
                     "Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e.",
                     mapping={"rank": registration.rank})
-    request.session.flash(request.localizer.translate(message), "workshops")
+    flash(request, message)
     return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
 
 
 @view_config(route_name="workshop_withdraw", permission=Permission.OWN_ACCOUNT,
              renderer="engage:templates/workshop_session.pt")
-def withdraw(request):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
+def withdraw(context, request):
+    session_id, session = context.session_id, context.session
     if request.method != "POST":
         return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
     try:
-        withdrawal = request.engage.app.cancel_registration(session_id, _person(request))
+        withdrawal = request.engage.app.cancel_registration(session_id, signed_in_person(request))
     except DomainError as error:
         request.response.status_int = 400
-        return session_page(request, error=_(error.message))
+        return session_page(context, request, error=_(error.message))
     if withdrawal.promoted:
         notify(request, [withdrawal.promoted], templates.SEAT_FREED, **_session_mapping(request, session))
-    _wait(request, withdrawal.position)
-    request.session.flash(request.localizer.translate(_("Votre désinscription est enregistrée.")), "workshops")
+    wait_for_write(request, withdrawal.position)
+    flash(request, _("Votre désinscription est enregistrée."))
     return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
 
 
@@ -240,17 +216,17 @@ STATE_LABELS = {
 @view_config(route_name="workshops_mine", renderer="engage:templates/workshops_mine.pt",
              permission=Permission.OWN_ACCOUNT)
 def mine(request):
-    db, person_id, locale = request.engage.db, _person(request), request.locale_name
+    db, person_id, locale = request.engage.db, signed_in_person(request), request.locale_name
     now = datetime.now(timezone.utc)
     registrations = wq.my_sessions(db, person_id).items
     attended = wq.my_sessions(db, person_id, attended=True).items
     app = request.engage.app
     return {
-        "notices": [(_(NOTICE_LABELS[n.kind]), n, formatting.instant(n.at, locale, "short"))
+        "notices": [(_(NOTICE_LABELS[n.kind]), n, when(n.at, locale, time=True))
                     for n in wq.notices(db, person_id)],
-        "upcoming": [(m, when(m.session, locale), _(STATE_LABELS.get(m.state, m.state)))
+        "upcoming": [(m, span(m.session, locale), _(STATE_LABELS.get(m.state, m.state)))
                      for m in registrations if m.session.ends_at > now],
-        "attended": [(m, when(m.session, locale), app.has_given_feedback(UUID(m.session.session_id), person_id))
+        "attended": [(m, span(m.session, locale), app.has_given_feedback(UUID(m.session.session_id), person_id))
                      for m in attended],
     }
 
@@ -259,15 +235,14 @@ def mine(request):
 
 @view_config(route_name="workshop_certificate", renderer="engage:templates/workshop_certificate.pt",
              permission=Permission.OWN_ACCOUNT)
-def certificate(request):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
+def certificate(context, request):
+    session = context.session
     try:
-        code = request.engage.app.certificate_code(session_id, _person(request))
+        code = request.engage.app.certificate_code(context.session_id, signed_in_person(request))
     except DomainError as error:
         request.response.status_int = 403
         return {"error": _(error.message), "session": session}
-    return {"session": session, "code": code, "when": when(session, request.locale_name),
+    return {"session": session, "code": code, "when": span(session, request.locale_name),
             "where": where(request, session), "person": request.identity, "error": None,
             "verify_url": request.route_url("workshop_verify")}
 
@@ -286,22 +261,21 @@ def verify(request):
         if problem:
             request.response.status_int = 400 if result is None and not CODE.match(code) else 404
     return {"code": code, "result": result, "problem": problem,
-            "when": formatting.instant(result.starts_at, request.locale_name, "long")
+            "when": when(result.starts_at, request.locale_name, time=True)
             if result else None}
 
 
 # -- feedback --------------------------------------------------------------------------------
 
 @view_config(route_name="workshop_feedback", renderer=FORM, permission=Permission.OWN_ACCOUNT)
-def give_feedback(request):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
-    form = forms.make_form(forms.FeedbackSchema, request, formid="feedback", button=_("Envoyer mon avis"))
+def give_feedback(context, request):
+    session_id, session = context.session_id, context.session
+    form = make_form(forms.FeedbackSchema, request, formid="feedback", button=_("Envoyer mon avis"))
     page = {"title": _("Votre avis sur « ${title} »", mapping={"title": session.title}),
             "intro": [_("Une note de 1 à 5 et, si vous le souhaitez, un commentaire. Un seul avis par personne.")]}
 
     def give(data):
-        position = request.engage.app.give_feedback(session_id, _person(request), rating=data["rating"],
+        position = request.engage.app.give_feedback(session_id, signed_in_person(request), rating=data["rating"],
                                                     comment=data["comment"])
         return position, request.route_url("workshops_mine")
 
@@ -315,33 +289,30 @@ def give_feedback(request):
 def staff(request):
     db, locale = request.engage.db, request.locale_name
     return {
-        "sessions": [(s, when(s, locale), where(request, s)) for s in wq.facilitated(db, _person(request)).items],
+        "sessions": [(s, span(s, locale), where(request, s)) for s in wq.facilitated(db, signed_in_person(request)).items],
         "workshops": [(w, _(THEMES[w.theme])) for w in wq.workshops(db).items],
     }
 
 
 @view_config(route_name="workshop_new", renderer=FORM, permission=Permission.FACILITATE)
 def new_workshop(request):
-    form = forms.make_form(forms.WorkshopSchema, request, formid="workshop", button=_("Créer l'atelier"))
+    form = make_form(forms.WorkshopSchema, request, formid="workshop", button=_("Créer l'atelier"))
     page = {"title": _("Nouvel atelier")}
 
     def create(data):
         created = request.engage.app.create_workshop(
             title=data["title"], theme=data["theme"], description=data["description"],
-            language=data["language"], accessibility=data["accessibility"], created_by=_person(request))
+            language=data["language"], accessibility=data["accessibility"], created_by=signed_in_person(request))
         return created, request.route_url("session_new", workshop_id=created.id.hex)
 
     return form_view(request, form, page, create)
 
 
 @view_config(route_name="session_new", renderer=FORM, permission=Permission.FACILITATE)
-def new_session(request):
-    workshop_id = _uuid(request, "workshop_id")
-    workshop = wq.workshop(request.engage.db, workshop_id.hex)
-    if workshop is None:
-        raise HTTPNotFound()
+def new_session(context, request):
+    workshop_id, workshop = context.workshop_id, context.workshop
     facilitators = [(pid, name) for pid, name in wq.facilitators(request.engage.db)]
-    form = forms.make_form(forms.SessionSchema, request, formid="session", button=_("Programmer la séance"),
+    form = make_form(forms.SessionSchema, request, formid="session", button=_("Programmer la séance"),
                            facilitators=facilitators)
     page = {"title": _("Nouvelle séance de « ${title} »", mapping={"title": workshop.title})}
 
@@ -349,24 +320,23 @@ def new_session(request):
         created = request.engage.app.schedule_session(
             workshop_id=workshop_id, starts_at=data["starts_at"], ends_at=data["ends_at"],
             arrondissement=data["arrondissement"], place=data["place"], online_link=data["online_link"],
-            capacity=data["capacity"], facilitator_id=UUID(data["facilitator"]), scheduled_by=_person(request))
+            capacity=data["capacity"], facilitator_id=UUID(data["facilitator"]), scheduled_by=signed_in_person(request))
         return created, request.route_url("workshop_session", session_id=created.id.hex)
 
     return form_view(request, form, page, schedule, values={"facilitator": request.authenticated_userid})
 
 
 @view_config(route_name="session_reschedule", renderer=FORM, permission=Permission.FACILITATE)
-def reschedule(request):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
-    form = forms.make_form(forms.ScheduleSchema, request, formid="reschedule", button=_("Déplacer la séance"))
+def reschedule(context, request):
+    session_id, session = context.session_id, context.session
+    form = make_form(forms.ScheduleSchema, request, formid="reschedule", button=_("Déplacer la séance"))
     page = {"title": _("Déplacer « ${title} »", mapping={"title": session.title}),
             "intro": [_("Actuellement : ${when}. Les personnes inscrites et en attente seront prévenues.",
-                        mapping={"when": when(session, request.locale_name)})]}
+                        mapping={"when": span(session, request.locale_name)})]}
 
     def move(data):
         change = request.engage.app.reschedule_session(session_id, starts_at=data["starts_at"],
-                                                       ends_at=data["ends_at"], by=_person(request))
+                                                       ends_at=data["ends_at"], by=signed_in_person(request))
         moved = wq.SessionView(**{**session.__dict__, "starts_at": data["starts_at"], "ends_at": data["ends_at"]})
         notify(request, change.notify, templates.SESSION_RESCHEDULED, **_session_mapping(request, moved))
         return change, request.route_url("workshop_session", session_id=session.session_id)
@@ -376,27 +346,20 @@ def reschedule(request):
 
 
 @view_config(route_name="session_cancel", renderer=FORM, permission=Permission.FACILITATE)
-def cancel(request):
-    session_id = _uuid(request)
-    session = _session_or_404(request, session_id)
-    form = forms.make_form(forms.ConfirmSchema, request, formid="cancel-session", button=_("Annuler la séance"))
+def cancel(context, request):
+    session_id, session = context.session_id, context.session
+    form = make_form(ButtonOnlySchema, request, formid="cancel-session", button=_("Annuler la séance"))
     page = {"title": _("Annuler « ${title} »", mapping={"title": session.title}),
             "intro": [_("${when}. L'annulation est définitive ; les personnes inscrites et en attente seront prévenues.",
-                        mapping={"when": when(session, request.locale_name)})]}
-    if request.method != "POST":
-        return {**page, "form": form.render()}
-    data, rendered = _validate(form, request)
-    if data is None:
-        return {**page, "form": rendered}
-    try:
-        change = request.engage.app.cancel_session(session_id, by=_person(request))
-    except DomainError as error:
-        request.response.status_int = 400
-        return {**page, "error": _(error.message)}
-    notify(request, change.notify, templates.SESSION_CANCELLED,
-           **{**_session_mapping(request, session), "link": request.route_url("workshops")})
-    _wait(request, change.position)
-    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+                        mapping={"when": span(session, request.locale_name)})]}
+
+    def cancel_it(_data):
+        change = request.engage.app.cancel_session(session_id, by=signed_in_person(request))
+        notify(request, change.notify, templates.SESSION_CANCELLED,
+               **{**_session_mapping(request, session), "link": request.route_url("workshops")})
+        return change, request.route_url("workshop_session", session_id=session.session_id)
+
+    return form_view(request, form, page, cancel_it)
 
 
 # -- the roll ----------------------------------------------------------------------------------
@@ -405,12 +368,11 @@ def _roll_page(request, session, *, error=None, walk_in_form=None):
     lines = wq.roll(request.engage.db, UUID(session.session_id))
     unnamed = request.localizer.translate(_("Participant·e sans compte"))
     return {
-        "session": session, "when": when(session, request.locale_name), "error": error,
+        "session": session, "when": span(session, request.locale_name), "error": error,
         "lines": [(line, line.display_name or unnamed) for line in lines],
-        "walk_in_form": walk_in_form or forms.make_form(
+        "walk_in_form": walk_in_form or make_form(
             forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
             action=request.route_url("session_walk_in", session_id=session.session_id)).render(),
-        "flash": [str(m) for m in request.session.pop_flash("roll")],
         # Feedback is for the facilitator only: shown here, never on a public page.
         "feedback": wq.feedback(request.engage.db, UUID(session.session_id)),
     }
@@ -425,8 +387,9 @@ def _facilitator_only(request, session):
 
 @view_config(route_name="session_roll", renderer="engage:templates/workshop_roll.pt",
              permission=Permission.FACILITATE)
-def roll(request):
-    session = _session_or_404(request, _uuid(request))
+def roll(context, request):
+    """Two forms on one page (the roll, and a walk-in whose form posts to walk_in): not form_view."""
+    session = context.session
     refused = _facilitator_only(request, session)
     if refused:
         return {**_roll_page(request, session, error=refused), "lines": []}
@@ -439,38 +402,38 @@ def roll(request):
         return _roll_page(request, session, error=_("La feuille de présence envoyée ne correspond pas à cette séance : rien n'a été enregistré."))
     try:
         marked = request.engage.app.record_attendance(
-            UUID(session.session_id), {UUID(k): v for k, v in marks.items()}, by=_person(request))
+            UUID(session.session_id), {UUID(k): v for k, v in marks.items()}, by=signed_in_person(request))
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message))
-    _wait(request, marked.position)
-    request.session.flash(request.localizer.translate(
-        _("Feuille de présence enregistrée (${count} changement(s)).", mapping={"count": marked.changed})), "roll")
+    wait_for_write(request, marked.position)
+    flash(request, _("Feuille de présence enregistrée (${count} changement(s)).", mapping={"count": marked.changed}))
     return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
 
 
 @view_config(route_name="session_walk_in", renderer="engage:templates/workshop_roll.pt",
              permission=Permission.FACILITATE)
-def walk_in(request):
-    session = _session_or_404(request, _uuid(request))
+def walk_in(context, request):
+    """The walk-in form of the roll page: on invalid input, the roll page again around it."""
+    session = context.session
     if request.method != "POST":
         return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
     refused = _facilitator_only(request, session)
     if refused:
         return {**_roll_page(request, session, error=refused), "lines": []}
-    form = forms.make_form(forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
-                           action=request.route_url("session_walk_in", session_id=session.session_id))
-    data, rendered = _validate(form, request)
+    form = make_form(forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
+                     action=request.route_url("session_walk_in", session_id=session.session_id))
+    data = validate(form, request)
     if data is None:
-        return _roll_page(request, session, walk_in_form=rendered)
+        return _roll_page(request, session, walk_in_form=request.environ["engage.rendered_form"])
     try:
         marked = request.engage.app.record_walk_in(UUID(session.session_id), data["card_number"],
-                                                   by=_person(request))
+                                                   by=signed_in_person(request))
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message), walk_in_form=form.render(data))
-    _wait(request, marked.position)
-    request.session.flash(request.localizer.translate(_("Participant·e ajouté·e comme présent·e.")), "roll")
+    wait_for_write(request, marked.position)
+    flash(request, _("Participant·e ajouté·e comme présent·e."))
     return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
 
 
