@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from engage.projections.workshops import queries as wq
 from engage.scripts.demo_workshops import DEMO_FACILITATOR
-from tests.workshops.helpers import make_session
+from tests.common.workshops import make_session
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""Shared builders for the consultation tests."""
+"""Consultations for the tests: an open one through the application or through the editors' pages, a contribution."""
 
 from __future__ import annotations
 
@@ -29,3 +29,24 @@ def contribute(app, consultation_id, person_id=None, *, text="Publier les compte
                kind="proposition", theme="Information des habitants", **kw):
     return app.contribute(consultation_id=consultation_id, person_id=person_id or uuid4(),
                           has_valid_card=kw.pop("has_valid_card", True), kind=kind, theme=theme, text=text, **kw)
+
+
+def fill_plan(form, plan=PLAN):
+    for p in plan:
+        form[f"{p['phase']}_starts"] = p["starts_on"]
+        form[f"{p['phase']}_ends"] = p["ends_on"]
+
+
+def create_via_web(app, slug="charte", card="non", threshold="2"):
+    """A consultation created through the editors' form on `app` (an editor signed in), then opened."""
+    form = app.get("/consultations/nouvelle").forms["consultation"]
+    form["slug"] = slug
+    form["title"] = "Charte parisienne de la participation"
+    form["description"] = "Construisons ensemble la charte."
+    form["themes"] = "\n".join(THEMES)
+    fill_plan(form)
+    form["card_required"] = card
+    form["support_threshold"] = threshold
+    page = form.submit("submit", status=303).follow()
+    page.forms[1].submit(status=303)  # open the consultation phase (forms[0] is logout)
+    return page

@@ -1,4 +1,4 @@
-"""Helpers for the open-data tests: seed events through the application, write packages to disk."""
+"""Open data for the tests: seed events through the application, write packages to disk, fetch every export."""
 
 from __future__ import annotations
 
@@ -6,10 +6,9 @@ import io
 import json
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import pytest
-
-from tests.functional.conftest import make_app, testapp  # noqa: F401  (shared fixtures)
+from engage.opendata import REGISTRY
 
 
 def services(testapp):
@@ -55,7 +54,31 @@ def validate(descriptor: Path):
     return report
 
 
-@pytest.fixture
-def signed_app(make_app):
-    """An app whose checkpoints are signed at once, so the checkpoint dataset has rows."""
-    return make_app(**{"engage.transparency.checkpoint_interval": "0"})
+def every_export(app) -> dict[str, bytes]:
+    """url -> body, for every open-data document engage serves (zips unpacked)."""
+    bodies: dict[str, bytes] = {}
+
+    def fetch(url):
+        response = app.get(url)
+        bodies[url] = response.body
+        return response
+
+    fetch("/opendata")
+    fetch("/opendata/catalog.jsonld")
+    fetch("/api/openapi.json")
+    for stats in ("card-holders", "workshop-attendance", "votes-per-item", "contributions-per-consultation"):
+        fetch(f"/api/stats/{stats}")
+    fetch("/opendata/changes?since=0&limit=10000")
+    for dataset in REGISTRY:
+        package = fetch(f"/opendata/{dataset.name}/datapackage.json").json
+        for resource in package["resources"]:
+            fetch(f"/opendata/{dataset.name}/{resource['path']}")
+        archive = app.get(f"/opendata/{dataset.name}.zip").body  # scanned unpacked, below
+        with zipfile.ZipFile(io.BytesIO(archive)) as unpacked:
+            for member in unpacked.namelist():
+                bodies[f"{dataset.name}.zip!{member}"] = unpacked.read(member)
+        url = f"/api/{dataset.name}?limit=1000"
+        while url:
+            parts = urlsplit(url)
+            url = fetch(parts.path + ("?" + parts.query if parts.query else "")).json["next"]
+    return bodies

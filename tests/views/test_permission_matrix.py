@@ -16,8 +16,8 @@ import webtest
 
 from engage.domain.accounts.model import Role
 from engage.security import PUBLIC, ROLE_PERMISSIONS, SIGNED_IN, Permission
-from tests.functional.residents import PASSWORD, log_in
-from tests.functional.route_samples import route_views
+from tests.common.accounts import PASSWORD, log_in
+from tests.common.routes import route_views
 
 PERSONAS = ["anonymous", "resident", *[role.value for role in Role]]
 

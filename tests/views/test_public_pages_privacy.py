@@ -9,8 +9,8 @@ import zipfile
 
 import webtest
 
-from tests.functional.residents import CARD_NUMBER, log_out, request_card, resident, services
-from tests.functional.route_samples import route_views
+from tests.common.accounts import CARD_NUMBER, log_out, request_card, resident, services
+from tests.common.routes import route_views
 
 NAME = "Yolande Pseudoclair"
 EMAIL = "yolande.pseudoclair@exemple.fr"

@@ -1,7 +1,5 @@
 """The draw by lot: pure rules, and an independent recomputation from the published text."""
 
-import hashlib
-import hmac
 import secrets
 from uuid import uuid4
 
@@ -19,25 +17,12 @@ from engage.domain.seats.model import (
     SeatCallStillOpen,
     SeedDoesNotMatch,
 )
+from tests.common.seats import independent_draw
 
 STRATA = [
     {"label": "Nord-est", "arrondissements": [18, 19, 20], "age_bands": [], "quota": 2},
     {"label": "Jeunes", "arrondissements": [], "age_bands": ["18-24"], "quota": 1},
 ]
-
-
-def independent_draw(seed_hex, volunteers, seats, strata):
-    """Written from the algorithm as published on the draw's page, not from engage's code."""
-    key = bytes.fromhex(seed_hex)
-    ranked = sorted(volunteers, key=lambda v: (hmac.new(key, v["id"].encode(), hashlib.sha256).hexdigest(), v["id"]))
-    chosen = []
-    for s in strata:
-        eligible = [v["id"] for v in ranked if v["id"] not in chosen
-                    and (not s["arrondissements"] or v["arrondissement"] in s["arrondissements"])
-                    and (not s["age_bands"] or v["age_band"] in s["age_bands"])]
-        chosen += eligible[: s["quota"]]
-    chosen += [v["id"] for v in ranked if v["id"] not in chosen][: seats - len(chosen)]
-    return chosen
 
 
 volunteer = st.builds(

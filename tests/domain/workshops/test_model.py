@@ -21,7 +21,7 @@ from engage.domain.workshops.model import (
     WorkshopSession,
     certificate_code,
 )
-from tests.workshops.helpers import NOW
+from tests.common.workshops import NOW
 
 
 def session(capacity=2, **kw):

@@ -14,7 +14,7 @@ from engage.domain.consultations import model as c
 from engage.projections.consultations import queries as q
 from engage.transparency.public_form import public_form
 
-from .helpers import EDITOR, PLAN, THEMES, contribute, create_consultation
+from tests.common.consultations import EDITOR, PLAN, THEMES, contribute, create_consultation
 
 
 def test_plan_phases_in_order_and_slugs_unique(engage_services):

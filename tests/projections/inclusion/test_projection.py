@@ -6,15 +6,9 @@ from datetime import timedelta
 from uuid import uuid4
 
 from engage.projections.inclusion.projection import inclusion_counts
-from tests.consultations.helpers import create_consultation
-from tests.workshops.helpers import make_session
-
-
-def holder(app, i, *, category="5", arrondissement=19, age_band="25-34"):
-    person = app.register_account(name=f"Habitant {i}", email=f"h{i}@exemple.fr", display_name=f"Habitant {i}").person_id
-    card = app.request_card(person_id=person, arrondissement=arrondissement, age_band=age_band,
-                            consent_to_consultation=True, consent_to_newsletter=False, category=category)
-    return person, card.card_id
+from tests.common.cards import holder
+from tests.common.consultations import create_consultation
+from tests.common.workshops import make_session
 
 
 def test_counters_follow_people_not_acts_and_erasure_moves_the_category(engage_services):

@@ -159,7 +159,7 @@ def test_seat_call_draw_is_recomputable_from_the_public_record(engage_services):
     public = seat_queries.seat_call(db, call.id)
     volunteers = seat_queries.seat_volunteers(db, call.id)
     assert len(volunteers) == 8 and public.seed == seed
-    from tests.residents.test_lots import independent_draw
+    from tests.common.seats import independent_draw
     assert public.selected == independent_draw(public.seed, volunteers, public.seats, public.strata)
     assert lots.seed_commitment(public.seed) == public.commitment
 

@@ -16,8 +16,8 @@ from engage.domain.seats import lots
 from engage.projections.participation.projection import participation_history
 from engage.scripts.charter_demo import advance
 from engage.transparency.public_form import public_form
-from tests.consultations.helpers import create_consultation
-from tests.workshops.helpers import make_session
+from tests.common.consultations import create_consultation
+from tests.common.workshops import make_session
 
 STAFF = uuid4()
 

@@ -12,7 +12,7 @@ from engage.domain.questionnaires import model as qn
 from engage.projections.questionnaires import queries as qq
 from engage.transparency.public_form import public_form
 
-from .helpers import EDITOR
+from tests.common.consultations import EDITOR
 
 QUESTIONS = [
     {"label": "Votre priorité ?", "kind": "choix-unique", "required": True,

@@ -17,7 +17,7 @@ from engage.domain.restitution.usecases import snapshot_bytes
 from engage.projections.consultations import queries as q
 from engage.projections.restitution import queries as rq
 from engage.transparency.public_form import public_form
-from tests.consultations.helpers import EDITOR, THEMES, contribute, create_consultation
+from tests.common.consultations import EDITOR, THEMES, contribute, create_consultation
 
 WHY = "La charte prévoit désormais cette mesure."
 

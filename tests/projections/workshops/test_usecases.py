@@ -18,7 +18,7 @@ from engage.domain.workshops.model import (
     UnknownCard,
 )
 from engage.projections.workshops import queries as wq
-from tests.workshops.helpers import card_holder, make_session
+from tests.common.workshops import card_holder, make_session
 
 
 def test_fifty_concurrent_registrations_at_ten_seats(engage_services):

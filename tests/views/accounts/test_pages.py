@@ -1,43 +1,11 @@
 """Accounts through the web: sign up, confirm by mail, log in and out, reset, throttling."""
 
-import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from pyramid_mailer import get_mailer
 
-PASSWORD = "une phrase longue et unique 2017"
-LINK = re.compile(r"http://localhost(/compte/[\w/-]+/[\w-]+)")
-
-
-def outbox(app):
-    return get_mailer(app.app.registry).outbox
-
-
-def last_link(app):
-    return LINK.findall(outbox(app)[-1].body)[-1]
-
-
-def sign_up(app, email="camille@exemple.fr", display_name="Camille du 11e", password=PASSWORD, status=303):
-    form = app.get("/compte/inscription").forms["signup"]
-    form["name"] = "Camille Martin"
-    form["email"] = email
-    form["display_name"] = display_name
-    form["password"] = password
-    form["password_again"] = password
-    return form.submit("submit", status=status)
-
-
-def confirm(app):
-    page = app.get(last_link(app))
-    return page.forms["confirm"].submit("submit", status=303)
-
-
-def log_in(app, email="camille@exemple.fr", password=PASSWORD, status=303):
-    form = app.get("/compte/connexion").forms["login"]
-    form["email"] = email
-    form["password"] = password
-    return form.submit("submit", status=status)
+from tests.common.accounts import PASSWORD, confirm, last_link, log_in, outbox
+from tests.common.accounts import start_sign_up as sign_up
 
 
 def test_sign_up_confirm_log_in_see_account_log_out(testapp):

@@ -16,7 +16,7 @@ from uuid import uuid4
 from engage.domain.accounts.model import Role
 from engage.domain.cards.model import card_id_for_person
 from engage.domain.members.model import member_id_for
-from tests.functional.residents import (
+from tests.common.accounts import (
     CARD_NUMBER,
     PASSWORD,
     log_in,

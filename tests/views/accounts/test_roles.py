@@ -1,7 +1,7 @@
 """Staff roles: an admin grants and revokes them by email, after a confirmation, as events."""
 
 from engage.domain.accounts.model import Role
-from tests.functional.residents import log_in, log_out, services, sign_up, staff
+from tests.common.accounts import log_in, log_out, services, sign_up, staff
 
 
 def role_form(page, email, role, action):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.functional.residents import CARD, CARD_NUMBER, log_out, request_card, resident, services
+from tests.common.accounts import CARD, CARD_NUMBER, log_out, request_card, resident, services
 
 
 def holders_in(page, label):
@@ -118,7 +118,7 @@ def test_when_projections_lag_the_resident_gets_a_clear_message(make_app):
     # the wait runs out, and the page says so instead of failing.
     app = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "0.2"})
     engage = services(app)
-    from tests.functional.residents import log_in, sign_up
+    from tests.common.accounts import log_in, sign_up
     engage.engine.catch_up()
     import threading
     stop = threading.Event()

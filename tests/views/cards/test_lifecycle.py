@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from engage.domain.accounts.model import Role
 from engage.domain.cards import numbers as card_numbers
 from engage.domain.cards.model import card_id_for_person
-from tests.functional.residents import (
+from tests.common.accounts import (
     CARD_NUMBER,
     log_in,
     log_out,

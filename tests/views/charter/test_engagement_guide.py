@@ -2,7 +2,7 @@
 
 import re
 
-from tests.charter.test_charter_web import submit
+from tests.common.charter import submit
 
 
 def plan(testapp):

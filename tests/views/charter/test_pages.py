@@ -3,14 +3,8 @@
 import re
 
 from engage.scripts.charter_demo import demo_consultation
-from tests.charter.conftest import person
-
-
-def submit(page, formid, status=303, **fields):
-    form = page.forms[formid]
-    for name, value in fields.items():
-        form[name] = value
-    return form.submit("submit", status=status)
+from tests.common.accounts import person
+from tests.common.charter import first_article_url, propose, submit
 
 
 def start_charter(editor, articles=(("Principes", "La participation est ouverte à tous les Parisiens."),)):
@@ -25,15 +19,6 @@ def start_charter(editor, articles=(("Principes", "La participation est ouverte 
     engage.wait_for(engage.app.start_phase(consultation, "redaction", started_by=editor.person_id).position)
     editor.consultation_id = consultation
     return first_article_url(editor)
-
-
-def first_article_url(app):
-    return re.search(r'href="http://localhost(/charte/articles/[0-9a-f]+)"', app.get("/charte").text).group(1)
-
-
-def propose(resident, article_url, text, rationale="Plus inclusif", status=303):
-    page = resident.get(article_url + "/amender")
-    return submit(page, "amendment", status=status, text=text, rationale=rationale)
 
 
 def test_amend_vote_accept_and_diff(testapp, editor, resident):

@@ -6,7 +6,7 @@ import re
 from uuid import uuid4
 
 from engage.scripts.charter_demo import advance, demo_consultation
-from tests.charter.test_charter_web import first_article_url, propose, submit
+from tests.common.charter import first_article_url, propose, submit
 
 TEXTS = ("Publier les suites données à chaque proposition, sous huit jours.",
          "Des réunions le samedi matin avec une garde d'enfants.",

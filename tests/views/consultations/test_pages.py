@@ -7,51 +7,9 @@ from uuid import UUID
 
 import pytest
 
-from engage.domain.accounts.model import Role
-from tests.consultations.helpers import PLAN, THEMES
-from tests.functional.test_accounts import confirm, log_in, sign_up
-
-ADMIN = UUID(int=7)
-
-
-def resident(app, email, display_name, *roles):
-    """A signed-up, confirmed resident with these roles, signed in on `app`."""
-    sign_up(app, email=email, display_name=display_name)
-    confirm(app)
-    services = app.app.registry.engage
-    person = services.app.find_person_by_email(email)
-    for role in roles:
-        services.app.grant_role(person, role, granted_by=ADMIN)
-    services.engine.catch_up()
-    log_in(app, email=email)
-    return person
-
-
-def fill_plan(form, plan=PLAN):
-    for p in plan:
-        form[f"{p['phase']}_starts"] = p["starts_on"]
-        form[f"{p['phase']}_ends"] = p["ends_on"]
-
-
-@pytest.fixture
-def editor_app(make_app):
-    app = make_app()
-    resident(app, "editrice@exemple.fr", "Éditrice Ville", Role.EDITOR, Role.MODERATOR, Role.FACILITATOR)
-    return app
-
-
-def create_via_web(app, slug="charte", card="non", threshold="2"):
-    form = app.get("/consultations/nouvelle").forms["consultation"]
-    form["slug"] = slug
-    form["title"] = "Charte parisienne de la participation"
-    form["description"] = "Construisons ensemble la charte."
-    form["themes"] = "\n".join(THEMES)
-    fill_plan(form)
-    form["card_required"] = card
-    form["support_threshold"] = threshold
-    page = form.submit("submit", status=303).follow()
-    page.forms[1].submit(status=303)  # open the consultation phase (forms[0] is logout)
-    return page
+from tests.common.accounts import ADMIN
+from tests.common.accounts import with_roles as resident
+from tests.common.consultations import THEMES, create_via_web
 
 
 def test_editor_creates_plans_and_opens_a_consultation(editor_app):

@@ -1,7 +1,7 @@
 """The public inclusion-statistics page: small groups and their complements are not published."""
 
-from tests.functional.residents import services
-from tests.residents.test_inclusion import holder
+from tests.common.accounts import services
+from tests.common.cards import holder
 
 
 def test_the_public_page_suppresses_small_groups_and_their_complements(testapp):

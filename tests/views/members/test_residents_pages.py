@@ -14,8 +14,9 @@ from webtest import Upload
 import engage as engage_package
 from engage.domain.accounts.model import Role
 from engage.domain.seats import lots
-from tests.functional.test_accounts import PASSWORD, confirm, log_in, sign_up
-from tests.residents.test_lots import independent_draw
+from tests.common.accounts import PASSWORD, confirm, log_in
+from tests.common.accounts import start_sign_up as sign_up
+from tests.common.seats import independent_draw
 
 CSV_HEADER = "email;arrondissement;nom;date d'adhésion\n"
 

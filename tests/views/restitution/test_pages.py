@@ -9,9 +9,8 @@ from uuid import UUID
 from pyramid_mailer import get_mailer
 
 from engage.projections.consultations import queries as q
-from tests.consultations.helpers import THEMES
-from tests.functional.conftest import make_app, testapp  # noqa: F401  (the web fixtures)
-from tests.functional.test_consultations import create_via_web, editor_app, resident  # noqa: F401
+from tests.common.consultations import THEMES, create_via_web
+from tests.common.accounts import with_roles as resident
 
 WHY = "La charte prévoit désormais un compte rendu sous huit jours."
 

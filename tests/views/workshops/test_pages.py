@@ -10,8 +10,9 @@ import pytest
 from pyramid_mailer import get_mailer
 
 from engage.domain.accounts.model import Role
-from tests.functional.test_accounts import PASSWORD, confirm, log_in, sign_up
-from tests.workshops.helpers import card_holder, make_session, soon
+from tests.common.accounts import PASSWORD, confirm, log_in
+from tests.common.accounts import start_sign_up as sign_up
+from tests.common.workshops import card_holder, make_session, soon
 
 
 def services(app):
