@@ -1,4 +1,4 @@
-"""The incremental change feed's query: what changed after a log position, in whole positions."""
+"""The change feed's query (the opendata_changes read model): what changed after a log position, in whole positions."""
 
 from __future__ import annotations
 
