@@ -94,6 +94,18 @@ def request_card(app, **values):
     return form.submit("submit", status=303).follow()
 
 
+def confirmed(app, email, display_name, role=None):
+    """A signed-up, confirmed person (not signed in), with `role` if given (self-granted); returns their id."""
+    start_sign_up(app, email=email, display_name=display_name)
+    confirm(app)
+    engage = services(app)
+    person_id = engage.app.find_person_by_email(email)
+    if role:
+        engage.app.grant_role(person_id, role, granted_by=person_id)
+        engage.engine.catch_up()
+    return person_id
+
+
 def with_roles(app, email, display_name, *roles):
     """A signed-up, confirmed resident with these roles, signed in on `app`; returns their person id."""
     start_sign_up(app, email=email, display_name=display_name)

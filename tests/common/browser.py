@@ -1,4 +1,5 @@
-"""The browser suite's server: the real app behind waitress, with a copy of the demo loaded.
+"""The browser suite's server (the real app behind waitress, with a copy of the demo loaded),
+its people and its login form.
 
 (tests/browser/conftest.py serves it per test; journeys that need their own demo use demo_server.)"""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+from tests.common.accounts import PASSWORD
 from tests.common.demo_templates import KEY_SETTINGS, copy_demo
 from tests.conftest import app_settings
 
@@ -80,3 +82,25 @@ def demo_server(database_url, setup=None, **demo):
     finally:
         server.stop()
         services.close()
+
+
+def log_in(page, email, password=PASSWORD, check=None):
+    """Sign in through the login form the page shows (`check`: check_accessibility, run first)."""
+    if check:
+        check(page)
+    form = page.locator("form#login")
+    form.get_by_label("Adresse électronique").fill(email)
+    form.get_by_label("Mot de passe").fill(password)
+    form.get_by_role("button", name="Me connecter").click()
+
+
+def resident(services, email, display_name, *, card=True):
+    """A confirmed person (and their card), made through the application; returns their id."""
+    person_id = services.accounts.sign_up(name=display_name, email=email, display_name=display_name,
+                                          password=PASSWORD).person_id
+    services.app.confirm_email(person_id)
+    if card:
+        services.app.issue_card(name=display_name, email=email, arrondissement=12, age_band="35-49",
+                                consent_to_consultation=True, person_id=person_id)
+    services.engine.catch_up()
+    return person_id

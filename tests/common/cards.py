@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.common.accounts import CARD_NUMBER, request_card, resident
+from tests.common.accounts import CARD_NUMBER, confirm, request_card, resident, services, start_sign_up
 
 
 def holder(app, i, *, category="5", arrondissement=19, age_band="25-34"):
@@ -19,3 +19,19 @@ def web_holder(app, email="camille@exemple.fr", **card_values):
     person_id = resident(app, email)
     page = request_card(app, **card_values)
     return person_id, CARD_NUMBER.search(page.text).group(0)
+
+
+def resident_with_card(app, email, display_name, *, card=True, role=None):
+    """A signed-up, confirmed resident (not signed in) and their card, issued at the counter
+    (with `role` if given, self-granted); returns their person id."""
+    start_sign_up(app, email=email, display_name=display_name)
+    confirm(app)
+    engage = services(app)
+    person_id = engage.app.find_person_by_email(email)
+    if card:
+        engage.app.issue_card(name=display_name, email=email, arrondissement=11, age_band="25-34",
+                              consent_to_consultation=True, person_id=person_id)
+    if role:
+        engage.app.grant_role(person_id, role, granted_by=person_id)
+    engage.engine.catch_up()
+    return person_id

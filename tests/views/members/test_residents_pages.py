@@ -14,22 +14,11 @@ from webtest import Upload
 import engage as engage_package
 from engage.domain.accounts.model import Role
 from engage.domain.seats import lots
-from tests.common.accounts import PASSWORD, confirm, log_in
-from tests.common.accounts import start_sign_up as sign_up
+from tests.common.accounts import confirmed as account
+from tests.common.accounts import log_in
 from tests.common.seats import independent_draw
 
 CSV_HEADER = "email;arrondissement;nom;date d'adhésion\n"
-
-
-def account(app, email, display_name, role=None):
-    sign_up(app, email=email, display_name=display_name)
-    confirm(app)
-    engage = app.app.registry.engage
-    person_id = engage.app.find_person_by_email(email)
-    if role:
-        engage.app.grant_role(person_id, role, granted_by=person_id)
-        engage.engine.catch_up()
-    return person_id
 
 
 def as_admin(app):

@@ -7,39 +7,15 @@ from datetime import timedelta
 from uuid import UUID
 
 import pytest
-from pyramid_mailer import get_mailer
 
 from engage.domain.accounts.model import Role
-from tests.common.accounts import PASSWORD, confirm, log_in
-from tests.common.accounts import start_sign_up as sign_up
+from tests.common.accounts import PASSWORD, log_in, outbox, services
+from tests.common.cards import resident_with_card as resident
 from tests.common.workshops import card_holder, make_session, soon
-
-
-def services(app):
-    return app.app.registry.engage
-
-
-def resident(app, email, display_name, *, card=True, role=None):
-    """A signed-up, confirmed resident (and their card); returns their person id."""
-    sign_up(app, email=email, display_name=display_name)
-    confirm(app)
-    engage = services(app)
-    person_id = engage.app.find_person_by_email(email)
-    if card:
-        engage.app.issue_card(name=display_name, email=email, arrondissement=11, age_band="25-34",
-                              consent_to_consultation=True, person_id=person_id)
-    if role:
-        engage.app.grant_role(person_id, role, granted_by=person_id)
-    engage.engine.catch_up()
-    return person_id
 
 
 def log_out(app):
     app.reset()
-
-
-def outbox(app):
-    return get_mailer(app.app.registry).outbox
 
 
 @pytest.fixture
