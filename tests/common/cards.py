@@ -1,8 +1,27 @@
-"""Card holders for the tests: through the application (holder) or through the pages (web_holder)."""
+"""Cards for the tests: the aggregate alone (card, first_day_expired), a holder through the
+application (holder) or through the pages (web_holder, resident_with_card)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from uuid import uuid4
+
+from engage.domain.cards.model import CitizenCard, card_id_for_person
 from tests.common.accounts import CARD_NUMBER, confirm, request_card, resident, services, start_sign_up
+
+
+def card(person_id=None, **overrides) -> CitizenCard:
+    """A card just issued (the aggregate alone, no store): valid three years from today."""
+    person_id = person_id or uuid4()
+    fields = dict(card_id=card_id_for_person(person_id), person_id=person_id, arrondissement=11, age_band="25-34",
+                  consent_to_consultation=True, sealed_identity="i", sealed_number="n1")
+    return CitizenCard.issue(**{**fields, **overrides})
+
+
+def first_day_expired(card: CitizenCard) -> date:
+    """The first day `card` is no longer valid (the domain issues cards valid from today only:
+    an expired card is a card looked at after its validity)."""
+    return date.fromisoformat(card.valid_until) + timedelta(days=1)
 
 
 def holder(app, i, *, category="5", arrondissement=19, age_band="25-34"):

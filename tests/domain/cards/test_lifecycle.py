@@ -11,7 +11,6 @@ from engage.domain.cards.model import (
     CardNotActive,
     CardNotSuspended,
     CardNumberClaim,
-    CitizenCard,
     ConsentAlreadyGiven,
     ConsentAlreadyWithdrawn,
     RenewalTooEarly,
@@ -20,12 +19,7 @@ from engage.domain.cards.model import (
     card_id_for_person,
     years_later,
 )
-
-
-def card(person_id=None):
-    person_id = person_id or uuid4()
-    return CitizenCard.issue(card_id=card_id_for_person(person_id), person_id=person_id, arrondissement=11,
-                             age_band="25-34", consent_to_consultation=True, sealed_identity="i", sealed_number="n1")
+from tests.common.cards import card, first_day_expired
 
 
 def replay(aggregate):
@@ -150,3 +144,10 @@ def test_an_erased_person_s_email_claim_is_released_then_reclaimed_once():
     assert claim.person_id == newcomer and not claim.released
     with pytest.raises(EmailAlreadyRegistered):
         claim.reclaim(uuid4())
+
+
+def test_a_card_is_valid_until_its_last_day_and_not_after():
+    c = card()
+    assert c.is_valid_on(date.today())
+    assert c.is_valid_on(first_day_expired(c) - timedelta(days=1))
+    assert not c.is_valid_on(first_day_expired(c))
