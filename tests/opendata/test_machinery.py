@@ -10,7 +10,7 @@ import pytest
 
 from engage.domain.cards.model import CitizenCard
 from engage.opendata import REGISTRY, UPSERT, Dataset, Field, ForeignKey, Registry, packages
-from engage.opendata.changes import read_changes
+from engage.projections.opendata.queries import read_changes
 from engage.projections.opendata.projection import CHANGES, OpenDataChangesProjection
 from tests.common.opendata import issue_cards, validate
 
