@@ -16,6 +16,9 @@ import pytest
 
 from engage.db import DatabaseURL
 
+# Builders live in tests/common (the only test modules other tests import); its fixtures are a plugin.
+pytest_plugins = ["tests.common.fixtures"]
+
 BACKENDS = ("postgresql", "sqlite")
 
 

@@ -7,6 +7,13 @@ from uuid import UUID
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.scripts import load, usage
+from engage.scripts.demo_people import (  # noqa: F401  (DEMO_*: the demo accounts, imported from here too)
+    DEMO_PASSWORD,
+    DEMO_RESIDENT,
+    DEMO_STAFF,
+    demo_accounts_text,
+    load_demo_people,
+)
 from engage.scripts.demo_workshops import load_workshops_demo
 
 FIRST_NAMES = ["Camille", "Léa", "Hugo", "Inès", "Karim", "Manon", "Nathan", "Sarah", "Yanis", "Zoé",
@@ -55,50 +62,6 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
     load_restitution_demo(engage, rng)  # the 2017 consultation's restitution, published
     engage.engine.catch_up()
     return cards + int(people)
-
-
-# -- demo accounts: staff, one per role, and a resident with a card (residents-card) -----------
-# DEMO ONLY: these passwords are printed by engage-demo and published in the README.
-DEMO_PASSWORD = "demonstration seulement 2026"
-DEMO_STAFF = {
-    "admin": ("admin@exemple.fr", "Équipe administration"),
-    "moderator": ("moderation@exemple.fr", "Équipe modération"),
-    "editor": ("edition@exemple.fr", "Équipe édition"),
-    "auditor": ("audit@exemple.fr", "Équipe audit"),
-}
-DEMO_RESIDENT = ("resident@exemple.fr", "Camille Démo", "Camille du 11e")
-
-
-def load_demo_people(engage) -> None:
-    """Staff accounts (one per role) and a resident holding a card, all confirmed."""
-    from engage.domain.accounts.model import Role
-
-    def account(email, name, display_name):
-        signed_up = engage.accounts.sign_up(name=name, email=email, display_name=display_name,
-                                            password=DEMO_PASSWORD)
-        engage.app.confirm_email(signed_up.person_id)
-        return signed_up.person_id
-
-    admin = None
-    for role, (email, display_name) in DEMO_STAFF.items():
-        person = account(email, display_name + " (démo)", display_name)
-        admin = admin or person
-        engage.app.grant_role(person, Role(role), granted_by=admin)
-    email, name, display_name = DEMO_RESIDENT
-    resident = account(email, name, display_name)
-    engage.app.request_card(person_id=resident, arrondissement=11, age_band="25-34", category="4",
-                            consent_to_consultation=True, consent_to_newsletter=False)
-    engage.app.give_consent(resident, "newsletter")
-
-
-def demo_accounts_text() -> str:
-    lines = [f"demo accounts (DEMO ONLY, password for all: {DEMO_PASSWORD!r}):"]
-    lines += [f"  {email:<24} {role}" for role, (email, _) in DEMO_STAFF.items()]
-    from engage.scripts.demo_workshops import DEMO_FACILITATOR  # the workshops' demo facilitator
-
-    lines.append(f"  {DEMO_FACILITATOR[1]:<24} facilitator (password: {DEMO_FACILITATOR[3]!r})")
-    lines.append(f"  {DEMO_RESIDENT[0]:<24} resident with a card")
-    return "\n".join(lines)
 
 
 def main(argv=None) -> None:

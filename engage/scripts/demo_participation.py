@@ -13,7 +13,7 @@ from uuid import UUID
 
 from engage.domain.cards.model import PCS_2020_GROUPS
 from engage.projections.consultations import queries as cq
-from engage.scripts.demo import DEMO_RESIDENT
+from engage.scripts.demo_people import DEMO_RESIDENT
 
 # Demo only: how often each PCS 2020 group is drawn (1 to 8), and how often none is given.
 GROUP_WEIGHTS = [0.2, 4, 22, 18, 14, 4, 18, 10]

@@ -8,13 +8,11 @@ Playwright never downloads a browser here: the tests drive /usr/bin/chromium.
 from __future__ import annotations
 
 import os
-import threading
-from contextlib import contextmanager
 
 import pytest
 
-from tests.conftest import app_settings
-from tests.demo_templates import KEY_SETTINGS, copy_demo, drop_templates
+from tests.common.browser import demo_server
+from tests.common.demo_templates import drop_templates
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_CARDS = 30
 # The rule sets we hold ourselves to: WCAG 2.0 and 2.1, levels A and AA (RGAA follows them).
 WCAG_TAGS = frozenset({"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"})
 TIMEOUT_MS = 10_000
@@ -66,79 +63,10 @@ def browser():
 # --------------------------------------------------------------------------- server
 
 
-class LiveServer:
-    """The WSGI app served by waitress on a free loopback port, in a daemon thread."""
-
-    def __init__(self, app):
-        from waitress import create_server
-
-        self.app = app
-        self.server = create_server(app, host="127.0.0.1", port=0, threads=4,
-                                    clear_untrusted_proxy_headers=True)
-        self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self._stopping = False
-        self.thread = threading.Thread(target=self._run, name="waitress-browser-tests", daemon=True)
-
-    def _run(self):
-        try:
-            self.server.run()
-        except (OSError, ValueError):
-            # Closing the sockets from another thread may wake the loop on a dead descriptor.
-            if not self._stopping:
-                raise
-
-    def start(self) -> "LiveServer":
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        from waitress import wasyncore
-
-        self._stopping = True
-        self.server.task_dispatcher.shutdown()
-        wasyncore.close_all(self.server._map)
-        self.thread.join(timeout=5)
-
-
-def _load_demo_into(database_url, **demo) -> None:
-    from engage.scripts.demo import load_demo
-    from engage.services import Engage
-
-    services = Engage.from_settings(app_settings(database_url, **KEY_SETTINGS), run_projections=False)
-    try:
-        load_demo(services, cards=DEMO_CARDS, **demo)
-    finally:
-        services.close()
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _demo_templates():
     yield
     drop_templates()
-
-
-@contextmanager
-def demo_server(database_url, setup=None, **demo):
-    """engage with the demo (`demo`: load_demo's options), then `setup(services)`, served over HTTP.
-
-    The demo is a copy of one loaded once per worker (tests/demo_templates.py)."""
-    import engage
-
-    copy_demo(database_url, lambda url: _load_demo_into(url, **demo), **demo)
-    app = engage.main({}, **app_settings(database_url, **KEY_SETTINGS))
-    services = app.registry.engage
-    try:
-        if setup is not None:
-            setup(services)
-        server = LiveServer(app).start()
-    except Exception:
-        services.close()
-        raise
-    try:
-        yield server
-    finally:
-        server.stop()
-        services.close()
 
 
 @pytest.fixture

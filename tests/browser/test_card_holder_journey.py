@@ -12,23 +12,17 @@ from pyramid_mailer import get_mailer
 from engage.domain.cards import numbers as card_numbers
 from engage.projections.cards import queries as card_queries
 from engage.scripts.demo import DEMO_PASSWORD, DEMO_RESIDENT
+from tests.common.accounts import PASSWORD
+from tests.common.browser import log_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "une phrase longue et unique 2017"
 CARD_NUMBER = re.compile(r"75 \d{4} \d{4} \d")
 
 
 def last_link(live_server) -> str:
     body = get_mailer(live_server.app.registry).outbox[-1].body
     return re.findall(r"http://[^\s]+(/compte/[\w/-]+)", body)[-1]
-
-
-def log_in(page, email, password):
-    login = page.locator("form#login")
-    login.get_by_label("Adresse électronique").fill(email)
-    login.get_by_label("Mot de passe").fill(password)
-    login.get_by_role("button", name="Me connecter").click()
 
 
 def test_sign_up_confirm_card_history_and_erasure(page, live_server, check_accessibility):

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.domain.accounts.model import Role
-from tests.browser.conftest import demo_server
+from tests.common.browser import demo_server
 
 pytestmark = pytest.mark.browser
 

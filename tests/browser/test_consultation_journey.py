@@ -17,7 +17,7 @@ PASSWORD = "une phrase longue et unique 2017"
 def live_server(database_url):
     """The demo with its consultation still open for contributions (the charter only drafted):
     by default the demo tells the whole story, up to the charter's adoption."""
-    from tests.browser.conftest import demo_server
+    from tests.common.browser import demo_server
 
     with demo_server(database_url, charter_stage="consultation") as server:
         yield server

@@ -11,31 +11,10 @@ from playwright.sync_api import expect
 
 from engage.projections.workshops import queries as wq
 from engage.scripts.demo_workshops import DEMO_FACILITATOR
-from tests.workshops.helpers import make_session
+from tests.common.browser import log_in, resident
+from tests.common.workshops import make_session
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "une phrase longue et unique 2017"
-
-
-def resident(services, email, display_name, *, card=True):
-    person_id = services.accounts.sign_up(name=display_name, email=email, display_name=display_name,
-                                          password=PASSWORD).person_id
-    services.app.confirm_email(person_id)
-    if card:
-        services.app.issue_card(name=display_name, email=email, arrondissement=12, age_band="35-49",
-                                consent_to_consultation=True, person_id=person_id)
-    services.engine.catch_up()
-    return person_id
-
-
-def log_in(page, email, password=PASSWORD, check=None):
-    if check:
-        check(page)
-    form = page.locator("form#login")
-    form.get_by_label("Adresse électronique").fill(email)
-    form.get_by_label("Mot de passe").fill(password)
-    form.get_by_role("button", name="Me connecter").click()
 
 
 def test_registration_journey(page, live_server, check_accessibility):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engage.domain.common import AGE_BANDS
-from tests.opendata.conftest import issue_cards, services
+from tests.common.opendata import issue_cards, services
 
 BANDS = list(AGE_BANDS)
 

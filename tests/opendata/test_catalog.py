@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engage.opendata import REGISTRY
-from tests.opendata.conftest import issue_cards, services
+from tests.common.opendata import issue_cards, services
 
 
 def test_catalogue_lists_every_dataset_and_distribution(testapp):

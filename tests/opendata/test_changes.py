@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.opendata.conftest import issue_cards, services
+from tests.common.opendata import issue_cards, services
 
 
 def test_a_consumer_syncs_from_the_feed(testapp):

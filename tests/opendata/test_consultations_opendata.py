@@ -5,15 +5,10 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-import pytest
-
 from engage.opendata.aggregates import vote_page
 from engage.projections.consultations import queries as q
-from tests.opendata.conftest import services, validate, write_package
-from tests.opendata.test_privacy import every_export
-
-helpers = pytest.importorskip("tests.consultations.helpers", reason="the consultations capability is not merged yet")
-EDITOR, contribute, create_consultation = helpers.EDITOR, helpers.contribute, helpers.create_consultation
+from tests.common.consultations import EDITOR, contribute, create_consultation
+from tests.common.opendata import every_export, services, validate, write_package
 
 HIDDEN_TEXT = "Texte-masqué-xyzzy : insultes que la modération a retirées"
 WITHDRAWN_TEXT = "Texte-retiré-plugh : l'auteur a changé d'avis"

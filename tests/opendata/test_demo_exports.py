@@ -7,8 +7,7 @@ from __future__ import annotations
 from engage.opendata import REGISTRY
 from engage.opendata.aggregates import NOT_PEOPLE
 from engage.opendata.suppression import SMALL_COUNT
-from tests.opendata.conftest import services, unzip, validate, write_package
-from tests.opendata.test_privacy import every_export
+from tests.common.opendata import every_export, services, unzip, validate, write_package
 
 DEMO_CARDS = 30
 

@@ -10,7 +10,7 @@ import zipfile
 from webob import Request
 
 from engage.opendata import REGISTRY, packages
-from tests.opendata.conftest import issue_cards, services
+from tests.common.opendata import issue_cards, services
 
 URLS = ["/opendata/card-holders/card-holders.csv", "/opendata/card-holders.zip",
         "/opendata/workshop-attendance/workshop-attendance.csv", "/opendata/consultations.zip"]

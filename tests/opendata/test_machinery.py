@@ -10,9 +10,9 @@ import pytest
 
 from engage.domain.cards.model import CitizenCard
 from engage.opendata import REGISTRY, UPSERT, Dataset, Field, ForeignKey, Registry, packages
-from engage.opendata.changes import read_changes
+from engage.projections.opendata.queries import read_changes
 from engage.projections.opendata.projection import CHANGES, OpenDataChangesProjection
-from tests.opendata.conftest import issue_cards, validate
+from tests.common.opendata import issue_cards, validate
 
 
 def made_up(name="made-up", **overrides) -> Dataset:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 
 from engage.opendata import REGISTRY
-from tests.opendata.conftest import issue_cards, services
+from tests.common.opendata import issue_cards, services
 
 BUDGET = 300
 MINIMUM = 8

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.opendata.conftest import issue_cards, services, unzip, validate, write_package
+from tests.common.opendata import issue_cards, services, unzip, validate, write_package
 
 GROUPS = {(11, "25-34"): 6, (11, "65-plus"): 2, (3, "18-24"): 5}
 

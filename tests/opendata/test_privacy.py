@@ -4,46 +4,12 @@ took a card."""
 
 from __future__ import annotations
 
-import io
-import zipfile
-from urllib.parse import urlsplit
-
 from engage.domain.cards import numbers as card_numbers
 from engage.opendata import REGISTRY
-from tests.opendata.conftest import issue_cards, services
+from tests.common.opendata import every_export, issue_cards, services
 
 NAME = "Zéphyrine Quintessence-Bartholdi"
 EMAIL = "zephyrine.quintessence@exemple-tres-prive.fr"
-
-
-def every_export(app) -> dict[str, bytes]:
-    """url -> body, for every open-data document engage serves (zips unpacked)."""
-    bodies: dict[str, bytes] = {}
-
-    def fetch(url):
-        response = app.get(url)
-        bodies[url] = response.body
-        return response
-
-    fetch("/opendata")
-    fetch("/opendata/catalog.jsonld")
-    fetch("/api/openapi.json")
-    for stats in ("card-holders", "workshop-attendance", "votes-per-item", "contributions-per-consultation"):
-        fetch(f"/api/stats/{stats}")
-    fetch("/opendata/changes?since=0&limit=10000")
-    for dataset in REGISTRY:
-        package = fetch(f"/opendata/{dataset.name}/datapackage.json").json
-        for resource in package["resources"]:
-            fetch(f"/opendata/{dataset.name}/{resource['path']}")
-        archive = app.get(f"/opendata/{dataset.name}.zip").body  # scanned unpacked, below
-        with zipfile.ZipFile(io.BytesIO(archive)) as unpacked:
-            for member in unpacked.namelist():
-                bodies[f"{dataset.name}.zip!{member}"] = unpacked.read(member)
-        url = f"/api/{dataset.name}?limit=1000"
-        while url:
-            parts = urlsplit(url)
-            url = fetch(parts.path + ("?" + parts.query if parts.query else "")).json["next"]
-    return bodies
 
 
 def test_no_export_carries_personal_data(make_app):
@@ -55,7 +21,7 @@ def test_no_export_carries_personal_data(make_app):
                                  consent_to_consultation=True, person_id=signed_up.person_id)
     issue_cards(engage, {(7, "65-plus"): 5})  # enough company for the group to be published
     # Her ballot: counted in the vote counts, never exported as hers (nor under its keyed id).
-    from tests.consultations.helpers import contribute, create_consultation
+    from tests.common.consultations import contribute, create_consultation
 
     item = contribute(engage.app, create_consultation(engage.app)).id
     ballot = engage.app.cast_vote(person_id=signed_up.person_id, item_id=item, option="mitige", has_valid_card=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from engage.domain.common import AGE_BANDS
-from tests.opendata.conftest import issue_cards
+from tests.common.opendata import issue_cards
 
 
 def aggregate(db):

@@ -10,8 +10,8 @@ from engage.projections.cards.lifecycle import CardLifecycleProjection
 from engage.projections.consultations.projection import ConsultationsProjection
 from engage.projections.restitution.projection import RestitutionProjection
 from engage.projections.workshops.projection import WorkshopsProjection
-from tests.consultations.helpers import contribute, create_consultation
-from tests.workshops.helpers import card_holder
+from tests.common.consultations import contribute, create_consultation
+from tests.common.workshops import card_holder
 
 TABLES = {
     "rm_contributions": "contribution_id, consultation_id, position, parent_id, top_level, kind, theme, channel,"

@@ -10,7 +10,7 @@ from engage.transparency.tallies import (
     compare_votes_per_item,
     replay_votes_per_item,
 )
-from tests.consultations.helpers import EDITOR, contribute, create_consultation
+from tests.common.consultations import EDITOR, contribute, create_consultation
 
 
 def test_audit_passes_with_votes_and_contributions(site, tmp_path):

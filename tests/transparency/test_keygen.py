@@ -83,7 +83,7 @@ def test_development_creates_its_key_once_and_checks_its_name(tmp_path):
 
 def test_the_web_application_does_not_start_without_its_key(database_url, tmp_path):
     from engage import main
-    from tests.transparency.conftest import log_settings
+    from tests.common.transparency import log_settings
 
     with pytest.raises(KeyFileError):
         main(

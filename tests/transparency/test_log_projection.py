@@ -14,7 +14,7 @@ from engage.db import Database
 from engage.projections.transparency.projection import CheckpointSigner, SqlTree, TransparencyProjection
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
-from tests.transparency.reference import ReferenceTree
+from tests.common.merkle import ReferenceTree
 
 LEAVES = 300
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engage.transparency import merkle
-from tests.transparency.reference import ReferenceTree
+from tests.common.merkle import ReferenceTree
 
 MAX_LEAVES = 300
 LEAVES = [f"leaf {i}".encode() * (i % 4 + 1) for i in range(MAX_LEAVES)]

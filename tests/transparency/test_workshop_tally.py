@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from engage.transparency.audit import AuditState, audit
 from engage.transparency.tallies import TALLIES, compare_workshop_attendance, replay_workshop_attendance
-from tests.workshops.helpers import card_holder, make_session
+from tests.common.workshops import card_holder, make_session
 
 
 def attend(site, count, *, arrondissement=11, absent=0):

@@ -21,7 +21,7 @@ from pyramid.view import exception_view_config, view_config
 
 from engage.opendata import REGISTRY, openapi, packages, query
 from engage.opendata import catalog as dcat
-from engage.opendata.changes import read_changes
+from engage.projections.opendata.queries import read_changes
 from engage.opendata.exports import ExportCache, ExportsBusy, FileIter, instance_id
 from engage.opendata.query import BadParameter, Selection
 from engage.views.toolkit import when
