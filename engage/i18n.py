@@ -2,6 +2,8 @@
 
 from pyramid.i18n import TranslationStringFactory
 
+from engage.domain.accounts.model import Role
+from engage.domain.cards.model import PCS_2020_GROUPS
 from engage.domain.common import arrondissement_label as french_arrondissement_label
 from engage.domain.restitution.model import ANSWER_STATUSES
 
@@ -15,6 +17,31 @@ LANGUAGE_COOKIE = "engage_lang"
 ANSWER_STATUS_LABELS = {"retenue": _("Retenue"), "partiellement-retenue": _("Partiellement retenue"),
                         "non-retenue": _("Non retenue"), "hors-champ": _("Hors champ")}
 assert set(ANSWER_STATUS_LABELS) == set(ANSWER_STATUSES)
+
+
+# Labels several capabilities' pages show (the roles, the inclusion statistics' socio-professional
+# groups, the charter's amendment ballots): written out here so the catalogue extracts them once.
+ROLE_TITLES = {
+    Role.ADMIN: _("Administration"),
+    Role.FACILITATOR: _("Animation (ateliers et réunions publiques)"),
+    Role.MODERATOR: _("Modération"),
+    Role.EDITOR: _("Édition (restitution, charte, guide)"),
+    Role.AUDITOR: _("Audit"),
+}
+
+PCS_LABELS = {
+    "1": _("Agriculteurs exploitants"),
+    "2": _("Artisans, commerçants et chefs d'entreprise"),
+    "3": _("Cadres et professions intellectuelles supérieures"),
+    "4": _("Professions intermédiaires"),
+    "5": _("Employés"),
+    "6": _("Ouvriers"),
+    "7": _("Retraités"),
+    "8": _("Autres personnes sans activité professionnelle (élèves, étudiants, personnes au foyer…)"),
+}
+assert tuple(PCS_LABELS) == PCS_2020_GROUPS
+
+CHOICE_LABELS = {"agree": _("D'accord"), "mixed": _("Mitigé"), "disagree": _("Pas d'accord")}
 
 
 def arrondissement_label(number: int, locale: str) -> str:

@@ -11,7 +11,6 @@ from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from engage.domain.accounts.model import email_claim_id
 from engage.domain.accounts.errors import (
     AlreadyErased,
     EmailAlreadyConfirmed,
@@ -23,6 +22,7 @@ from engage.domain.accounts.errors import (
     LoginThrottled,
     WeakPassword,
 )
+from engage.domain.accounts.model import email_claim_id
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
 from engage.identity.store import IdentityStore

@@ -1,11 +1,11 @@
 """Editorial pages every page links to, and the language switch."""
 
-from urllib.parse import urlsplit
 
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.i18n import LANGUAGE_COOKIE, LANGUAGES
+from engage.views.toolkit import local_path
 
 
 @view_config(route_name="accessibility", renderer="engage:templates/accessibility.pt")
@@ -13,16 +13,6 @@ from engage.i18n import LANGUAGE_COOKIE, LANGUAGES
 @view_config(route_name="personal_data", renderer="engage:templates/personal_data.pt")
 def editorial_page(request):
     return {}
-
-
-def local_path(target: str | None, default: str = "/") -> str:
-    """Only paths of this site: a `retour` parameter must not become an open redirect."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return default
-    return target
 
 
 @view_config(route_name="language")

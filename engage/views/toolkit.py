@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable
+from urllib.parse import urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,11 @@ def validate(form: deform.Form, request) -> dict | None:
         return None
 
 
+def error_message(error: DomainError):
+    """A domain error as a translation string, its ${placeholders} filled from the error."""
+    return _(error.message, mapping=getattr(error, "mapping", None))
+
+
 def _redisplayable(data: dict) -> dict:
     # Uploaded files cannot be sent back to the browser; everything typed can.
     return {k: v for k, v in data.items() if not isinstance(v, (bytes, dict))}
@@ -94,12 +100,35 @@ def form_view(request, form: deform.Form, page: dict, action: Callable[[dict], t
         recorded, target = action(data)
     except DomainError as error:
         request.response.status_int = 400
-        return {**page, "form": form.render(_redisplayable(data)), "error": _(error.message)}
+        return {**page, "form": form.render(_redisplayable(data)), "error": error_message(error)}
     position = recorded if isinstance(recorded, int) else getattr(recorded, "position", None)
     wait_for_write(request, position)
     if done is not None:
         flash(request, done)
     return HTTPSeeOther(target)
+
+
+def one_of_several(request, form: deform.Form, page: dict, action: Callable[[dict], tuple[Any, str]], done=None,
+                   *, form_key: str, error_key: str = "error"):
+    """A POST to one of a page's several forms, through form_view: its redirect, or the page with
+    that form (and its error) under the page's own keys."""
+    result = form_view(request, form, {}, action, done=done)
+    if not isinstance(result, dict):
+        return result
+    shown = {**page, form_key: result["form"]}
+    if "error" in result:
+        shown[error_key] = result["error"]
+    return shown
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """Only paths of this site: a `retour` parameter must not become an open redirect."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
 
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -131,54 +160,6 @@ def _as_date(value: str | date) -> date:
 def _as_moment(value: str | datetime) -> datetime:
     when = datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else value
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-
-
-def day(value: str | date | None, locale: str, format: str = "long") -> str:
-    """A calendar date (no time zone: it is a day, not an instant)."""
-    if not value:
-        return ""
-    when = _as_date(value)
-    return french_ordinal(format_date(when, format, locale=locale), when.day, locale)
-
-
-def instant_day(value: str | datetime | None, locale: str, format: str = "long") -> str:
-    """The day an instant (UTC) falls on in Paris."""
-    if not value:
-        return ""
-    when = _as_moment(value).astimezone(PARIS)
-    return french_ordinal(format_date(when.date(), format, locale=locale), when.day, locale)
-
-
-def instant(value: str | datetime | None, locale: str, format: str = "medium") -> str:
-    """An instant (UTC, or naive meaning UTC), shown in Paris time."""
-    if not value:
-        return ""
-    when = _as_moment(value)
-    text = format_datetime(when, format, tzinfo=PARIS, locale=locale)
-    return french_ordinal(text, when.astimezone(PARIS).day, locale)
-
-
-def long_date(value: str | date | None, locale: str) -> str:
-    return day(value, locale, "long")
-
-
-def moment(value: str | datetime | None, locale: str) -> str:
-    return instant(value, locale, "d MMMM y HH:mm" if locale == "fr" else "MMMM d, y HH:mm")
-
-
-me = signed_in_person
-wait = wait_for_write
-
-
-def date_shower(request):
-    """ISO date → '14 mai 2027' (French) / 'May 14, 2027' (English), with Babel."""
-    def show(value: str) -> str:
-        try:
-            return long_date(value, request.locale_name)
-        except (TypeError, ValueError):
-            return value or ""
-
-    return show
 
 
 # -- the one date formatter -----------------------------------------------------------------

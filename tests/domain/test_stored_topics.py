@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 import engage.domain
+
 # Every process that reads events has the application, whose import pins every topic.
 import engage.domain.application  # noqa: F401
 

@@ -10,8 +10,8 @@ import pytest
 
 from engage.domain.cards.model import CitizenCard
 from engage.opendata import REGISTRY, UPSERT, Dataset, Field, ForeignKey, Registry, packages
-from engage.projections.opendata.queries import read_changes
 from engage.projections.opendata.projection import CHANGES, OpenDataChangesProjection
+from engage.projections.opendata.queries import read_changes
 from tests.common.opendata import issue_cards, validate
 
 

@@ -1,10 +1,8 @@
 """The console scripts, run as real processes against a real database."""
 
-import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest

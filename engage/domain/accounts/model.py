@@ -14,7 +14,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.topics import keep_topics
 from engage.domain.accounts.errors import (
     AlreadyErased,
     EmailAlreadyConfirmed,
@@ -23,6 +22,7 @@ from engage.domain.accounts.errors import (
     RoleAlreadyGranted,
     RoleNotHeld,
 )
+from engage.domain.topics import keep_topics
 
 EMAIL_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/email")
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engage.domain.common import AlreadyDone, DomainError, ReasonRequired as CommonReasonRequired
+from engage.domain.common import AlreadyDone, DomainError
+from engage.domain.common import ReasonRequired as CommonReasonRequired
 
 
 class CardError(DomainError):

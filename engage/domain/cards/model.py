@@ -19,8 +19,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from engage.domain.cards import numbers as card_numbers
-from engage.domain.common import ConsentRequired, check_age_band, check_arrondissement
-from engage.domain.topics import keep_topics
 from engage.domain.cards.errors import (
     CardAlreadyRevoked,
     CardNotActive,
@@ -31,6 +29,8 @@ from engage.domain.cards.errors import (
     UnknownConsent,
     UnknownReplacementReason,
 )
+from engage.domain.common import ConsentRequired, check_age_band, check_arrondissement
+from engage.domain.topics import keep_topics
 
 CARD_NUMBER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/card-number")
 
@@ -79,6 +79,13 @@ def card_is_valid(status: str, valid_until: str | date | None, on: date) -> bool
         return True
     end = date.fromisoformat(valid_until) if isinstance(valid_until, str) else valid_until
     return on <= end
+
+
+def status_on(status: str, valid_until: str | date | None, on: date) -> str:
+    """The status a person sees on a given day: an active card past its validity is "expired"."""
+    if status == STATUS_ACTIVE and not card_is_valid(status, valid_until, on):
+        return "expired"
+    return status
 
 
 def years_later(day: date, years: int) -> date:

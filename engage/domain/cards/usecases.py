@@ -12,7 +12,8 @@ from eventsourcing.persistence import IntegrityError
 
 from engage.domain.accounts.errors import AlreadyErased
 from engage.domain.accounts.model import Account
-from engage.domain.cards import model as card_model, numbers as card_numbers
+from engage.domain.cards import model as card_model
+from engage.domain.cards import numbers as card_numbers
 from engage.domain.cards.errors import CardAlreadyHeld, NoCard, ReasonRequired, UnknownCategory
 from engage.domain.cards.model import (
     NEWSLETTER,

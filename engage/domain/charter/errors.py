@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engage.domain.common import Closed, DomainError, NotFound, ReasonRequired as CommonReasonRequired
+from engage.domain.common import Closed, DomainError, NotFound
+from engage.domain.common import ReasonRequired as CommonReasonRequired
 
 
 class EmptyText(DomainError):

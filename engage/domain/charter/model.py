@@ -20,10 +20,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.consultations.model import PHASES
-from engage.domain.topics import keep_topics
 from engage.domain.charter.errors import (
-    ReasonRequired,
     AlreadyLinked,
     AmendmentAlreadyDecided,
     AmendmentOutdated,
@@ -42,12 +39,15 @@ from engage.domain.charter.errors import (
     NoBallot,
     NothingChanged,
     NothingPublished,
+    ReasonRequired,
     TextTooLong,
     TooManyCitations,
     UnknownArticle,
     UnknownContribution,
     UnknownVersion,
 )
+from engage.domain.consultations.model import PHASES
+from engage.domain.topics import keep_topics
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/charter")
 CHARTER_ID = uuid5(NAMESPACE, "charte-parisienne-de-la-participation")

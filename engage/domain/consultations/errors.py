@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engage.domain.common import CardRequired as CommonCardRequired, Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import CardRequired as CommonCardRequired
+from engage.domain.common import Closed, DomainError, NotAllowed, NotFound
 
 
 class InvalidConsultation(DomainError):

@@ -23,17 +23,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from engage.domain.common import check_arrondissement
-from engage.domain.topics import keep_topics
 from engage.domain.consultations.errors import (
-    EmptyText,
-    TextTooLong,
-    InvalidSlug,
     AlreadyHidden,
     AlreadyWithdrawn,
     CardRequired,
     ContributionClosed,
     DuplicateTheme,
     EditWindowClosed,
+    EmptyText,
     InvalidCardSetting,
     InvalidCount,
     InvalidDescription,
@@ -42,18 +39,21 @@ from engage.domain.consultations.errors import (
     InvalidPaperReference,
     InvalidPlan,
     InvalidScanDigest,
+    InvalidSlug,
     InvalidThemes,
     InvalidThreshold,
     InvalidTitle,
     ItemUnavailable,
-    NoVoteToWithdraw,
     NotHidden,
     NotTheAuthor,
+    NoVoteToWithdraw,
     PhaseOrder,
+    TextTooLong,
     UnknownKind,
     UnknownOption,
     UnknownTheme,
 )
+from engage.domain.topics import keep_topics
 
 CONSULTATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/consultation")
 VOTE_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/vote")

@@ -21,8 +21,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from engage.domain.accounts.model import normalize_email
-from engage.domain.topics import keep_topics
 from engage.domain.members.errors import MemberAlreadyLinked, MemberErased
+from engage.domain.topics import keep_topics
 
 MEMBER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/pb-member")
 IMPORT_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/membership-import")

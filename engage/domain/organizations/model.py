@@ -15,7 +15,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from engage.domain.common import check_arrondissement
-from engage.domain.topics import keep_topics
 from engage.domain.organizations.errors import (
     AlreadyRepresentative,
     InvalidOffer,
@@ -29,6 +28,7 @@ from engage.domain.organizations.errors import (
     OfferDatesInverted,
     PersonNotRepresentative,
 )
+from engage.domain.topics import keep_topics
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/organization")
 

@@ -15,7 +15,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.topics import keep_topics
 from engage.domain.questionnaires.errors import (
     AnswerRequired,
     InvalidAnswer,
@@ -24,6 +23,7 @@ from engage.domain.questionnaires.errors import (
     InvalidTarget,
     QuestionnaireClosed,
 )
+from engage.domain.topics import keep_topics
 
 RESPONSE_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/questionnaire-response")
 

@@ -22,7 +22,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from engage.domain.topics import keep_topics
 from engage.domain.restitution.errors import (
     AlreadyQuoted,
     AnswerUnchanged,
@@ -35,6 +34,7 @@ from engage.domain.restitution.errors import (
     TooManyQuotes,
     UnknownAnswerStatus,
 )
+from engage.domain.topics import keep_topics
 
 RESTITUTION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/restitution")
 

@@ -17,7 +17,6 @@ from eventsourcing.domain import Aggregate, event
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.domain.seats import lots
-from engage.domain.topics import keep_topics
 from engage.domain.seats.errors import (
     AlreadyVolunteered,
     CommitmentRequired,
@@ -31,6 +30,7 @@ from engage.domain.seats.errors import (
     SeedAlreadyRevealed,
     SeedDoesNotMatch,
 )
+from engage.domain.topics import keep_topics
 
 VOLUNTEER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/seat-volunteer")
 HEX64 = re.compile(r"^[0-9a-f]{64}$")

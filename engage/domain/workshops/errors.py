@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from engage.domain.common import AlreadyDone, Busy, CardRequired as CommonCardRequired, Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import AlreadyDone, Busy, Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import CardRequired as CommonCardRequired
 
 
 class InvalidWorkshop(DomainError):

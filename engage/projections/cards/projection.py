@@ -7,7 +7,13 @@ from uuid import UUID
 
 from engage.db import Cursor
 from engage.domain.accounts.model import Account
-from engage.domain.cards.model import STATUS_ACTIVE, STATUS_CLOSED, STATUS_REVOKED, STATUS_SUSPENDED, CitizenCard
+from engage.domain.cards.model import (
+    STATUS_ACTIVE,
+    STATUS_CLOSED,
+    STATUS_REVOKED,
+    STATUS_SUSPENDED,
+    CitizenCard,
+)
 from engage.domain.common import PersonalDataVault
 from engage.projections.base import Projection
 

@@ -6,7 +6,7 @@ import deform
 from deform.schema import CSRFSchema
 
 from engage.domain.accounts.model import Role
-from engage.i18n import _
+from engage.i18n import ROLE_TITLES, _
 
 YES, NO = "oui", "non"
 
@@ -83,13 +83,6 @@ class NewPasswordSchema(CSRFSchema):
         super().__init__(*args, validator=_passwords_match, **kwargs)
 
 
-ROLE_TITLES = {
-    Role.ADMIN: _("Administration"),
-    Role.FACILITATOR: _("Animation (ateliers et réunions publiques)"),
-    Role.MODERATOR: _("Modération"),
-    Role.EDITOR: _("Édition (restitution, charte, guide)"),
-    Role.AUDITOR: _("Audit"),
-}
 
 
 def _account_email():

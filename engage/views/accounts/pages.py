@@ -7,16 +7,15 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config
 
 from engage import mail
-from engage.domain.accounts.model import Role
 from engage.domain.accounts.errors import EmailNotConfirmed
+from engage.domain.accounts.model import Role
 from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.mail import templates
 from engage.security import Permission
 from engage.views.accounts.forms import LoginSchema, NewPasswordSchema, ResetRequestSchema, SignUpSchema
 from engage.views.fields import ButtonOnlySchema
-from engage.views.pages import local_path
-from engage.views.toolkit import flash, form_view, make_form, validate, wait_for_write
+from engage.views.toolkit import flash, form_view, local_path, make_form, validate, wait_for_write
 
 FORM = "engage:templates/form_page.pt"
 MESSAGE = "engage:templates/message_page.pt"

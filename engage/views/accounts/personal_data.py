@@ -18,18 +18,8 @@ from engage.projections.cards import queries as card_queries
 from engage.projections.participation.projection import participation_history
 from engage.security import Permission
 from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema
-from engage.views.extensions import extends
 from engage.views.fields import ButtonOnlySchema
-from engage.views.participation.pages import history_context
 from engage.views.toolkit import form_view, make_form, signed_in_person, validate, wait_for_write
-
-
-@extends("engage:templates/account.pt")
-def history_on_account(request, values) -> dict:
-    """The account page shows the resident's participation history.
-    (The participation capability's part: it belongs in engage/views/participation.)"""
-    return history_context(request, signed_in_person(request))
-
 
 # --------------------------------------------------------------------------- right of access
 

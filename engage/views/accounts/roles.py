@@ -8,11 +8,11 @@ from pyramid.view import view_config
 
 from engage.domain.accounts.model import Role
 from engage.domain.common import DomainError
-from engage.i18n import _
+from engage.i18n import ROLE_TITLES, _
 from engage.projections.accounts import queries as account_queries
 from engage.projections.accounts.staff import staff_members
 from engage.security import Permission
-from engage.views.accounts.forms import ROLE_TITLES, RoleConfirmSchema, RoleSchema
+from engage.views.accounts.forms import RoleConfirmSchema, RoleSchema
 from engage.views.toolkit import make_form, validate, wait_for_write, when
 
 

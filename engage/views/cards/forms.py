@@ -4,24 +4,13 @@ import colander
 import deform
 from deform.schema import CSRFSchema
 
-from engage.domain.cards.model import PCS_2020_GROUPS, REPLACEMENT_REASONS
+from engage.domain.cards.model import REPLACEMENT_REASONS
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
-from engage.i18n import _, arrondissement_label
+from engage.i18n import PCS_LABELS, _, arrondissement_label
 
 YES, NO = "oui", "non"
 
 # INSEE PCS 2020, groupes socioprofessionnels (niveau 1), and the two inactive groups.
-PCS_LABELS = {
-    "1": _("Agriculteurs exploitants"),
-    "2": _("Artisans, commerçants et chefs d'entreprise"),
-    "3": _("Cadres et professions intellectuelles supérieures"),
-    "4": _("Professions intermédiaires"),
-    "5": _("Employés"),
-    "6": _("Ouvriers"),
-    "7": _("Retraités"),
-    "8": _("Autres personnes sans activité professionnelle (élèves, étudiants, personnes au foyer…)"),
-}
-assert tuple(PCS_LABELS) == PCS_2020_GROUPS
 
 REPLACEMENT_LABELS = {"lost": _("Perdue"), "stolen": _("Volée"), "damaged": _("Abîmée")}
 assert tuple(REPLACEMENT_LABELS) == REPLACEMENT_REASONS

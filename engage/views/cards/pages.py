@@ -9,15 +9,25 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.cards import numbers as card_numbers
-from engage.domain.cards.model import CONSENT_PURPOSES, RENEWAL_WINDOW_DAYS, STATUS_ACTIVE, card_is_valid
+from engage.domain.cards.model import CONSENT_PURPOSES, RENEWAL_WINDOW_DAYS, status_on
+from engage.domain.cards.model import today as date_today
 from engage.domain.common import AGE_BANDS, DomainError
-from engage.i18n import _, arrondissement_label
+from engage.i18n import PCS_LABELS, _, arrondissement_label
 from engage.projections.cards import queries as card_queries
 from engage.security import Permission
-from engage.views.cards.forms import PCS_LABELS, YES, ReplaceSchema, SignedInCardRequestSchema
+from engage.views.cards.forms import YES, ReplaceSchema, SignedInCardRequestSchema
 from engage.views.extensions import extends
 from engage.views.fields import ButtonOnlySchema
-from engage.views.toolkit import ERROR, flash, form_view, make_form, signed_in_person, validate, wait_for_write, when
+from engage.views.toolkit import (
+    ERROR,
+    flash,
+    form_view,
+    make_form,
+    signed_in_person,
+    validate,
+    wait_for_write,
+    when,
+)
 
 STATUS_LABELS = {
     "active": _("active"),
@@ -33,10 +43,7 @@ CONSENT_LABELS = {
 
 
 def effective_status(card, today: date | None = None) -> str:
-    today = today or datetime.now(timezone.utc).date()
-    if card.status == STATUS_ACTIVE and not card_is_valid(card.status, card.valid_until, today):
-        return "expired"
-    return card.status
+    return status_on(card.status, card.valid_until, today or date_today())
 
 
 @view_config(route_name="card_request", renderer="engage:templates/card_request.pt",

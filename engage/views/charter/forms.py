@@ -6,7 +6,7 @@ import colander
 import deform
 from deform.schema import CSRFSchema
 
-from engage.i18n import _
+from engage.i18n import CHOICE_LABELS, _
 
 LEVEL_LABELS = {
     "not_started": _("Pas commencé"),
@@ -14,7 +14,6 @@ LEVEL_LABELS = {
     "substantial": _("Substantiel"),
     "complete": _("Achevé"),
 }
-CHOICE_LABELS = {"agree": _("D'accord"), "mixed": _("Mitigé"), "disagree": _("Pas d'accord")}
 
 
 def text_node(title, missing_msg, *, max_length=300, description=None, missing=colander.required, rows=None,

@@ -14,7 +14,6 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, 
 from pyramid.view import view_config
 
 from engage.domain.charter.model import LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
-from engage.domain.common import DomainError
 from engage.domain.consultations.model import PHASE_LABELS
 from engage.i18n import _
 from engage.projections.charter import provenance_queries as pq
@@ -25,7 +24,7 @@ from engage.views.charter import forms as f
 from engage.views.charter.citations import add_citation_fields, cited_ids, picker
 from engage.views.charter.diff import word_diff
 from engage.views.charter.guide_markdown import render as render_markdown
-from engage.views.toolkit import form_view, make_form, signed_in_person
+from engage.views.toolkit import form_view, make_form, one_of_several, signed_in_person
 
 FORM = "engage:templates/form_page.pt"
 MAX_OFFSET = 100_000  # amendments of an article, page by page: far beyond any real list
@@ -43,32 +42,6 @@ def diff(request, old: str, new: str) -> str:
 def drafting_open(request, charter) -> bool:
     """Amendments and votes: the domain's rule, on the charter's consultation phase."""
     return charter is not None and pq.drafting_open(request.engage.db, bool(charter.adopted_version))
-
-
-def with_mapping(request, action):
-    """The action, its domain errors' ${placeholders} filled in (form_view shows error.message as is)."""
-    def run(data):
-        try:
-            return action(data)
-        except DomainError as error:
-            mapping = getattr(error, "mapping", None)
-            if not mapping:
-                raise
-            raise DomainError(request.localizer.translate(_(error.message, mapping=mapping))) from error
-
-    return run
-
-
-def one_of_several(request, form, page: dict, action, done, *, form_key: str, error_key: str):
-    """A POST to one of a page's several forms, through toolkit.form_view: its redirect, or the page
-    with that form (and its error) in the page's own keys."""
-    result = form_view(request, form, {}, with_mapping(request, action), done=done)
-    if not isinstance(result, dict):
-        return result
-    shown = {**page, form_key: result["form"]}
-    if "error" in result:
-        shown[error_key] = result["error"]
-    return shown
 
 
 def is_editor(request) -> bool:
@@ -163,7 +136,7 @@ def charter_amend(context, request):
             rationale=data["rationale"], author_id=signed_in_person(request))
         return done, request.route_url("charter_amendment", amendment_id=done.id.hex)
 
-    return form_view(request, form, page, with_mapping(request, propose),
+    return form_view(request, form, page, propose,
                      values={"text": article.text, "base_version": article.current_version},
                      done=_("Votre amendement est publié. Merci !"))
 
@@ -328,7 +301,7 @@ def charter_edit(request):
     if formid not in forms:
         raise HTTPBadRequest()
     action, message = actions[formid]
-    result = form_view(request, forms[formid], {}, with_mapping(request, lambda d: (action(d), url)), done=message)
+    result = form_view(request, forms[formid], {}, lambda d: (action(d), url), done=message)
     if not isinstance(result, dict):
         return result
     return {**page, "forms": {**rendered, formid: result["form"]}, "errors": {formid: result.get("error")}}
@@ -351,7 +324,7 @@ def charter_article_edit(context, request):
                                                   reason=d["reason"], contributions=cited_ids(d)),
                 request.route_url("charter_article", article_id=article.article_id))
 
-    return form_view(request, form, page, with_mapping(request, revise),
+    return form_view(request, form, page, revise,
                      values={"text": article.text, "base_version": article.current_version},
                      done=_("La nouvelle version de l'article est publiée."))
 
@@ -378,7 +351,7 @@ def charter_adopt(request):
         return (request.engage.app.adopt_charter({**d, "groups": parse_groups(d["groups"])}),
                 request.route_url("charter_adopted"))
 
-    return form_view(request, form, page, with_mapping(request, adopt),
+    return form_view(request, form, page, adopt,
                      values={"COLL_NOM": "Ville de Paris", "COLL_SIRET": "21750001600019"},
                      done=_("L'adoption de la charte est enregistrée ; son texte est figé."))
 
@@ -412,7 +385,7 @@ def guide_edit(request):
         return (request.engage.app.publish_guide_page(slug=d["slug"], title=d["title"], body=d["body"]),
                 request.route_url("guide_page", slug=d["slug"].strip()))
 
-    return form_view(request, form, page, with_mapping(request, publish), values=values,
+    return form_view(request, form, page, publish, values=values,
                      done=_("La page du guide est publiée."))
 
 

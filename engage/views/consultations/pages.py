@@ -209,7 +209,7 @@ def contribute(context, request):
 def contribution_page(context, request):
     consultation = context.consultation
     item = context.contribution
-    db, locale, me = request.engage.db, request.locale_name, signed_in_person(request)
+    db, me = request.engage.db, signed_in_person(request)
     replies, more = q.replies(db, item.contribution_id, page=page_number(request))
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
     counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=request.localizer.translate(_("non publié")))
@@ -247,7 +247,6 @@ def contribution_page(context, request):
 
 @view_config(route_name="contribution_vote", request_method="POST", permission=Permission.OWN_ACCOUNT)
 def contribution_vote(context, request):
-    consultation = context.consultation
     item = context.contribution
     target = context.item_url(item.contribution_id) + "#votes"
     app, me = request.engage.app, signed_in_person(request)
@@ -273,7 +272,6 @@ def contribution_vote(context, request):
 
 @view_config(route_name="contribution_edit", renderer=FORM, permission=Permission.OWN_ACCOUNT)
 def contribution_edit(context, request):
-    consultation = context.consultation
     item = context.contribution
     form = make_form(forms.EditSchema, request, formid="edit", button=_("Enregistrer la nouvelle version"))
 
@@ -289,7 +287,6 @@ def contribution_edit(context, request):
 
 @view_config(route_name="contribution_withdraw", renderer=FORM, permission=Permission.OWN_ACCOUNT)
 def contribution_withdraw(context, request):
-    consultation = context.consultation
     item = context.contribution
     form = make_form(forms.CSRFSchemaOnly, request, formid="withdraw", button=_("Retirer ma contribution"))
 
@@ -304,7 +301,6 @@ def contribution_withdraw(context, request):
 
 @view_config(route_name="contribution_report", renderer=FORM, permission=Permission.OWN_ACCOUNT)
 def contribution_report(context, request):
-    consultation = context.consultation
     item = context.contribution
     form = make_form(forms.ReasonSchema, request, formid="report", button=_("Signaler"))
 
@@ -338,7 +334,6 @@ def contribution_hide(context, request):
 
 @view_config(route_name="contribution_restore", request_method="POST", permission=Permission.MODERATE)
 def contribution_restore(context, request):
-    consultation = context.consultation
     item = context.contribution
     try:
         recorded = request.engage.app.restore_contribution(UUID(item.contribution_id), moderator_id=signed_in_person(request))

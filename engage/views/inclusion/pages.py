@@ -9,11 +9,10 @@ from babel.numbers import format_decimal
 from pyramid.view import view_config
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
-from engage.i18n import _, arrondissement_label
+from engage.i18n import PCS_LABELS, _, arrondissement_label
 from engage.opendata.aggregates import broken_down
 from engage.projections.inclusion.projection import NOT_GIVEN, TOTAL, UNKNOWN, inclusion_counts
 from engage.statistics import share
-from engage.views.cards.forms import PCS_LABELS
 
 POPULATIONS = (
     ("card_holders", _("Détenteurs de la Carte Citoyen·ne"),

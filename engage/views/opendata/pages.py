@@ -21,9 +21,9 @@ from pyramid.view import exception_view_config, view_config
 
 from engage.opendata import REGISTRY, openapi, packages, query
 from engage.opendata import catalog as dcat
-from engage.projections.opendata.queries import read_changes
 from engage.opendata.exports import ExportCache, ExportsBusy, FileIter, instance_id
 from engage.opendata.query import BadParameter, Selection
+from engage.projections.opendata.queries import read_changes
 from engage.views.toolkit import when
 
 CORS = {

@@ -15,8 +15,15 @@ from engage.projections.seats import queries as seat_queries
 from engage.security import Permission
 from engage.views.fields import CITY_WIDE, ButtonOnlySchema, place_value
 from engage.views.organizations.forms import OfferSchema, OrganizationSchema, RepresentativeSchema
-from engage.views.toolkit import (form_view, make_form, page_number, query, signed_in_person, validate,
-                                  wait_for_write)
+from engage.views.toolkit import (
+    form_view,
+    make_form,
+    page_number,
+    query,
+    signed_in_person,
+    validate,
+    wait_for_write,
+)
 
 FORM = "engage:templates/form_page.pt"
 

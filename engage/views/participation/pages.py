@@ -5,11 +5,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from engage.domain.consultations.model import KINDS, OPTIONS
-from engage.i18n import _
+from engage.i18n import CHOICE_LABELS, ROLE_TITLES, _
 from engage.projections.accounts.history import CONSENTS, REPLACEMENT
 from engage.projections.participation.projection import participation_history
-from engage.views.accounts.forms import ROLE_TITLES
-from engage.views.charter.forms import CHOICE_LABELS
 from engage.views.extensions import extends
 from engage.views.toolkit import query, signed_in_person, when
 

@@ -8,15 +8,23 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.common import DomainError
-from engage.domain.questionnaires.model import QUESTION_KINDS, TARGETS
 from engage.domain.questionnaires.errors import InvalidTarget
+from engage.domain.questionnaires.model import QUESTION_KINDS, TARGETS
 from engage.i18n import _
 from engage.opendata.aggregates import option_counts
 from engage.opendata.suppression import suppress_small
 from engage.projections.questionnaires import queries as qq
 from engage.security import Permission
 from engage.views.questionnaires.forms import QuestionnaireSchema, parse_questions
-from engage.views.toolkit import flash, form_view, make_form, page_number, query, signed_in_person, wait_for_write
+from engage.views.toolkit import (
+    flash,
+    form_view,
+    make_form,
+    page_number,
+    query,
+    signed_in_person,
+    wait_for_write,
+)
 
 
 @view_config(route_name="questionnaires", renderer="engage:templates/questionnaires_list.pt")

@@ -15,7 +15,6 @@ from pyramid.view import exception_view_config, view_config
 from engage.projections.transparency import projection as tlog
 from engage.views.toolkit import when
 
-
 MAX_ENTRIES = 1000
 
 

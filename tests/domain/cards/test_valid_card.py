@@ -12,7 +12,8 @@ import pytest
 from engage.domain.application import EngageApplication
 from engage.domain.cards import model as cards
 from engage.domain.cards.model import STATUS_ACTIVE, STATUS_SUSPENDED, card_is_valid
-from tests.workshops.helpers import card_holder, make_session
+from tests.common.cards import first_day_expired
+from tests.common.workshops import card_holder, make_session
 
 STAFF = uuid4()
 
@@ -38,7 +39,7 @@ def app():
 
 
 def after_expiry(app, card_id) -> date:
-    return date.fromisoformat(app.get_card(card_id).valid_until) + timedelta(days=1)
+    return first_day_expired(app.get_card(card_id))
 
 
 def test_the_rule_status_and_expiry():

@@ -4,20 +4,6 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.charter.model import (
-    MAX_CITED,
-    Amendment,
-    Ballot,
-    Charter,
-    GuidePage,
-    Milestone,
-    amendments_open,
-    ballot_id,
-    canonical_charter_text,
-    check_citable,
-    check_deliberation,
-    digest,
-)
 from engage.domain.charter.errors import (
     AlreadyLinked,
     AmendmentAlreadyDecided,
@@ -34,6 +20,20 @@ from engage.domain.charter.errors import (
     NothingPublished,
     TooManyCitations,
     UnknownContribution,
+)
+from engage.domain.charter.model import (
+    MAX_CITED,
+    Amendment,
+    Ballot,
+    Charter,
+    GuidePage,
+    Milestone,
+    amendments_open,
+    ballot_id,
+    canonical_charter_text,
+    check_citable,
+    check_deliberation,
+    digest,
 )
 from engage.domain.consultations.model import PHASES
 

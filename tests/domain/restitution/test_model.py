@@ -6,8 +6,8 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.restitution import model as r
 from engage.domain.restitution import errors as r_errors
+from engage.domain.restitution import model as r
 
 EDITOR = uuid4()
 SHA = "a" * 64

@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engage.domain.seats import lots
-from engage.domain.seats.model import SeatCall
 from engage.domain.seats.errors import (
     CommitmentRequired,
     InvalidCommitment,
@@ -17,6 +16,7 @@ from engage.domain.seats.errors import (
     SeatCallStillOpen,
     SeedDoesNotMatch,
 )
+from engage.domain.seats.model import SeatCall
 from tests.common.seats import independent_draw
 
 STRATA = [

@@ -7,7 +7,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engage.domain.workshops.model import Workshop, WorkshopSession, certificate_code
 from engage.domain.workshops.errors import (
     AlreadyRegistered,
     InvalidCapacity,
@@ -19,6 +18,7 @@ from engage.domain.workshops.errors import (
     SessionCancelled,
     SessionStarted,
 )
+from engage.domain.workshops.model import Workshop, WorkshopSession, certificate_code
 from tests.common.workshops import NOW
 
 

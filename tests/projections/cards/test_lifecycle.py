@@ -7,8 +7,8 @@ from uuid import uuid4
 import pytest
 
 from engage.domain.application import EngageApplication
-from engage.domain.cards.model import card_id_for_person
 from engage.domain.cards.errors import CardAlreadyHeld
+from engage.domain.cards.model import card_id_for_person
 from engage.projections.cards import queries as card_queries
 from engage.projections.participation.projection import participation_history
 

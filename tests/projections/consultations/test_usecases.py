@@ -10,11 +10,10 @@ from uuid import uuid4
 import pytest
 
 from engage.domain.common import DomainError
-from engage.domain.consultations import model as c
 from engage.domain.consultations import errors as c_errors
+from engage.domain.consultations import model as c
 from engage.projections.consultations import queries as q
 from engage.transparency.public_form import public_form
-
 from tests.common.consultations import EDITOR, PLAN, THEMES, contribute, create_consultation
 
 

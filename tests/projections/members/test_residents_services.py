@@ -1,7 +1,6 @@
 """Members, organizations and seats through the application and read models, on both back ends."""
 
 import secrets
-import time
 from uuid import uuid4
 
 import pytest

@@ -11,7 +11,6 @@ import pytest
 from engage.domain.questionnaires import errors as qn_errors
 from engage.projections.questionnaires import queries as qq
 from engage.transparency.public_form import public_form
-
 from tests.common.consultations import EDITOR
 
 QUESTIONS = [

@@ -10,11 +10,11 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.consultations import model as c
 from engage.domain.consultations import errors as c_errors
+from engage.domain.consultations import model as c
 from engage.domain.consultations.errors import ContributionNotFound
-from engage.domain.restitution import model as r
 from engage.domain.restitution import errors as r_errors
+from engage.domain.restitution import model as r
 from engage.domain.restitution.usecases import snapshot_bytes
 from engage.projections.consultations import queries as q
 from engage.projections.restitution import queries as rq

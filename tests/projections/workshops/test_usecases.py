@@ -11,12 +11,12 @@ import pytest
 
 from engage.domain.workshops.errors import (
     AlreadyRegistered,
+    CardRequired,
     FeedbackAlreadyGiven,
     NotAttended,
     NotFacilitator,
     UnknownCard,
 )
-from engage.domain.workshops.errors import CardRequired
 from engage.projections.workshops import queries as wq
 from tests.common.workshops import card_holder, make_session
 

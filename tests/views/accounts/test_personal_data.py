@@ -19,7 +19,6 @@ from engage.domain.members.model import member_id_for
 from tests.common.accounts import (
     CARD_NUMBER,
     PASSWORD,
-    log_in,
     log_out,
     request_card,
     resident,

@@ -7,12 +7,13 @@ from uuid import uuid4
 
 import pytest
 
-from tests.views.staff_login import signed_in_admin
+from engage.domain.accounts.model import Role
+from tests.common.accounts import with_roles
 
 
 @pytest.mark.parametrize("card_key", [uuid4().hex, str(uuid4()), "pas-une-carte"])
 def test_unknown_or_malformed_card_ids_are_404(testapp, card_key):
-    signed_in_admin(testapp)
+    with_roles(testapp, "admin@ressources.exemple", "Admin ressources", Role.ADMIN)
     testapp.get(f"/admin/cartes/{card_key}", status=404)
     token = testapp.get("/compte/connexion").forms["login"]["csrf_token"].value
     testapp.post(f"/admin/cartes/{card_key}/suspend", {"csrf_token": token, "reason": "Vérification"}, status=404)

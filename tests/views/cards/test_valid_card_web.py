@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from engage.domain.cards import model as cards
 from engage.projections.cards import queries as card_queries
-from tests.consultations.helpers import THEMES, create_consultation
-from tests.functional.residents import request_card, resident, services
+from tests.common.accounts import request_card, resident, services
+from tests.common.consultations import THEMES, create_consultation
 
 
 def expire(testapp, person_id, monkeypatch) -> date:

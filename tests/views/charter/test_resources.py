@@ -4,7 +4,7 @@ milestone step is a 404 (never a 500), and the permission is checked before anyt
 import pytest
 
 from engage.domain.accounts.model import Role
-from tests.charter.conftest import person
+from tests.common.accounts import person
 
 UNKNOWN = "0" * 31 + "1"  # a well-formed id nobody has (the same in every xdist worker)
 

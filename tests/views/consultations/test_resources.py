@@ -7,7 +7,7 @@ import datetime
 import pathlib
 from uuid import uuid4
 
-from tests.consultations.helpers import EDITOR, contribute, create_consultation
+from tests.common.consultations import EDITOR, contribute, create_consultation
 
 SOURCE = pathlib.Path(__file__).resolve().parents[3] / "engage" / "views"
 WHY = "La charte prévoit désormais un compte rendu sous huit jours."

@@ -2,8 +2,8 @@
 
 from uuid import uuid4
 
-from tests.common.consultations import create_consultation
 from tests.common.accounts import resident, services
+from tests.common.consultations import create_consultation
 
 
 def test_a_vote_cast_on_the_site_appears_with_its_choice_in_the_history(testapp):

@@ -9,8 +9,8 @@ from uuid import UUID
 from pyramid_mailer import get_mailer
 
 from engage.projections.consultations import queries as q
-from tests.common.consultations import THEMES, create_via_web
 from tests.common.accounts import with_roles as resident
+from tests.common.consultations import THEMES, create_via_web
 
 WHY = "La charte prévoit désormais un compte rendu sous huit jours."
 

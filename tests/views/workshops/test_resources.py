@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from tests.views.staff_login import signed_in_admin
+from engage.domain.accounts.model import Role
+from tests.common.accounts import with_roles
 
 UNKNOWN = uuid4().hex
 MALFORMED = "pas-un-identifiant"
@@ -29,7 +30,7 @@ SESSION_PAGES = [
 
 @pytest.mark.parametrize("session_key", [UNKNOWN, MALFORMED])
 def test_unknown_or_malformed_ids_are_404_for_staff(testapp, session_key):
-    signed_in_admin(testapp)
+    with_roles(testapp, "admin@ressources.exemple", "Admin ressources", Role.ADMIN)
     token = testapp.get("/compte/connexion").forms["login"]["csrf_token"].value
     for method, path in SESSION_PAGES:
         url = path.format(session_key)
