@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from uuid import uuid4
 
 import pytest
 
 from engage.domain.accounts.model import Role
 from tests.common.accounts import with_roles
 
-UNKNOWN = uuid4().hex
+UNKNOWN = "0" * 31 + "1"  # a well-formed id nobody has (the same in every xdist worker)
 MALFORMED = "pas-un-identifiant"
 
 SESSION_PAGES = [
