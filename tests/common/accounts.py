@@ -17,6 +17,8 @@ PASSWORD = "une phrase longue et unique 2017"
 LINK = re.compile(r"http://localhost(/compte/[\w/-]+/[\w-]+)")
 CARD_NUMBER = re.compile(r"75 \d{4} \d{4} \d")
 CARD = {"arrondissement": "11", "age_band": "25-34", "consent": "oui", "newsletter": "non"}
+# Who the permission and CSRF tests sign in as: nobody, a resident, and each staff role.
+PERSONAS = ["anonymous", "resident", *[role.value for role in Role]]
 ADMIN = UUID(int=7)  # who grants roles in with_roles()
 
 

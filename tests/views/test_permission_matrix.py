@@ -11,15 +11,10 @@ expiré" (400) and nothing is written, whatever the route does.
 
 from __future__ import annotations
 
-import pytest
-import webtest
-
 from engage.domain.accounts.model import Role
 from engage.security import PUBLIC, ROLE_PERMISSIONS, SIGNED_IN, Permission
-from tests.common.accounts import PASSWORD, log_in
+from tests.common.accounts import log_in
 from tests.common.routes import route_views
-
-PERSONAS = ["anonymous", "resident", *[role.value for role in Role]]
 
 
 def allowed_permissions(persona: str) -> set[str]:
@@ -37,26 +32,6 @@ def outcome(response) -> str:
     if response.status_int in (302, 303) and "/compte/connexion?retour=" in response.location:
         return "login"
     return "allowed"
-
-
-@pytest.fixture
-def personas(testapp):
-    """A signed-in TestApp per persona, all on one WSGI app."""
-    engage = testapp.app.registry.engage
-    apps = {"anonymous": webtest.TestApp(testapp.app)}
-    position = 0
-    for persona in PERSONAS[1:]:
-        email = f"{persona}@matrice.exemple"
-        signed_up = engage.accounts.sign_up(name=f"Personne {persona}", email=email,
-                                            display_name=f"Persona {persona}", password=PASSWORD)
-        position = engage.app.confirm_email(signed_up.person_id)
-        if persona != "resident":
-            position = engage.app.grant_role(signed_up.person_id, Role(persona), granted_by=signed_up.person_id)
-    engage.wait_for(position)
-    for persona in PERSONAS[1:]:
-        apps[persona] = webtest.TestApp(testapp.app)
-        log_in(apps[persona], f"{persona}@matrice.exemple")
-    return apps
 
 
 def test_every_route_answers_every_role_as_the_matrix_says(personas, testapp):
