@@ -20,6 +20,23 @@ def test_a_day_is_written_as_people_write_it():
     assert when(None, "fr") == when("", "fr") == ""
 
 
+def test_the_first_of_the_month_is_an_ordinal_in_french_only():
+    assert when("2017-01-01", "fr") == "1er janvier 2017"
+    assert when("2017-11-20", "fr") == "20 novembre 2017"
+    for other in ("2017-01-11", "2017-01-21", "2017-01-31"):
+        assert "er" not in when(other, "fr").split()[0]
+    assert when("2017-01-01", "en") == "January 1, 2017"
+    assert when(date(2017, 5, 1), "fr") == "1er mai 2017"
+
+
+def test_the_ordinal_is_the_paris_day_of_an_instant():
+    # 31 January, 23:30 UTC is already 1 February in Paris; 31 December is 1 January.
+    assert when("2017-01-31T23:30:00+00:00", "fr", time=True) == "1er février 2017 à 00:30"
+    assert when("2017-06-01T23:30:00Z", "fr") == "2 juin 2017"
+    assert when("2017-10-01T08:00:00", "fr", time=True) == "1er octobre 2017 à 10:00"  # naive means UTC
+    assert when("2017-12-31T23:30:00+00:00", "fr") == "1er janvier 2018"
+
+
 def test_an_instant_is_shown_in_paris_time():
     utc = datetime(2027, 5, 14, 22, 30, tzinfo=timezone.utc)  # already the 15th in Paris
     assert when(utc, "fr") == "15 mai 2027"
