@@ -13,6 +13,7 @@ ENVIRONMENT_OVERRIDES = {
     "ENGAGE_SECURE_COOKIES": "engage.secure_cookies",
     "ENGAGE_PROJECTIONS_IN_PROCESS": "engage.projections.in_process",
     "ENGAGE_MAX_BODY_BYTES": "engage.max_body_bytes",
+    "ENGAGE_MAX_UPLOAD_BYTES": "engage.max_upload_bytes",
     "ENGAGE_TRANSPARENCY_KEY_PATH": "engage.transparency.key_path",
     "ENGAGE_VAULT_KEK_PATH": "engage.vault.kek_path",
     "ENGAGE_MAIL_HOST": "mail.host",
