@@ -23,13 +23,14 @@ import binascii
 import hashlib
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from engage.secretfile import write_new_secret
 
 log = logging.getLogger(__name__)
 
@@ -114,18 +115,8 @@ def read_kek(path: Path) -> Kek:
 
 
 def write_kek(path: Path, kek: Kek) -> None:
-    """Write a new KEK file, readable by its owner only; never overwrite one (written aside,
-    then linked into place: a rival process never reads half a key, the loser keeps the winner's)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".vault-kek-")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(f"{kek}\n")
-        os.link(temporary, path)
-    finally:
-        os.unlink(temporary)
+    """Write a new KEK file, readable by its owner only; never overwrite one."""
+    write_new_secret(path, f"{kek}\n", prefix=".vault-kek-")
 
 
 def ensure_kek(path: Path) -> Kek:
