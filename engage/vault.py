@@ -54,12 +54,13 @@ class Vault:
         with self.db.transaction() as cur:
             cur.execute(SCHEMA)
             cur.execute(TOMBSTONES)
-            if cur.backend == "postgresql":
-                # Two processes starting at once: one renames, the other then sees the new columns.
-                cur.execute("LOCK TABLE personal_keys IN ACCESS EXCLUSIVE MODE")
             if "key_b64" in self._columns(cur):  # a database from before the KEK
-                cur.execute("ALTER TABLE personal_keys RENAME COLUMN key_b64 TO wrapped_key")
-                cur.execute("ALTER TABLE personal_keys ADD COLUMN kek_id TEXT")
+                if cur.backend == "postgresql":
+                    # Two processes starting at once: one renames, the other then sees the new columns.
+                    cur.execute("LOCK TABLE personal_keys IN ACCESS EXCLUSIVE MODE")
+                if "key_b64" in self._columns(cur):
+                    cur.execute("ALTER TABLE personal_keys RENAME COLUMN key_b64 TO wrapped_key")
+                    cur.execute("ALTER TABLE personal_keys ADD COLUMN kek_id TEXT")
         self.rewrap(only_unwrapped=True)
 
     @staticmethod
