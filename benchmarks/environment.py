@@ -13,6 +13,8 @@ from engage.db import DatabaseURL
 from engage.services import Engage
 
 DEFAULT_URL = "postgresql://engage:engage@127.0.0.1:5432/engage_test"
+# The benchmark data sets persist between runs: their vault KEK too (ENGAGE_VAULT_KEK wins).
+KEK_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "var", "benchmark-vault.kek")
 
 
 def base_url() -> str:
@@ -48,6 +50,8 @@ def settings(schema: str, **overrides) -> dict:
         "engage.projections.in_process": "false",
         "engage.mailer": "outbox",
         "engage.read_your_writes_timeout": "30",
+        "engage.vault.kek_path": KEK_PATH,
+        "engage.vault.create_kek": "true",
     }
     values.update(overrides)
     return values

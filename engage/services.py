@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from engage.db import Database, database_url_from
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
+from engage.kek import keyring_from_settings
 from engage.identity.service import AccountService
 from engage.identity.store import IdentityStore
 from engage.policies.support import SupportPolicy
@@ -49,10 +50,11 @@ class Engage:
         url = database_url_from(dict(settings))
         # First, before any connection opens: production refuses to start without its key.
         signer = signer_from_settings(settings)
+        keyring = keyring_from_settings(settings)  # and without the vault's key-encryption key
         passwords.use_profile(settings.get("engage.password_hashing", "standard"))
         db = Database(url, pool_size=int(settings.get("engage.database.pool_size", 10)),
                       pool_timeout=float(settings.get("engage.database.pool_timeout", 30)))
-        vault = Vault(db)
+        vault = Vault(db, keyring)
         vault.setup()
         app = EngageApplication(
             env=db.url.eventsourcing_env(), vault=vault, identifier_key=identifier_key(settings)

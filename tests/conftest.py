@@ -6,6 +6,7 @@ and sets it); each test gets its own schema, dropped afterwards.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import tempfile
@@ -223,3 +224,6 @@ def testapp(make_app):
 def pytest_configure(config):
     # The tests choose their own databases: never let a developer's shell point them elsewhere.
     os.environ.pop("ENGAGE_DATABASE_URL", None)
+    # A throwaway key-encryption key for the vault, the same for this session's processes
+    # (console scripts run as subprocesses inherit it); tests of the KEK itself unset it.
+    os.environ["ENGAGE_VAULT_KEK"] = base64.b64encode(os.urandom(32)).decode()

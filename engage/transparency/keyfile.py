@@ -13,11 +13,10 @@ Settings:
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
+from engage.secretfile import write_new_secret
 from engage.transparency.note import NoteError, Signer
 
 log = logging.getLogger(__name__)
@@ -84,18 +83,5 @@ def read_key(path: Path) -> Signer:
 
 
 def write_key(path: Path, signer: Signer) -> None:
-    """Write a new key file, readable by its owner only; never overwrite one.
-
-    Written aside then linked into place: a rival process (the web and the projection
-    worker both start in development) never reads a half-written key, and the loser of
-    the race keeps the winner's key.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".transparency-key-")
-    try:
-        os.fchmod(descriptor, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(f"{signer}\n")
-        os.link(temporary, path)  # fails if the key exists: never replaced
-    finally:
-        os.unlink(temporary)
+    """Write a new key file, readable by its owner only; never overwrite one."""
+    write_new_secret(path, f"{signer}\n", prefix=".transparency-key-")

@@ -6,9 +6,16 @@ import colander
 import deform
 from deform.schema import CSRFSchema
 
+from engage.headers import max_upload_bytes
 from engage.i18n import _
 
-MAX_CSV_BYTES = 20_000_000
+
+def max_csv_bytes(node) -> int:
+    """The file's limit: the upload limit (engage.max_upload_bytes), also waitress's and the
+    body-size tween's for this route, so a file the form would refuse is refused before it is read
+    when its size is announced; this check catches the bodies sent without one."""
+    request = node.bindings.get("request") if node.bindings else None
+    return max_upload_bytes(request.registry.settings if request is not None else {})
 
 
 class PlainFileWidget(deform.widget.Widget):
@@ -38,9 +45,11 @@ class CsvUpload(colander.SchemaType):
         stream = getattr(cstruct, "file", None)
         if stream is None:
             raise colander.Invalid(node, _("Choisissez un fichier CSV à envoyer."))
-        data = stream.read(MAX_CSV_BYTES + 1)
-        if len(data) > MAX_CSV_BYTES:
-            raise colander.Invalid(node, _("Le fichier dépasse 20 Mo."))
+        limit = max_csv_bytes(node)
+        data = stream.read(limit + 1)
+        if len(data) > limit:
+            raise colander.Invalid(node, _("Le fichier dépasse ${megabytes} Mo.",
+                                           mapping={"megabytes": limit // 1_000_000}))
         if not data:
             raise colander.Invalid(node, _("Le fichier est vide."))
         return data
