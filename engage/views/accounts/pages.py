@@ -25,8 +25,9 @@ def send_confirmation(request, email, token):
     mail.send(request, templates.CONFIRM_ADDRESS, to=email, link=request.route_url("confirm_email", token=token))
 
 
-def send_account_exists(request, email):
-    mail.send(request, templates.ACCOUNT_EXISTS, to=email,
+def send_account_exists(request, person_id):
+    """To the owner of the account, at the address it has (not as it was typed)."""
+    mail.send(request, templates.ACCOUNT_EXISTS, person=person_id,
               login=request.route_url("login"), reset=request.route_url("reset_request"))
 
 
@@ -61,7 +62,7 @@ def signup(request):
     # The same answer whether the address is new or not: the owner of an existing account
     # is told by mail, never the visitor by the page (no account enumeration).
     if signed_up.already_registered:
-        send_account_exists(request, email)
+        send_account_exists(request, signed_up.person_id)
     else:
         send_confirmation(request, email, signed_up.confirmation_token)
     return HTTPSeeOther(request.route_url("signup_sent"))
