@@ -33,6 +33,7 @@ SECURITY_HEADERS = {
 }
 
 DEFAULT_HSTS_MAX_AGE = 31_536_000  # one year
+STATIC_PREFIX = "/static/"  # engage.views.routes: add_static_view("static", ...)
 
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 # Paths that receive files (the 65,000-row membership list): a larger ceiling.
@@ -82,7 +83,8 @@ def add_security_headers(event: NewResponse) -> None:
     hsts = event.request.registry.settings.get("engage.hsts_header")
     if hsts:
         headers.setdefault("Strict-Transport-Security", hsts)
-    if _signed_in(event.request):
+    # Static files (the same for everyone) keep their max-age, signed in or not.
+    if not event.request.path.startswith(STATIC_PREFIX) and _signed_in(event.request):
         headers["Cache-Control"] = "no-store"
 
 

@@ -15,6 +15,11 @@ def test_nothing_shown_to_a_signed_in_visitor_is_stored(testapp, path):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_static_files_stay_cacheable_for_a_signed_in_visitor(testapp):
+    resident(testapp)
+    assert "max-age=3600" in testapp.get("/static/engage.css").headers["Cache-Control"]
+
+
 def test_staff_pages_are_not_stored(testapp):
     staff = person(testapp, "agent@ville.exemple", "Agent des cartes", role=Role.ADMIN)
     response = staff.get("/admin/cartes")

@@ -135,6 +135,8 @@ class AccountService:
             )
         except EmailAlreadyRegistered:
             self.store.delete_credentials(person_id)
+            # The owner, to mail; if the people read model lags, an id without an account
+            # (mail.send then finds nobody to write to: still no clue for the visitor).
             owner = self.app.find_person_by_email(email)
             return SignedUp(owner or person_id, None, None, already_registered=True)
         except BaseException:
