@@ -10,28 +10,10 @@ import pytest
 from engage.domain.accounts.errors import EmailNotConfirmed, InvalidCredentials, LoginThrottled, MailThrottled
 from engage.identity import passwords
 from engage.identity.service import AccountService, Limits
+from tests.common.concurrency import run_concurrently
 
 PASSWORD = "une phrase longue et unique 2017"
 EMAIL = "camille@exemple.fr"
-
-
-def run_concurrently(count, action):
-    results, errors = [], []
-    barrier = threading.Barrier(count)
-
-    def worker(i):
-        barrier.wait()
-        try:
-            results.append(action(i))
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture
