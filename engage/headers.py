@@ -1,4 +1,10 @@
-"""Security headers on every answer, and a ceiling on request bodies."""
+"""Security headers on every answer, and a ceiling on request bodies.
+
+Caching: an answer to a signed-in visitor may show personal data (the account, the card,
+the data download, staff pages): it is never stored (`Cache-Control: no-store`), by the
+browser or any shared cache. Answers to anonymous visitors keep their own caching.
+HSTS: only when the site is served over HTTPS (engage.secure_cookies), never in development.
+"""
 
 from typing import Any, Mapping
 
@@ -37,6 +43,9 @@ SECURITY_HEADERS = {
 #   file limit derives from it too.
 MAX_BODY_BYTES = "engage.max_body_bytes"
 MAX_UPLOAD_BYTES = "engage.max_upload_bytes"
+DEFAULT_HSTS_MAX_AGE = 31_536_000  # one year
+STATIC_PREFIX = "/static/"  # engage.views.routes: add_static_view("static", ...)
+
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 DEFAULT_MAX_UPLOAD_BYTES = 21_000_000
 UPLOAD_ROUTES = ("pb_members_import",)
@@ -72,13 +81,42 @@ def body_limit_tween_factory(handler, registry):
     return tween
 
 
+def _as_bool(value) -> bool:
+    return str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
+
+
+def hsts_header(settings) -> str | None:
+    """The Strict-Transport-Security value, or None: only over HTTPS (engage.secure_cookies),
+    and not when engage.hsts_max_age is 0."""
+    if not _as_bool(settings.get("engage.secure_cookies", "false")):
+        return None
+    max_age = int(settings.get("engage.hsts_max_age", DEFAULT_HSTS_MAX_AGE))
+    return f"max-age={max_age}; includeSubDomains" if max_age > 0 else None
+
+
+def _signed_in(request) -> bool:
+    try:
+        return request.authenticated_userid is not None
+    except Exception:  # whoever it is could not be told: the safe answer is "do not store"
+        return True
+
+
 def add_security_headers(event: NewResponse) -> None:
     # A subscriber, not a tween, so error pages get the headers too.
+    headers = event.response.headers
     for name, value in SECURITY_HEADERS.items():
-        event.response.headers.setdefault(name, value)
+        headers.setdefault(name, value)
+    hsts = event.request.registry.settings.get("engage.hsts_header")
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", hsts)
+    # Static files (the same for everyone) keep their max-age, signed in or not.
+    if not event.request.path.startswith(STATIC_PREFIX) and _signed_in(event.request):
+        headers["Cache-Control"] = "no-store"
 
 
 def includeme(config) -> None:
+    settings = config.registry.settings
+    settings["engage.hsts_header"] = hsts_header(settings)
     # Under the exception-view tween, so the 413 is rendered as a page.
     config.add_tween("engage.headers.body_limit_tween_factory", under=EXCVIEW)
     config.add_subscriber(add_security_headers, NewResponse)

@@ -9,8 +9,8 @@ from typing import Any, Mapping
 from engage.db import Database, database_url_from
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
+from engage.identity.service import AccountService, Limits
 from engage.kek import keyring_from_settings
-from engage.identity.service import AccountService
 from engage.identity.store import IdentityStore
 from engage.policies.support import SupportPolicy
 from engage.projections import all_projections
@@ -70,7 +70,7 @@ class Engage:
         identity.setup()
         engage = cls(
             db=db,
-            accounts=AccountService(app, identity),
+            accounts=AccountService(app, identity, Limits.from_settings(settings)),
             checkpoints=checkpoints,
             vault=vault,
             app=app,

@@ -5,25 +5,7 @@ import time
 
 from engage.domain.accounts.errors import EmailAlreadyRegistered
 from engage.group_commit import GroupCommitter
-
-
-def run_concurrently(count, action):
-    results, errors = [], []
-    barrier = threading.Barrier(count)
-
-    def worker(i):
-        barrier.wait()
-        try:
-            results.append(action(i))
-        except Exception as error:
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from tests.common.concurrency import run_concurrently
 
 
 def test_concurrent_commands_all_commit_and_share_transactions(engage_services):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, Mapping
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
@@ -14,12 +15,14 @@ from eventsourcing.application import AggregateNotFoundError
 from engage.domain.accounts.errors import (
     AlreadyErased,
     EmailAlreadyConfirmed,
+    EmailAlreadyRegistered,
     EmailNotConfirmed,
     InvalidCredentials,
     LinkExpired,
     LinkUnknown,
     LinkUsed,
     LoginThrottled,
+    MailThrottled,
     WeakPassword,
 )
 from engage.domain.accounts.model import email_claim_id
@@ -29,18 +32,60 @@ from engage.identity.store import IdentityStore
 
 CONFIRM = "confirm-email"
 RESET = "reset-password"
+SIGN_UP = "sign-up"
 CONFIRM_LIFETIME = timedelta(hours=48)
 RESET_LIFETIME = timedelta(hours=1)
-THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many attempts each key gets in its window. Logins: failed attempts per account and
+    per client address. Mails: per recipient address, for each form that sends one (sign-up,
+    confirmation re-sent, password reset), and per client address for all of them, whether
+    or not the address has an account."""
+    login_window: timedelta = timedelta(minutes=15)
+    login_per_account: int = 5
+    login_per_address: int = 20
+    mail_window: timedelta = timedelta(hours=1)
+    mail_per_recipient: int = 5
+    mail_per_address: int = 50
+
+    SETTINGS = {  # setting (engage.throttle.<name>) -> field; windows in minutes
+        "login_window_minutes": "login_window",
+        "login_per_account": "login_per_account",
+        "login_per_address": "login_per_address",
+        "mail_window_minutes": "mail_window",
+        "mail_per_recipient": "mail_per_recipient",
+        "mail_per_address": "mail_per_address",
+    }
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> "Limits":
+        values: dict[str, Any] = {}
+        for name, attribute in cls.SETTINGS.items():
+            raw = settings.get("engage.throttle." + name)
+            if raw in (None, ""):
+                continue
+            number = int(raw)
+            if number < 1:
+                raise ValueError(f"engage.throttle.{name} must be at least 1, not {raw!r}")
+            values[attribute] = timedelta(minutes=number) if name.endswith("_minutes") else number
+        return cls(**values)
+
+
+def _minutes(window: timedelta) -> int:
+    return max(1, round(window.total_seconds() / 60))
 
 
 @dataclass(frozen=True)
 class SignedUp:
+    """A sign-up's outcome. When the address already has an account, nothing was written:
+    already_registered is True, person_id is that account's, and there is no token. The
+    page says the same either way (no account enumeration); the owner gets a mail."""
     person_id: UUID
-    position: int
-    confirmation_token: str
+    position: int | None
+    confirmation_token: str | None
+    already_registered: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,22 +94,51 @@ class LoggedIn:
 
 
 class AccountService:
-    def __init__(self, app: EngageApplication, store: IdentityStore):
+    def __init__(self, app: EngageApplication, store: IdentityStore, limits: Limits | None = None):
         self.app = app
         self.store = store
+        self.limits = limits or Limits()
 
-    def sign_up(self, *, name: str, email: str, display_name: str, password: str) -> SignedUp:
+    def _email_key(self, email: str) -> str:
+        # The keyed digest the email claim uses: no address in clear in the counters.
+        return email_claim_id(email, self.app.identifier_key).hex
+
+    def count_mail(self, purpose: str, email: str, address: str | None) -> None:
+        """Counts a mail of this purpose (sign-up, confirmation, reset) about to be sent to
+        `email` at the request of client `address` (None: not a web request, only the
+        recipient is counted). MailThrottled past either limit, whether or not the address
+        has an account: the caller then sends nothing and writes nothing."""
+        limits = self.limits
+        counters = [(f"mail-to:{purpose}:{self._email_key(email)}", limits.mail_window)]
+        if address is not None:
+            counters.append(("mail-from:" + address, limits.mail_window))
+        counts = self.store.hit(counters)
+        caps = [limits.mail_per_recipient, limits.mail_per_address]
+        if any(count > cap for count, cap in zip(counts, caps)):
+            raise MailThrottled(_minutes(limits.mail_window))
+
+    def sign_up(self, *, name: str, email: str, display_name: str, password: str,
+                address: str | None = None) -> SignedUp:
+        """A new account and its confirmation token; or, when the address already has an
+        account, nothing written and already_registered (the caller mails the owner)."""
         problem = passwords.weakness(password, email=email, display_name=display_name)
         if problem:
             raise WeakPassword(problem)
+        self.count_mail(SIGN_UP, email, address)  # either answer sends a mail
         person_id = uuid4()
         # The credential row first: if the events are refused (email taken), it is removed,
-        # so nothing is left half-written.
+        # so nothing is left half-written. Hashing either way keeps both answers as slow.
         self.store.set_password_hash(person_id, passwords.hash_password(password))
         try:
             registered = self.app.register_account(
                 name=name, email=email, display_name=display_name, person_id=person_id
             )
+        except EmailAlreadyRegistered:
+            self.store.delete_credentials(person_id)
+            # The owner, to mail; if the people read model lags, an id without an account
+            # (mail.send then finds nobody to write to: still no clue for the visitor).
+            owner = self.app.find_person_by_email(email)
+            return SignedUp(owner or person_id, None, None, already_registered=True)
         except BaseException:
             self.store.delete_credentials(person_id)
             raise
@@ -111,6 +185,13 @@ class AccountService:
     def new_confirmation_token(self, person_id: UUID) -> str:
         return self.store.issue_token(person_id, CONFIRM, CONFIRM_LIFETIME)
 
+    def resend_confirmation(self, email: str, address: str | None = None) -> str | None:
+        """A new confirmation token for this address's account (None without one), counted
+        as a mail: MailThrottled past the limits."""
+        self.count_mail(CONFIRM, email, address)
+        person_id = self.app.find_person_by_email(email)
+        return self.new_confirmation_token(person_id) if person_id else None
+
     def check_link(self, token: str, purpose: str) -> UUID:
         status, person_id = self.store.token_status(token, purpose)
         if status == "unknown":
@@ -133,22 +214,24 @@ class AccountService:
             return None
 
     def log_in(self, *, email: str, password: str, address: str) -> LoggedIn:
-        account_key = "account:" + email_claim_id(email, self.app.identifier_key).hex
+        """Every attempt is counted before the password is checked, atomically, and given
+        back once the password proves right: of any number of concurrent attempts, at most
+        the limit reach the password check."""
+        limits = self.limits
+        account_key = "account:" + self._email_key(email)
         address_key = "address:" + address
-        if (
-            self.store.failures(account_key, THROTTLE_WINDOW) >= MAX_FAILURES_PER_ACCOUNT
-            or self.store.failures(address_key, THROTTLE_WINDOW) >= MAX_FAILURES_PER_ADDRESS
-        ):
-            raise LoginThrottled()
+        on_account, on_address = self.store.hit([(account_key, limits.login_window),
+                                                 (address_key, limits.login_window)])
+        if on_account > limits.login_per_account or on_address > limits.login_per_address:
+            raise LoginThrottled(_minutes(limits.login_window))
         person_id = self.app.find_person_by_email(email)
         stored = self.store.password_hash(person_id) if person_id else None
         if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
-            self.store.record_failure(account_key, THROTTLE_WINDOW)
-            self.store.record_failure(address_key, THROTTLE_WINDOW)
-            raise InvalidCredentials()
+            raise InvalidCredentials()  # the attempt stays counted: a failure
+        self.store.clear(account_key)
+        self.store.release(address_key)
         if not self.app.get_account(person_id).email_confirmed:
             raise EmailNotConfirmed()
-        self.store.clear_failures(account_key)
         if passwords.needs_rehash(stored):
             self.store.set_password_hash(person_id, passwords.hash_password(password))
         # A participatory-budget member who signed up with the listed address: link them (idempotent).
@@ -175,8 +258,10 @@ class AccountService:
         self.store.delete_tokens(person_id)
         return position
 
-    def request_password_reset(self, email: str) -> tuple[UUID, str] | None:
-        """A reset token, or None when no account has this address (the page says the same)."""
+    def request_password_reset(self, email: str, address: str | None = None) -> tuple[UUID, str] | None:
+        """A reset token, or None when no account has this address (the page says the same).
+        Counted as a mail either way: MailThrottled past the limits."""
+        self.count_mail(RESET, email, address)
         person_id = self.app.find_person_by_email(email)
         if person_id is None:
             return None

@@ -1,4 +1,4 @@
-"""Tables outside the log: credentials, one-time link tokens, login failures."""
+"""Tables outside the log: credentials, one-time link tokens, throttle counters."""
 
 from __future__ import annotations
 
@@ -23,16 +23,28 @@ SCHEMA = (
         expires_at TEXT NOT NULL,
         used_at TEXT
     )""",
-    """CREATE TABLE IF NOT EXISTS login_failures (
+    # Attempts per key (an account, a client address, a mail recipient) in a fixed window.
+    # The keys name no one in clear: accounts and recipients by their keyed email digest.
+    """CREATE TABLE IF NOT EXISTS throttle_counters (
         throttle_key TEXT PRIMARY KEY,
-        failures INTEGER NOT NULL,
+        hits INTEGER NOT NULL,
         window_start TEXT NOT NULL
     )""",
+    # Its predecessor, read then written in two statements (not atomic): replaced.
+    "DROP TABLE IF EXISTS login_failures",
 )
+
+# Rows whose window ended longer ago than this are deleted, now and then.
+STALE_COUNTERS = timedelta(days=1)
 
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _stamp(moment: datetime) -> str:
+    """A fixed-width UTC time: compared as text in SQL, on both back ends."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def _digest(token: str) -> str:
@@ -110,32 +122,38 @@ class IdentityStore:
                 return None
             return UUID(cur.scalar("SELECT person_id FROM link_tokens WHERE token_digest = %s", [_digest(token)]))
 
-    # -- login throttling ----------------------------------------------------
-    def failures(self, key: str, window: timedelta) -> int:
-        with self.db.reading() as cur:
-            row = cur.execute(
-                "SELECT failures, window_start FROM login_failures WHERE throttle_key = %s", [key]
-            ).fetchone()
-        if row is None or datetime.fromisoformat(row[1]) < now() - window:
-            return 0
-        return row[0]
-
-    def record_failure(self, key: str, window: timedelta) -> None:
+    # -- throttling ------------------------------------------------------------
+    def hit(self, counters: list[tuple[str, timedelta]]) -> list[int]:
+        """Counts one attempt under each (key, window) and returns each count in its current
+        window, in one transaction. Each count is one INSERT ... ON CONFLICT DO UPDATE ...
+        RETURNING (PostgreSQL, SQLite >= 3.35): concurrent attempts never read the same
+        count, so the caller's decision (count > limit) lets through at most `limit` of them.
+        A window starts with its first attempt; an attempt after it ends starts a new one."""
+        at = now()
+        counts = []
         with self.db.transaction() as cur:
-            row = cur.execute(
-                "SELECT failures, window_start FROM login_failures WHERE throttle_key = %s", [key]
-            ).fetchone()
-            if row is None or datetime.fromisoformat(row[1]) < now() - window:
-                cur.execute(
-                    "INSERT INTO login_failures (throttle_key, failures, window_start) VALUES (%s, 1, %s)"
-                    " ON CONFLICT (throttle_key) DO UPDATE SET failures = 1, window_start = excluded.window_start",
-                    [key, now().isoformat()],
-                )
-            else:
-                cur.execute(
-                    "UPDATE login_failures SET failures = failures + 1 WHERE throttle_key = %s", [key]
-                )
+            for key, window in counters:
+                cutoff = _stamp(at - window)
+                counts.append(cur.scalar(
+                    "INSERT INTO throttle_counters (throttle_key, hits, window_start) VALUES (%s, 1, %s)"
+                    " ON CONFLICT (throttle_key) DO UPDATE SET"
+                    " hits = CASE WHEN throttle_counters.window_start < %s THEN 1"
+                    " ELSE throttle_counters.hits + 1 END,"
+                    " window_start = CASE WHEN throttle_counters.window_start < %s"
+                    " THEN excluded.window_start ELSE throttle_counters.window_start END"
+                    " RETURNING hits",
+                    [key, _stamp(at), cutoff, cutoff],
+                ))
+            if secrets.randbelow(100) == 0:
+                cur.execute("DELETE FROM throttle_counters WHERE window_start < %s",
+                            [_stamp(at - STALE_COUNTERS)])
+        return counts
 
-    def clear_failures(self, key: str) -> None:
+    def release(self, key: str) -> None:
+        """Gives one attempt back (it turned out not to be a failure)."""
         with self.db.transaction() as cur:
-            cur.execute("DELETE FROM login_failures WHERE throttle_key = %s", [key])
+            cur.execute("UPDATE throttle_counters SET hits = hits - 1 WHERE throttle_key = %s AND hits > 0", [key])
+
+    def clear(self, key: str) -> None:
+        with self.db.transaction() as cur:
+            cur.execute("DELETE FROM throttle_counters WHERE throttle_key = %s", [key])

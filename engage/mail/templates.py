@@ -39,6 +39,14 @@ RESET_PASSWORD = Mail(
            "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas."),
 )
 
+ACCOUNT_EXISTS = Mail(
+    subject=_("Tentative de création de compte avec votre adresse"),
+    body=_("Bonjour,\n\nQuelqu'un vient d'essayer de créer un compte Paris s'engage avec votre adresse "
+           "électronique, qui a déjà un compte.\n\nSi c'était vous, connectez-vous :\n\n${login}\n\n"
+           "ou, si vous avez oublié votre mot de passe, choisissez-en un nouveau :\n\n${reset}\n\n"
+           "Si ce n'était pas vous, ignorez ce message : votre compte ne change pas."),
+)
+
 # -- consultations ----------------------------------------------------------------------------
 
 CONTRIBUTION_REPLIED = Mail(

@@ -5,7 +5,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.i18n import LANGUAGE_COOKIE, LANGUAGES
-from engage.views.toolkit import local_path
+from engage.views.toolkit import local_path, query
 
 
 @view_config(route_name="accessibility", renderer="engage:templates/accessibility.pt")
@@ -20,6 +20,7 @@ def switch_language(request):
     code = request.matchdict["code"]
     if code not in LANGUAGES:
         raise HTTPNotFound()
-    response = HTTPSeeOther(local_path(request.params.get("retour")))
+    # query(): a `retour` that is not UTF-8 is no target, never a 500.
+    response = HTTPSeeOther(local_path(query(request).get("retour")))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -8,7 +8,7 @@ import re
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -122,13 +122,15 @@ def one_of_several(request, form: deform.Form, page: dict, action: Callable[[dic
 
 
 def local_path(target: str | None, default: str = "/") -> str:
-    """Only paths of this site: a `retour` parameter must not become an open redirect."""
-    if not target:
+    """Only paths of this site: a `retour` parameter must not become an open redirect, nor
+    split the answer's headers (a CR or LF: header injection, `default` instead) or break
+    them (a space or a character a Location header cannot carry: percent-encoded)."""
+    if not target or any(c < " " or c == "\x7f" for c in target):
         return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
-    return target
+    return quote(target, safe="/?#[]@!$&'()*+,;=:%~-._")  # other characters percent-encoded
 
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -9,5 +9,6 @@ opendata, transparency: services, seeded cards, packages on disk, every export; 
 routes: sample values for every route; merkle: a reference Merkle tree
 browser, demo_templates: the browser suite's live server on a copy of the demo
 fixtures: pytest fixtures (editor_app, signed_app), a plugin of tests/conftest.py
+concurrency: one action from many threads at once (run_concurrently)
 imports: the import graph of a package, read with ast (the purity, layout and cycle tests)
 """

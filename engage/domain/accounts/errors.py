@@ -30,7 +30,21 @@ class InvalidCredentials(DomainError):
 
 
 class LoginThrottled(DomainError):
-    message = "Trop de tentatives de connexion ont échoué. Par sécurité, attendez 15 minutes avant de réessayer, ou réinitialisez votre mot de passe."
+    message = "Trop de tentatives de connexion. Par sécurité, attendez ${minutes} minutes avant de réessayer, ou réinitialisez votre mot de passe."
+
+    def __init__(self, minutes: int = 15):
+        super().__init__()
+        self.mapping = {"minutes": minutes}
+
+
+class MailThrottled(DomainError):
+    """Too many mails asked for one address, or from one client: the same answer whether or
+    not the address has an account."""
+    message = "Trop de demandes pour cette adresse ou depuis votre connexion. Par sécurité, aucun message n'a été envoyé : réessayez dans ${minutes} minutes."
+
+    def __init__(self, minutes: int = 60):
+        super().__init__()
+        self.mapping = {"minutes": minutes}
 
 
 class EmailNotConfirmed(DomainError):

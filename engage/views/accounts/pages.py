@@ -7,7 +7,7 @@ from pyramid.security import forget, remember
 from pyramid.view import view_config
 
 from engage import mail
-from engage.domain.accounts.errors import EmailNotConfirmed
+from engage.domain.accounts.errors import EmailNotConfirmed, MailThrottled
 from engage.domain.accounts.model import Role
 from engage.domain.common import DomainError
 from engage.i18n import _
@@ -15,7 +15,7 @@ from engage.mail import templates
 from engage.security import Permission
 from engage.views.accounts.forms import LoginSchema, NewPasswordSchema, ResetRequestSchema, SignUpSchema
 from engage.views.fields import ButtonOnlySchema
-from engage.views.toolkit import flash, form_view, local_path, make_form, validate, wait_for_write
+from engage.views.toolkit import error_message, flash, form_view, local_path, make_form, query, validate, wait_for_write
 
 FORM = "engage:templates/form_page.pt"
 MESSAGE = "engage:templates/message_page.pt"
@@ -23,6 +23,17 @@ MESSAGE = "engage:templates/message_page.pt"
 
 def send_confirmation(request, email, token):
     mail.send(request, templates.CONFIRM_ADDRESS, to=email, link=request.route_url("confirm_email", token=token))
+
+
+def send_account_exists(request, person_id):
+    """To the owner of the account, at the address it has (not as it was typed)."""
+    mail.send(request, templates.ACCOUNT_EXISTS, person=person_id,
+              login=request.route_url("login"), reset=request.route_url("reset_request"))
+
+
+def client_address(request) -> str:
+    """Who is asking, for the throttles: the address the server sees."""
+    return request.client_addr or "unknown"
 
 
 @view_config(route_name="signup", renderer=FORM)
@@ -37,16 +48,23 @@ def signup(request):
     data = validate(form, request)
     if data is None:
         return {**page, "form": request.environ["engage.rendered_form"]}
+    email = data["email"].strip()
     try:
         signed_up = request.engage.accounts.sign_up(
-            name=data["name"].strip(), email=data["email"].strip(),
+            name=data["name"].strip(), email=email,
             display_name=data["display_name"], password=data["password"],
+            address=client_address(request),
         )
     except DomainError as error:
         request.response.status_int = 400
         shown = {k: v for k, v in data.items() if not k.startswith("password")}
-        return {**page, "form": form.render(shown), "error": _(error.message)}
-    send_confirmation(request, data["email"].strip(), signed_up.confirmation_token)
+        return {**page, "form": form.render(shown), "error": error_message(error)}
+    # The same answer whether the address is new or not: the owner of an existing account
+    # is told by mail, never the visitor by the page (no account enumeration).
+    if signed_up.already_registered:
+        send_account_exists(request, signed_up.person_id)
+    else:
+        send_confirmation(request, email, signed_up.confirmation_token)
     return HTTPSeeOther(request.route_url("signup_sent"))
 
 
@@ -94,20 +112,25 @@ def login(request):
     accounts = request.engage.accounts
     try:
         logged_in = accounts.log_in(email=data["email"].strip(), password=data["password"],
-                                    address=request.client_addr or "unknown")
+                                    address=client_address(request))
     except EmailNotConfirmed as error:
-        person_id = request.engage.app.find_person_by_email(data["email"].strip())
-        send_confirmation(request, data["email"].strip(), accounts.new_confirmation_token(person_id))
+        try:
+            token = accounts.resend_confirmation(data["email"].strip(), client_address(request))
+        except MailThrottled as throttled:
+            error = throttled  # nothing sent: say so
+        else:
+            if token:
+                send_confirmation(request, data["email"].strip(), token)
         request.response.status_int = 400
-        return {**page, "form": form.render({"email": data["email"]}), "error": _(error.message)}
-    except DomainError as error:
+        return {**page, "form": form.render({"email": data["email"]}), "error": error_message(error)}
+    except DomainError as error:  # wrong credentials, or too many attempts (LoginThrottled)
         request.response.status_int = 400
-        return {**page, "form": form.render({"email": data["email"]}), "error": _(error.message)}
+        return {**page, "form": form.render({"email": data["email"]}), "error": error_message(error)}
     # A confirmation made a moment ago may not be in the people read model yet, and the next
     # request identifies the person from it: wait (bounded) so a fresh account is not bounced.
     wait_for_write(request, request.engage.engine.head())
     headers = remember(request, logged_in.person_id.hex)
-    target = local_path(request.params.get("retour"), request.route_url("account"))
+    target = local_path(query(request).get("retour"), request.route_url("account"))
     if target == request.route_url("account"):  # back to another page: that page is the answer
         flash(request, _("Vous êtes connecté·e."))
     return HTTPSeeOther(target, headers=headers)
@@ -126,7 +149,8 @@ def reset_request(request):
             "intro": [_("Indiquez l'adresse de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.")]}
 
     def send_link(data):
-        found = request.engage.accounts.request_password_reset(data["email"].strip())
+        # MailThrottled past the limits: the form again, the same for every address, nothing sent.
+        found = request.engage.accounts.request_password_reset(data["email"].strip(), client_address(request))
         if found:
             link = request.route_url("reset_password", token=found[1])
             mail.send(request, templates.RESET_PASSWORD, to=data["email"].strip(), link=link)

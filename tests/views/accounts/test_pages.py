@@ -53,14 +53,35 @@ def test_login_before_confirmation_resends_the_link(testapp):
     log_in(testapp)
 
 
-def test_duplicate_account_is_refused_and_leaves_nothing_behind(testapp):
+def test_sign_up_with_an_existing_address_answers_like_a_new_one_and_mails_the_owner(testapp):
     sign_up(testapp)
-    head = testapp.app.registry.engage.engine.head()
-    page = sign_up(testapp, email="CAMILLE@exemple.fr ", status=400)
-    assert "Un compte existe déjà" in page.text
-    assert testapp.app.registry.engage.engine.head() == head
-    with testapp.app.registry.engage.db.reading() as cur:
+    confirm(testapp)
+    engage = testapp.app.registry.engage
+    head = engage.engine.head()
+    existing = sign_up(testapp, email="CAMILLE@exemple.fr ", display_name="Quelqu'un d'autre")
+    assert engage.engine.head() == head  # nothing written
+    with engage.db.reading() as cur:
         assert cur.scalar("SELECT COUNT(*) FROM credentials") == 1
+    owner_mail = outbox(testapp)[-1]
+    new = sign_up(testapp, email="dominique@exemple.fr", display_name="Dominique")
+    assert (existing.status_int, existing.location) == (new.status_int, new.location)
+    assert existing.follow().text == new.follow().text
+    assert owner_mail.recipients == ["camille@exemple.fr"]
+    assert "Quelqu'un vient d'essayer de créer un compte" in owner_mail.body
+    assert "http://localhost/compte/connexion" in owner_mail.body
+    assert "http://localhost/compte/mot-de-passe-oublie" in owner_mail.body
+    assert "/compte/confirmer/" not in owner_mail.body
+
+
+def test_sign_ups_from_one_client_are_throttled_and_write_nothing(make_app):
+    testapp = make_app(**{"engage.throttle.mail_per_address": "2"})
+    sign_up(testapp, email="un@exemple.fr", display_name="Premier")
+    sign_up(testapp, email="deux@exemple.fr", display_name="Deuxième")
+    head = testapp.app.registry.engage.engine.head()
+    page = sign_up(testapp, email="trois@exemple.fr", display_name="Troisième", status=400)
+    assert "Trop de demandes" in page.text and "60 minutes" in page.text
+    assert testapp.app.registry.engage.engine.head() == head
+    assert len(outbox(testapp)) == 2
 
 
 @pytest.mark.parametrize("password, message", [
@@ -122,7 +143,18 @@ def test_login_is_throttled_after_repeated_failures(testapp):
     for _ in range(5):
         log_in(testapp, password="mauvais mot de passe", status=400)
     page = log_in(testapp, status=400)  # even the right password, for now
-    assert "Trop de tentatives" in page.text
+    assert "Trop de tentatives" in page.text and "attendez 15 minutes" in page.text
+
+
+@pytest.mark.parametrize("retour", ["/%0d%0aSet-Cookie:x=y", "/compte%0aX:y", "%ff", "/\x7f"])
+def test_a_login_return_address_with_a_line_break_or_bad_bytes_goes_to_the_account(testapp, retour):
+    sign_up(testapp)
+    confirm(testapp)
+    form = testapp.get("/compte/connexion?retour=" + retour).forms["login"]
+    form["email"], form["password"] = "camille@exemple.fr", PASSWORD
+    response = form.submit("submit", status=303)
+    assert response.location == "http://localhost/compte"
+    assert "x=y" not in str(response.headers) and "X:" not in str(response.headers)
 
 
 def test_password_reset(testapp):
@@ -138,6 +170,37 @@ def test_password_reset(testapp):
     log_in(testapp, password=PASSWORD, status=400)
     log_in(testapp, password="un tout autre secret de 2026")
     assert "déjà été utilisé" in testapp.get(link, status=400).text
+
+
+def request_reset(app, email="camille@exemple.fr", status=303):
+    form = app.get("/compte/mot-de-passe-oublie").forms["reset-request"]
+    form["email"] = email
+    return form.submit("submit", status=status)
+
+
+def test_the_sixth_reset_request_for_one_address_in_the_window_sends_no_mail(testapp):
+    sign_up(testapp)
+    confirm(testapp)
+    sent = len(outbox(testapp))
+    for _ in range(5):
+        request_reset(testapp)
+    assert len(outbox(testapp)) == sent + 5
+    page = request_reset(testapp, status=400)
+    assert "Trop de demandes" in page.text and "aucun message n'a été envoyé" in page.text
+    assert len(outbox(testapp)) == sent + 5
+    for _ in range(5):  # an address without an account: the same answers
+        request_reset(testapp, "inconnu@exemple.fr")
+    assert request_reset(testapp, "inconnu@exemple.fr", status=400).text.count("Trop de demandes") == 1
+
+
+def test_confirmation_links_resent_at_login_are_throttled(testapp):
+    sign_up(testapp)
+    for _ in range(5):
+        assert "nous venons de vous renvoyer" in log_in(testapp, status=400).text
+    assert len(outbox(testapp)) == 6
+    page = log_in(testapp, status=400)
+    assert "Trop de demandes" in page.text
+    assert len(outbox(testapp)) == 6
 
 
 def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(testapp):
