@@ -25,6 +25,7 @@ from engage.domain.accounts.errors import (
 from engage.domain.accounts.model import email_claim_id
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
+from engage.identity.sessions import SessionStore
 from engage.identity.store import IdentityStore
 
 CONFIRM = "confirm-email"
@@ -49,9 +50,10 @@ class LoggedIn:
 
 
 class AccountService:
-    def __init__(self, app: EngageApplication, store: IdentityStore):
+    def __init__(self, app: EngageApplication, store: IdentityStore, sessions: SessionStore | None = None):
         self.app = app
         self.store = store
+        self.sessions = sessions or SessionStore(store.db)
 
     def sign_up(self, *, name: str, email: str, display_name: str, password: str) -> SignedUp:
         problem = passwords.weakness(password, email=email, display_name=display_name)
@@ -173,6 +175,7 @@ class AccountService:
         self.app.vault.erase(person_id)
         self.store.delete_credentials(person_id)
         self.store.delete_tokens(person_id)
+        self.sessions.delete_all(person_id)  # every other browser of theirs is out at once
         return position
 
     def request_password_reset(self, email: str) -> tuple[UUID, str] | None:
@@ -191,6 +194,7 @@ class AccountService:
         if self.store.use_token(token, RESET) is None:
             raise LinkUsed()
         self.store.set_password_hash(person_id, passwords.hash_password(password))
+        self.sessions.end_all(person_id)  # whoever knew the old password is out
         position = self.app.record_password_change(person_id)
         if not account.email_confirmed:
             # The link reached the mailbox: that proves the address as well.
