@@ -79,6 +79,11 @@ class SessionStore:
         token = secrets.token_urlsafe(32)  # 256 bits
         moment = self.clock().isoformat()
         with self.db.transaction() as cur:
+            # The person's ended and expired rows go (their index finds them): the table stays small.
+            cur.execute(
+                "DELETE FROM engage_sessions WHERE person_id = %s AND (ended_at IS NOT NULL OR created_at < %s)",
+                [person_id.hex, (self.clock() - self.max_age).isoformat()],
+            )
             cur.execute(
                 "INSERT INTO engage_sessions (token_digest, person_id, created_at, last_seen_at, user_agent)"
                 " VALUES (%s, %s, %s, %s, %s)",

@@ -83,3 +83,13 @@ def test_end_all_keeps_the_one_asked_and_erasure_deletes_the_rows(store):
 ])
 def test_user_agent_summary(agent, summary):
     assert user_agent_summary(agent) == summary
+
+
+def test_a_new_login_removes_the_persons_ended_and_expired_rows(store):
+    person = uuid4()
+    ended, expired = store.start(person), store.start(person)
+    store.end(ended)
+    at(store, hours=13)
+    fresh = store.start(person)
+    assert [r[0] for r in rows(store)] == [digest(fresh)]
+    assert store.find(expired) is None
