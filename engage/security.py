@@ -1,4 +1,8 @@
-"""Who is asking, and what they may do: session identity, one permission matrix, CSRF."""
+"""Who is asking, and what they may do: session identity, one permission matrix, CSRF.
+
+Who is signed in comes only from the server-side sessions table (engage.identity.sessions):
+the `engage_auth` cookie carries nothing but a random token. Pyramid's signed-cookie session
+keeps what is not identity (the CSRF token, flash messages), for anonymous visitors too."""
 
 from __future__ import annotations
 
@@ -7,13 +11,14 @@ from uuid import UUID
 
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
 from pyramid.csrf import SessionCSRFStoragePolicy, get_csrf_token
+from pyramid.response import Response
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
 from engage.domain.accounts.model import Role
 from engage.projections.accounts import queries as account_queries
 from engage.services import as_bool
 
-SESSION_PERSON = "person_id"
+AUTH_COOKIE = "engage_auth"
 
 
 class Permission(StrEnum):
@@ -60,11 +65,14 @@ class Root:
 
 
 class SessionSecurityPolicy:
-    """The session holds the person's id; their roles are read fresh from the people read model,
-    so a revoked role stops working at the next request."""
+    """The person comes from their open server-side session (one indexed read per request);
+    their roles are read fresh from the people read model, so a revoked role stops working at
+    the next request. Logout, a password reset, a role change and erasure end sessions in the
+    table: a copied cookie is then worth nothing, on every web process."""
 
-    def __init__(self):
+    def __init__(self, *, secure: bool = False):
         self.helper = ACLHelper()
+        self.secure = secure
 
     def identity(self, request):
         if "engage.identity" not in request.environ:
@@ -72,13 +80,16 @@ class SessionSecurityPolicy:
         return request.environ["engage.identity"]
 
     def _load(self, request):
-        person_id = request.session.get(SESSION_PERSON)
-        if not person_id:
+        token = request.cookies.get(AUTH_COOKIE)
+        if not token:
             return None
-        person = account_queries.person(request.engage.db, UUID(person_id))
-        if person is None:
+        session = request.engage.sessions.find(token)
+        if session is None:
+            # Ended or expired: the browser forgets the token on this very response.
+            request.add_response_callback(self._clear)
             return None
-        return person
+        request.environ["engage.session"] = session
+        return account_queries.person(request.engage.db, session.person_id)
 
     def authenticated_userid(self, request):
         identity = self.identity(request)
@@ -97,15 +108,34 @@ class SessionSecurityPolicy:
 
     def remember(self, request, userid, **kw):
         # A new session at login: an attacker's planted session id is worth nothing.
+        request.engage.sessions.end(request.cookies.get(AUTH_COOKIE))
         request.session.invalidate()
-        request.session[SESSION_PERSON] = str(userid)
+        token = request.engage.sessions.start(UUID(str(userid)), request.user_agent)
         request.environ.pop("engage.identity", None)
-        return []
+        request.environ["engage.session_token"] = token
+        return self._cookie_headers(token, max_age=int(request.engage.sessions.max_age.total_seconds()))
 
     def forget(self, request, **kw):
+        request.engage.sessions.end(request.cookies.get(AUTH_COOKIE))
         request.session.invalidate()
         request.environ.pop("engage.identity", None)
-        return []
+        request.environ.pop("engage.session", None)
+        return self._cookie_headers("", max_age=0)
+
+    def _cookie_headers(self, value: str, *, max_age: int) -> list[tuple[str, str]]:
+        response = Response()
+        response.set_cookie(AUTH_COOKIE, value, max_age=max_age, path="/", httponly=True,
+                            samesite="Lax", secure=self.secure)
+        return [("Set-Cookie", response.headers["Set-Cookie"])]
+
+    def _clear(self, request, response) -> None:
+        if "engage.session_token" not in request.environ:  # unless a login just gave a new one
+            response.headers.extend(self._cookie_headers("", max_age=0))
+
+
+def session_token(request) -> str | None:
+    """This request's session token (a fresh one right after login), for "this session" marks."""
+    return request.environ.get("engage.session_token") or request.cookies.get(AUTH_COOKIE)
 
 
 def includeme(config) -> None:
@@ -126,7 +156,7 @@ def includeme(config) -> None:
         )
     )
     config.set_root_factory(Root)
-    config.set_security_policy(SessionSecurityPolicy())
+    config.set_security_policy(SessionSecurityPolicy(secure=as_bool(settings.get("engage.secure_cookies", "false"))))
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True)
     config.add_request_method(get_csrf_token, "csrf_token", reify=True)

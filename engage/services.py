@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, Mapping
 
 from engage.db import Database, database_url_from
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
 from engage.identity.service import AccountService, Limits
+from engage.identity.sessions import IDLE_TIMEOUT, MAX_AGE, SessionStore
 from engage.kek import keyring_from_settings
 from engage.identity.store import IdentityStore
 from engage.policies.support import SupportPolicy
@@ -33,6 +35,17 @@ def identifier_key(settings: Mapping[str, Any]) -> bytes:
     return str(key).encode()
 
 
+def session_store(db: Database, settings: Mapping[str, Any]) -> SessionStore:
+    """Sessions' idle timeout and absolute lifetime, in seconds (30 minutes and 12 hours by default)."""
+    idle = float(settings.get("engage.session.idle_timeout", IDLE_TIMEOUT.total_seconds()))
+    max_age = float(settings.get("engage.session.max_age", MAX_AGE.total_seconds()))
+    if idle <= 0 or max_age <= 0:
+        raise ValueError("engage.session.idle_timeout and engage.session.max_age must be positive (seconds)")
+    store = SessionStore(db, idle_timeout=timedelta(seconds=idle), max_age=timedelta(seconds=max_age))
+    store.setup()
+    return store
+
+
 @dataclass
 class Engage:
     db: Database
@@ -40,6 +53,7 @@ class Engage:
     app: EngageApplication
     engine: ProjectionEngine
     accounts: AccountService | None = None
+    sessions: SessionStore | None = None  # signed-in sessions, server-side
     checkpoints: CheckpointSigner | None = None  # the transparency log's signer
     worker: ProjectionWorker | None = None
     read_your_writes_timeout: float = 5.0
@@ -68,9 +82,11 @@ class Engage:
         engine.after_catch_up.append(SupportPolicy(app, db))
         identity = IdentityStore(db)
         identity.setup()
+        sessions = session_store(db, settings)
         engage = cls(
             db=db,
-            accounts=AccountService(app, identity, Limits.from_settings(settings)),
+            accounts=AccountService(app, identity, Limits.from_settings(settings), sessions),
+            sessions=sessions,
             checkpoints=checkpoints,
             vault=vault,
             app=app,

@@ -28,6 +28,7 @@ from engage.domain.accounts.errors import (
 from engage.domain.accounts.model import email_claim_id
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
+from engage.identity.sessions import SessionStore
 from engage.identity.store import IdentityStore
 
 CONFIRM = "confirm-email"
@@ -94,10 +95,12 @@ class LoggedIn:
 
 
 class AccountService:
-    def __init__(self, app: EngageApplication, store: IdentityStore, limits: Limits | None = None):
+    def __init__(self, app: EngageApplication, store: IdentityStore, limits: Limits | None = None,
+                 sessions: SessionStore | None = None):
         self.app = app
         self.store = store
         self.limits = limits or Limits()
+        self.sessions = sessions or SessionStore(store.db)
 
     def _email_key(self, email: str) -> str:
         # The keyed digest the email claim uses: no address in clear in the counters.
@@ -256,6 +259,7 @@ class AccountService:
         self.app.vault.erase(person_id)
         self.store.delete_credentials(person_id)
         self.store.delete_tokens(person_id)
+        self.sessions.delete_all(person_id)  # every other browser of theirs is out at once
         return position
 
     def request_password_reset(self, email: str, address: str | None = None) -> tuple[UUID, str] | None:
@@ -276,6 +280,7 @@ class AccountService:
         if self.store.use_token(token, RESET) is None:
             raise LinkUsed()
         self.store.set_password_hash(person_id, passwords.hash_password(password))
+        self.sessions.end_all(person_id)  # whoever knew the old password is out
         position = self.app.record_password_change(person_id)
         if not account.email_confirmed:
             # The link reached the mailbox: that proves the address as well.

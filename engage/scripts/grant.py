@@ -36,6 +36,7 @@ def main(argv=None) -> None:
         except DomainError as error:
             print(f"engage-grant: {error.message}", file=sys.stderr)
             raise SystemExit(1)
+        engage.sessions.end_all(person_id)  # as the roles page does: they sign in again
         engage.engine.catch_up()
         print(f"engage-grant: {email} is now {role}")
     finally:

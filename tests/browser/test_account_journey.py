@@ -57,6 +57,14 @@ def test_sign_up_confirm_and_log_in(page, live_server, check_accessibility):
     expect(page.get_by_text("Camille du 11e")).to_be_visible()
     check_accessibility(page)
 
+    page.get_by_role("link", name="Voir mes sessions").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes sessions")
+    expect(page.get_by_text("(cette session)")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Mettre fin à toutes les autres sessions").click()
+    expect(page.get_by_role("status")).to_contain_text("Vos autres sessions sont terminées")
+    check_accessibility(page)
+
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
     check_accessibility(page)

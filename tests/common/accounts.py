@@ -133,3 +133,19 @@ def person(app: webtest.TestApp, email: str, display_name: str, *, role: Role | 
     log_in(browser, email)
     browser.person_id = signed.person_id
     return browser
+
+
+def another_browser(app: webtest.TestApp, email: str = "camille@exemple.fr") -> webtest.TestApp:
+    """A second browser of the same person, signed in on its own (a second session)."""
+    browser = webtest.TestApp(app.app)
+    log_in(browser, email)
+    return browser
+
+
+def copied_cookies(app: webtest.TestApp, into=None) -> webtest.TestApp:
+    """A browser holding a copy of every cookie of `app` (a stolen cookie jar), on `into`'s WSGI
+    application if given (another web process), else on the same one."""
+    thief = webtest.TestApp((into or app).app)
+    for name, value in app.cookies.items():
+        thief.set_cookie(name, value)
+    return thief

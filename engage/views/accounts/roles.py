@@ -58,6 +58,7 @@ def roles(request):
     except DomainError as error:
         request.response.status_int = 400
         return _page(request, error=_(error.message))
+    request.engage.sessions.end_all(person_id)  # their rights change: they sign in again
     wait_for_write(request, position)
     done = _("Le rôle est attribué.") if data["action"] == "grant" else _("Le rôle est retiré.")
     return _page(request, done=done)
