@@ -14,6 +14,7 @@ ENVIRONMENT_OVERRIDES = {
     "ENGAGE_PROJECTIONS_IN_PROCESS": "engage.projections.in_process",
     "ENGAGE_MAX_BODY_BYTES": "engage.max_body_bytes",
     "ENGAGE_TRANSPARENCY_KEY_PATH": "engage.transparency.key_path",
+    "ENGAGE_PUBLIC_URL": "engage.public_url",
     "ENGAGE_MAIL_HOST": "mail.host",
     "ENGAGE_MAIL_USERNAME": "mail.username",
     "ENGAGE_MAIL_PASSWORD": "mail.password",
