@@ -180,6 +180,8 @@ def app_settings(database_url: str, **overrides) -> dict:
         "engage.read_your_writes_timeout": "10",
         "pyramid.default_locale_name": "fr",
         "engage.mailer": "outbox",
+        # Absolute URLs in mails and open data (the request's Host is never trusted for them).
+        "engage.public_url": "http://localhost",
         # argon2 at its real cost would spend most of the suite hashing passwords.
         "engage.password_hashing": "cheapest-for-tests-only",
     }

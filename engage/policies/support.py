@@ -18,6 +18,7 @@ from uuid import UUID
 
 from engage.db import Database
 from engage.mail import deliver, templates
+from engage.public_url import public_url
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +60,6 @@ def study_mailer(registry) -> Callable[[UUID], None]:
     worker, with no request: the link is built from `engage.public_url` (the site's address as
     residents see it) and the mail is written in the site's default language."""
     engage = registry.engage
-    base = registry.settings.get("engage.public_url", "").rstrip("/")
 
     def notify(item_id: UUID) -> None:
         contribution = engage.app.get_contribution(item_id)
@@ -67,7 +67,7 @@ def study_mailer(registry) -> Callable[[UUID], None]:
             return  # transcribed at a meeting: nobody to write to
         consultation = engage.app.get_consultation(contribution.consultation_id)
         deliver(registry, templates.CONTRIBUTION_AT_STUDY, person=contribution.author_id, title=consultation.title,
-                link=f"{base}/consultations/{consultation.slug}/contributions/{item_id.hex}")
+                link=public_url(registry, "contribution", ref=consultation.slug, item=item_id.hex))
 
     return notify
 

@@ -12,6 +12,7 @@ from engage.domain.accounts.model import Role
 from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.mail import templates
+from engage.public_url import public_url
 from engage.security import Permission
 from engage.views.accounts.forms import LoginSchema, NewPasswordSchema, ResetRequestSchema, SignUpSchema
 from engage.views.fields import ButtonOnlySchema
@@ -22,7 +23,7 @@ MESSAGE = "engage:templates/message_page.pt"
 
 
 def send_confirmation(request, email, token):
-    mail.send(request, templates.CONFIRM_ADDRESS, to=email, link=request.route_url("confirm_email", token=token))
+    mail.send(request, templates.CONFIRM_ADDRESS, to=email, link=public_url(request, "confirm_email", token=token))
 
 
 def send_account_exists(request, person_id):
@@ -152,7 +153,7 @@ def reset_request(request):
         # MailThrottled past the limits: the form again, the same for every address, nothing sent.
         found = request.engage.accounts.request_password_reset(data["email"].strip(), client_address(request))
         if found:
-            link = request.route_url("reset_password", token=found[1])
+            link = public_url(request, "reset_password", token=found[1])
             mail.send(request, templates.RESET_PASSWORD, to=data["email"].strip(), link=link)
         # The same answer either way: this page must not reveal which addresses have an account.
         return None, request.route_url("reset_sent")

@@ -193,7 +193,7 @@ def contribute(context, request):
         target = parent.contribution_id if parent else recorded.id.hex
         if parent and parent.author_id != signed_in_person(request).hex:
             _tell_author(request, parent.author_id, templates.CONTRIBUTION_REPLIED, title=consultation.title,
-                        link=context.item_url(target))
+                        link=context.item_link(target))
         return recorded, context.item_url(target)
 
     intro = [consultation.title]
@@ -324,7 +324,7 @@ def contribution_hide(context, request):
         recorded = request.engage.app.hide_contribution(UUID(item.contribution_id), reason=data["reason"],
                                                         moderator_id=signed_in_person(request))
         _tell_author(request, item.author_id, templates.CONTRIBUTION_HIDDEN, title=consultation.title,
-                    reason=" ".join(data["reason"].split()), link=context.item_url(item.contribution_id))
+                    reason=" ".join(data["reason"].split()), link=context.item_link(item.contribution_id))
         return recorded, context.item_url(item.contribution_id)
 
     page = {"title": _("Masquer une contribution"),

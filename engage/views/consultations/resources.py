@@ -11,6 +11,7 @@ from __future__ import annotations
 from pyramid.decorator import reify
 
 from engage.projections.consultations import queries as q
+from engage.public_url import public_url
 from engage.views.resources import Resource
 
 
@@ -37,3 +38,7 @@ class ConsultationResource(Resource):
         """The page of one of this consultation's contributions."""
         url = self.request.route_url("contribution", ref=self.consultation.slug, item=contribution_id)
         return url + anchor
+
+    def item_link(self, contribution_id: str, anchor: str = "") -> str:
+        """The same page on the public site, for mails: never built from the request's Host."""
+        return public_url(self.request, "contribution", ref=self.consultation.slug, item=contribution_id) + anchor

@@ -1,7 +1,8 @@
 """Open data over HTTP: packages (CSV, datapackage.json, zip), the DCAT-AP catalogue, the
 change feed, the read-only JSON API with its OpenAPI document, and the page /opendata.
 
-Machine answers are public: GET only, CORS open to any origin, ETag and Last-Modified
+Machine answers are public: absolute URLs start with the configured public URL (never
+the request's Host, so one cached copy serves every reader), GET only, CORS open to any origin, ETag and Last-Modified
 derived from the change feed's positions (one indexed lookup), 304 when unchanged, and a
 400 with a French JSON message for a bad parameter, never a 500.
 """
@@ -24,6 +25,7 @@ from engage.opendata import catalog as dcat
 from engage.opendata.exports import ExportCache, ExportsBusy, FileIter, instance_id
 from engage.opendata.query import BadParameter, Selection
 from engage.projections.opendata.queries import read_changes
+from engage.public_url import public_base, public_url
 from engage.views.toolkit import when
 
 CORS = {
@@ -73,7 +75,7 @@ def _version(request, dataset) -> query.Version:
 
 def _conditional(request, response: Response, version: query.Version, *variant: str) -> Response | None:
     """Sets ETag and Last-Modified; returns a 304 when the client's copy is current."""
-    seed = "|".join((version.token, request.application_url, *variant))
+    seed = "|".join((version.token, public_base(request), *variant))
     etag = hashlib.sha256(seed.encode()).hexdigest()[:32]
     response.etag = etag
     if version.last_modified:
@@ -108,7 +110,7 @@ def translators(request) -> dict:
 
 def _package(request, dataset, version) -> dict:
     return packages.datapackage(
-        REGISTRY, dataset, licence=_licence(request), base_url=request.application_url,
+        REGISTRY, dataset, licence=_licence(request), base_url=public_base(request),
         created=version.last_modified,
     )
 
@@ -202,7 +204,7 @@ def zip_file(request):
     response = Response(content_type="application/zip")
 
     def variant(found: list[query.Version]) -> tuple[str, ...]:
-        return ("zip", licence, request.application_url, *(v.token for v in found))
+        return ("zip", licence, public_base(request), *(v.token for v in found))
 
     cached = _conditional(request, response, versions[0], *variant(versions))
     if cached:
@@ -240,7 +242,7 @@ def catalog(request):
     entries = _catalogue_entries(request)
     document = dcat.catalog(
         [(dataset, issued, modified) for dataset, issued, modified, _ in entries],
-        base_url=request.application_url, licence=_licence(request), translators=translators(request),
+        base_url=public_base(request), licence=_licence(request), translators=translators(request),
     )
     return _json_response(document, content_type="application/ld+json")
 
@@ -319,7 +321,7 @@ def api_dataset(request):
     if more:
         parameters = {k: v for k, v in request.GET.items() if k != "cursor"}
         parameters["cursor"] = query.encode_cursor(query.key_of(dataset, rows[-1]))
-        next_url = request.route_url("api_dataset", dataset=dataset.name, _query=parameters)
+        next_url = public_url(request, "api_dataset", dataset=dataset.name, _query=parameters)
         response.headers["Link"] = f'<{next_url}>; rel="next"'
     response.body = json.dumps(
         {"dataset": dataset.name, "data": [query.as_json(dataset, row) for row in rows], "next": next_url},
@@ -330,7 +332,7 @@ def api_dataset(request):
 
 @view_config(route_name="api_openapi", request_method="GET")
 def api_openapi(request):
-    return _json_response(openapi.document(REGISTRY, base_url=request.application_url, licence=_licence(request)))
+    return _json_response(openapi.document(REGISTRY, base_url=public_base(request), licence=_licence(request)))
 
 
 @view_config(route_name="api_dataset", request_method="OPTIONS")
@@ -361,4 +363,4 @@ def page(request):
             "fields": [(field.name, translate(field.description)) for field in dataset.fields],
             "modified": when(modified, request.locale_name, time=True) if modified else None,
         })
-    return {"entries": entries, "licence": _licence(request), "site": request.application_url}
+    return {"entries": entries, "licence": _licence(request), "site": public_base(request)}

@@ -184,12 +184,12 @@ def contribution_answer(context, request):
         recorded = request.engage.app.answer_contribution(
             UUID(consultation.consultation_id), UUID(item.contribution_id), status=data["status"],
             justification=data["justification"], answered_by=signed_in_person(request))
-        link = context.item_url(item.contribution_id, "#suite-donnee")
         if item.author_id:  # nobody to tell for a contribution transcribed from a meeting
             mail.send(request, templates.CONTRIBUTION_ANSWERED, person=item.author_id, title=consultation.title,
-                      link=link, justification=data["justification"],
+                      link=context.item_link(item.contribution_id, "#suite-donnee"),
+                      justification=data["justification"],
                       status=request.localizer.translate(STATUS_LABELS[data["status"]]))
-        return recorded, link
+        return recorded, context.item_url(item.contribution_id, "#suite-donnee")
 
     values = {"status": history[0].status, "justification": history[0].justification} if history else {}
     page = {"title": _("Suite donnée à une contribution"), "consultation": consultation, "item": item,

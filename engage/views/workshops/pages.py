@@ -19,6 +19,7 @@ from engage.i18n import _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import workshop_attendance
 from engage.projections.workshops import queries as wq
+from engage.public_url import public_host, public_url
 from engage.security import Permission
 from engage.statistics import bar_chart
 from engage.views.fields import ButtonOnlySchema
@@ -62,8 +63,8 @@ def notify(request, people, template, **mapping) -> int:
 
 def _session_mapping(request, session) -> dict:
     return {"title": session.title, "when": span(session, request.locale_name),
-            "link": request.route_url("workshop_session", session_id=session.session_id),
-            "mine": request.route_url("workshops_mine")}
+            "link": public_url(request, "workshop_session", session_id=session.session_id),
+            "mine": public_url(request, "workshops_mine")}
 
 
 # -- public catalogue ---------------------------------------------------------------------
@@ -149,8 +150,8 @@ def session_ics(context, request):
     session, workshop = context.session, context.workshop
     body = session_calendar(
         session, description=workshop.description, location=where(request, session),
-        url=request.route_url("workshop_session", session_id=session.session_id),
-        host=request.host.split(":")[0] or "engage.paris",
+        url=public_url(request, "workshop_session", session_id=session.session_id),
+        host=public_host(request),
     )
     response = Response(body=body.encode(), content_type="text/calendar", charset="utf-8")
     response.content_disposition = f'attachment; filename="atelier-{session.session_id[:8]}.ics"'
@@ -356,7 +357,7 @@ def cancel(context, request):
     def cancel_it(_data):
         change = request.engage.app.cancel_session(session_id, by=signed_in_person(request))
         notify(request, change.notify, templates.SESSION_CANCELLED,
-               **{**_session_mapping(request, session), "link": request.route_url("workshops")})
+               **{**_session_mapping(request, session), "link": public_url(request, "workshops")})
         return change, request.route_url("workshop_session", session_id=session.session_id)
 
     return form_view(request, form, page, cancel_it)
