@@ -109,13 +109,13 @@ def _group(ops: list[tuple[str, str]]) -> list[list[str]]:
     return out
 
 
-def segments(old: str, new: str, *, budget: int = DIFF_BUDGET) -> list[list[str]] | None:
+def segments(old: str, new: str, *, budget: int | None = None) -> list[list[str]] | None:
     """The word diff of `old` to `new` as segments, or None if comparing them would cost more
-    than `budget` cells (the caller then shows both texts in full)."""
+    than `budget` cells (DIFF_BUDGET by default; the caller then shows both texts in full)."""
     a, b = tokens(old), tokens(new)
     start, end = _trim(a, b)
     middle_a, middle_b = a[start:len(a) - end], b[start:len(b) - end]
-    if len(middle_a) * len(middle_b) > budget:
+    if len(middle_a) * len(middle_b) > (DIFF_BUDGET if budget is None else budget):
         return None
     ops = [("=", t) for t in a[:start]]
     if middle_a and middle_b:
