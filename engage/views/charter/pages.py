@@ -48,7 +48,9 @@ def diff(request, old: str, new: str, stored: str | None = None, *, old_label=No
 
 
 def version_labels(old_n: int, new_n: int) -> dict:
-    return {"old_label": _("Version ${v}", mapping={"v": old_n}), "new_label": _("Version ${v}", mapping={"v": new_n})}
+    """The side-by-side blocks' labels on the comparison pages."""
+    return {"old_label": _("Version ${v}", mapping={"v": old_n}),
+            "new_label": _("Version ${v}", mapping={"v": new_n})}
 
 
 def drafting_open(request, charter) -> bool:

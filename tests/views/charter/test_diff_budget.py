@@ -42,7 +42,8 @@ def test_an_amendments_diff_is_computed_once_however_many_gets(testapp, editor, 
     submit(editor.get(url), "decision", decision="accept", reason="Retenu")
     before = len(calls)
     for _ in range(3):
-        assert '<ins><span class="visually-hidden">ajouté : </span>' in testapp.get(article + "/comparer?de=1&a=2").text
+        compared = testapp.get(article + "/comparer?de=1&a=2").text
+        assert '<ins><span class="visually-hidden">ajouté : </span>' in compared
     assert len(calls) == before
 
 
