@@ -59,6 +59,8 @@ PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 DRAFTING_PHASE = "redaction"
 assert DRAFTING_PHASE in PHASES
 MAX_CITED = 20  # contributions cited by one article version
+# An article's text, and so an amendment's (the article's proposed new text): no longer than this.
+ARTICLE_TEXT_LIMIT = 20_000
 
 
 # --------------------------------------------------------------------------- errors
@@ -67,7 +69,7 @@ MAX_CITED = 20  # contributions cited by one article version
 # --------------------------------------------------------------------------- helpers
 
 
-def clean_text(text: str, *, limit: int = 20_000) -> str:
+def clean_text(text: str, *, limit: int = ARTICLE_TEXT_LIMIT) -> str:
     text = (text or "").replace("\r\n", "\n").strip()
     if not text:
         raise EmptyText()
@@ -394,7 +396,7 @@ class Amendment(Aggregate):
         article = charter.article(article_id)
         if not 1 <= base_version <= len(article["versions"]):
             raise UnknownVersion()
-        text = clean_text(text)
+        text = clean_text(text, limit=ARTICLE_TEXT_LIMIT)  # no longer than the article may be
         if text == article["versions"][base_version - 1]:
             raise NothingChanged()
         return cls(article_id=str(article_id), base_version=base_version, text=text,

@@ -10,8 +10,10 @@ import json
 from typing import Any
 
 from engage.db import Cursor
+from engage.domain.charter import textdiff
 from engage.domain.charter.model import Amendment, Ballot, Charter, GuidePage, Milestone
 from engage.projections.base import Projection
+from engage.projections.charter.queries import amendment_diff_key, article_diff_key
 
 CHOICE_COLUMNS = {"agree": "agree", "mixed": "mixed", "disagree": "disagree"}
 
@@ -28,7 +30,7 @@ class CharterProjection(Projection):
     )
     tables = ("rm_milestones", "rm_milestone_deliverables", "rm_charter", "rm_charter_articles",
               "rm_article_versions", "rm_charter_versions", "rm_amendments", "rm_amendment_ballots",
-              "rm_guide_pages", "rm_guide_versions")
+              "rm_guide_pages", "rm_guide_versions", "rm_charter_diffs")
 
     def create_tables(self, cur: Cursor) -> None:
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_milestones (
@@ -66,6 +68,10 @@ class CharterProjection(Projection):
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_guide_versions (
             slug TEXT NOT NULL, version INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,
             sha256 TEXT NOT NULL, published_at TEXT NOT NULL, PRIMARY KEY (slug, version))""")
+        # Word diffs, computed once when their event is applied (textdiff.segments, bounded cost):
+        # JSON segments, or "null" for texts too different to compare within the budget.
+        cur.execute("""CREATE TABLE IF NOT EXISTS rm_charter_diffs (
+            diff_key TEXT PRIMARY KEY, segments TEXT NOT NULL)""")
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         at = event.timestamp.isoformat()
@@ -98,6 +104,7 @@ class CharterProjection(Projection):
             cur.execute("INSERT INTO rm_article_versions (article_id, version, text, amendment_id, reason,"
                         " created_at) VALUES (%s, %s, %s, %s, %s, %s)",
                         [event.article_id, event.version, event.text, event.amendment_id, event.reason, at])
+            self._article_revised_diffs(cur, event)
         elif isinstance(event, (Charter.CharterDraftingOpened, Charter.CharterDraftingClosed)):
             cur.execute("UPDATE rm_charter SET drafting_open = %s WHERE charter_id = %s",
                         [isinstance(event, Charter.CharterDraftingOpened), event.originator_id.hex])
@@ -117,6 +124,9 @@ class CharterProjection(Projection):
                         " VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s, 0, 0, 0)",
                         [event.originator_id.hex, event.article_id, event.base_version, event.text,
                          event.rationale, event.author_id.hex, at])
+            base = cur.scalar("SELECT text FROM rm_article_versions WHERE article_id = %s AND version = %s",
+                              [event.article_id, event.base_version], "")
+            self._store_diff(cur, amendment_diff_key(event.originator_id.hex, event.base_version), base, event.text)
         elif isinstance(event, Amendment.AmendmentAccepted):
             cur.execute("UPDATE rm_amendments SET status = 'accepted', reason = %s, article_version = %s,"
                         " decided_at = %s WHERE amendment_id = %s",
@@ -136,6 +146,29 @@ class CharterProjection(Projection):
                         " VALUES (%s, %s, %s, %s) ON CONFLICT (slug) DO UPDATE SET title = excluded.title,"
                         " current_version = excluded.current_version, updated_at = excluded.updated_at",
                         [slug, event.title, event.version, at])
+
+    def _store_diff(self, cur: Cursor, key: str, old: str, new: str) -> None:
+        cur.execute("INSERT INTO rm_charter_diffs (diff_key, segments) VALUES (%s, %s)"
+                    " ON CONFLICT (diff_key) DO UPDATE SET segments = excluded.segments",
+                    [key, textdiff.dumps(textdiff.segments(old, new))])
+
+    def _article_revised_diffs(self, cur: Cursor, event: Any) -> None:
+        """The new version against the previous one; each pending amendment of the article against
+        the new text (its page shows it, as the article has changed since it was written)."""
+        previous = cur.scalar("SELECT text FROM rm_article_versions WHERE article_id = %s AND version = %s",
+                              [event.article_id, event.version - 1], "")
+        self._store_diff(cur, article_diff_key(event.article_id, event.version), previous, event.text)
+        pending = cur.execute(
+            "SELECT amendment_id, base_version, text FROM rm_amendments WHERE article_id = %s AND status = 'pending'"
+            " AND base_version < %s ORDER BY proposed_at, amendment_id",
+            [event.article_id, event.version]).fetchall()
+        for amendment_id, base_version, text in pending:
+            if amendment_id == event.amendment_id:
+                continue
+            if base_version < event.version - 1:  # the diff against the text this one replaces
+                cur.execute("DELETE FROM rm_charter_diffs WHERE diff_key = %s",
+                            [amendment_diff_key(amendment_id, event.version - 1)])
+            self._store_diff(cur, amendment_diff_key(amendment_id, event.version), event.text, text)
 
     def _ballot(self, cur: Cursor, event: Any) -> None:
         ballot = event.originator_id.hex

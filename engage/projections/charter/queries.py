@@ -229,6 +229,26 @@ def guide_versions(db: Database, slug: str) -> list[tuple[int, str, str]]:
             [slug]).fetchall()]
 
 
+def amendment_diff_key(amendment_id: str, article_version: int) -> str:
+    """Key of the stored diff from that version of the article to the amendment's text."""
+    return f"amendment:{amendment_id}:{article_version}"
+
+
+def article_diff_key(article_id: str, version: int) -> str:
+    """Key of the stored diff from the article's previous version to `version`."""
+    return f"article:{article_id}:{version}"
+
+
+def stored_diffs(db: Database, keys: list[str]) -> dict[str, str]:
+    """The stored diffs (JSON, "null" over budget) of those keys; a key never stored is absent."""
+    if not keys:
+        return {}
+    with db.reading() as cur:
+        marks = ", ".join(["%s"] * len(keys))
+        return dict(cur.execute(f"SELECT diff_key, segments FROM rm_charter_diffs WHERE diff_key IN ({marks})",
+                                list(keys)).fetchall())
+
+
 def ballot_choice(db: Database, ballot_id: str) -> str | None:
     """A person's own current choice, found by their keyed ballot id (which only the app can compute)."""
     with db.reading() as cur:

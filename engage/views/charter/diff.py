@@ -1,5 +1,9 @@
 """Word-level differences between two texts, marked up with <ins> and <del>.
 
+The diff itself (engage/domain/charter/textdiff.py) is computed once, by the charter projection,
+within a budget; here it is only rendered, in linear time. Texts too different to compare within
+the budget (no segments) are shown in full, side by side, each in its own labelled block.
+
 Colour is not the only cue: each change also carries a visually hidden label
 ("ajouté :" / "supprimé :") that screen readers announce, and the CSS draws
 underline / strike-through.
@@ -7,31 +11,43 @@ underline / strike-through.
 
 from __future__ import annotations
 
-import re
-from difflib import SequenceMatcher
 from html import escape
 
-# Whitespace, words (with their inner apostrophes and hyphens), single punctuation marks.
-TOKENS = re.compile(r"\s+|\w+(?:['’-]\w+)*|[^\w\s]")
+from engage.domain.charter import textdiff
 
 
-def tokens(text: str) -> list[str]:
-    return TOKENS.findall(text or "")
+def _e(text: str) -> str:
+    return escape(text, quote=False)
 
 
-def word_diff(old: str, new: str, *, added: str = "ajouté :", removed: str = "supprimé :") -> str:
+def render(diff: list[list[str]] | None, old: str, new: str, *, added: str = "ajouté :",
+           removed: str = "supprimé :",
+           fallback: str = "Les deux textes sont trop différents pour être comparés mot à mot : ils sont affichés"
+                           " en entier, l'un à côté de l'autre.",
+           old_label: str = "Texte de départ", new_label: str = "Texte d'arrivée") -> str:
     """HTML (escaped text, our own tags only): render it with `structure:`."""
-    a, b = tokens(old), tokens(new)
+    if diff is None:
+        return (f'<p class="diff-fallback">{_e(fallback)}</p>'
+                f'<div class="diff-side-by-side">'
+                f'<div class="diff-old"><h4 class="diff-label">{_e(old_label)}</h4>'
+                f'<div class="diff-text">{_e(old or "")}</div></div>'
+                f'<div class="diff-new"><h4 class="diff-label">{_e(new_label)}</h4>'
+                f'<div class="diff-text">{_e(new or "")}</div></div></div>')
     parts: list[str] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(a[i1:i2]), quote=False))
+    for segment in diff:
+        if segment[0] == "=":
+            parts.append(_e(segment[1]))
             continue
-        if op in ("delete", "replace"):
-            parts.append(f'<del><span class="visually-hidden">{escape(removed, quote=False)} </span>{escape("".join(a[i1:i2]), quote=False)}</del>')
-        if op in ("insert", "replace"):
-            parts.append(f'<ins><span class="visually-hidden">{escape(added, quote=False)} </span>{escape("".join(b[j1:j2]), quote=False)}</ins>')
+        if segment[1]:
+            parts.append(f'<del><span class="visually-hidden">{_e(removed)} </span>{_e(segment[1])}</del>')
+        if segment[2]:
+            parts.append(f'<ins><span class="visually-hidden">{_e(added)} </span>{_e(segment[2])}</ins>')
     return "".join(parts)
+
+
+def word_diff(old: str, new: str, **labels: str) -> str:
+    """Compute (within the budget) and render: for texts whose diff is not stored."""
+    return render(textdiff.segments(old, new), old, new, **labels)
 
 
 def changed(old: str, new: str) -> bool:

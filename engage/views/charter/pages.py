@@ -13,6 +13,7 @@ from uuid import UUID
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
 from pyramid.view import view_config
 
+from engage.domain.charter import textdiff
 from engage.domain.charter.model import LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
 from engage.domain.consultations.model import PHASE_LABELS
 from engage.i18n import _
@@ -22,7 +23,7 @@ from engage.projections.consultations import queries as cq
 from engage.security import Permission
 from engage.views.charter import forms as f
 from engage.views.charter.citations import add_citation_fields, cited_ids, picker
-from engage.views.charter.diff import word_diff
+from engage.views.charter.diff import render as render_diff
 from engage.views.charter.guide_markdown import render as render_markdown
 from engage.views.toolkit import form_view, make_form, one_of_several, signed_in_person
 
@@ -33,10 +34,23 @@ MAX_OFFSET = 100_000  # amendments of an article, page by page: far beyond any r
 # --------------------------------------------------------------------------- helpers
 
 
-def diff(request, old: str, new: str) -> str:
-    """The word diff with its spoken labels in the page's language."""
+def diff(request, old: str, new: str, stored: str | None = None, *, old_label=None, new_label=None) -> str:
+    """The word diff with its spoken labels in the page's language: the projection's `stored` one
+    (JSON), else computed here within textdiff's budget (cost bounded, as on the projection's side);
+    beyond it, both texts in full, side by side."""
     translate = request.localizer.translate
-    return word_diff(old, new, added=translate(_("ajouté :")), removed=translate(_("supprimé :")))
+    segments = textdiff.loads(stored) if stored is not None else textdiff.segments(old, new)
+    return render_diff(segments, old, new, added=translate(_("ajouté :")), removed=translate(_("supprimé :")),
+                       fallback=translate(_("Les deux textes sont trop différents pour être comparés mot à mot :"
+                                            " ils sont affichés en entier, l'un à côté de l'autre.")),
+                       old_label=translate(old_label or _("Texte de départ")),
+                       new_label=translate(new_label or _("Texte d'arrivée")))
+
+
+def version_labels(old_n: int, new_n: int) -> dict:
+    """The side-by-side blocks' labels on the comparison pages."""
+    return {"old_label": _("Version ${v}", mapping={"v": old_n}),
+            "new_label": _("Version ${v}", mapping={"v": new_n})}
 
 
 def drafting_open(request, charter) -> bool:
@@ -161,10 +175,18 @@ def charter_amendment(context, request):
                        extend=lambda schema: add_citation_fields(schema, search["choices"]) if search else schema)
     mine = q.ballot_choice(db, ballot_id(signed_in_person(request), amendment_uuid, app.identifier_key).hex) \
         if signed_in else None
+    base_key = q.amendment_diff_key(amendment.amendment_id, amendment.base_version)
+    current_key = q.amendment_diff_key(amendment.amendment_id, amendment.current_version)
+    stored = q.stored_diffs(db, [base_key, current_key] if amendment.outdated else [base_key])
+    proposed = _("Texte proposé")
     page = {"amendment": amendment, "charter": charter, "votable": votable, "signed_in": signed_in,
             "editor": editor, "mine": mine, "choice_labels": f.CHOICE_LABELS,
-            "diff": diff(request, base.text if base else "", amendment.text),
-            "outdated_diff": diff(request, current.text, amendment.text) if amendment.outdated else None,
+            "diff": diff(request, base.text if base else "", amendment.text, stored.get(base_key),
+                         old_label=_("Texte de la version ${v}", mapping={"v": amendment.base_version}),
+                         new_label=proposed),
+            "outdated_diff": diff(request, current.text, amendment.text, stored.get(current_key),
+                                  old_label=_("Texte actuel (version ${v})", mapping={"v": amendment.current_version}),
+                                  new_label=proposed) if amendment.outdated else None,
             "picker": search,
             "vote_form": vote.render({"choice": mine} if mine else {}) if votable and signed_in else None,
             "withdraw_form": withdraw.render() if votable and mine else None,
@@ -211,8 +233,10 @@ def charter_article_diff(context, request):
     old, new = versions[old_n - 1], versions[new_n - 1]
     title = request.localizer.translate(_("Article ${number} : ${title}", mapping={"number": article.number,
                                                                                    "title": article.title}))
+    key = q.article_diff_key(article.article_id, new_n)
+    stored = q.stored_diffs(db, [key]).get(key) if new_n == old_n + 1 else None
     return {"title": title, "old": old_n, "new": new_n, "numbers": numbers,
-            "sections": [(title, diff(request, old.text, new.text))],
+            "sections": [(title, diff(request, old.text, new.text, stored, **version_labels(old_n, new_n)))],
             "action": request.route_url("charter_article_diff", article_id=article.article_id),
             "back": (request.route_url("charter_article", article_id=article.article_id), _("Retour à l'article"))}
 
@@ -228,14 +252,23 @@ def charter_versions_diff(request):
     new_n = int_param(request, "a") or numbers[-1]
     if old_n not in numbers or new_n not in numbers:
         raise HTTPNotFound()
-    old = {n: (t, text) for n, t, text, _id in q.charter_version_text(db, versions[old_n - 1])}
-    new = {n: (t, text) for n, t, text, _id in q.charter_version_text(db, versions[new_n - 1])}
+    old_version, new_version = versions[old_n - 1], versions[new_n - 1]
+    old = {n: (t, text, aid) for n, t, text, aid in q.charter_version_text(db, old_version)}
+    new = {n: (t, text, aid) for n, t, text, aid in q.charter_version_text(db, new_version)}
+    # An article's step from one of its versions to the next was diffed by the projection.
+    keys = {}
+    for number, (_t, _text, aid) in new.items():
+        before, after = old_version.articles.get(aid), new_version.articles.get(aid)
+        if before is not None and after == before + 1:
+            keys[number] = q.article_diff_key(aid, after)
+    stored = q.stored_diffs(db, list(keys.values()))
     sections = []
     for number in sorted(set(old) | set(new)):
         heading = (new.get(number) or old.get(number))[0]
         sections.append((request.localizer.translate(_("Article ${number} : ${title}",
                                                        mapping={"number": number, "title": heading})),
-                         diff(request, old.get(number, ("", ""))[1], new.get(number, ("", ""))[1])))
+                         diff(request, old.get(number, ("", "", ""))[1], new.get(number, ("", "", ""))[1],
+                              stored.get(keys.get(number)), **version_labels(old_n, new_n))))
     return {"title": request.localizer.translate(_("La charte, versions publiées")), "old": old_n, "new": new_n,
             "numbers": numbers, "sections": sections, "action": request.route_url("charter_versions_diff"),
             "back": (request.route_url("charter"), _("Retour à la charte"))}

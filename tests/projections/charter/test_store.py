@@ -71,3 +71,31 @@ def test_rebuild_gives_the_same_read_model_and_the_log_names_no_voter(engage_ser
         for person in people:
             assert person.hex.encode() not in notification.state
             assert str(person).encode() not in notification.state
+
+
+def test_diffs_are_stored_once_by_the_projection_and_rebuild_identically(engage_services):
+    app = engage_services.app
+    app.start_charter()
+    text = ("la " * 600).strip()
+    article = app.add_article(title="Principes", text=text).id.hex
+    drafting(app)
+    first = app.propose_amendment(article_id=article, base_version=1, text=text + " et plus.",
+                                  rationale="Plus", author_id=uuid4()).id
+    # all different, 1,199 tokens against 1,199: over the budget, on its base and on the new text
+    second = app.propose_amendment(article_id=article, base_version=1, text=("le " * 600).strip(),
+                                   rationale="Autre", author_id=uuid4()).id
+    app.accept_amendment(first, reason="Retenu")
+    engage_services.engine.catch_up()
+    with engage_services.db.reading() as cur:
+        stored = dict(cur.execute("SELECT diff_key, segments FROM rm_charter_diffs").fetchall())
+    appended = '[["=","' + text + '"],["~",""," et plus."]]'
+    assert stored == {
+        q.amendment_diff_key(first.hex, 1): appended,
+        q.article_diff_key(article, 2): appended,
+        q.amendment_diff_key(second.hex, 1): "null",
+        q.amendment_diff_key(second.hex, 2): "null",  # the outdated one against the article's new text
+    }
+    engage_services.engine.rebuild(["charter"])
+    engage_services.engine.catch_up()
+    with engage_services.db.reading() as cur:
+        assert dict(cur.execute("SELECT diff_key, segments FROM rm_charter_diffs").fetchall()) == stored

@@ -2,23 +2,8 @@
 
 import re
 
-from engage.scripts.charter_demo import demo_consultation
 from tests.common.accounts import person
-from tests.common.charter import first_article_url, propose, submit
-
-
-def start_charter(editor, articles=(("Principes", "La participation est ouverte à tous les Parisiens."),)):
-    """The charter, linked (through the editors' form) to a consultation now in its drafting phase."""
-    engage = editor.app.registry.engage
-    consultation = demo_consultation(engage.app, editor.person_id)
-    submit(editor.get("/charte/redaction"), "start")
-    for title, text in articles:
-        submit(editor.get("/charte/redaction"), "article", title=title, text=text)
-    submit(editor.get("/charte/redaction"), "link", consultation=consultation.hex)
-    engage.wait_for(engage.app.start_phase(consultation, "restitution", started_by=editor.person_id).position)
-    engage.wait_for(engage.app.start_phase(consultation, "redaction", started_by=editor.person_id).position)
-    editor.consultation_id = consultation
-    return first_article_url(editor)
+from tests.common.charter import propose, start_charter, submit
 
 
 def test_amend_vote_accept_and_diff(testapp, editor, resident):
