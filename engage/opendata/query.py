@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from engage.db import Cursor, Database
-from engage.opendata.registry import Dataset, Field
+from engage.opendata.registry import FORMULA_STARTS, Dataset, Field
 
 PAGE_SIZE = 1000
 
@@ -203,7 +203,17 @@ def csv_value(field: Field, value: Any) -> str:
     converted = json_value(field, value)
     if field.type == "boolean":
         return "true" if converted else "false"
+    if field.free_text:
+        return spreadsheet_safe(str(converted))
     return str(converted)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A free-text cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage
+    return first), prefixed with a single quote (OWASP's advice against CSV injection).
+    CSV only: numbers, dates and the code's own values never pass here, and the JSON API
+    publishes the text as it was typed (JSON is not opened by a spreadsheet)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def as_json(dataset: Dataset, row: tuple) -> dict[str, Any]:
