@@ -32,6 +32,11 @@ if __name__ == "__main__":
     source = sys.argv[1]
     if source.startswith(("http://", "https://")):
         record = json.load(urllib.request.urlopen(source))
+        following = record.get("next")
+        while following:  # the volunteers come a page at a time
+            page = json.load(urllib.request.urlopen(following))
+            record["volunteers"] += page["volunteers"]
+            following = page.get("next")
     else:
         with open(source, encoding="utf-8") as f:
             record = json.load(f)
