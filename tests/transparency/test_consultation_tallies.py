@@ -75,3 +75,29 @@ def test_audit_follows_the_pages_of_votes_per_item(site, tmp_path, monkeypatch):
     assert report.passed, report.render()
     found = " ".join(message for _, message in report.findings)
     assert "votes per item (/api/stats/votes-per-item) matches" in found
+
+
+def test_audit_reads_the_pages_again_when_the_site_moves_on_between_them(tmp_path):
+    import json
+
+    from engage.transparency.audit import FetchError, Report, _Auditor
+
+    path = "/api/stats/votes-per-item"
+    row = {"item_id": "i", "channel": "en ligne", "option": "d-accord", "value": None}
+    answers = {  # the first read of page 2 is a step ahead: read again from page 1
+        path: [{"position": 5, "counts": [row], "next": f"https://x{path}?cursor=A"},
+               {"position": 6, "counts": [row], "next": f"https://x{path}?cursor=A"}],
+        f"{path}?cursor=A": [{"position": 6, "counts": [row, row], "next": None},
+                             {"position": 6, "counts": [row, row], "next": None}],
+    }
+    auditor = _Auditor(lambda p: json.dumps(answers[p].pop(0)).encode(), AuditState(tmp_path), Report(), False)
+    document = auditor._document(path)
+    assert document == {"position": 6, "counts": [row, row, row]}
+    looping = {"position": 1, "counts": [], "next": f"https://x{path}"}
+    auditor = _Auditor(lambda p: json.dumps(looping).encode(), AuditState(tmp_path), Report(), False)
+    try:
+        auditor._document(path)
+    except FetchError as error:
+        assert "loop" in str(error)
+    else:
+        raise AssertionError("a page that leads back to itself must stop the audit")
