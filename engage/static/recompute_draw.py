@@ -1,6 +1,9 @@
 """Recompute a seats-by-lot draw of Paris s'engage from its public record (Python 3, standard library only).
 
 Usage: python3 recompute_draw.py <address of the draw's JSON record, or a saved .json file>
+
+The record gives its volunteers a page at a time: from an address, the script follows each
+page's "next" link; a saved file must hold every volunteer (its "next" is not followed).
 """
 import hashlib
 import hmac
@@ -40,6 +43,8 @@ if __name__ == "__main__":
     else:
         with open(source, encoding="utf-8") as f:
             record = json.load(f)
+        if record.get("next"):
+            sys.exit("this file holds one page of the volunteers: give the record's address instead")
     result = recompute(record)
     print("\n".join(result))
     print("identical to the published result" if result == record["selected"] else "DIFFERENT from the published result")

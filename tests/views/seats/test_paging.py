@@ -92,3 +92,32 @@ def test_the_draw_is_still_recomputable_from_the_pages(testapp):
     seed = "00" * 32
     assert independent_draw(seed, volunteers, 2, []) == independent_draw(
         seed, seat_pages.seat_queries.seat_volunteers(engage.db, call_id, size=100), 2, [])
+
+
+def test_recompute_draw_follows_the_pages_over_http(testapp, monkeypatch):
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import engage as engage_package
+    from engage.domain.seats import lots
+    from tests.common.browser import LiveServer
+
+    engage = testapp.app.registry.engage
+    call_id = _call_with_volunteers(engage, 5)
+    seed = secrets.token_hex(32)
+    engage.app.commit_seat_seed(call_id, seed_sha256=lots.seed_commitment(seed), committed_by=STAFF)
+    engage.app.close_seat_call(call_id, closed_by=STAFF)
+    engage.app.reveal_seat_seed(call_id, seed=seed, revealed_by=STAFF)
+    engage.engine.catch_up()
+    monkeypatch.setattr(seat_pages, "API_VOLUNTEERS", 2)
+    server = LiveServer(testapp.app).start()
+    try:
+        script = Path(engage_package.__file__).parent / "static" / "recompute_draw.py"
+        out = subprocess.run([sys.executable, str(script), f"{server.url}/api/seat-calls/{call_id.hex}"],
+                             capture_output=True, text=True, check=True, timeout=60).stdout
+    finally:
+        server.stop()
+    assert out.splitlines()[-1] == "identical to the published result"
+    assert len(out.splitlines()) == 3  # the two seats, then the verdict
