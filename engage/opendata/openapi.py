@@ -174,7 +174,8 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
                  "total_present": count, "sessions_held": {"type": "integer", "minimum": 0}})),
         ("/api/stats/votes-per-item", "votes_per_item_stats", "Votes par contribution, canal et option",
          _stats({"counts": _rows({"item_id": {"type": "string"}, "channel": {"type": "string"},
-                                  "option": {"type": "string"}, "value": count})})),
+                                  "option": {"type": "string"}, "value": count}),
+                 "next": {"type": ["string", "null"], "format": "uri"}})),
         ("/api/stats/contributions-per-consultation", "contributions_per_consultation_stats",
          "Contributions par consultation et canal",
          _stats({"counts": _rows({"consultation_id": {"type": "string"}, "channel": {"type": "string"},
@@ -185,6 +186,18 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
             "responses": {"200": {"description": "Les chiffres publiés sur le site, à une position du journal.",
                                   "content": {"application/json": {"schema": schema}}}},
         }}
+    # Paged by item: every count of an item is on the same page.
+    paths["/api/stats/votes-per-item"]["get"].update({
+        "description": "Par pages de contributions entières (toutes les cases d'une contribution sur la même"
+                       " page) ; suivez le lien « next » (null à la dernière page). Chaque page indique sa"
+                       " position du journal.",
+        "parameters": [
+            _query("cursor", {"type": "string"}, "Curseur opaque : la page qui suit (lien « next »)."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                   "Nombre maximal de contributions par page."),
+        ],
+    })
+    paths["/api/stats/votes-per-item"]["get"]["responses"]["400"] = ERROR
     return {
         "openapi": "3.1.0",
         "info": {

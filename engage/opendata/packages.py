@@ -124,11 +124,23 @@ SUPPRESSION_NOTE = _(
 )
 
 
+#: How free-text cells are written in the CSV files, appended to those datasets' descriptions.
+FORMULA_NOTE = _(
+    "Fichiers CSV : une cellule de texte qui commence par =, +, -, @, une tabulation ou un"
+    " retour chariot est précédée d'une apostrophe ('), pour qu'un tableur ne l'exécute pas"
+    " comme une formule ; retirez cette apostrophe pour retrouver le texte saisi. L'API JSON"
+    " publie le texte tel quel (le JSON n'est pas ouvert par un tableur)."
+)
+
+
 def described(dataset: Dataset, translate=str) -> str:
-    """The dataset's description, and for a table of counts, how its blanks are chosen."""
+    """The dataset's description; for a table of counts, how its blanks are chosen; for a
+    dataset of text, how its CSV cells are kept from being read as formulas."""
     text = translate(dataset.description)
     if dataset.suppression:
         text = f"{text} {translate(SUPPRESSION_NOTE)}"
+    if dataset.free_text:
+        text = f"{text} {translate(FORMULA_NOTE)}"
     return text
 
 
@@ -144,7 +156,8 @@ def package_json(document: dict[str, Any]) -> bytes:
 
 
 def csv_text(cur, dataset: Dataset, *, page_size: int = query.PAGE_SIZE) -> Iterator[str]:
-    """The CSV text of a dataset read through `cur`, header first, a few hundred rows per chunk."""
+    """The CSV text of a dataset read through `cur`, header first, a few hundred rows per chunk.
+    Every open-data CSV is written here: free-text cells are neutralized (query.csv_value)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([f.name for f in dataset.fields])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 from engage.db import Cursor, Database
-from engage.opendata.registry import Dataset, Field
+from engage.opendata.registry import FORMULA_STARTS, Dataset, Field
 
 PAGE_SIZE = 1000
 
@@ -203,7 +203,17 @@ def csv_value(field: Field, value: Any) -> str:
     converted = json_value(field, value)
     if field.type == "boolean":
         return "true" if converted else "false"
+    if field.free_text:
+        return spreadsheet_safe(str(converted))
     return str(converted)
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A free-text cell a spreadsheet would read as a formula (=, +, -, @, tab, carriage
+    return first), prefixed with a single quote (OWASP's advice against CSV injection).
+    CSV only: numbers, dates and the code's own values never pass here, and the JSON API
+    publishes the text as it was typed (JSON is not opened by a spreadsheet)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def as_json(dataset: Dataset, row: tuple) -> dict[str, Any]:
@@ -263,17 +273,22 @@ def encode_cursor(key: tuple) -> str:
 
 def decode_cursor(dataset: Dataset, cursor: str) -> tuple:
     """The key a cursor stands for, checked against the dataset's key types."""
-    refused = BadParameter("Le paramètre « cursor » est invalide : reprenez le lien « next » d'une réponse précédente.")
+    return decode_key(cursor, tuple(int if f.type == "integer" else str for f in dataset.key_fields))
+
+
+def decode_key(cursor: str, types: tuple[type, ...]) -> tuple:
+    """The key a cursor (encode_cursor) stands for, its values of the given types (int, str);
+    anything else is a BadParameter (a 400 with a French message, never a 500)."""
+    refused = bad_cursor()
     if len(cursor) > 1000 or not cursor.isascii():
         raise refused
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise refused from None
-    if not isinstance(values, list) or len(values) != len(dataset.primary_key):
+    if not isinstance(values, list) or len(values) != len(types):
         raise refused
-    for field, value in zip(dataset.key_fields, values):
-        expected = int if field.type == "integer" else str
+    for expected, value in zip(types, values):
         if isinstance(value, bool) or not isinstance(value, expected):
             raise refused
         if expected is int and abs(value) > 2**62:
@@ -281,3 +296,17 @@ def decode_cursor(dataset: Dataset, cursor: str) -> tuple:
         if expected is str and "\x00" in value:
             raise refused
     return tuple(values)
+
+
+def bad_cursor() -> BadParameter:
+    return BadParameter("Le paramètre « cursor » est invalide : reprenez le lien « next » d'une réponse précédente.")
+
+
+def integer_parameter(params, name: str, default: int, lowest: int, highest: int) -> int:
+    """A query parameter that is a whole number between lowest and highest (default if absent)."""
+    raw = params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or not lowest <= int(raw) <= highest:
+        raise BadParameter(f"Le paramètre « {name} » doit être un nombre entier compris entre {lowest} et {highest}.")
+    return int(raw)

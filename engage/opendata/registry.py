@@ -37,6 +37,12 @@ FIELD_TYPES = {
 #: `date` filters with two parameters, date_from and date_to (inclusive days).
 FILTERS = ("consultation", "arrondissement", "date")
 
+#: Characters a spreadsheet reads as the start of a formula (OWASP, "CSV injection"): a
+#: free-text CSV cell starting with one of them is prefixed with a single quote. Part of the
+#: fingerprint of the datasets it applies to: a new rule is a new version of their files.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_CELL_RULE = "formula-quote-1"
+
 #: Paths under /opendata/ that a dataset name must not take.
 RESERVED_NAMES = frozenset({"changes", "catalog", "catalog.jsonld", "openapi.json", "stats"})
 
@@ -75,6 +81,12 @@ class Field:
     @property
     def sql(self) -> str:
         return self.column or self.name
+
+    @property
+    def free_text(self) -> bool:
+        """A string whose values the code does not fix (no enum): text people typed, whose
+        CSV cells are neutralized against formula injection (query.csv_value)."""
+        return self.type == "string" and not self.enum
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,11 @@ class Dataset:
         return tuple(self.field(name) for name in self.primary_key)
 
     @property
+    def free_text(self) -> bool:
+        """Whether some of its CSV cells may be neutralized (a free-text field)."""
+        return any(f.free_text for f in self.fields)
+
+    @property
     def csv_name(self) -> str:
         return f"{self.name}.csv"
 
@@ -182,6 +199,8 @@ class Dataset:
             from engage.opendata.suppression import RULE
 
             shape.append([RULE, list(self.suppression.block)])
+        if self.free_text:
+            shape.append(CSV_CELL_RULE)
         return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:12]
 
 

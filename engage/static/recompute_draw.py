@@ -1,6 +1,9 @@
 """Recompute a seats-by-lot draw of Paris s'engage from its public record (Python 3, standard library only).
 
 Usage: python3 recompute_draw.py <address of the draw's JSON record, or a saved .json file>
+
+The record gives its volunteers a page at a time: from an address, the script follows each
+page's "next" link; a saved file must hold every volunteer (its "next" is not followed).
 """
 import hashlib
 import hmac
@@ -32,9 +35,16 @@ if __name__ == "__main__":
     source = sys.argv[1]
     if source.startswith(("http://", "https://")):
         record = json.load(urllib.request.urlopen(source))
+        following = record.get("next")
+        while following:  # the volunteers come a page at a time
+            page = json.load(urllib.request.urlopen(following))
+            record["volunteers"] += page["volunteers"]
+            following = page.get("next")
     else:
         with open(source, encoding="utf-8") as f:
             record = json.load(f)
+        if record.get("next"):
+            sys.exit("this file holds one page of the volunteers: give the record's address instead")
     result = recompute(record)
     print("\n".join(result))
     print("identical to the published result" if result == record["selected"] else "DIFFERENT from the published result")

@@ -417,7 +417,7 @@ class _Auditor:
         self, entries: list[bytes], public: list[dict], tallies: dict[str, Tally]
     ) -> None:
         for name, tally in tallies.items():
-            document = self._json(tally.path)
+            document = self._document(tally.path)
             position = document.get("position")
             if not isinstance(position, int):
                 self.report.problem(
@@ -451,6 +451,32 @@ class _Auditor:
 
     # -- helpers -------------------------------------------------------------------
 
+    def _document(self, path: str, attempts: int = 5) -> Any:
+        """A published figure, every page of it: a paged document (votes per item) says
+        where its next page is (`next`); the pages' lists are put end to end. Every page
+        must reflect the same log position: when the site moved on between two pages,
+        read them again from the first (a figure is compared at one position)."""
+        for _ in range(attempts):
+            document = self._json(path)
+            following = document.get("next") if isinstance(document, dict) else None
+            seen = {path}
+            while following and document.get("position") is not None:
+                relative = _relative(path, following)
+                if relative in seen:
+                    raise FetchError(relative, None, "the pages loop")
+                seen.add(relative)
+                page = self._json(relative)
+                if not isinstance(page, dict) or page.get("position") != document["position"]:
+                    break
+                for key, value in page.items():
+                    if isinstance(value, list) and isinstance(document.get(key), list):
+                        document[key] = document[key] + value
+                following = page.get("next")
+            else:
+                document.pop("next", None)
+                return document
+        raise FetchError(path, None, f"the figures kept changing while their pages were read ({attempts} tries)")
+
     def _json(self, path: str) -> Any:
         body = self.fetch(path)
         try:
@@ -460,6 +486,13 @@ class _Auditor:
 
     def _hashes(self, path: str) -> list[bytes]:
         return [_unb64(h) for h in self._json(path)["hashes"]]
+
+
+def _relative(path: str, url: str) -> str:
+    """The next page of `path`: its own path with the query of the `next` link (the same
+    endpoint; the fetcher prepends the site's address, whatever prefix it is served under)."""
+    query = urlsplit(url).query
+    return path.split("?", 1)[0] + (f"?{query}" if query else "")
 
 
 def _public_entry(data: bytes) -> dict | None:

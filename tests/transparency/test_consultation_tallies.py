@@ -56,3 +56,48 @@ def test_a_published_vote_count_that_differs_is_reported():
         {"item_id": "i1", "channel": "en ligne", "option": "mitige", "value": 1}]})  # 1 is never published
     assert compare_votes_per_item(replayed, {"counts": [
         {"item_id": "i1", "channel": "en ligne", "option": "d-accord", "value": 1}]})
+
+
+def test_audit_follows_the_pages_of_votes_per_item(site, tmp_path, monkeypatch):
+    from engage.views.opendata import statistics
+
+    monkeypatch.setattr(statistics, "DEFAULT_LIMIT", 1)
+    app = site.services.app
+    cid = create_consultation(app, threshold=50)
+    items = [contribute(app, cid, text=f"Proposition {n}").id for n in range(3)]
+    for n, item in enumerate(items):
+        for _ in range(6 + n):
+            app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    site.catch_up()
+    site.catch_up()
+    assert site.testapp.get("/api/stats/votes-per-item").json["next"]
+    report = audit(site.fetch, AuditState(tmp_path / "state"))
+    assert report.passed, report.render()
+    found = " ".join(message for _, message in report.findings)
+    assert "votes per item (/api/stats/votes-per-item) matches" in found
+
+
+def test_audit_reads_the_pages_again_when_the_site_moves_on_between_them(tmp_path):
+    import json
+
+    from engage.transparency.audit import FetchError, Report, _Auditor
+
+    path = "/api/stats/votes-per-item"
+    row = {"item_id": "i", "channel": "en ligne", "option": "d-accord", "value": None}
+    answers = {  # the first read of page 2 is a step ahead: read again from page 1
+        path: [{"position": 5, "counts": [row], "next": f"https://x{path}?cursor=A"},
+               {"position": 6, "counts": [row], "next": f"https://x{path}?cursor=A"}],
+        f"{path}?cursor=A": [{"position": 6, "counts": [row, row], "next": None},
+                             {"position": 6, "counts": [row, row], "next": None}],
+    }
+    auditor = _Auditor(lambda p: json.dumps(answers[p].pop(0)).encode(), AuditState(tmp_path), Report(), False)
+    document = auditor._document(path)
+    assert document == {"position": 6, "counts": [row, row, row]}
+    looping = {"position": 1, "counts": [], "next": f"https://x{path}"}
+    auditor = _Auditor(lambda p: json.dumps(looping).encode(), AuditState(tmp_path), Report(), False)
+    try:
+        auditor._document(path)
+    except FetchError as error:
+        assert "loop" in str(error)
+    else:
+        raise AssertionError("a page that leads back to itself must stop the audit")

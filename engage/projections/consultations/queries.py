@@ -276,16 +276,31 @@ def _search_sqlite(cur: Cursor, consultation_id, words, limit, offset):
 # -- the auditor's figures -----------------------------------------------------------------
 
 
-def votes_per_item_as_of(db: Database) -> tuple[int, list[tuple]]:
-    """(position, [(item_id, channel, option, votes)]) in one statement: one snapshot.
-    Item ids are UUIDs as the public log spells them."""
+def votes_per_item_as_of(db: Database, *, after: str = "", items: int = 100) -> tuple[int, list[tuple], str | None]:
+    """(position, [(item_id, channel, option, votes)], next) in one statement: one snapshot.
+
+    A page of at most `items` whole items (their counts are suppressed together), those whose
+    id comes after `after` (a UUID, as the log spells it; "" for the first page), read
+    through the primary key's index: never the whole table. `next` is the last item of the
+    page when more follow (the next page's `after`), else None. Item ids are UUIDs as the
+    public log spells them."""
+    start = UUID(after).hex if after else ""
     with db.reading() as cur:
         rows = cur.execute(
             "SELECT t.position, v.item_id, v.channel, v.option, v.votes FROM projection_tracking t"
-            " LEFT JOIN rm_vote_counts v ON v.votes <> 0 WHERE t.projection = %s"
-            " ORDER BY v.item_id, v.channel, v.option", ["consultations"]).fetchall()
+            " LEFT JOIN rm_vote_counts v ON v.votes <> 0 AND v.item_id IN ("
+            "   SELECT item_id FROM rm_vote_counts WHERE item_id > %s AND votes <> 0"
+            "   GROUP BY item_id ORDER BY item_id LIMIT %s)"
+            " WHERE t.projection = %s ORDER BY v.item_id, v.channel, v.option",
+            [start, items + 1, "consultations"]).fetchall()
     position = rows[0][0] if rows else 0
-    return position, [(str(UUID(r[1])), *r[2:]) for r in rows if r[1] is not None]
+    found = [r for r in rows if r[1] is not None]
+    page_items = list(dict.fromkeys(r[1] for r in found))
+    following = None
+    if len(page_items) > items:
+        found = [r for r in found if r[1] != page_items[-1]]
+        following = str(UUID(page_items[items - 1]))
+    return position, [(str(UUID(r[1])), *r[2:]) for r in found], following
 
 
 def contributions_per_consultation_as_of(db: Database) -> tuple[int, list[tuple]]:

@@ -44,6 +44,7 @@ class SeatCallsProjection(Projection):
                 PRIMARY KEY (call_id, volunteer_id)
             )"""
         )
+        cur.execute("CREATE INDEX IF NOT EXISTS rm_seat_volunteers_order ON rm_seat_volunteers (call_id, position)")
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
         cid = event.originator_id.hex

@@ -50,12 +50,26 @@ def seat_calls_of(db: Database, organization_id: UUID, limit: int = 20) -> list[
     return [_call(r) for r in rows]
 
 
-def seat_volunteers(db: Database, call_id: UUID, *, page: int = 1, size: int = 500) -> list[dict]:
-    """The published volunteer list, in sign-up order (paged: a call may have thousands)."""
+def seat_volunteer_page(db: Database, call_id: UUID, *, after: int = 0, size: int = 500) -> tuple[list[dict], int | None]:
+    """A page of the published volunteer list, in sign-up order: at most `size` volunteers
+    signed up after log position `after` (0: from the first), read through the
+    (call_id, position) index, never an OFFSET; and the position to continue after when
+    more follow, else None."""
     with db.reading() as cur:
         rows = cur.execute(
-            "SELECT volunteer_id, arrondissement, age_band FROM rm_seat_volunteers WHERE call_id = %s"
-            " ORDER BY position LIMIT %s OFFSET %s", [call_id.hex, size, (page - 1) * size]).fetchall()
-    return [{"id": r[0], "arrondissement": r[1], "age_band": r[2]} for r in rows]
+            "SELECT volunteer_id, arrondissement, age_band, position FROM rm_seat_volunteers"
+            " WHERE call_id = %s AND position > %s ORDER BY position LIMIT %s",
+            [call_id.hex, after, size + 1]).fetchall()
+    following = rows[size - 1][3] if len(rows) > size else None
+    return [{"id": r[0], "arrondissement": r[1], "age_band": r[2]} for r in rows[:size]], following
 
 
+def seat_volunteers(db: Database, call_id: UUID, *, size: int = 500) -> list[dict]:
+    """The first `size` volunteers, in sign-up order."""
+    return seat_volunteer_page(db, call_id, size=size)[0]
+
+
+def is_volunteer(db: Database, call_id: UUID, volunteer_id: str) -> bool:
+    with db.reading() as cur:
+        return cur.execute("SELECT 1 FROM rm_seat_volunteers WHERE call_id = %s AND volunteer_id = %s",
+                           [call_id.hex, volunteer_id]).fetchone() is not None

@@ -251,12 +251,7 @@ def catalog(request):
 
 
 def _integer(request, name: str, default: int, lowest: int, highest: int) -> int:
-    raw = request.GET.get(name)
-    if raw is None:
-        return default
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 18 or not lowest <= int(raw) <= highest:
-        raise BadParameter(f"Le paramètre « {name} » doit être un nombre entier compris entre {lowest} et {highest}.")
-    return int(raw)
+    return query.integer_parameter(request.GET, name, default, lowest, highest)
 
 
 @view_config(route_name="opendata_changes", request_method="GET")

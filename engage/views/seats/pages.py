@@ -8,6 +8,7 @@ from pyramid.view import view_config
 
 from engage.domain.common import AGE_BANDS
 from engage.i18n import _, arrondissement_label
+from engage.opendata import query
 from engage.projections.cards import queries as card_queries
 from engage.projections.seats import queries as seat_queries
 from engage.security import Permission
@@ -17,6 +18,10 @@ from engage.views.toolkit import form_view, make_form, signed_in_person
 
 FORM = "engage:templates/form_page.pt"
 SEAT_CALL = "engage:templates/seat_call.pt"
+#: Volunteers per page: on the call's page, and in its JSON record (`limit`, at most API_MAX).
+PAGE_VOLUNTEERS = 500
+API_VOLUNTEERS = 1000
+API_MAX = 5000
 
 
 @view_config(route_name="seat_call_new", renderer=FORM, permission=Permission.MANAGE_ORGANIZATIONS)
@@ -53,15 +58,23 @@ def _seat_call_page(context, request, *, error=None, rendered=None) -> dict:
     call, call_id, db = context.call, context.call_id, context.db
     person = signed_in_person(request)
     mine = request.engage.app.volunteer_id(person, call_id).hex if person else None
-    volunteers = seat_queries.seat_volunteers(db, call_id, size=5000)
+    try:  # a bad cursor in a shared link: the first page, not an error
+        after = query.decode_key(request.GET["cursor"], (int,))[0] if "cursor" in request.GET else 0
+    except query.BadParameter:
+        after = 0
+    volunteers, following = seat_queries.seat_volunteer_page(db, call_id, after=after, size=PAGE_VOLUNTEERS)
     forms = _forms(request, call)
     rendered = rendered or {}
     return {
         "call": call,
         "org": context.organization,
         "volunteers": volunteers,
+        "first_page": after == 0,
+        "next_page": None if following is None else request.route_url(
+            "seat_call", id=call.call_id, _query={"cursor": query.encode_cursor((following,))},
+            _anchor="volunteers-title"),
         "mine": mine,
-        "signed_up": bool(mine) and any(v["id"] == str(UUID(mine)) for v in volunteers),
+        "signed_up": bool(mine) and seat_queries.is_volunteer(db, call_id, str(UUID(mine))),
         "selected_me": bool(mine) and call.selected is not None and str(UUID(mine)) in call.selected,
         "staff": request.has_permission(Permission.MANAGE_ORGANIZATIONS),
         "signed_in": person is not None,
@@ -122,11 +135,23 @@ def seat_call_reveal(context, request):
 
 @view_config(route_name="seat_call_data", renderer="json")
 def seat_call_data(context, request):
-    """The public record as JSON: everything needed to recompute the draw."""
+    """The public record as JSON: everything needed to recompute the draw. The volunteers
+    come a page at a time (`limit`, at most API_MAX), in sign-up order: `next` is the
+    address of the following page (same record, the next volunteers), null on the last.
+    A bad `cursor` or `limit` is a 400 with a French message (engage.opendata.query)."""
     call = context.call
+    size = query.integer_parameter(request.GET, "limit", API_VOLUNTEERS, 1, API_MAX)
+    after = query.decode_key(request.GET["cursor"], (int,))[0] if "cursor" in request.GET else 0
+    volunteers, following = seat_queries.seat_volunteer_page(context.db, context.call_id, after=after, size=size)
+    next_url = None
+    if following is not None:
+        parameters = {**{k: v for k, v in request.GET.items() if k != "cursor"},
+                      "cursor": query.encode_cursor((following,))}
+        next_url = request.route_url("seat_call_data", id=call.call_id, _query=parameters)
+        request.response.headers["Link"] = f'<{next_url}>; rel="next"'
     return {
         "call_id": call.call_id, "title": call.title, "seats": call.seats, "strata": call.strata,
         "commitment_sha256": call.commitment, "closed": call.closed, "seed": call.seed,
-        "volunteers": seat_queries.seat_volunteers(context.db, context.call_id, size=100_000),
+        "volunteers": volunteers, "next": next_url,
         "selected": call.selected, "algorithm": "engage-lots-v1",
     }
