@@ -8,14 +8,14 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from engage import mail
 from engage.domain.accounts.model import Role
-from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError, NotAllowed
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError, NotAllowed, NotFound
 from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session
 from engage.i18n import _, arrondissement_label
 from engage.mail import templates
@@ -73,8 +73,11 @@ def managing(context, request):
     """None when the signed-in person manages this session (its facilitator or an admin, as the
     domain decides); otherwise the 403 page, with the domain's message and nothing of the session:
     no participant, no feedback, no form."""
+    session_id = UUID(context.session.session_id)  # an unknown session: 404, from the factory
     try:
-        request.engage.app.check_session_manager(context.session_id, **acting(request))
+        request.engage.app.check_session_manager(session_id, **acting(request))
+    except NotFound:
+        raise HTTPNotFound() from None
     except NotAllowed as error:
         request.response.status_int = 403
         return render_to_response(

@@ -303,17 +303,20 @@ def test_another_facilitator_is_refused_everything_and_sees_nobody(testapp):
     log_in(testapp, "anim2@exemple.fr")
     token = _csrf(testapp.get("/ateliers/animation"))
     head = engage.engine.head()
-    refused = [
-        testapp.get(base + "/presences", status=403),
-        testapp.post(base + "/presences", {"csrf_token": token, f"presence-{camille.hex}": "absent"}, status=403),
-        testapp.post(base + "/presences/sur-place", {"csrf_token": token, "card_number": number}, status=403),
-        testapp.get(base + "/deplacer", status=403),
-        testapp.post(base + "/deplacer", {"csrf_token": token, "starts_at": "2030-05-06T10:00",
-                                          "ends_at": "2030-05-06T12:00", "submit": "submit"}, status=403),
-        testapp.get(base + "/annuler", status=403),
-        testapp.post(base + "/annuler", {"csrf_token": token, "submit": "submit"}, status=403),
+    refusals = [
+        lambda: testapp.get(base + "/presences", status=403),
+        lambda: testapp.post(base + "/presences", {"csrf_token": token, f"presence-{camille.hex}": "absent"},
+                             status=403),
+        lambda: testapp.post(base + "/presences/sur-place", {"csrf_token": token, "card_number": number},
+                             status=403),
+        lambda: testapp.get(base + "/deplacer", status=403),
+        lambda: testapp.post(base + "/deplacer", {"csrf_token": token, "starts_at": "2030-05-06T10:00",
+                                                  "ends_at": "2030-05-06T12:00", "submit": "submit"}, status=403),
+        lambda: testapp.get(base + "/annuler", status=403),
+        lambda: testapp.post(base + "/annuler", {"csrf_token": token, "submit": "submit"}, status=403),
     ]
-    for page in refused:
+    for refuse in refusals:
+        page = refuse()
         assert "Seul·e l'animateur·rice de cette séance" in page.text
         assert "Camille du 11e" not in page.text and "Très concret" not in page.text
         assert "Avis des participants" not in page.text and camille.hex not in page.text
