@@ -56,7 +56,7 @@ def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
     for step in range(120):  # first votes, changes of mind, withdrawals, and other events between runs
         who, item = rng.choice(people), rng.choice(items)
         if step % 17 == 16:
-            app.report_contribution(item, reason="Hors sujet")
+            app.report_contribution(item, person_id=uuid4(), reason="Hors sujet")
         elif step % 23 == 22:
             contribute(app, consultation, rng.choice(people), parent_id=rng.choice(items[:4]), text=f"Réponse {step}")
         elif rng.random() < 0.15 and app.my_vote(person_id=who, item_id=item):

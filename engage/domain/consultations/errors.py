@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engage.domain.common import CardRequired as CommonCardRequired
-from engage.domain.common import Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import AlreadyDone, Closed, DomainError, NotAllowed, NotFound
 
 
 class InvalidConsultation(DomainError):
@@ -64,6 +64,10 @@ class NoVoteToWithdraw(DomainError):
 
 class InvalidModerationReason(DomainError):
     message = "Indiquez un motif de 5 à 300 caractères."
+
+
+class AlreadyReported(AlreadyDone):
+    message = "Vous avez déjà signalé cette contribution : l'équipe de modération l'a reçu. Un seul signalement par personne."
 
 
 class AlreadyHidden(DomainError):

@@ -9,6 +9,8 @@ What is public and what is not:
 - a vote's aggregate id is a keyed hash of (person, item): the log shows the option and
   the item, never who voted. The same id makes "one vote per person per item" an
   invariant of the event store: two first votes collide on (originator_id, version).
+- a report is its own aggregate, keyed the same way (ContributionReport): one report per
+  person and item, the reporter never in the log, the reason sealed.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from engage.domain.topics import keep_topics
 
 CONSULTATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/consultation")
 VOTE_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/vote")
+REPORT_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/contribution-report")
 
 # The commitment's four phases, in order. Contributions and votes are accepted in the first.
 PHASES = ("consultation", "restitution", "redaction", "adoption")
@@ -335,12 +338,10 @@ class Contribution(Aggregate):
     def _withdrawn(self) -> None:
         self.withdrawn = True
 
-    def report(self, *, reason: str) -> None:
-        self._reported(reason=check_reason(reason))
-
     @event("ContributionReported")
     def _reported(self, reason: str) -> None:
-        """Who reported is not recorded in the log: only that someone did, and why."""
+        """Reports recorded before issue 16 (any number per person, the reason public): kept
+        for replay. A report is now a ContributionReport of its own."""
 
     def hide(self, *, reason: str, moderator_id: UUID) -> None:
         if self.hidden:
@@ -467,6 +468,31 @@ class PublicMeeting(Aggregate):
     @event("ShowOfHandsRecorded")
     def _show_of_hands(self, item_id: UUID, counts: dict, recorded_by: UUID) -> None:
         """A later count for the same item replaces the earlier one (a correction)."""
+
+
+def report_id(person_id: UUID, item_id: UUID, key: bytes) -> UUID:
+    """Keyed like vote_id (and apart from it), so the public log cannot name the reporter."""
+    digest = hmac.new(key, f"report:{person_id.hex}:{item_id.hex}".encode(), sha256).hexdigest()
+    return uuid5(REPORT_NAMESPACE, digest)
+
+
+class ContributionReport(Aggregate):
+    """One person's report of one contribution: its id is report_id(person, item), so a second
+    report by the same person collides in the event store (two concurrent ones too). No person
+    id in its event; the reason, free text that may name people, is sealed under the report's
+    own key and read by the moderators through the read model only."""
+
+    @staticmethod
+    def create_id(report_id: UUID) -> UUID:
+        return report_id
+
+    @event("ReportFiled")
+    def __init__(self, report_id: UUID, contribution_id: UUID, sealed_reason: str):
+        self.contribution_id = contribution_id
+
+    @classmethod
+    def file(cls, *, report_id: UUID, contribution: Contribution, sealed_reason: str) -> "ContributionReport":
+        return cls(report_id=report_id, contribution_id=contribution.id, sealed_reason=sealed_reason)
 
 
 keep_topics(__name__, stored_as="engage.domain.consultations")

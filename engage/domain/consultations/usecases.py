@@ -12,6 +12,7 @@ from eventsourcing.persistence import IntegrityError
 
 from engage.domain.common import UseCases, last_position
 from engage.domain.consultations.errors import (
+    AlreadyReported,
     ConsultationNotFound,
     ContributionNotFound,
     MeetingNotFound,
@@ -24,9 +25,12 @@ from engage.domain.consultations.model import (
     TRANSCRIPTION_PHASES,
     Consultation,
     Contribution,
+    ContributionReport,
     PublicMeeting,
     Vote,
+    check_reason,
     clean_text,
+    report_id,
     vote_id,
 )
 
@@ -195,10 +199,27 @@ class ConsultationUseCases(UseCases):
         return ConsultationResult(item_id, None)
 
     # -- moderation ----------------------------------------------------------------------
-    def report_contribution(self, contribution_id: UUID, *, reason: str) -> ConsultationResult:
+    def report_contribution(self, contribution_id: UUID, *, person_id: UUID, reason: str) -> ConsultationResult:
+        """Once per person and item: the report's keyed id collides in the event store on a
+        second one (AlreadyReported), concurrent ones included; nothing else is written."""
         contribution = self.get_contribution(contribution_id)
-        contribution.report(reason=reason)
-        return ConsultationResult(contribution.id, last_position(self.save(contribution)))
+        reason = check_reason(reason)
+        key = report_id(person_id, contribution.id, self.identifier_key)
+        if self._reported_already(key):
+            raise AlreadyReported()
+        report = ContributionReport.file(report_id=key, contribution=contribution,
+                                         sealed_reason=self.vault.seal(key, {"reason": reason}))
+        try:
+            return ConsultationResult(key, last_position(self.save(report)))
+        except IntegrityError:
+            raise AlreadyReported() from None
+
+    def _reported_already(self, aggregate_id: UUID) -> bool:
+        try:
+            self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return False
+        return True
 
     def hide_contribution(self, contribution_id: UUID, *, reason: str, moderator_id: UUID) -> ConsultationResult:
         contribution = self.get_contribution(contribution_id)

@@ -51,7 +51,8 @@ class NotRegistered(DomainError):
 
 
 class NotFacilitator(NotAllowed):
-    message = "Seul·e l'animateur·rice de cette séance peut tenir sa feuille de présence."
+    message = ("Seul·e l'animateur·rice de cette séance, ou un·e administrateur·rice, peut la déplacer, "
+               "l'annuler ou tenir sa feuille de présence.")
 
 
 class RollNotOpen(Closed):

@@ -146,6 +146,12 @@ class WorkshopSession(Aggregate):
     def attended(self, person_id: UUID) -> bool:
         return self.attendance.get(person_id) is True
 
+    def check_manager(self, by: UUID | None, *, admin: bool = False) -> None:
+        """Who manages this session (moves it, cancels it, keeps and reads its roll): its own
+        facilitator, or an admin. Any other facilitator is refused (NotFacilitator)."""
+        if not may_manage_session(self.facilitator_id, by, admin=admin):
+            raise NotFacilitator()
+
     def _check_open(self, now: datetime) -> None:
         if self.cancelled:
             raise SessionCancelled()
@@ -200,7 +206,9 @@ class WorkshopSession(Aggregate):
 
     # -- changes by the staff -----------------------------------------------------------
 
-    def reschedule(self, *, starts_at: datetime, ends_at: datetime, by: UUID, now: datetime) -> None:
+    def reschedule(self, *, starts_at: datetime, ends_at: datetime, by: UUID, now: datetime,
+                   admin: bool = False) -> None:
+        self.check_manager(by, admin=admin)
         self._check_open(now)
         _check_schedule(starts_at, ends_at, now)
         self._rescheduled(starts_at=starts_at, ends_at=ends_at, rescheduled_by=by)
@@ -210,7 +218,8 @@ class WorkshopSession(Aggregate):
         self.starts_at = starts_at
         self.ends_at = ends_at
 
-    def cancel(self, *, by: UUID, now: datetime) -> None:
+    def cancel(self, *, by: UUID, now: datetime, admin: bool = False) -> None:
+        self.check_manager(by, admin=admin)
         self._check_open(now)
         self._cancelled(cancelled_by=by)
 
@@ -221,10 +230,9 @@ class WorkshopSession(Aggregate):
     # -- attendance ---------------------------------------------------------------------
 
     def record_attendance(self, *, person_id: UUID, present: bool, by: UUID, now: datetime,
-                          walk_in: bool = False) -> bool:
+                          walk_in: bool = False, admin: bool = False) -> bool:
         """Mark one person present or absent; False when nothing changes (same mark again)."""
-        if by != self.facilitator_id:
-            raise NotFacilitator()
+        self.check_manager(by, admin=admin)
         if self.cancelled:
             raise SessionCancelled()
         if now < self.starts_at - ROLL_OPENS_BEFORE:
@@ -261,6 +269,11 @@ class WorkshopFeedback(Aggregate):
         self.session_id = session_id
         self.rating = rating
         self.sealed_comment = sealed_comment
+
+
+def may_manage_session(facilitator_id: UUID, by: UUID | None, *, admin: bool = False) -> bool:
+    """THE rule of who manages a session: its facilitator or an admin (pages ask it to show links)."""
+    return admin is True or (by is not None and by == facilitator_id)
 
 
 def check_rating(rating: object, comment: str) -> int:

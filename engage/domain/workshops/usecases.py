@@ -104,16 +104,25 @@ class WorkshopUseCases(UseCases):
         )
         return CreationResult(session.id, last_position(self.save(session)))
 
+    # Who acts (`by`) and whether they act as an admin (`admin`, from their roles): a session is
+    # managed by its facilitator or an admin (WorkshopSession.check_manager), never another one.
+
+    def check_session_manager(self, session_id: UUID, *, by: UUID | None, admin: bool = False) -> None:
+        """Before showing the roll (participants, feedback) or a form that changes the session:
+        NotFacilitator unless `by` is its facilitator or an admin."""
+        self.get_session(session_id).check_manager(by, admin=admin)
+
     def reschedule_session(self, session_id: UUID, *, starts_at: datetime, ends_at: datetime,
-                           by: UUID, now: datetime | None = None) -> SessionChangeResult:
+                           by: UUID, admin: bool = False, now: datetime | None = None) -> SessionChangeResult:
         now = now or utcnow()
         session, recordings, _ = self._change_session(
-            session_id, lambda s: s.reschedule(starts_at=starts_at, ends_at=ends_at, by=by, now=now))
+            session_id, lambda s: s.reschedule(starts_at=starts_at, ends_at=ends_at, by=by, now=now, admin=admin))
         return SessionChangeResult(list(session.registered) + list(session.waitlist), last_position(recordings))
 
-    def cancel_session(self, session_id: UUID, *, by: UUID, now: datetime | None = None) -> SessionChangeResult:
+    def cancel_session(self, session_id: UUID, *, by: UUID, admin: bool = False,
+                       now: datetime | None = None) -> SessionChangeResult:
         now = now or utcnow()
-        session, recordings, _ = self._change_session(session_id, lambda s: s.cancel(by=by, now=now))
+        session, recordings, _ = self._change_session(session_id, lambda s: s.cancel(by=by, now=now, admin=admin))
         return SessionChangeResult(list(session.registered) + list(session.waitlist), last_position(recordings))
 
     # -- residents --------------------------------------------------------------------
@@ -149,23 +158,26 @@ class WorkshopUseCases(UseCases):
 
     # -- attendance -------------------------------------------------------------------
 
-    def record_attendance(self, session_id: UUID, marks: dict[UUID, bool], *, by: UUID,
+    def record_attendance(self, session_id: UUID, marks: dict[UUID, bool], *, by: UUID, admin: bool = False,
                           now: datetime | None = None) -> AttendanceResult:
         """The whole roll at once: one save, so either every mark is recorded or none."""
         now = now or utcnow()
         changed = [0]
 
         def mark(session: WorkshopSession) -> None:
+            session.check_manager(by, admin=admin)  # even for an empty roll
             changed[0] = sum(
-                session.record_attendance(person_id=person_id, present=present, by=by, now=now)
+                session.record_attendance(person_id=person_id, present=present, by=by, now=now, admin=admin)
                 for person_id, present in marks.items()
             )
 
         _, recordings, _ = self._change_session(session_id, mark)
         return AttendanceResult(changed[0], last_position(recordings) if recordings else None)
 
-    def record_walk_in(self, session_id: UUID, card_number: str, *, by: UUID,
+    def record_walk_in(self, session_id: UUID, card_number: str, *, by: UUID, admin: bool = False,
                        now: datetime | None = None) -> AttendanceResult:
+        # First who asks: nobody else learns whether a card number is valid.
+        self.check_session_manager(session_id, by=by, admin=admin)
         card_id = self.valid_card_id(card_number, today=now.date() if now else None)
         if card_id is None:
             raise UnknownCard()
@@ -173,7 +185,7 @@ class WorkshopUseCases(UseCases):
         now = now or utcnow()
         _, recordings, _ = self._change_session(
             session_id, lambda s: s.record_attendance(person_id=card.person_id, present=True, by=by,
-                                                      now=now, walk_in=True))
+                                                      now=now, walk_in=True, admin=admin))
         return AttendanceResult(1 if recordings else 0, last_position(recordings) if recordings else None)
 
     def _change_session(self, session_id: UUID, change: Callable[[WorkshopSession], object]):

@@ -19,6 +19,7 @@ from engage.domain.consultations.model import (
     ONLINE,
     Consultation,
     Contribution,
+    ContributionReport,
     PublicMeeting,
     Vote,
 )
@@ -40,6 +41,7 @@ class ConsultationsProjection(Projection):
         Contribution.ContributionEdited,
         Contribution.ContributionWithdrawn,
         Contribution.ContributionReported,
+        ContributionReport.ReportFiled,
         Contribution.ContributionHidden,
         Contribution.ContributionRestored,
         Contribution.ContributionFlaggedForStudy,
@@ -439,7 +441,15 @@ class ConsultationsProjection(Projection):
         cur.execute("DELETE FROM rm_moderation_queue WHERE contribution_id = %s", [cid])
 
     def _ContributionReported(self, cur, e, position):
-        cid = e.originator_id.hex
+        # Reports recorded before issue 16 (on the contribution itself, the reason public).
+        self._count_report(cur, e.originator_id.hex, position, e.reason)
+
+    def _ReportFiled(self, cur, e, position):
+        # One per person and item (its keyed id says so); the reason, sealed, for the moderators.
+        fields = self.vault.unseal(e.originator_id, e.sealed_reason, cur=cur)
+        self._count_report(cur, e.contribution_id.hex, position, fields["reason"] if fields else "")
+
+    def _count_report(self, cur, cid, position, reason):
         cur.execute("UPDATE rm_contributions SET reports = reports + 1 WHERE contribution_id = %s", [cid])
         if self._status(cur, cid) == PUBLISHED:
             cur.execute(
@@ -447,7 +457,7 @@ class ConsultationsProjection(Projection):
                 " VALUES (%s, %s, 1, %s) ON CONFLICT (contribution_id) DO UPDATE SET"
                 " last_position = excluded.last_position, last_reason = excluded.last_reason,"
                 " reports = rm_moderation_queue.reports + 1",
-                [cid, position, e.reason],
+                [cid, position, reason],
             )
 
     def _ContributionHidden(self, cur, e, position):

@@ -305,11 +305,13 @@ def contribution_report(context, request):
     form = make_form(forms.ReasonSchema, request, formid="report", button=_("Signaler"))
 
     def report(data):
-        recorded = request.engage.app.report_contribution(UUID(item.contribution_id), reason=data["reason"])
+        recorded = request.engage.app.report_contribution(UUID(item.contribution_id), person_id=signed_in_person(request),
+                                                          reason=data["reason"])
         return recorded, context.item_url(item.contribution_id)
 
     page = {"title": _("Signaler une contribution"),
-            "intro": [_("Dites pourquoi cette contribution ne respecte pas la charte de modération. Votre nom n'est pas enregistré avec le signalement.")]}
+            "intro": [_("Dites pourquoi cette contribution ne respecte pas la charte de modération. "
+                        "Un seul signalement par personne ; ni votre nom ni votre motif ne paraissent dans le journal public.")]}
     return form_view(request, form, page, report,
                      done=_("Merci : la contribution est signalée à l'équipe de modération."))
 

@@ -8,13 +8,15 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
-from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
 
 from engage import mail
-from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError
-from engage.domain.workshops.model import LANGUAGES, THEMES
+from engage.domain.accounts.model import Role
+from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError, NotAllowed, NotFound
+from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session
 from engage.i18n import _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import workshop_attendance
@@ -24,6 +26,7 @@ from engage.security import Permission
 from engage.statistics import bar_chart
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
+    error_message,
     flash,
     form_view,
     make_form,
@@ -59,6 +62,30 @@ def where(request, session) -> str:
 def notify(request, people, template, **mapping) -> int:
     """Mail each person (those known only by their card have no address): how many were told."""
     return sum(mail.send(request, template, person=person_id, **mapping) for person_id in people)
+
+
+def acting(request) -> dict:
+    """Who acts, and whether as an admin: what the session's use cases decide ownership from."""
+    identity = request.identity
+    return {"by": signed_in_person(request), "admin": identity is not None and Role.ADMIN in identity.roles}
+
+
+def managing(context, request):
+    """None when the signed-in person manages this session (its facilitator or an admin, as the
+    domain decides); otherwise the 403 page, with the domain's message and nothing of the session:
+    no participant, no feedback, no form."""
+    session_id = UUID(context.session.session_id)  # an unknown session: 404, from the factory
+    try:
+        request.engage.app.check_session_manager(session_id, **acting(request))
+    except NotFound:
+        raise HTTPNotFound() from None
+    except NotAllowed as error:
+        request.response.status_int = 403
+        return render_to_response(
+            "engage:templates/error.pt",
+            {"status": 403, "title": _("Accès refusé"), "explanation": error_message(error)},
+            request=request, response=request.response)
+    return None
 
 
 def _session_mapping(request, session) -> dict:
@@ -140,7 +167,7 @@ def session_page(context, request, *, error=None):
         "where": where(request, session),
         "mine": mine,
         "open": not session.cancelled and session.starts_at > now,
-        "is_facilitator": request.authenticated_userid == session.facilitator_id,
+        "is_facilitator": may_manage_session(UUID(session.facilitator_id), **acting(request)),
         "error": error,
     }
 
@@ -329,6 +356,9 @@ def new_session(context, request):
 
 @view_config(route_name="session_reschedule", renderer=FORM, permission=Permission.FACILITATE)
 def reschedule(context, request):
+    refused = managing(context, request)
+    if refused:
+        return refused
     session_id, session = context.session_id, context.session
     form = make_form(forms.ScheduleSchema, request, formid="reschedule", button=_("Déplacer la séance"))
     page = {"title": _("Déplacer « ${title} »", mapping={"title": session.title}),
@@ -337,7 +367,7 @@ def reschedule(context, request):
 
     def move(data):
         change = request.engage.app.reschedule_session(session_id, starts_at=data["starts_at"],
-                                                       ends_at=data["ends_at"], by=signed_in_person(request))
+                                                       ends_at=data["ends_at"], **acting(request))
         moved = wq.SessionView(**{**session.__dict__, "starts_at": data["starts_at"], "ends_at": data["ends_at"]})
         notify(request, change.notify, templates.SESSION_RESCHEDULED, **_session_mapping(request, moved))
         return change, request.route_url("workshop_session", session_id=session.session_id)
@@ -348,6 +378,9 @@ def reschedule(context, request):
 
 @view_config(route_name="session_cancel", renderer=FORM, permission=Permission.FACILITATE)
 def cancel(context, request):
+    refused = managing(context, request)
+    if refused:
+        return refused
     session_id, session = context.session_id, context.session
     form = make_form(ButtonOnlySchema, request, formid="cancel-session", button=_("Annuler la séance"))
     page = {"title": _("Annuler « ${title} »", mapping={"title": session.title}),
@@ -355,7 +388,7 @@ def cancel(context, request):
                         mapping={"when": span(session, request.locale_name)})]}
 
     def cancel_it(_data):
-        change = request.engage.app.cancel_session(session_id, by=signed_in_person(request))
+        change = request.engage.app.cancel_session(session_id, **acting(request))
         notify(request, change.notify, templates.SESSION_CANCELLED,
                **{**_session_mapping(request, session), "link": public_url(request, "workshops")})
         return change, request.route_url("workshop_session", session_id=session.session_id)
@@ -379,21 +412,14 @@ def _roll_page(request, session, *, error=None, walk_in_form=None):
     }
 
 
-def _facilitator_only(request, session):
-    if request.authenticated_userid != session.facilitator_id:
-        request.response.status_int = 403
-        return request.localizer.translate(_("Seul·e l'animateur·rice de cette séance peut tenir sa feuille de présence."))
-    return None
-
-
 @view_config(route_name="session_roll", renderer="engage:templates/workshop_roll.pt",
              permission=Permission.FACILITATE)
 def roll(context, request):
     """Two forms on one page (the roll, and a walk-in whose form posts to walk_in): not form_view."""
-    session = context.session
-    refused = _facilitator_only(request, session)
+    refused = managing(context, request)
     if refused:
-        return {**_roll_page(request, session, error=refused), "lines": []}
+        return refused
+    session = context.session
     if request.method != "POST":
         return _roll_page(request, session)
     allowed = {line.person_id for line in wq.roll(request.engage.db, UUID(session.session_id))}
@@ -403,7 +429,7 @@ def roll(context, request):
         return _roll_page(request, session, error=_("La feuille de présence envoyée ne correspond pas à cette séance : rien n'a été enregistré."))
     try:
         marked = request.engage.app.record_attendance(
-            UUID(session.session_id), {UUID(k): v for k, v in marks.items()}, by=signed_in_person(request))
+            UUID(session.session_id), {UUID(k): v for k, v in marks.items()}, **acting(request))
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message))
@@ -419,9 +445,9 @@ def walk_in(context, request):
     session = context.session
     if request.method != "POST":
         return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
-    refused = _facilitator_only(request, session)
+    refused = managing(context, request)
     if refused:
-        return {**_roll_page(request, session, error=refused), "lines": []}
+        return refused
     form = make_form(forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
                      action=request.route_url("session_walk_in", session_id=session.session_id))
     data = validate(form, request)
@@ -429,7 +455,7 @@ def walk_in(context, request):
         return _roll_page(request, session, walk_in_form=request.environ["engage.rendered_form"])
     try:
         marked = request.engage.app.record_walk_in(UUID(session.session_id), data["card_number"],
-                                                   by=signed_in_person(request))
+                                                   **acting(request))
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message), walk_in_form=form.render(data))

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engage.domain.common import NotAllowed
 from engage.domain.workshops.errors import (
     AlreadyRegistered,
     InvalidCapacity,
@@ -56,7 +57,7 @@ def test_no_registration_after_the_start_or_once_cancelled():
     s = session()
     with pytest.raises(SessionStarted):
         s.register(uuid4(), s.starts_at)
-    s.cancel(by=uuid4(), now=NOW)
+    s.cancel(by=s.facilitator_id, now=NOW)
     with pytest.raises(SessionCancelled):
         s.register(uuid4(), NOW)
 
@@ -87,6 +88,35 @@ def test_only_its_facilitator_marks_the_roll_once_it_opens():
     walk_in = uuid4()
     assert s.record_attendance(person_id=walk_in, present=True, by=s.facilitator_id, now=s.starts_at, walk_in=True)
     assert s.attended(walk_in)
+
+
+def test_only_its_facilitator_or_an_admin_manages_a_session():
+    """Issue 16: another facilitator may neither move, cancel, keep nor read the roll."""
+    s = session()
+    person, other, admin = uuid4(), uuid4(), uuid4()
+    s.register(person, NOW)
+    before = (s.version, s.starts_at, s.ends_at, s.cancelled)
+    later = s.starts_at + timedelta(days=1)
+    with pytest.raises(NotFacilitator) as refused:
+        s.reschedule(starts_at=later, ends_at=later + timedelta(hours=1), by=other, now=NOW)
+    assert isinstance(refused.value, NotAllowed) and "animateur·rice de cette séance" in refused.value.message
+    with pytest.raises(NotFacilitator):
+        s.cancel(by=other, now=NOW)
+    with pytest.raises(NotFacilitator):
+        s.record_attendance(person_id=person, present=True, by=other, now=s.starts_at)
+    with pytest.raises(NotFacilitator):
+        s.record_attendance(person_id=uuid4(), present=True, by=other, now=s.starts_at, walk_in=True)
+    with pytest.raises(NotFacilitator):
+        s.check_manager(other)
+    with pytest.raises(NotFacilitator):  # being an admin is said by the caller, not guessed
+        s.check_manager(admin, admin=False)
+    assert (s.version, s.starts_at, s.ends_at, s.cancelled) == before and not s.attendance
+    s.check_manager(s.facilitator_id)
+    s.check_manager(admin, admin=True)
+    assert s.record_attendance(person_id=person, present=True, by=admin, admin=True, now=s.starts_at)
+    s.reschedule(starts_at=later, ends_at=later + timedelta(hours=1), by=admin, admin=True, now=NOW)
+    s.cancel(by=admin, admin=True, now=NOW)
+    assert s.starts_at == later and s.cancelled
 
 
 def test_certificate_codes_are_ten_base32_characters_and_keyed():

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from engage.domain.common import DomainError
+from engage.domain.common import AlreadyDone, DomainError
 from engage.domain.consultations import errors as c_errors
 from engage.domain.consultations import model as c
 from engage.projections.consultations import queries as q
@@ -265,8 +265,8 @@ def test_moderation_hides_restores_and_notifies(engage_services):
     author = uuid4()
     item = contribute(app, cid, author, text="Texte problématique").id
     with pytest.raises(c_errors.InvalidModerationReason):
-        app.report_contribution(item, reason="x")
-    app.report_contribution(item, reason="Propos injurieux envers un élu")
+        app.report_contribution(item, person_id=uuid4(), reason="x")
+    app.report_contribution(item, person_id=uuid4(), reason="Propos injurieux envers un élu")
     engage_services.engine.catch_up()
     db = engage_services.db
     assert [r.contribution_id for r in q.moderation_queue(db)[0]] == [item.hex]
@@ -282,6 +282,71 @@ def test_moderation_hides_restores_and_notifies(engage_services):
     engage_services.engine.catch_up()
     assert q.contribution(db, item.hex).body == "Texte problématique"
     assert [n.kind for n in q.notifications(db, author)[0]] == ["restored", "hidden"]
+
+
+def reports(engage_services, item):
+    engage_services.engine.catch_up()
+    queued = {r.contribution_id: r.reports for r in q.moderation_queue(engage_services.db)[0]}
+    with engage_services.db.reading() as cur:
+        counted = cur.scalar("SELECT reports FROM rm_contributions WHERE contribution_id = %s", [item.hex])
+    return queued.get(item.hex, 0), counted
+
+
+def test_one_report_per_person_and_item_kept_private(engage_services):
+    """Issue 16: a second report by the same person is refused and not counted; another
+    person's is; the public log never names the reporter."""
+    app = engage_services.app
+    cid = create_consultation(app)
+    item, other_item = contribute(app, cid).id, contribute(app, cid, text="Une autre idée.").id
+    reporter, someone = uuid4(), uuid4()
+    first = app.report_contribution(item, person_id=reporter, reason="Propos injurieux")
+    assert reports(engage_services, item) == (1, 1)
+    head = engage_services.engine.head()
+    with pytest.raises(c_errors.AlreadyReported) as again:
+        app.report_contribution(item, person_id=reporter, reason="Toujours injurieux")
+    assert isinstance(again.value, AlreadyDone) and "déjà signalé" in again.value.message
+    assert engage_services.engine.head() == head  # nothing written
+    assert reports(engage_services, item) == (1, 1)
+    app.report_contribution(item, person_id=someone, reason="Hors sujet")
+    app.report_contribution(other_item, person_id=reporter, reason="Hors sujet")  # another item: fine
+    assert reports(engage_services, item) == (2, 2) and reports(engage_services, other_item) == (1, 1)
+
+    leaves = [public_form(event, n.id) for n in app.recorder.select_notifications(start=1, limit=10_000)
+              for event in [app.mapper.to_domain_event(n)] if "Report" in type(event).__name__]
+    assert len(leaves) == 3 and first.position in {leaf["position"] for leaf in leaves}
+    for leaf in leaves:
+        text = json.dumps(leaf, ensure_ascii=False)
+        for person in (reporter, someone):
+            assert person.hex not in text and str(person) not in text
+        assert "injurieux" not in text and "Hors sujet" not in text  # the reason is sealed too
+        assert leaf["aggregate_id"] not in (str(item), str(other_item))
+
+
+def test_concurrent_reports_by_one_person_count_once(engage_services):
+    app = engage_services.app
+    cid = create_consultation(app)
+    item = contribute(app, cid).id
+    reporter = uuid4()
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def report():
+        barrier.wait()
+        try:
+            app.report_contribution(item, person_id=reporter, reason="Propos injurieux")
+            outcomes.append("recorded")
+        except c_errors.AlreadyReported:
+            outcomes.append("refused")
+        except Exception as error:  # noqa: BLE001 - asserted below
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=report) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["recorded"] + ["refused"] * 5
+    assert reports(engage_services, item) == (1, 1)
 
 
 def test_french_search_on_both_engines(engage_services):

@@ -116,6 +116,40 @@ def test_reschedule_and_cancel_notify_everyone_registered(engage_services):
     assert wq.catalogue(db).items == []  # a cancelled session leaves the catalogue
 
 
+def test_another_facilitator_changes_nothing_and_an_admin_may(engage_services):
+    """Issue 16: ownership is the domain's rule, for every change and for reading the roll."""
+    app, engine = engage_services.app, engage_services.engine
+    session_id, facilitator = make_session(app, capacity=3)
+    person, card, number = card_holder(app, 0)
+    app.register_for_session(session_id, person, card_ids=[card])
+    walk_in, _, walk_in_number = card_holder(app, 1)
+    other, admin = uuid4(), uuid4()
+    start = app.get_session(session_id).starts_at
+    later = start + timedelta(days=1)
+    head = engine.head()
+    refusals = (
+        lambda: app.reschedule_session(session_id, starts_at=later, ends_at=later + timedelta(hours=1), by=other),
+        lambda: app.cancel_session(session_id, by=other),
+        lambda: app.record_attendance(session_id, {person: True}, by=other, now=start),
+        lambda: app.record_walk_in(session_id, walk_in_number, by=other, now=start),
+        lambda: app.check_session_manager(session_id, by=other),
+        lambda: app.check_session_manager(session_id, by=other, admin=False),
+    )
+    for refused in refusals:
+        with pytest.raises(NotFacilitator):
+            refused()
+    assert engine.head() == head  # nothing written
+    app.check_session_manager(session_id, by=facilitator)
+    app.check_session_manager(session_id, by=admin, admin=True)
+    assert app.record_attendance(session_id, {person: True}, by=admin, admin=True, now=start).changed == 1
+    assert app.record_walk_in(session_id, walk_in_number, by=admin, admin=True, now=start).changed == 1
+    moved = app.reschedule_session(session_id, starts_at=later, ends_at=later + timedelta(hours=1),
+                                   by=admin, admin=True, now=start - timedelta(hours=1))
+    assert moved.notify == [person]
+    app.cancel_session(session_id, by=admin, admin=True, now=start - timedelta(hours=1))
+    assert app.get_session(session_id).cancelled and number
+
+
 def attended_session(engage_services, count=6):
     app = engage_services.app
     session_id, facilitator = make_session(app, capacity=count)

@@ -138,6 +138,30 @@ def test_edit_withdraw_reply_report_hide_restore_and_notifications(editor_app, m
     assert "retirée par son auteur" in make_app().get(item_url).text
 
 
+def test_one_report_per_person_through_the_web(editor_app, make_app):
+    """Issue 16: reporting the same contribution again is refused in French and not counted."""
+    create_via_web(editor_app)
+    camille, lea = make_app(), make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    resident(lea, "lea@exemple.fr", "Léa du 20e")
+    item_url = contribute(camille).location
+    engine = editor_app.app.registry.engage.engine
+
+    def report(app, reason, status):
+        form = app.get(item_url + "/signaler").forms["report"]
+        form["reason"] = reason
+        return form.submit("submit", status=status)
+
+    report(lea, "Hors sujet", 303)
+    head = engine.head()
+    again = report(lea, "Toujours hors sujet", 400)
+    assert "déjà signalé" in again.text
+    assert engine.head() == head
+    assert "1 signalement(s)" in editor_app.get("/moderation").text
+    report(editor_app, "Propos déplacés", 303)
+    assert "2 signalement(s)" in editor_app.get("/moderation").text
+
+
 def test_meeting_transcription_with_scan_and_show_of_hands(editor_app, make_app):
     create_via_web(editor_app)
     form = editor_app.get("/consultations/charte/reunions/nouvelle").forms["meeting"]

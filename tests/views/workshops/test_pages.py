@@ -273,3 +273,62 @@ def test_registration_after_the_start_is_refused_and_changes_nothing(testapp):
     assert "Cette séance a déjà commencé" in refused.text
     assert engage.engine.head() == head
     testapp.get("/ateliers/seance/00000000000000000000000000000000", status=404)
+
+
+def _csrf(page) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def test_another_facilitator_is_refused_everything_and_sees_nobody(testapp):
+    """Issue 16: facilitator B can neither move, cancel nor keep facilitator A's session, and
+    the 403 page shows none of its participants or feedback; an admin can."""
+    from datetime import datetime, timezone
+
+    engage = services(testapp)
+    nadia = resident(testapp, "anim@exemple.fr", "Animatrice Nadia", card=False, role=Role.FACILITATOR)
+    resident(testapp, "anim2@exemple.fr", "Animateur Paul", card=False, role=Role.FACILITATOR)
+    resident(testapp, "admin@ville.exemple", "Agente Inès", card=False, role=Role.ADMIN)
+    camille = resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=10)
+    sid, _ = make_session(engage.app, capacity=5, facilitator=nadia, starts_at=start)
+    from engage.projections.workshops import queries as wq
+
+    engage.app.register_for_session(sid, camille, card_ids=wq.card_ids(engage.db, camille))
+    engage.app.record_attendance(sid, {camille: True}, by=nadia)
+    engage.app.give_feedback(sid, camille, rating=4, comment="Très concret, merci Nadia.")
+    _, _, number = card_holder(engage.app, 3)
+    engage.engine.catch_up()
+    base = f"/ateliers/animation/seance/{sid.hex}"
+
+    log_in(testapp, "anim2@exemple.fr")
+    token = _csrf(testapp.get("/ateliers/animation"))
+    head = engage.engine.head()
+    refusals = [
+        lambda: testapp.get(base + "/presences", status=403),
+        lambda: testapp.post(base + "/presences", {"csrf_token": token, f"presence-{camille.hex}": "absent"},
+                             status=403),
+        lambda: testapp.post(base + "/presences/sur-place", {"csrf_token": token, "card_number": number},
+                             status=403),
+        lambda: testapp.get(base + "/deplacer", status=403),
+        lambda: testapp.post(base + "/deplacer", {"csrf_token": token, "starts_at": "2030-05-06T10:00",
+                                                  "ends_at": "2030-05-06T12:00", "submit": "submit"}, status=403),
+        lambda: testapp.get(base + "/annuler", status=403),
+        lambda: testapp.post(base + "/annuler", {"csrf_token": token, "submit": "submit"}, status=403),
+    ]
+    for refuse in refusals:
+        page = refuse()
+        assert "Seul·e l'animateur·rice de cette séance" in page.text
+        assert "Camille du 11e" not in page.text and "Très concret" not in page.text
+        assert "Avis des participants" not in page.text and camille.hex not in page.text
+    assert engage.engine.head() == head  # nothing written
+    assert base + "/deplacer" not in testapp.get(f"/ateliers/seance/{sid.hex}").text
+    session = engage.app.get_session(sid)
+    assert not session.cancelled and session.starts_at == start and session.attended(camille)
+    log_out(testapp)
+
+    log_in(testapp, "admin@ville.exemple")
+    roll = testapp.get(base + "/presences")
+    assert "Camille du 11e" in roll.text and "Très concret" in roll.text
+    form = testapp.get(base + "/annuler").forms["cancel-session"]
+    form.submit("submit", status=303)
+    assert engage.app.get_session(sid).cancelled
