@@ -52,6 +52,7 @@ def settings(schema: str, **overrides) -> dict:
         "engage.read_your_writes_timeout": "30",
         "engage.vault.kek_path": KEK_PATH,
         "engage.vault.create_kek": "true",
+        "engage.public_url": "http://localhost:6543",
     }
     values.update(overrides)
     return values

@@ -26,6 +26,7 @@ def main(rows: int, url: str, slow_clients: int = 12) -> str:
     import webtest
     from webob import Request
 
+    from benchmarks import environment
     from engage import main as wsgi_main
     from engage.db import DatabaseURL
     from engage.opendata import REGISTRY, Dataset, Field, packages
@@ -49,7 +50,8 @@ def main(rows: int, url: str, slow_clients: int = 12) -> str:
         "engage.database_url": f"{url}{separator}schema={schema}",
         "engage.session_secret": "bench", "engage.identifier_key": "bench-key-0123456789-abcdef",
         "engage.mailer": "outbox", "engage.database.pool_size": "4", "engage.database.pool_timeout": "2",
-        "engage.opendata.export_dir": exports_dir,
+        "engage.opendata.export_dir": exports_dir, "engage.public_url": "http://localhost:6543",
+        "engage.vault.kek_path": environment.KEK_PATH, "engage.vault.create_kek": "true",
     })
     app = webtest.TestApp(wsgi)
     db = wsgi.registry.engage.db

@@ -31,8 +31,12 @@ def upload(app, content: bytes, status):
     return form.submit("submit", status=status)
 
 
-def test_the_documented_65000_row_list_imports_through_waitress(make_app):
-    # The projections have 65,000 members to catch up before the page shows its report.
+def test_the_documented_65000_row_list_imports_through_waitress(make_app, backend):
+    # What this proves is the web server's and the application's limits, the same on both back
+    # ends: it runs on SQLite, where catching up 65,000 members is fastest (the import's speed on
+    # PostgreSQL is measured by benchmarks/pb_import.py; smaller imports run on both back ends).
+    if backend != "sqlite":
+        pytest.skip("the upload limits do not depend on the back end")
     app = make_app(**{"engage.read_your_writes_timeout": "300"})
     staff(app, Role.ADMIN)
     data = membership_csv(ROWS)
