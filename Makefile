@@ -30,7 +30,7 @@ serve: venv
 test: venv
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 bench: venv
 	scripts/ensure-postgres.sh
