@@ -1,4 +1,5 @@
-"""Form building blocks every capability's forms share: fields, a button-only form, the form factory."""
+"""Form building blocks every capability's forms share: fields and the button-only form
+(a CSRF token and one button: confirm, withdraw, close...). The form factory is toolkit.make_form."""
 
 from __future__ import annotations
 
@@ -66,11 +67,3 @@ def date_field(title, *, required=True):
 
 class ButtonOnlySchema(CSRFSchema):
     """Only the CSRF token: one button (volunteer, close the call)."""
-
-
-def make(schema_class, request, *, formid, button, action=None) -> deform.Form:
-    form = deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
-                       formid=formid)
-    if action:
-        form.action = action
-    return form

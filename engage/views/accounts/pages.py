@@ -16,7 +16,16 @@ from engage.public_url import public_url
 from engage.security import Permission
 from engage.views.accounts.forms import LoginSchema, NewPasswordSchema, ResetRequestSchema, SignUpSchema
 from engage.views.fields import ButtonOnlySchema
-from engage.views.toolkit import error_message, flash, form_view, local_path, make_form, query, validate, wait_for_write
+from engage.views.toolkit import (
+    error_message,
+    flash,
+    form_view,
+    local_path,
+    make_form,
+    query,
+    validate,
+    wait_for_write,
+)
 
 FORM = "engage:templates/form_page.pt"
 MESSAGE = "engage:templates/message_page.pt"

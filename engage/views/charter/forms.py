@@ -72,10 +72,6 @@ class NoteSchema(CSRFSchema):
     note = text_node(_("Note de version"), _("Ajoutez une note."), max_length=500, missing="")
 
 
-class ButtonOnlySchema(CSRFSchema):
-    """Only the CSRF token: one button."""
-
-
 class AmendmentSchema(CSRFSchema):
     text = text_node(_("Texte proposé pour l'article"), _("Rédigez le texte que vous proposez."),
                      max_length=20000, rows=8,

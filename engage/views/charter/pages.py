@@ -25,6 +25,7 @@ from engage.views.charter import forms as f
 from engage.views.charter.citations import add_citation_fields, cited_ids, picker
 from engage.views.charter.diff import render as render_diff
 from engage.views.charter.guide_markdown import render as render_markdown
+from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import form_view, make_form, one_of_several, signed_in_person
 
 FORM = "engage:templates/form_page.pt"
@@ -169,7 +170,7 @@ def charter_amendment(context, request):
     current = q.article(db, amendment.article_id)
     votable = amendment.status == "pending" and drafting_open(request, charter)
     vote = make_form(f.VoteSchema, request, formid="vote", button=_("Enregistrer mon vote"))
-    withdraw = make_form(f.ButtonOnlySchema, request, formid="withdraw", button=_("Retirer mon vote"))
+    withdraw = make_form(ButtonOnlySchema, request, formid="withdraw", button=_("Retirer mon vote"))
     search = picker(request) if amendment.status == "pending" and editor else None
     decide = make_form(f.DecisionSchema, request, formid="decision", button=_("Enregistrer la décision"),
                        extend=lambda schema: add_citation_fields(schema, search["choices"]) if search else schema)
@@ -309,9 +310,9 @@ def charter_edit(request):
     charter = q.charter(db)
     consultations = [(c.consultation_id, c.title) for c in cq.consultations(db, page=1, size=100)[0]]
     forms = {
-        "start": make_form(f.ButtonOnlySchema, request, formid="start", button=_("Commencer la charte")),
+        "start": make_form(ButtonOnlySchema, request, formid="start", button=_("Commencer la charte")),
         "article": make_form(f.ArticleSchema, request, formid="article", button=_("Ajouter l'article")),
-        "link": make_form(f.ButtonOnlySchema, request, formid="link", button=_("Lier la charte à cette consultation"),
+        "link": make_form(ButtonOnlySchema, request, formid="link", button=_("Lier la charte à cette consultation"),
                           extend=lambda schema: schema.add(f.consultation_node(consultations)) or schema),
         "publish": make_form(f.NoteSchema, request, formid="publish", button=_("Publier cette version de la charte")),
     }

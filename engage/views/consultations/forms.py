@@ -233,5 +233,3 @@ class ShowOfHandsSchema(CSRFSchema):
 __all__ = ["PHASE_LABELS", "plan_from", "plan_fields"]
 
 
-class CSRFSchemaOnly(CSRFSchema):
-    """Only the token: a confirmation step before an irreversible act."""

@@ -30,6 +30,7 @@ from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
 from engage.security import Permission
 from engage.views.consultations import forms
+from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
     flash,
@@ -288,7 +289,7 @@ def contribution_edit(context, request):
 @view_config(route_name="contribution_withdraw", renderer=FORM, permission=Permission.OWN_ACCOUNT)
 def contribution_withdraw(context, request):
     item = context.contribution
-    form = make_form(forms.CSRFSchemaOnly, request, formid="withdraw", button=_("Retirer ma contribution"))
+    form = make_form(ButtonOnlySchema, request, formid="withdraw", button=_("Retirer ma contribution"))
 
     def withdraw(data):
         recorded = request.engage.app.withdraw_contribution(UUID(item.contribution_id), person_id=signed_in_person(request))

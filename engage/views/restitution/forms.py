@@ -23,6 +23,3 @@ class AnswerSchema(CSRFSchema):
         widget=deform.widget.TextAreaWidget(rows=6))
 
 
-class ConfirmSchema(CSRFSchema):
-    """Only the token: the confirmation step of an act that cannot be undone."""
-

@@ -21,6 +21,7 @@ from engage.projections.restitution import queries as rq
 from engage.security import Permission
 from engage.statistics import bar_chart
 from engage.views.extensions import extends
+from engage.views.fields import ButtonOnlySchema
 from engage.views.restitution import forms
 from engage.views.toolkit import flash, form_view, make_form, page_number, signed_in_person, when
 
@@ -150,7 +151,7 @@ def restitution_version_json(context, request):
 @view_config(route_name="restitution_publish", renderer=FORM, permission=Permission.EDIT)
 def restitution_publish(context, request):
     consultation = context.consultation
-    form = make_form(forms.ConfirmSchema, request, formid="publish", button=_("Publier cette version"))
+    form = make_form(ButtonOnlySchema, request, formid="publish", button=_("Publier cette version"))
     latest = rq.latest_version(request.engage.db, consultation.consultation_id)
 
     def publish(data):
@@ -203,7 +204,7 @@ def _quote_view(context, request, *, quote: bool):
     consultation = context.consultation
     item = context.contribution
     button = _("Citer dans le rapport") if quote else _("Retirer la citation")
-    form = make_form(forms.ConfirmSchema, request, formid="quote", button=button)
+    form = make_form(ButtonOnlySchema, request, formid="quote", button=button)
     app, me = request.engage.app, signed_in_person(request)
 
     def act(data):
