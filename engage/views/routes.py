@@ -42,9 +42,11 @@ def includeme(config) -> None:
     # Consultations
     config.add_route("consultations", "/consultations")
     config.add_route("consultation_new", "/consultations/nouvelle")
+    config.add_route("consultations_feed", "/consultations/flux.atom")  # Atom: engage/views/consultations/feeds.py
     config.add_route("consultation", "/consultations/{ref}", factory=CONSULTATION)
     config.add_route("consultation_edit", "/consultations/{ref}/modifier", factory=CONSULTATION)
     config.add_route("consultation_phase", "/consultations/{ref}/phase", factory=CONSULTATION)
+    config.add_route("consultation_feed", "/consultations/{ref}/flux.atom", factory=CONSULTATION)
     config.add_route("contribute", "/consultations/{ref}/contribuer", factory=CONSULTATION)
     config.add_route("contribution", "/consultations/{ref}/contributions/{item}", factory=CONSULTATION)
     config.add_route("contribution_vote", "/consultations/{ref}/contributions/{item}/voter", factory=CONSULTATION)
@@ -85,6 +87,7 @@ def includeme(config) -> None:
     config.add_route("workshops", "/ateliers")
     config.add_route("workshops_mine", "/ateliers/mes-inscriptions")
     config.add_route("workshop_verify", "/ateliers/verifier")
+    config.add_route("workshops_calendar", "/ateliers/calendrier.ics")  # every session to come (iCalendar)
     config.add_route("workshops_stats", "/ateliers/statistiques")
     config.add_route("workshops_staff", "/ateliers/animation")
     config.add_route("workshop_new", "/ateliers/animation/nouvel-atelier")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime, time, timezone
 from uuid import UUID
@@ -36,7 +37,7 @@ from engage.views.toolkit import (
     when,
 )
 from engage.views.workshops import forms
-from engage.views.workshops.ical import session_calendar
+from engage.views.workshops.ical import session_calendar, sessions_calendar
 
 PARIS = ZoneInfo("Europe/Paris")
 FORM = "engage:templates/form_page.pt"
@@ -182,6 +183,23 @@ def session_ics(context, request):
     )
     response = Response(body=body.encode(), content_type="text/calendar", charset="utf-8")
     response.content_disposition = f'attachment; filename="atelier-{session.session_id[:8]}.ics"'
+    return response
+
+
+@view_config(route_name="workshops_calendar", request_method="GET")
+def calendar(request):
+    """Every session to come (the 500 next), for a calendar to subscribe to: its ETag is the
+    sessions' digest (DTSTAMP, the time of the answer, is left out of it)."""
+    sessions = [(s, where(request, s), public_url(request, "workshop_session", session_id=s.session_id))
+                for s in wq.upcoming(request.engage.db)]
+    body = sessions_calendar(sessions, name=request.localizer.translate(_("Ateliers Citoyens")),
+                             host=public_host(request))
+    response = Response(body=body.encode(), content_type="text/calendar", charset="utf-8")
+    response.content_disposition = 'inline; filename="ateliers.ics"'
+    response.etag = hashlib.sha256(repr(sessions).encode()).hexdigest()[:32]
+    response.cache_control = "public, max-age=900"
+    response.vary = ("Cookie",)  # the language chosen
+    response.conditional_response = True
     return response
 
 
