@@ -28,8 +28,8 @@ def test_every_session_to_come_with_cancellations(testapp):
     def schedule(title, starts_at, **where):
         workshop = app.create_workshop(title=title, theme="construire-son-projet", description="Un atelier.",
                                        language="fr", accessibility="Plain-pied.", created_by=facilitator)
-        return app.schedule_session(workshop_id=workshop.id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
-                                    capacity=5, facilitator_id=facilitator, scheduled_by=facilitator,
+        return app.schedule_session(workshop_id=workshop.id, starts_at=starts_at,
+                                    ends_at=starts_at + timedelta(hours=2), capacity=5, facilitator_id=facilitator, scheduled_by=facilitator,
                                     now=starts_at - timedelta(days=7), **where).id
 
     online = schedule("Atelier en ligne", soon(72), arrondissement=None, place="",
