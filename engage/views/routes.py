@@ -16,6 +16,9 @@ WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)
     config.add_route("home", "/")
+    config.add_route("healthz", "/healthz")
+    config.add_route("readyz", "/readyz")
+    config.add_route("metrics", "/metrics")
     config.add_route("card_request", "/carte")
     config.add_route("card_mine", "/carte/ma-carte")
     config.add_route("accessibility", "/accessibilite")
