@@ -123,7 +123,7 @@ def login(request):
     try:
         logged_in = accounts.log_in(email=data["email"].strip(), password=data["password"],
                                     address=client_address(request))
-    except EmailNotConfirmed:
+    except EmailNotConfirmed as error:
         try:
             token = accounts.resend_confirmation(data["email"].strip(), client_address(request))
         except MailThrottled as throttled:

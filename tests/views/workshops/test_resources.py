@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+
 import pytest
 
 from engage.domain.accounts.model import Role
