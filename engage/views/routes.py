@@ -32,7 +32,7 @@ def includeme(config) -> None:
     config.add_route("transparency_entries", "/transparency/entries")
     config.add_route("transparency_inclusion", "/transparency/proof/inclusion")
     config.add_route("transparency_consistency", "/transparency/proof/consistency")
-    config.add_route("transparency_tile", "/transparency/tile/*rest")  # C2SP tlog-tiles
+    config.add_route("transparency_tile", "/transparency/tile/{path:.+}")  # C2SP tlog-tiles
     config.add_route("transparency_cosignature", "/transparency/cosignature")  # witnesses POST here
     config.add_route("api_card_holders", "/api/stats/card-holders")
     config.add_route("account", "/compte")

@@ -199,7 +199,7 @@ def consistency(request):
 def tile(request):
     """C2SP tlog-tiles: a full tile never changes (cached for a year, immutable); the partial
     tile of the right edge is replaced as the log grows (cached a minute)."""
-    path = "tile/" + "/".join(request.matchdict["rest"])
+    path = "tile/" + request.matchdict["path"]
     try:
         data, full = read_tile(request.engage.db, path)
     except TileError as error:
