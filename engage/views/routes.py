@@ -16,6 +16,9 @@ WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)
     config.add_route("home", "/")
+    config.add_route("healthz", "/healthz")
+    config.add_route("readyz", "/readyz")
+    config.add_route("metrics", "/metrics")
     config.add_route("card_request", "/carte")
     config.add_route("card_mine", "/carte/ma-carte")
     config.add_route("accessibility", "/accessibilite")
@@ -29,6 +32,8 @@ def includeme(config) -> None:
     config.add_route("transparency_entries", "/transparency/entries")
     config.add_route("transparency_inclusion", "/transparency/proof/inclusion")
     config.add_route("transparency_consistency", "/transparency/proof/consistency")
+    config.add_route("transparency_tile", "/transparency/tile/{path:.+}")  # C2SP tlog-tiles
+    config.add_route("transparency_cosignature", "/transparency/cosignature")  # witnesses POST here
     config.add_route("api_card_holders", "/api/stats/card-holders")
     config.add_route("account", "/compte")
     config.add_route("signup", "/compte/inscription")
