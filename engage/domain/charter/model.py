@@ -383,11 +383,13 @@ def check_deliberation(data: dict[str, Any]) -> dict[str, Any]:
 
 class Amendment(Aggregate):
     public_id = True  # a public object: its events show its id
+    # The rationale is a resident's free text about why (often about themselves): pages show
+    # it, the log does not (docs/PRIVACY.md). The text is what the ballots decide: public.
     @event("AmendmentProposed",
-           public=("article_id", "base_version", "text", "rationale"),
+           public=("article_id", "base_version", "text"),
            commit=("author_id",))
     def __init__(self, article_id: str, base_version: int, text: str, rationale: str, author_id: UUID):
-        # author_id is the pseudonymous person id (public, as any contribution's author).
+        # author_id: the leaf shows a commitment, never the person.
         self.article_id = article_id
         self.base_version = base_version
         self.text = text

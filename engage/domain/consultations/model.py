@@ -266,9 +266,11 @@ class Contribution(Aggregate):
     def create_id(contribution_id: UUID) -> UUID:
         return contribution_id
 
+    # Not the paper form's reference: staff's free text, no statistic needs it; the scan's
+    # digest ties the leaf to the paper.
     @event("ContributionPosted",
            public=("contribution_id", "consultation_id", "kind", "theme", "parent_id", "channel",
-                   "organization_id", "meeting_id", "paper_reference", "scan_sha256", "sealed_text"),
+                   "organization_id", "meeting_id", "scan_sha256", "sealed_text"),
            commit=("author_id", "transcriber_id"))
     def __init__(self, contribution_id: UUID, consultation_id: UUID, kind: str, theme: str, parent_id: UUID | None,
                  channel: str, author_id: UUID | None, organization_id: UUID | None,
@@ -358,7 +360,8 @@ class Contribution(Aggregate):
             raise AlreadyHidden()
         self._hidden(reason=check_reason(reason), moderator_id=moderator_id)
 
-    @event("ContributionHidden", public=("reason",), commit=("moderator_id",))
+    # The reason is a moderator's free text about a resident's words: not in the log.
+    @event("ContributionHidden", commit=("moderator_id",))
     def _hidden(self, reason: str, moderator_id: UUID) -> None:
         self.hidden = True
 

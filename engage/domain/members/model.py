@@ -55,7 +55,8 @@ class PBMember(Aggregate):
     def create_id(member_id: UUID) -> UUID:
         return member_id
 
-    @event("PBMemberImported", public=("arrondissement", "list_sha256"))
+    # No arrondissement: no published statistic needs a member's, and the log is forever.
+    @event("PBMemberImported", public=("list_sha256",))
     def __init__(self, member_id: UUID, arrondissement: int, sealed_identity: str, list_sha256: str):
         # sealed_identity: email, name, membership date, sealed with the member's key (member_id).
         self.arrondissement = arrondissement
