@@ -73,3 +73,27 @@ def test_a_format_1_tree_is_retired_by_a_rebuild(site):
     site.services.engine.rebuild(["transparency"])  # what engage-rebuild <ini> transparency does
     site.catch_up()
     _assert_retired(site, size)
+
+
+def test_engage_rebuild_retires_a_format_1_tree(site, database_url, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    site.issue_cards(2)
+    site.catch_up()
+    size = _write_format_1_tree(site.services)
+    ini = tmp_path / "rebuild.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:engage\n"
+        f"engage.database_url = {database_url}\n"
+        "engage.session_secret = test-only\n"
+        "engage.identifier_key = test-card-number-key-0123456789\n"
+        f"engage.transparency.key_path = {tmp_path / 'transparency.key'}\n"
+        "engage.transparency.origin = test.engage.example/log\n")
+    done = subprocess.run([Path(sys.executable).parent / "engage-rebuild", str(ini), "transparency"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "retiring it" in done.stderr
+    site.catch_up()  # the running application signs the new log
+    _assert_retired(site, size)
