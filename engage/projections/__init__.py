@@ -33,7 +33,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
     return [
         # First: the public log reaches an event before any published figure counts it,
         # so an auditor can always replay what a tally reflects.
-        TransparencyProjection(),
+        TransparencyProjection(identifier_key),  # opens sealed actors to commit to them
         CardsProjection(vault),
         PeopleProjection(),
         ConsultationsProjection(vault),

@@ -295,20 +295,33 @@ def certificate(context, request):
 
 @view_config(route_name="workshop_verify", renderer="engage:templates/workshop_verify.pt")
 def verify(request):
+    """An attestation is verified with its code and the name printed on it; the page never
+    shows the name: a code alone must not join a display name with an attendance."""
     code = "".join(request.GET.get("code", "").split()).upper().replace("-", "")
     result, problem = None, None
     if request.GET.get("code") is not None:
         if not CODE.match(code):
             problem = _("Un code de vérification compte 10 caractères : des lettres et des chiffres de 2 à 7.")
+            request.response.status_int = 400
         else:
             result = wq.certificate(request.engage.db, code)
+            if result is not None and result.display_name is not None \
+                    and not _same_name(result.display_name, request.GET.get("nom", "")):
+                result = None  # the same answer as an unknown code: no oracle for either
             if result is None:
-                problem = _("Aucune attestation ne correspond à ce code. Vérifiez-le, caractère par caractère.")
-        if problem:
-            request.response.status_int = 400 if result is None and not CODE.match(code) else 404
+                problem = _("Aucune attestation ne correspond à ce code et à ce nom. "
+                            "Vérifiez-les, caractère par caractère.")
+                request.response.status_int = 404
     return {"code": code, "result": result, "problem": problem,
             "when": when(result.starts_at, request.locale_name, time=True)
             if result else None}
+
+
+def _same_name(display_name: str, typed: str) -> bool:
+    def normal(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    return normal(display_name) == normal(typed)
 
 
 # -- feedback --------------------------------------------------------------------------------
