@@ -8,12 +8,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import engage as engage_package
+from engage.transparency import merkle
+from engage.transparency.commitments import commitment, new_salt
 from engage.transparency.note import Signer
 from tests.common.accounts import resident, services
 from tests.common.consultations import create_consultation
@@ -48,6 +51,24 @@ def test_ed25519_rfc8032_test_vector_1():
     signature = bytes.fromhex("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555"
                               "fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b")
     assert script.ed25519_verify(public, b"", signature)
+
+
+def test_the_scripts_copies_agree_with_engages_merkle_and_commitments():
+    """The script stands alone (standard library, downloaded as one file): its copies of the
+    RFC 9162 check and of the commitment formula must say what engage's say."""
+    tree = merkle.MemoryTree()
+    for size in range(1, 34):
+        tree.append(b"leaf %d" % size)
+        root = tree.root()
+        for index in range(size):
+            proof = merkle.inclusion_proof(tree, index, size)
+            leaf = merkle.leaf_hash(b"leaf %d" % (index + 1))
+            assert script.verify_inclusion(index, size, leaf, proof, root)
+            assert not script.verify_inclusion(index, size, merkle.leaf_hash(b"other"), proof, root)
+            if proof:
+                assert not script.verify_inclusion(index, size, leaf, proof[:-1], root)
+    person, salt = uuid4(), new_salt()
+    assert script.commitment(person.hex, salt) == commitment(person, salt)
 
 
 def test_a_checkpoint_signed_by_engage_verifies_and_a_stranger_key_does_not():
