@@ -83,6 +83,8 @@ def includeme(config) -> None:
     config.add_route("account_erase", "/compte/effacer")
     config.add_route("account_erased", "/compte/effacees")
     config.add_route("account_sessions", "/compte/sessions")
+    config.add_route("my_acts", "/compte/mes-actes")
+    config.add_route("my_acts_openings", "/compte/mes-actes/ouvertures.json")
     config.add_route("staff_cards", "/admin/cartes")
     config.add_route("staff_card", "/admin/cartes/{card_id}", factory=CARD)
     config.add_route("staff_card_decision", "/admin/cartes/{card_id}/{action}", factory=CARD)
