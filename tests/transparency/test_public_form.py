@@ -1,4 +1,5 @@
-"""The public form of an event: generic over event types, personal data only as a digest."""
+"""The public form of an event (format 2): generic over event types, only the declared fields,
+a person only as a commitment."""
 
 import base64
 import datetime
@@ -9,9 +10,11 @@ from enum import StrEnum
 from uuid import UUID
 
 import pytest
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
+from engage.domain.publicity import event
 from engage.transparency.canonical import canonical_json
+from engage.transparency.commitments import opens
 from engage.transparency.public_form import leaf_data, public_form
 
 
@@ -22,10 +25,13 @@ class Colour(StrEnum):
 class Sample(Aggregate):
     """An event type engage does not have: the public form must not need to know it."""
 
-    @event("SampleHappened")
+    public_id = True
+
+    @event("SampleHappened", public=("when", "amount", "colour", "tags", "extra", "sealed_note", "sealed_missing"),
+           commit=("who_id",))
     def __init__(
         self,
-        who: UUID,
+        who_id: UUID,
         when: datetime.date,
         amount: Decimal,
         colour: Colour,
@@ -33,13 +39,17 @@ class Sample(Aggregate):
         extra: dict,
         sealed_note: str,
         sealed_missing: str | None,
+        secret: str = "undeclared",
     ):
         pass
 
 
+WHO = UUID("12345678-1234-5678-1234-567812345678")
+
+
 def sample_event(**changes):
     fields = dict(
-        who=UUID("12345678-1234-5678-1234-567812345678"),
+        who_id=WHO,
         when=datetime.date(2017, 6, 1),
         amount=Decimal("12.50"),
         colour=Colour.GREEN,
@@ -52,17 +62,22 @@ def sample_event(**changes):
     return Sample(**fields).collect_events()[0]
 
 
+def fixed_commitment(event, field, person):
+    assert field == "who_id" and person == WHO
+    return "c" * 64
+
+
 def test_any_event_type_has_a_public_form():
     happened = sample_event()
-    form = public_form(happened, 42)
+    form = public_form(happened, 42, fixed_commitment)
+    assert form["format"] == 2
     assert form["position"] == 42
     assert form["type"] == "SampleHappened"
     assert form["aggregate_id"] == str(happened.originator_id)
     assert form["version"] == 1
     assert form["timestamp"].endswith("Z") and "+" not in form["timestamp"]
-    assert form["fields"] == {
-        "originator_topic": "tests.transparency.test_public_form:Sample",
-        "who": "12345678-1234-5678-1234-567812345678",
+    assert form["fields"] == {  # the declared fields only; the person as a commitment, under "who"
+        "who": {"commitment": "c" * 64},
         "when": "2017-06-01",
         "amount": "12.50",
         "colour": "green",
@@ -71,20 +86,22 @@ def test_any_event_type_has_a_public_form():
         "sealed_note": {"sha256": hashlib.sha256(b"Y2lwaGVydGV4dA==").hexdigest()},
         "sealed_missing": None,
     }
-    assert leaf_data(happened, 42) == canonical_json(form)
+    assert leaf_data(happened, 42, fixed_commitment) == canonical_json(form)
+    with pytest.raises(ValueError, match="needs a commitment"):
+        public_form(happened, 42)
 
 
-def test_timestamps_are_spelled_in_utc_with_microseconds():
+def test_timestamps_are_cut_to_the_minute_in_utc():
     happened = sample_event()
     happened.__dict__["timestamp"] = datetime.datetime(
-        2024, 3, 1, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
+        2024, 3, 1, 12, 0, 42, 123456, tzinfo=datetime.timezone(datetime.timedelta(hours=1))
     )
-    assert public_form(happened, 1)["timestamp"] == "2024-03-01T11:00:00.000000Z"
+    assert public_form(happened, 1, fixed_commitment)["timestamp"] == "2024-03-01T11:00Z"
 
 
 def test_a_type_without_a_public_form_fails_loudly():
     with pytest.raises(TypeError, match="no public form"):
-        leaf_data(sample_event(tags=[object()]), 1)
+        leaf_data(sample_event(tags=[object()]), 1, fixed_commitment)
 
 
 def _leaves(services):
@@ -95,7 +112,15 @@ def _leaves(services):
         ]
 
 
-def test_leaves_hold_no_personal_data_and_digest_the_stored_ciphertexts(site):
+def _stored_commitments(services) -> dict:
+    """(position, field) -> the commitment the log's projection drew for that act."""
+    with services.db.reading() as cur:
+        rows = cur.execute("SELECT a.position, a.field, c.commitment, c.person_id, c.salt FROM tlog_acts a"
+                           " JOIN tlog_commitments c ON c.act_key = a.act_key").fetchall()
+    return {(position, field): (commitment, person, salt) for position, field, commitment, person, salt in rows}
+
+
+def test_leaves_hold_no_personal_data_and_commit_to_the_person(site):
     issued = site.issue_cards(1)[0]
     site.catch_up()
     leaves = _leaves(site.services)
@@ -104,13 +129,13 @@ def test_leaves_hold_no_personal_data_and_digest_the_stored_ciphertexts(site):
     assert (
         issued.number.encode() not in blob and issued.number.replace(" ", "").encode() not in blob
     )
+    assert str(issued.person_id).encode() not in blob and str(issued.card_id).encode() not in blob
     card = json.loads(leaves[0])
-    assert card["type"] == "CardIssued" and card["aggregate_id"] == str(issued.card_id)
-    stored = site.services.app.get_card(issued.card_id)
-    assert card["fields"]["sealed_identity"] == {
-        "sha256": hashlib.sha256(stored.sealed_identity.encode()).hexdigest()
-    }
-    assert card["fields"]["person_id"] == str(issued.person_id)
+    assert card["type"] == "CardIssued" and "aggregate_id" not in card and "version" not in card
+    assert set(card["fields"]) == {"arrondissement", "age_band", "person"}
+    commitment, person, salt = _stored_commitments(site.services)[(card["position"], "person_id")]
+    assert card["fields"]["person"] == {"commitment": commitment}
+    assert person == str(issued.person_id) and opens(commitment, issued.person_id, salt)
 
 
 def test_erasure_never_changes_a_leaf(site):
@@ -127,8 +152,11 @@ def test_every_event_is_a_leaf_whatever_its_type(site):
     site.catch_up()
     notifications = site.services.app.recorder.select_notifications(start=1, limit=100)
     mapper = site.services.app.mapper
+    stored = _stored_commitments(site.services)
     assert _leaves(site.services) == [
-        leaf_data(mapper.to_domain_event(n), n.id) for n in notifications
+        leaf_data(mapper.to_domain_event(n), n.id,
+                  lambda event, field, person, position=n.id: stored[(position, field)][0])
+        for n in notifications
     ]
     assert [json.loads(leaf)["type"] for leaf in _leaves(site.services)] == [
         "CardIssued",
