@@ -175,6 +175,9 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
                                     "present": count}),
                  "places": _rows({"place": {"type": "string"}, "present": count}),
                  "total_present": count, "sessions_held": {"type": "integer", "minimum": 0},
+                 "profile": {"type": "object", "properties": {
+                     metric: _rows({"key": {"type": "string"}, "present": count})
+                     for metric in ("arrondissement", "age_band")}},
                  "next": {"type": ["string", "null"], "format": "uri"}})),
         ("/api/stats/votes-per-item", "votes_per_item_stats", "Votes par contribution, canal et option",
          _stats({"counts": _rows({"item_id": {"type": "string"}, "channel": {"type": "string"},

@@ -15,11 +15,12 @@ and then checks:
   with present=True is of a person registered in that session at that time, or a walk-in
   (walk_in=True) with a card issued before it.
 
+It also recomputes the one published figure that needs linkage: people present by the
+attendee's arrondissement and age band (the workshop statistics), with the site's blanks.
+
 What it cannot check: a card's later suspension or revocation (those events name the card,
 whose id is private, not its holder), and the acts of erased people (their openings are
 destroyed: counted, never opened).
-
-Standard library and engage.transparency only, like the public level.
 """
 
 from __future__ import annotations
@@ -28,8 +29,10 @@ import json
 from collections import defaultdict
 from typing import Any, Callable, Protocol
 
+from engage.opendata.aggregates import attendance_profile
 from engage.transparency.commitments import opens
 from engage.transparency.sealed_openings import SealedOpeningsError, unseal
+from engage.transparency.tallies import replay_workshop_attendance
 
 #: Violations listed per rule; the others are counted.
 SHOWN = 10
@@ -42,18 +45,20 @@ class Findings(Protocol):
 
 
 def check_openings_file(data: bytes, private_key: Any, entries: list[bytes], origin: str,
-                        report: Findings, more: Callable[[int, int], list[bytes]] | None = None) -> None:
+                        report: Findings, more: Callable[[int, int | None], list[bytes]] | None = None,
+                        document: Callable[[str], dict] | None = None) -> None:
     """Decrypt the openings, check them against `entries` (the log's leaves, from index 0;
-    `more(start, stop)` fetches the leaves the openings cover beyond them), then check the
-    rules. Every finding goes to `report`."""
+    `more(start, stop)` fetches the leaves beyond them, to the end when stop is None), then
+    check the rules, and with `document` (a published figure by its path, every page of it)
+    the figures that need linkage. Every finding goes to `report`."""
     try:
-        document = unseal(data, private_key)
+        opened = unseal(data, private_key)
     except SealedOpeningsError as error:
         report.problem(f"accredited: {error}")
         return
-    size = document.get("tree_size")
-    if document.get("origin") != origin:
-        report.problem(f"accredited: the openings are for log {document.get('origin')!r}, not {origin!r}")
+    size = opened.get("tree_size")
+    if opened.get("origin") != origin:
+        report.problem(f"accredited: the openings are for log {opened.get('origin')!r}, not {origin!r}")
         return
     if isinstance(size, int) and size > len(entries) and more is not None:
         entries = entries + more(len(entries), size)
@@ -61,9 +66,20 @@ def check_openings_file(data: bytes, private_key: Any, entries: list[bytes], ori
         report.problem(f"accredited: the openings cover {size} leaves, the log serves {len(entries)}")
         return
     leaves = [_parse(data) for data in entries[:size]]
-    people = check_openings(leaves, document.get("openings", []), int(document.get("erased", 0)), report)
-    if people is not None:
-        check_rules(leaves, people, report)
+    people = check_openings(leaves, opened.get("openings", []), int(opened.get("erased", 0)), report)
+    if people is None:
+        return
+    check_rules(leaves, people, report)
+    if document is not None:
+        published = document(PROFILE_PATH)
+        position = published.get("position")
+        if isinstance(position, int) and more is not None and _last_position(entries) < position:
+            entries = entries + more(len(entries), None)
+        check_attendance_profile([_parse(data) for data in entries], size, people, published, report)
+
+
+def _last_position(entries: list[bytes]) -> int:
+    return _parse(entries[-1]).get("position", 0) if entries else 0
 
 
 def _parse(data: bytes) -> dict:
@@ -152,6 +168,60 @@ def check_rules(leaves: list[dict], people: dict[tuple[int, str], str], report: 
             report.problem(f"accredited: {title}: {len(found)} violations: " + "; ".join(found[:SHOWN]) + more)
         else:
             report.ok(f"accredited: {title}: holds")
+
+
+PROFILE_PATH = "/api/stats/workshop-attendance"
+
+
+def check_attendance_profile(leaves: list[dict], opened: int, people: dict[tuple[int, str], str],
+                             published: dict, report: Findings) -> None:
+    """People present by the attendee's arrondissement and age band, as the site counts them
+    (at each change of a mark, the attendee's card then), replayed with the openings and
+    suppressed around the public attendance table, compared with the published profile."""
+    title = f"attendance by arrondissement and age band ({PROFILE_PATH})"
+    position = published.get("position")
+    if not isinstance(position, int) or not isinstance(published.get("profile"), dict):
+        report.problem(f"accredited: {title}: not published with its log position")
+        return
+    cards: dict[str, tuple[str, str]] = {}
+    marks: dict[tuple[str, str], bool] = {}
+    counts: dict[str, dict[str, int]] = {"arrondissement": {}, "age_band": {}}
+    public: list[dict] = []
+    for index, leaf in enumerate(leaves):
+        if leaf.get("position", 0) > position:
+            break
+        public.append(leaf)
+        kind, fields = leaf.get("type"), leaf.get("fields") or {}
+        if kind not in ("CardIssued", "AttendanceRecorded"):
+            continue
+        person = people.get((index, "person"))
+        if person is None:
+            why = "acts after the openings (download them again)" if index >= opened else \
+                "acts of erased people"
+            report.ok(f"accredited: {title}: not compared, the figure counts {why}")
+            return
+        if kind == "CardIssued":
+            cards[person] = (str(fields.get("arrondissement")), str(fields.get("age_band")))
+            continue
+        key = (str(leaf.get("aggregate_id")), person)
+        delta = bool(fields.get("present")) - marks.get(key, False)
+        marks[key] = bool(fields.get("present"))
+        if delta:
+            home, band = cards.get(person, ("inconnu", "inconnu"))
+            for metric, value in (("arrondissement", home), ("age_band", band)):
+                counts[metric][value] = counts[metric].get(value, 0) + delta
+    expected = attendance_profile(counts, replay_workshop_attendance(public))
+    differences = []
+    for metric, rows in expected.items():
+        shown = {row.get("key"): row.get("present") for row in published["profile"].get(metric, [])}
+        for key in sorted(set(shown) | set(rows)):
+            if key not in shown or shown[key] != rows.get(key, 0):
+                differences.append(f"{metric} {key}: the log gives {rows.get(key, 0)},"
+                                   f" the site publishes {shown.get(key, 'nothing')}")
+    if differences:
+        report.problem(f"accredited: {title} differs from the log: " + "; ".join(differences[:SHOWN]))
+    else:
+        report.ok(f"accredited: {title} matches the log replayed up to position {position}")
 
 
 RULES = {

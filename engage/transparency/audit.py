@@ -201,7 +201,7 @@ class _Auditor:
         if accredited is not None:
             data, private_key = accredited
             check_openings_file(data, private_key, entries, checkpoint.origin, self.report,
-                                more=self._fetch_entries)
+                                more=self._fetch_entries, document=self._document)
 
     # -- the key, the checkpoint ---------------------------------------------------
 

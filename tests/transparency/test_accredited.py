@@ -92,8 +92,15 @@ def test_an_auditor_downloads_the_openings_and_an_honest_log_passes(honest, tmp_
     for rule in ("one card per person", "one vote per person and item", "registration reserved to card holders",
                  "attendance only of registered people or walk-in card holders"):
         assert f"accredited: {rule}: holds" in found
+    assert "accredited: attendance by arrondissement and age band (/api/stats/workshop-attendance) matches" in found
     # The public level needs no openings.
     assert audit(honest.fetch, AuditState(tmp_path / "public")).passed
+    # A breakdown by arrondissement that the log does not give: only the accredited level sees it.
+    with honest.services.db.transaction() as cur:
+        cur.execute("INSERT INTO rm_workshop_stats (metric, key, value) VALUES ('arrondissement', '20', 9)")
+    assert audit(honest.fetch, AuditState(tmp_path / "public")).passed
+    linked = audit(honest.fetch, AuditState(tmp_path / "state"), accredited=(sealed.body, key))
+    assert [p for p in linked.problems if "attendance by arrondissement and age band" in p and "differs" in p]
 
     # A key that is not the one the file was made for decrypts nothing.
     _, _ = keygen(tmp_path / "other.key")

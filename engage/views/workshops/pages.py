@@ -20,7 +20,7 @@ from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session
 from engage.i18n import _, arrondissement_label
 from engage.mail import templates
 from engage.opendata import query
-from engage.opendata.aggregates import place_of, public_attendance, workshop_attendance
+from engage.opendata.aggregates import attendance_profile, place_of, public_attendance, workshop_attendance
 from engage.opendata.openapi import DEFAULT_LIMIT, MAX_LIMIT
 from engage.projections.workshops import queries as wq
 from engage.public_url import public_host, public_url
@@ -536,9 +536,14 @@ def attendance_api(request):
         "next": next_url,
     }
     if not after:
+        # The breakdown by the attendees' arrondissement and age band (the statistics page's):
+        # it needs linkage (attendee to card), so only an accredited auditor can recompute it.
+        profile = attendance_profile(counted, sessions, table)
         document.update({
             "places": [{"place": key, "present": table.places[key]} for key in sorted(table.places)],
             "total_present": table.total,
             "sessions_held": len(sessions),
+            "profile": {metric: [{"key": key, "present": value} for key, value in sorted(values.items())]
+                        for metric, values in profile.items()},
         })
     return document
