@@ -3,6 +3,9 @@
 Machine endpoints (English paths, stable): GET only, plain text or JSON, open to any
 origin (CORS) since everything here is public. A bad parameter is a 400 with a JSON
 error in French, never a 500. The page /transparence explains it all in plain French.
+
+One page is not public: /transparence/audit-accredite, where an accredited auditor (the
+audit permission) downloads the log's openings encrypted to their own key.
 """
 
 from __future__ import annotations
