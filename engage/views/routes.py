@@ -26,6 +26,7 @@ def includeme(config) -> None:
     config.add_route("personal_data", "/donnees-personnelles")
     config.add_route("language", "/langue/{code}")
     config.add_route("transparence", "/transparence")
+    config.add_route("transparency_accredited", "/transparence/audit-accredite")
     config.add_route("transparency_checkpoint", "/transparency/checkpoint")
     config.add_route("transparency_key", "/transparency/key")
     config.add_route("transparency_checkpoints", "/transparency/checkpoints")
