@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engage.domain.common import CardRequired as CommonCardRequired
 from engage.domain.common import AlreadyDone, Busy, Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import CardRequired as CommonCardRequired
 
 
 class InvalidConsultation(DomainError):
@@ -147,7 +147,7 @@ class InvalidSlug(InvalidConsultation):
 
 
 class InvalidSheetCount(DomainError):
-    message = "Indiquez un nombre de feuilles de 1 à 500."
+    message = "Indiquez un nombre de feuilles de 1 à 200."
 
 
 class NoSheetsOnline(DomainError):

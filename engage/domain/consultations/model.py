@@ -97,7 +97,7 @@ TEXT_MAX = 4000
 EDIT_WINDOW = datetime.timedelta(minutes=15)
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 # Paper contribution sheets: at most this many printed at once; numbers shown on 6 digits at least.
-SHEET_BATCH_MAX = 500
+SHEET_BATCH_MAX = 200
 SHEET_DIGITS = 6
 _SHEET_LABEL = re.compile(r"[0-9]{2,13}")
 

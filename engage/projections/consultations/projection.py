@@ -22,6 +22,7 @@ from engage.domain.consultations.model import (
     ContributionReport,
     PublicMeeting,
     Vote,
+    sheet_label,
 )
 from engage.domain.restitution.model import Restitution
 from engage.projections.base import Projection, add_column, insert_rows, runs, select_in, stored_votes
@@ -31,9 +32,11 @@ _RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdr
               Contribution.ContributionPosted: "posts"}
 
 
-def sheet_of(posted: Any) -> int | None:
-    """The contribution sheet a ContributionPosted was transcribed from: older events have no field."""
-    return getattr(posted, "sheet_number", None)
+def sheet_of(posted: Any) -> str | None:
+    """The number, as printed (check digit included), of the contribution sheet a ContributionPosted
+    was transcribed from; None without one (older events have no such field)."""
+    number = getattr(posted, "sheet_number", None)
+    return sheet_label(number) if number else None
 
 
 class ConsultationsProjection(Projection):
@@ -121,11 +124,11 @@ class ConsultationsProjection(Projection):
                 versions INTEGER NOT NULL,
                 reports INTEGER NOT NULL,
                 flagged_for_study BOOLEAN NOT NULL,
-                sheet_number BIGINT
+                sheet TEXT
             )"""
         )
         # Added with the numbered contribution sheets: every older row was transcribed without one.
-        add_column(cur, "rm_contributions", "sheet_number", "BIGINT")
+        add_column(cur, "rm_contributions", "sheet", "TEXT")
         # The live counters, in their own narrow table: a vote or a reply rewrites this short
         # row, never the searchable one (on PostgreSQL an UPDATE of rm_contributions recomputes
         # its stored French tsvector and adds entries to its seven indexes). A contribution
@@ -279,7 +282,7 @@ class ConsultationsProjection(Projection):
             ("contribution_id", "consultation_id", "position", "parent_id", "top_level", "kind", "theme",
              "channel", "author_id", "organization_id", "meeting_id", "transcriber_id", "paper_reference",
              "scan_sha256", "body", "status", "hidden_reason", "posted_at", "edited_at", "versions",
-             "reports", "flagged_for_study", "sheet_number"),
+             "reports", "flagged_for_study", "sheet"),
             [(e.originator_id.hex, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None,
               e.kind, e.theme, e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
               hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED, None,
@@ -404,7 +407,7 @@ class ConsultationsProjection(Projection):
             "INSERT INTO rm_contributions (contribution_id, consultation_id, position, parent_id, top_level,"
             " kind, theme, channel, author_id, organization_id, meeting_id, transcriber_id, paper_reference,"
             " scan_sha256, body, status, hidden_reason, posted_at, edited_at, versions, reports,"
-            " flagged_for_study, sheet_number) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " flagged_for_study, sheet) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
             " %s, %s, %s, NULL, %s, NULL, 1, 0, %s, %s)",
             [cid, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None, e.kind, e.theme,
              e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),

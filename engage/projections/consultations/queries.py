@@ -83,12 +83,7 @@ class ContributionView:
     agree: int
     flagged_for_study: bool
     organization_name: str | None = None
-    sheet_number: int | None = None  # the numbered contribution sheet it was transcribed from
-
-    @property
-    def sheet(self) -> str | None:
-        """The sheet's number as printed, check digit included."""
-        return sheet_label(self.sheet_number) if self.sheet_number else None
+    sheet: str | None = None  # the number of the contribution sheet it was transcribed from, as printed
 
     @property
     def published(self) -> bool:
@@ -100,7 +95,7 @@ _CONTRIBUTION = (
     " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
     " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
     " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name,"
-    " c.sheet_number FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
+    " c.sheet FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
