@@ -489,7 +489,7 @@ def _paper(context, request) -> sheets.MeetingPaper:
         "sheets_title": _("Feuille de contribution"), "number": _("Feuille n°"),
         "questions": _("Les thèmes et questions de la consultation"), "write_here": _("Votre contribution"),
         "privacy": _("Votre texte sera recopié et publié en ligne tel quel, sans nom : n'y écrivez ni votre nom"
-                     " ni vos coordonnées. La Ville garde l'empreinte SHA-256 du scan de cette feuille."),
+                     " ni vos coordonnées. Le numéro de la feuille et l'empreinte SHA-256 de son scan sont publiés avec lui."),
         "online": _("Suivez la consultation et contribuez aussi en ligne :"),
         "sign_in_title": _("Feuille d'émargement"),
         "sign_in_note": _("Pour compter les participants. Cette feuille n'est ni publiée ni saisie en ligne ;"
