@@ -320,7 +320,7 @@ class Contribution(Aggregate):
     # digest ties the leaf to the paper.
     @event("ContributionPosted",
            public=("contribution_id", "consultation_id", "kind", "theme", "parent_id", "channel",
-                   "organization_id", "meeting_id", "scan_sha256", "sealed_text"),
+                   "organization_id", "meeting_id", "scan_sha256", "sheet_number", "sealed_text"),
            commit=("author_id", "transcriber_id"))
     def __init__(self, contribution_id: UUID, consultation_id: UUID, kind: str, theme: str, parent_id: UUID | None,
                  channel: str, author_id: UUID | None, organization_id: UUID | None,
@@ -549,7 +549,7 @@ class PublicMeeting(Aggregate):
         check_sheet_count(last - first + 1)
         self._sheets_numbered(first=first, last=last, numbered_by=numbered_by)
 
-    @event("ContributionSheetsNumbered")
+    @event("ContributionSheetsNumbered", public=("first", "last"), commit=("numbered_by",))
     def _sheets_numbered(self, first: int, last: int, numbered_by: UUID) -> None:
         self.sheet_batches.append((first, last))
 
@@ -568,7 +568,7 @@ class PublicMeeting(Aggregate):
         self.check_sheet(number)
         self._sheet_transcribed(number=number, contribution_id=contribution_id)
 
-    @event("ContributionSheetTranscribed")
+    @event("ContributionSheetTranscribed", public=("number", "contribution_id"))
     def _sheet_transcribed(self, number: int, contribution_id: UUID) -> None:
         self.sheets_transcribed.add(number)
 
@@ -576,6 +576,8 @@ class PublicMeeting(Aggregate):
 class SheetNumbering(Aggregate):
     """The city-wide counter of contribution-sheet numbers: one aggregate, so two batches
     allocated at once conflict on its version and one is retried; a number is never reused."""
+
+    public_id = True  # one counter for the city: its events show its id
 
     @staticmethod
     def create_id() -> UUID:
@@ -591,7 +593,7 @@ class SheetNumbering(Aggregate):
         self._allocated(meeting_id=meeting_id, first=first, last=last)
         return first, last
 
-    @event("SheetNumbersAllocated")
+    @event("SheetNumbersAllocated", public=("meeting_id", "first", "last"))
     def _allocated(self, meeting_id: UUID, first: int, last: int) -> None:
         self.next_number = last + 1
 
