@@ -12,8 +12,8 @@ from engage.domain.application import EngageApplication
 from engage.identity import passwords
 from engage.identity.service import AccountService, Limits
 from engage.identity.sessions import IDLE_TIMEOUT, MAX_AGE, SessionStore
-from engage.kek import keyring_from_settings
 from engage.identity.store import IdentityStore
+from engage.kek import keyring_from_settings
 from engage.policies.support import SupportPolicy
 from engage.projections import all_projections
 from engage.projections.engine import ProjectionEngine, ProjectionWorker

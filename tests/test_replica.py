@@ -8,14 +8,12 @@ import os
 
 import pytest
 import webtest
-
 from pyramid.request import Request
 
 from engage.db import Database, ReadReplica
-from engage.domain.accounts.model import Role
 from engage.replica import LSN_COOKIE, remembered_position
-from tests.common.accounts import start_sign_up, with_roles
-from tests.common.consultations import THEMES, create_via_web
+from tests.common.accounts import person, start_sign_up
+from tests.common.consultations import THEMES, create_consultation
 from tests.common.replica import Standby, Unavailable, with_port
 
 TEXT = "Publier les comptes rendus des conseils de quartier."
@@ -70,11 +68,11 @@ def contribute(app, text=TEXT):
 
 
 def a_consultation_and_a_resident(app, standby):
-    """An open consultation (its editor signed in on `app`) and a resident signed in on a second browser."""
-    with_roles(app, "editrice@exemple.fr", "Éditrice Ville", Role.EDITOR, Role.MODERATOR)
-    create_via_web(app)
-    camille = webtest.TestApp(app.app)
-    with_roles(camille, "camille@exemple.fr", "Camille du 11e")
+    """An open consultation, and a resident signed in on a browser of `app`."""
+    engage = app.app.registry.engage
+    create_consultation(engage.app)
+    engage.engine.catch_up()
+    camille = person(app, "camille@exemple.fr", "Camille du 11e")
     standby.catch_up()
     return camille
 
@@ -138,7 +136,7 @@ def test_pages_keep_answering_from_the_primary_while_the_replica_is_down(replica
         assert "unavailable" in ready.json["checks"]["replica"]["detail"]
     finally:
         standby.start()
-    fresh = replica_app()  # a web node started now reads the standby again
+    fresh = replica_app(**{"engage.read_replica.max_wait_ms": "10000"})  # a web node started now reads the standby
     before = served(fresh)["replica"]
     assert "Camille du 11e" in fresh.get("/consultations/charte").text
     assert served(fresh)["replica"] == before + 1
