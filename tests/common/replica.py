@@ -10,6 +10,7 @@ replica URL is its database URL with the standby's port.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import socket
@@ -26,6 +27,7 @@ from engage.db import DatabaseURL, lsn_value
 # Settings a hot standby must have at least as high as its primary's, or it refuses to start.
 AT_LEAST_THE_PRIMARYS = ("max_connections", "max_worker_processes", "max_wal_senders",
                          "max_prepared_transactions", "max_locks_per_transaction")
+BASE_BACKUP_ATTEMPTS = 3
 SETUP_TIMEOUT = 120.0  # seconds, for the copy and the start: a bound on the setup, not an assertion
 
 
@@ -81,11 +83,7 @@ class Standby:
     def create(self) -> None:
         shutil.chown(self.directory, "postgres", "postgres")
         os.chmod(self.directory, 0o700)
-        try:
-            self.as_postgres(str(self.bin / "pg_basebackup"), "-D", str(self.data), "-R", "-X", "stream",
-                             "--checkpoint=fast", "-p", str(self.primary.port), "-U", "postgres")
-        except subprocess.CalledProcessError as error:
-            raise RuntimeError(f"pg_basebackup failed: {error.stderr.strip()}") from None
+        self.base_backup()
         settings = {
             "port": self.port, "listen_addresses": "'127.0.0.1'",
             "unix_socket_directories": f"'{self.directory}'", "hot_standby": "on", "fsync": "off",
@@ -96,6 +94,23 @@ class Standby:
         self._write("pg_hba.conf", "local all postgres peer\nhost all all 127.0.0.1/32 scram-sha-256\n")
         self._write("pg_ident.conf", "")
         self.start()
+
+    def base_backup(self) -> None:
+        """The primary's copy, streamed. One copy at a time on this machine (xdist workers each
+        make theirs), and a few attempts: a checkpoint that runs while pg_basebackup creates
+        its temporary slot may end the copy ("terminating process ... to release replication slot")."""
+        errors = []
+        with open(os.path.join(tempfile.gettempdir(), "engage-standby.lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            for _ in range(BASE_BACKUP_ATTEMPTS):
+                try:
+                    self.as_postgres(str(self.bin / "pg_basebackup"), "-D", str(self.data), "-R", "-X", "stream",
+                                     "--checkpoint=fast", "-p", str(self.primary.port), "-U", "postgres")
+                    return
+                except subprocess.CalledProcessError as error:
+                    errors.append(error.stderr.strip())
+                    shutil.rmtree(self.data, ignore_errors=True)
+        raise RuntimeError("pg_basebackup failed: " + " / ".join(errors))
 
     def _write(self, name: str, text: str) -> None:
         path = self.data / name
