@@ -332,3 +332,23 @@ def test_another_facilitator_is_refused_everything_and_sees_nobody(testapp):
     form = testapp.get(base + "/annuler").forms["cancel-session"]
     form.submit("submit", status=303)
     assert engage.app.get_session(sid).cancelled
+
+
+def test_the_session_page_offers_only_what_this_visitor_can_do(testapp, session_id):
+    url = f"/ateliers/seance/{session_id.hex}"
+    resident(testapp, "sans-carte@exemple.fr", "Sans carte", card=False)
+    log_in(testapp, "sans-carte@exemple.fr", PASSWORD)
+    page = testapp.get(url)  # no card: no form, why, and where to get one
+    assert "register" not in page.forms and "il faut une Carte Citoyen·ne valide" in page.text
+    assert 'href="http://localhost/carte"' in page.text
+    log_out(testapp)
+    resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    log_in(testapp, "camille@exemple.fr", PASSWORD)
+    page = testapp.get(url)
+    assert "register" in page.forms and "La séance est complète" not in page.text
+    page.forms["register"].submit(status=303)
+    log_out(testapp)
+    resident(testapp, "lea@exemple.fr", "Léa du 20e")
+    log_in(testapp, "lea@exemple.fr", PASSWORD)
+    page = testapp.get(url)  # full (one seat): said so, and the waitlist offered
+    assert "La séance est complète" in page.text and "liste d'attente" in page.forms["register"].text
