@@ -12,11 +12,11 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
+from engage.domain import clock  # noqa: F401  (every event takes its time from engage.domain.clock)
 from engage.domain.accounts.usecases import AccountUseCases, SignUpResult
 from engage.domain.attribution import ActorSealing
 from engage.domain.cards.usecases import CardIssueResult, CardLifecycleUseCases, CardUseCases
 from engage.domain.charter.usecases import CharterUseCases
-from engage.domain import clock  # noqa: F401  (every event takes its time from engage.domain.clock)
 from engage.domain.common import PersonalDataVault
 from engage.domain.consultations.usecases import ConsultationUseCases
 from engage.domain.members.usecases import MemberUseCases

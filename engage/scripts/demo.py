@@ -7,6 +7,9 @@ from uuid import UUID
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.scripts import load, usage
+from engage.scripts.charter_demo import load_charter_demo, plan_commitment
+from engage.scripts.demo_consultations import load_consultation_demo
+from engage.scripts.demo_participation import load_participation_demo
 from engage.scripts.demo_people import (  # noqa: F401  (DEMO_*: the demo accounts, imported from here too)
     DEMO_PASSWORD,
     DEMO_RESIDENT,
@@ -14,9 +17,6 @@ from engage.scripts.demo_people import (  # noqa: F401  (DEMO_*: the demo accoun
     demo_accounts_text,
     load_demo_people,
 )
-from engage.scripts.charter_demo import load_charter_demo, plan_commitment
-from engage.scripts.demo_consultations import load_consultation_demo
-from engage.scripts.demo_participation import load_participation_demo
 from engage.scripts.demo_restitution import load_restitution_demo
 from engage.scripts.demo_workshops import load_workshops_demo
 
