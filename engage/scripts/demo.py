@@ -45,7 +45,7 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
         return 0  # the log already holds history: never add demo data on top
     rng = random.Random(seed)
     plan_commitment(engage.app)  # January 2017
-    story = load_restitution_demo(engage, rng)  # January to June 2017
+    story = load_restitution_demo(engage, random.Random(seed + 1))  # January to June 2017 (draws of its own)
     # September to December 2017: the charter, drafted with that consultation, adopted.
     load_charter_demo(engage, adopted=charter_adopted, consultation_id=story, stage=charter_stage, planned=True)
     people = cards > 0
@@ -66,7 +66,7 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
         ))
     load_workshops_demo(engage, [(i.person_id, i.card_id) for i in issued], seed=seed)  # Ateliers Citoyens
     load_residents_demo(engage, issued, rng)  # residents-orgs
-    live = load_consultation_demo(engage, rng)  # today's consultation, open
+    live = load_consultation_demo(engage, rng)  # today's consultation, open for three weeks
     load_participation_demo(engage, issued, live, rng)  # residents: history, inclusion
     engage.engine.catch_up()
     return cards + int(people)
