@@ -115,9 +115,9 @@ def participation_refused(*, current_phase: str | None, card_required: bool, has
     return None
 
 
-def contributions_over(current_phase: str | None) -> bool:
-    """The consultation phase is behind: contributions and votes will not open again."""
-    return current_phase in PHASES and PHASES.index(current_phase) > PHASES.index(CONTRIBUTION_PHASE)
+def phase_over(current_phase: str | None, phase: str = CONTRIBUTION_PHASE) -> bool:
+    """`phase` is behind (phases only move forward): what it opened will not open again."""
+    return current_phase in PHASES and PHASES.index(current_phase) > PHASES.index(phase)
 
 
 def planned_span(plan: list[dict], phase: str = CONTRIBUTION_PHASE) -> tuple[str, str] | None:

@@ -15,7 +15,7 @@ from pyramid.view import view_config
 
 from engage.domain.charter import textdiff
 from engage.domain.charter.model import DRAFTING_PHASE, LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
-from engage.domain.consultations.model import PHASE_LABELS, PHASES, planned_span
+from engage.domain.consultations.model import PHASE_LABELS, phase_over, planned_span
 from engage.i18n import _
 from engage.projections.charter import provenance_queries as pq
 from engage.projections.charter import queries as q
@@ -78,8 +78,7 @@ def amendments_closed(request, charter) -> list:
     mapping = {"title": consultation.title, "start": when(span[0], request.locale_name),
                "end": when(span[1], request.locale_name),
                "phase": request.localizer.translate(_(PHASE_LABELS[DRAFTING_PHASE]))}
-    current = consultation.current_phase
-    if current in PHASES and PHASES.index(current) > PHASES.index(DRAFTING_PHASE):
+    if phase_over(consultation.current_phase, DRAFTING_PHASE):
         return [_("Les amendements et les votes sont clos : ils étaient ouverts pendant la phase « ${phase} » de "
                   "la consultation « ${title} », prévue du ${start} au ${end}.", mapping=mapping)]
     return [_("Les amendements et les votes ne sont pas encore ouverts : ils ouvriront avec la phase « ${phase} » "

@@ -19,11 +19,11 @@ from engage.domain.consultations.model import (
     KINDS,
     OPTIONS,
     PHASE_LABELS,
-    contributions_over,
     edit_deadline,
     next_phase,
     open_for_contributions,
     participation_refused,
+    phase_over,
     planned_span,
 )
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
@@ -80,7 +80,7 @@ def participation_closed(request, consultation) -> tuple[list, tuple | None]:
     if span is None:
         return [error_message(refusal)], None
     dates = {"start": when(span[0], request.locale_name), "end": when(span[1], request.locale_name)}
-    if contributions_over(consultation.current_phase):
+    if phase_over(consultation.current_phase):
         phase = request.localizer.translate(_(PHASE_LABELS[consultation.current_phase]))
         return [_("Les contributions et les votes sont clos : ils étaient ouverts pendant la phase de consultation, "
                   "prévue du ${start} au ${end}. La consultation est maintenant en phase « ${phase} ».",
