@@ -151,7 +151,8 @@ def test_a_sheet_of_the_meeting_is_transcribed_once_then_shown_in_the_restitutio
     services.engine.catch_up()
     editor_app.get(item_url + "/citer").forms["quote"].submit("submit", status=303)
     report = visitor.get("/consultations/charte/restitution").text
-    quote = report[report.index('id="quotes-title"'):report.index('id="answers-title"')]
+    start = report.index('id="quotes-title"')
+    quote = report[start:report.index("</section>", start)]
     assert "000002-6" in quote and SCAN_SHA256 in quote
     (row,) = visitor.get("/api/contributions").json["data"]
     assert row["sheet"] == "000002-6" and row["scan_sha256"] == SCAN_SHA256
