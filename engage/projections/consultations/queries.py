@@ -205,6 +205,33 @@ def represented_organizations(db: Database, person_id: UUID) -> list[tuple[str, 
 
 
 @dataclass(frozen=True)
+class OwnText:
+    """A contribution as its author wrote it, whatever its status: their own personal data."""
+    contribution_id: str
+    consultation_id: str
+    consultation_title: str | None
+    kind: str
+    theme: str
+    status: str
+    posted_at: str
+    edited_at: str | None
+    text: str | None
+    position: int
+
+
+def texts_of_author(db: Database, person_id: UUID, *, after: int = -1, limit: int = 500) -> list[OwnText]:
+    """A person's own contributions, oldest first, from log position `after` (index author)."""
+    with db.reading() as cur:
+        rows = cur.execute(
+            "SELECT c.contribution_id, c.consultation_id, k.title, c.kind, c.theme, c.status, c.posted_at,"
+            " c.edited_at, c.body, c.position FROM rm_contributions c"
+            " LEFT JOIN rm_consultations k ON k.consultation_id = c.consultation_id"
+            " WHERE c.author_id = %s AND c.position > %s ORDER BY c.position LIMIT %s",
+            [person_id.hex, after, limit]).fetchall()
+    return [OwnText(*row) for row in rows]
+
+
+@dataclass(frozen=True)
 class ReportedView:
     contribution_id: str
     reports: int

@@ -30,6 +30,7 @@ from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
 from engage.security import Permission
 from engage.views.consultations import forms
+from engage.views.extensions import PERSONAL_DATA, extends
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
@@ -488,3 +489,17 @@ def notifications(context, request):
                       request.route_url("contribution", ref=slugs[n.consultation_id], item=n.contribution_id),
                       n.created_at))
     return {"notifications": shown, "page": page, "more": more}
+
+
+@extends(PERSONAL_DATA)
+def own_texts_in_the_download(request, values) -> dict:
+    """The person's own contributions, with their texts (hidden or withdrawn ones too): theirs."""
+    texts, after = [], -1
+    while True:
+        page = q.texts_of_author(request.engage.db, values["person_id"], after=after)
+        texts += [{"contribution_id": t.contribution_id, "consultation": t.consultation_title,
+                   "kind": t.kind, "theme": t.theme, "status": t.status, "posted_at": t.posted_at,
+                   "edited_at": t.edited_at, "text": t.text} for t in page]
+        if len(page) < 500:
+            return {"contributions": texts}
+        after = page[-1].position

@@ -8,7 +8,7 @@ from engage.domain.consultations.model import KINDS, OPTIONS
 from engage.i18n import CHOICE_LABELS, ROLE_TITLES, _
 from engage.projections.accounts.history import CONSENTS, REPLACEMENT
 from engage.projections.participation.projection import participation_history
-from engage.views.extensions import extends
+from engage.views.extensions import PERSONAL_DATA, extends
 from engage.views.toolkit import query, signed_in_person, when
 
 PAGE_SIZE = 20
@@ -27,32 +27,33 @@ KEYED_LABELS = {
 FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"}
 
 
+def shown_summary(request, line) -> str:
+    """A history line's summary in the reader's language, its mapping filled in."""
+    translate = request.localizer.translate
+    mapping = {}
+    for key, value in line.mapping.items():
+        if key == "date":
+            mapping[key] = when(value, request.locale_name)
+        elif key in KEYED_LABELS:
+            label = KEYED_LABELS[key].get(value)
+            mapping[key] = translate(label) if label else value
+        elif key in FREE_TEXT:
+            mapping[key] = value
+        else:
+            mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
+    return translate(_(line.summary, mapping=mapping))
+
+
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
     translate = request.localizer.translate
-    locale = request.locale_name
     before = query(request).get("avant")
     before = int(before) if before and before.isdigit() else None
     lines = participation_history(request.engage.db, person_id, before=before, limit=limit + 1)
     more = len(lines) > limit
     lines = lines[:limit]
-    shown = []
-    for line in lines:
-        mapping = {}
-        for key, value in line.mapping.items():
-            if key == "date":
-                mapping[key] = when(value, locale)
-            elif key in KEYED_LABELS:
-                label = KEYED_LABELS[key].get(value)
-                mapping[key] = translate(label) if label else value
-            elif key in FREE_TEXT:
-                mapping[key] = value
-            else:
-                mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
-        shown.append({
-            "when": when(line.occurred_at, locale, time=True),
-            "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
-            "summary": translate(_(line.summary, mapping=mapping)),
-        })
+    shown = [{"when": when(line.occurred_at, request.locale_name, time=True),
+              "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
+              "summary": shown_summary(request, line)} for line in lines]
     return {
         "history": shown,
         "history_next": request.current_route_path(_query={"avant": lines[-1].position}) if more else None,
@@ -67,3 +68,16 @@ def history_on_the_account_page(request, values) -> dict:
     if person_id is None or "history" in values:
         return {}
     return history_context(request, person_id)
+
+
+@extends(PERSONAL_DATA)
+def history_in_the_download(request, values) -> dict:
+    """Every line of the history, its summary filled in as on the account page."""
+    history, before = [], None
+    while True:  # every page of the history
+        page = participation_history(request.engage.db, values["person_id"], before=before, limit=500)
+        history += [{"at": line.occurred_at, "kind": line.kind, "summary": shown_summary(request, line),
+                     "details": line.mapping} for line in page]
+        if len(page) < 500:
+            return {"participation_history": history}
+        before = page[-1].position

@@ -173,3 +173,23 @@ def test_an_admin_erases_on_request_after_a_confirmation(testapp):
     assert engage.vault.unseal(person_id, engage.app.get_account(person_id).sealed_identity) is None
     page = testapp.get(f"/admin/cartes/{card_id_for_person(person_id).hex}")
     assert "close" in page.html.select_one(".card-status").text and number not in page.text.replace(" ", "")
+
+
+def test_the_download_fills_the_history_summaries_and_holds_the_residents_own_texts(testapp):
+    from tests.common.consultations import contribute, create_consultation
+    engage = services(testapp)
+    person_id, _ = seeded_resident(testapp)
+    consultation = create_consultation(engage.app)
+    mine = contribute(engage.app, consultation, person_id, text="Des bancs dans les squares, à l'ombre.")
+    other = contribute(engage.app, consultation, text="Le texte de quelqu'un d'autre.")
+    engage.wait_for(engage.app.cast_vote(person_id=person_id, item_id=other.id, option="d-accord",
+                                         has_valid_card=True).position)
+    engage.wait_for(mine.position)
+    data = json.loads(testapp.get("/compte/mes-donnees").text)
+    summaries = [line["summary"] for line in data["participation_history"]]
+    assert not [s for s in summaries if "${" in s], summaries
+    assert "Vote « D'accord » sur une contribution de la consultation « Charte parisienne de la participation »" \
+        in summaries
+    [text] = data["contributions"]
+    assert text["text"] == "Des bancs dans les squares, à l'ombre." and text["kind"] == "proposition"
+    assert "quelqu'un d'autre" not in json.dumps(data, ensure_ascii=False)
