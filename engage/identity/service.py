@@ -158,6 +158,22 @@ class AccountService:
         identity = self.app.vault.unseal(person_id, account.sealed_identity)
         return (identity or {}).get("email") or None
 
+    def names_of(self, people: list[tuple[UUID, UUID | None]]) -> dict[UUID, str]:
+        """Each person's name, unsealed for the staff page that needs it (a session's roll, for
+        its facilitator), from (person id, their card id or None): from the account, or from
+        the card of someone who has none (a card made at a desk). Never for a public page.
+        Nobody erased or unknown is in the answer."""
+        names = {}
+        for person_id, card_id in people:
+            try:
+                sealed = self.app.get_account(person_id).sealed_identity
+            except AggregateNotFoundError:
+                sealed = self.app.get_card(card_id).sealed_identity if card_id else None
+            identity = self.app.vault.unseal(person_id, sealed) if sealed else None
+            if identity and identity.get("name"):
+                names[person_id] = identity["name"]
+        return names
+
     def own_personal_data(self, person_id: UUID, card_ids: list[UUID]) -> dict:
         """What the log holds sealed about a person, unsealed for their own right of access
         (the export of their data), and nowhere else: their name and email, their account's

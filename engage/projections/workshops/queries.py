@@ -184,13 +184,16 @@ class RollLine:
     display_name: str | None
     state: str
     attendance: str | None
+    card_id: str | None = None  # their newest card: where the name of someone without an account is
 
 
 def roll(db: Database, session_id: UUID) -> list[RollLine]:
     """Registered people and walk-ins (bounded by the capacity plus the walk-ins)."""
     with db.reading() as cur:
         rows = cur.execute(
-            "SELECT r.person_id, p.display_name, r.state, r.attendance FROM rm_workshop_registrations r"
+            "SELECT r.person_id, p.display_name, r.state, r.attendance,"
+            " (SELECT c.card_id FROM rm_cards c WHERE c.person_id = r.person_id ORDER BY c.position DESC LIMIT 1)"
+            " FROM rm_workshop_registrations r"
             " LEFT JOIN rm_people p ON p.person_id = r.person_id"
             " WHERE r.session_id = %s AND (r.state IN ('registered', 'walk-in') OR r.attendance IS NOT NULL)"
             " ORDER BY p.display_name, r.person_id", [session_id.hex]).fetchall()

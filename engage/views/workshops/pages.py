@@ -401,9 +401,19 @@ def cancel(context, request):
 def _roll_page(request, session, *, error=None, walk_in_form=None):
     lines = wq.roll(request.engage.db, UUID(session.session_id))
     unnamed = request.localizer.translate(_("Participant·e sans compte"))
+    # The facilitator calls the roll by name (this page only, behind its permission).
+    names = request.engage.accounts.names_of(
+        [(UUID(line.person_id), UUID(line.card_id) if line.card_id else None) for line in lines])
+
+    def called(line):
+        name = names.get(UUID(line.person_id))
+        if name and line.display_name and line.display_name != name:
+            return f"{name} ({line.display_name})"
+        return name or line.display_name or unnamed
+
     return {
         "session": session, "when": span(session, request.locale_name), "error": error,
-        "lines": [(line, line.display_name or unnamed) for line in lines],
+        "lines": sorted(((line, called(line)) for line in lines), key=lambda item: item[1].casefold()),
         "walk_in_form": walk_in_form or make_form(
             forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
             action=request.route_url("session_walk_in", session_id=session.session_id)).render(),

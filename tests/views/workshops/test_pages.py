@@ -207,11 +207,13 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     assert "1 changement" in done.text
     walk = done.forms["walk-in"]
     walk["card_number"] = "123"
+    assert "onze chiffres" in walk.submit("submit", status=400).text
+    walk["card_number"] = "75 0000 0000 2"  # well formed, on nobody's card
     assert "Aucune Carte Citoyen·ne valide" in walk.submit("submit", status=400).text
     walk = done.forms["walk-in"]
     walk["card_number"] = number
     after = walk.submit("submit", status=303).follow()
-    assert "Participant·e sans compte" in after.text and "(sur place)" in after.text
+    assert "Personne 7" in after.text and "(sur place)" in after.text
     forged = testapp.post(f"/ateliers/animation/seance/{sid.hex}/presences",
                           {"csrf_token": after.forms["roll"]["csrf_token"].value,
                            f"presence-{'0' * 32}": "present"}, status=400)
@@ -332,3 +334,28 @@ def test_another_facilitator_is_refused_everything_and_sees_nobody(testapp):
     form = testapp.get(base + "/annuler").forms["cancel-session"]
     form.submit("submit", status=303)
     assert engage.app.get_session(sid).cancelled
+
+
+def test_the_roll_names_each_person_for_its_facilitator_only_and_the_walk_in_asks_for_eleven_digits(testapp):
+    engage = services(testapp)
+    facilitator = resident(testapp, "anim@exemple.fr", "Animatrice Nadia", card=False, role=Role.FACILITATOR)
+    sid, _ = make_session(engage.app, capacity=5, facilitator=facilitator, starts_at=soon(0.15))  # roll open
+    desk_holder, desk_card, _ = card_holder(engage.app, 3)  # a card from the desk, no account
+    engage.app.register_for_session(sid, desk_holder, card_ids=[desk_card])
+    _, _, number = card_holder(engage.app, 4)
+    engage.engine.catch_up()
+    log_in(testapp, "anim@exemple.fr")
+    roll = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences")
+    assert "Personne 3" in roll.text and "Participant·e sans compte" not in roll.text
+    assert "onze chiffres" in roll.text.lower() and "10 chiffres" not in roll.text
+    walk = roll.forms["walk-in"]
+    walk["card_number"] = number[:10]
+    refused = walk.submit("submit", status=400)
+    assert "onze chiffres" in refused.html.select_one("#walk-in").text
+    assert "Personne 4" not in refused.text
+    walk = refused.forms["walk-in"]
+    walk["card_number"] = f"{number[:2]} {number[2:6]} {number[6:10]} {number[10:]}"
+    after = walk.submit("submit", status=303).follow()
+    assert "Personne 4" in after.text
+    log_out(testapp)
+    assert "Personne 3" not in testapp.get(f"/ateliers/seance/{sid.hex}").text
