@@ -20,3 +20,8 @@ def test_waitress_caps_bodies_at_the_upload_limit(name):
 def test_production_names_its_vault_kek_and_never_creates_one():
     app = ini_sections("production.ini")["app:main"]
     assert app["engage.vault.kek_path"] and app["engage.vault.create_kek"] == "false"
+
+
+@pytest.mark.parametrize("name", ["development.ini", "production.ini"])
+def test_answers_to_a_moderation_mail_reach_someone(name):
+    assert "@" in ini_sections(name)["app:main"]["engage.moderation_contact"]

@@ -333,7 +333,8 @@ def contribution_hide(context, request):
 
     page = {"title": _("Masquer une contribution"),
             "intro": [_("Le motif est public : il s'affiche à la place du texte. L'auteur ou l'autrice est prévenu·e.")]}
-    return form_view(request, form, page, hide)
+    return form_view(request, form, page, hide,
+                     done=_("La contribution est masquée ; son auteur ou son autrice en est prévenu·e."))
 
 
 @view_config(route_name="contribution_restore", request_method="POST", permission=Permission.MODERATE)

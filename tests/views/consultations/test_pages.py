@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.common.accounts import ADMIN
+from tests.common.accounts import ADMIN, outbox
 from tests.common.accounts import with_roles as resident
 from tests.common.consultations import THEMES, create_via_web
 
@@ -124,6 +124,10 @@ def test_edit_withdraw_reply_report_hide_restore_and_notifications(editor_app, m
     hide["reason"] = "Contraire à la charte de modération"
     hidden = hide.submit("submit", status=303).follow()
     assert "Contraire à la charte de modération" in hidden.text and "Version corrigée" not in hidden.text
+    assert "La contribution est masquée" in hidden.html.select_one(".notice.success").text  # the moderator is told
+    told = outbox(editor_app)[-1]  # the author may answer: the reply reaches the moderators, not a no-reply box
+    assert told.recipients == ["camille@exemple.fr"] and "répondez à ce message" in told.body
+    assert told.extra_headers["Reply-To"] == editor_app.app.registry.settings["engage.moderation_contact"]
     public = make_app().get(item_url)
     assert "Version corrigée" not in public.text and "masquée par la modération" in public.text
     assert "Version corrigée" not in make_app().get("/consultations/charte").text
