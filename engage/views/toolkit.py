@@ -3,6 +3,7 @@ and dates for people (Europe/Paris, French or English formats through Babel)."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from datetime import date, datetime, timezone
@@ -207,6 +208,29 @@ def flash(request, message, kind: str = SUCCESS) -> None:
 def pop_flashes(request) -> dict[str, list[str]]:
     """The messages waiting for this visitor, by kind; each is shown once."""
     return {kind: [str(m) for m in request.session.pop_flash(kind)] for kind in (SUCCESS, ERROR)}
+
+
+# -- figures not published ------------------------------------------------------------------
+
+NOT_PUBLISHED_WHY = _("« non publié » : un nombre de moins de 5 réponses n'est pas publié, ni un nombre qui "
+                      "permettrait de le retrouver par différence, pour protéger les personnes qui ont répondu.")
+
+
+class NotPublished(str):
+    """A blanked figure's "non publié": on a page, a link to the explanation (#non-publie)."""
+
+    def __html__(self) -> str:
+        return f'<a href="#non-publie">{html.escape(self)}</a>'
+
+
+def not_published(request) -> NotPublished:
+    return NotPublished(request.localizer.translate(_("non publié")))
+
+
+def why_not_published(request, values) -> str | None:
+    """The explanation a page shows (with id non-publie) when one of its figures is blank."""
+    return request.localizer.translate(NOT_PUBLISHED_WHY) \
+        if any(isinstance(v, NotPublished) for v in values) else None
 
 
 # -- the one form factory ---------------------------------------------------------------------

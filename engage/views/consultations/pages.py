@@ -37,11 +37,13 @@ from engage.views.toolkit import (
     flash,
     form_view,
     make_form,
+    not_published,
     page_number,
     query,
     signed_in_person,
     wait_for_write,
     when,
+    why_not_published,
 )
 
 FORM = "engage:templates/form_page.pt"
@@ -141,6 +143,7 @@ def consultation_page(context, request):
     following = next_phase(consultation.current_phase)
     filters = {k: v for k, v in (("type", kind), ("theme", theme), ("q", text),
                                  ("canal", params.get("canal") if channel else None)) if v}
+    agree = _agree(request, rows)
     return {
         "consultation": consultation,
         "plan": [(PHASE_LABELS[p["phase"]], p["starts_on"], p["ends_on"], p["phase"] == consultation.current_phase)
@@ -150,7 +153,7 @@ def consultation_page(context, request):
         "counts": q.contribution_counts(db, consultation.consultation_id),
         "meetings": q.meetings(db, consultation.consultation_id),
         "contributions": rows, "more": more, "page": page, "filters": filters,
-        "agree": _agree(request, rows),
+        "agree": agree, "not_published": why_not_published(request, agree.values()),
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": open_for_contributions(consultation.current_phase),
@@ -164,7 +167,7 @@ def _agree(request, rows) -> dict:
     """{contribution id: its d'accord total as published}: the cell of the item's vote table
     (and of the contributions dataset), "non publié" where that table blanks it."""
     shown = q.agree_as_published(request.engage.db, {c.contribution_id: c.agree for c in rows})
-    hidden = request.localizer.translate(_("non publié"))
+    hidden = not_published(request)
     return {cid: hidden if value is None else value for cid, value in shown.items()}
 
 
@@ -214,7 +217,7 @@ def contribution_page(context, request):
     db, me = request.engage.db, signed_in_person(request)
     replies, more = q.replies(db, item.contribution_id, page=page_number(request))
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
-    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=request.localizer.translate(_("non publié")))
+    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=not_published(request))
     open_ = open_for_contributions(consultation.current_phase) and item.published
     mine = request.engage.app.my_vote(person_id=me, item_id=UUID(item.contribution_id)) if me else None
     vote_form = None
@@ -238,6 +241,7 @@ def contribution_page(context, request):
     return {
         "consultation": consultation, "item": item, "replies": replies, "more": more,
         "counts": counts, "options": OPTIONS, "channels": CHANNELS, "kinds": KINDS,
+        "not_published": why_not_published(request, [v for by_option in counts.values() for v in by_option.values()]),
         "mine": OPTIONS.get(mine or ""), "vote_form": vote_form, "hands_form": hands_form, "open": open_,
         "signed_in": me is not None, "is_author": bool(me and item.author_id == me.hex),
         "edit_deadline": editable_until,

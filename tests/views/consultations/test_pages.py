@@ -48,6 +48,14 @@ def contribute(app, text="Publier les comptes rendus des conseils de quartier.",
     return form.submit("submit", status=status)
 
 
+def assert_why_not_published(page):
+    """Each "non publié" leads to a visible explanation on the page (not a title attribute)."""
+    links = [a for a in page.html.select('a[href="#non-publie"]')]
+    assert links and all(a.get_text(strip=True) == "non publié" for a in links)
+    note = page.html.select_one("#non-publie").get_text(" ", strip=True)
+    assert "moins de 5" in note and "protéger" in note
+
+
 def test_contribute_vote_and_see_the_count(editor_app, make_app):
     create_via_web(editor_app)
     camille = make_app()
@@ -63,6 +71,8 @@ def test_contribute_vote_and_see_the_count(editor_app, make_app):
     # One vote: a count under 5, not published (as in the vote-counts dataset).
     assert [c.get_text(strip=True) for c in counts[0].find_all(["th", "td"])] == [
         "D'accord", "non publié", "0", "non publié"]
+    assert_why_not_published(item)
+    assert_why_not_published(camille.get("/consultations/charte"))  # one "d'accord" in the list
     # change of mind, then withdraw
     vote = item.forms["vote"]
     vote["option"] = "mitige"
@@ -295,6 +305,7 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     row = results.html.select("table")[0].select("tbody tr")[0]
     # One answer: not published, as in the questionnaire-results dataset.
     assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "non publié"]
+    assert_why_not_published(results)
     assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
     assert "La charte et vous" in make_app().get("/questionnaires").text
 
