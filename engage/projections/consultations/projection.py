@@ -113,7 +113,8 @@ class ConsultationsProjection(Projection):
                 edited_at TEXT,
                 versions INTEGER NOT NULL,
                 reports INTEGER NOT NULL,
-                flagged_for_study BOOLEAN NOT NULL
+                flagged_for_study BOOLEAN NOT NULL,
+                flagged_at TEXT
             )"""
         )
         # The live counters, in their own narrow table: a vote or a reply rewrites this short
@@ -477,7 +478,9 @@ class ConsultationsProjection(Projection):
 
     def _ContributionFlaggedForStudy(self, cur, e, position):
         cid = e.originator_id.hex
-        cur.execute("UPDATE rm_contributions SET flagged_for_study = %s WHERE contribution_id = %s", [True, cid])
+        # When the threshold was reached: the flag stays if support falls, and says since when.
+        cur.execute("UPDATE rm_contributions SET flagged_for_study = %s, flagged_at = %s WHERE contribution_id = %s",
+                    [True, e.timestamp.isoformat(), cid])
         cur.execute("DELETE FROM rm_support_due WHERE item_id = %s", [cid])
         self._notify_author(cur, cid, position, "threshold", str(e.agree_votes), e.timestamp)
 

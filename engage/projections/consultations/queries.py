@@ -83,6 +83,7 @@ class ContributionView:
     agree: int
     flagged_for_study: bool
     organization_name: str | None = None
+    flagged_at: str | None = None  # when it reached the support threshold
 
     @property
     def published(self) -> bool:
@@ -93,7 +94,8 @@ _CONTRIBUTION = (
     "SELECT c.contribution_id, c.consultation_id, c.parent_id, c.kind, c.theme, c.channel, c.author_id,"
     " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
     " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
-    " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name"
+    " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name,"
+    " c.flagged_at"
     " FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
@@ -101,7 +103,7 @@ _CONTRIBUTION = (
 
 
 def _contribution(row) -> ContributionView:
-    return ContributionView(*row[:19], bool(row[19]), row[20])
+    return ContributionView(*row[:19], bool(row[19]), row[20], row[21])
 
 
 def contributions(db: Database, consultation_id: str, *, kind: str | None = None, theme: str | None = None,

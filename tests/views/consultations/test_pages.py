@@ -391,3 +391,19 @@ def test_contributing_in_an_organizations_name(editor_app, make_app):
             UUID(item.request.path.rsplit("/", 1)[1])).consultation_id, person_id=lea_id, has_valid_card=True,
             kind="avis", theme=THEMES[0], text="Au nom d'une autre", organization_id=org)
     assert services.engine.head() == head
+
+
+def test_a_flag_for_study_says_when_the_threshold_was_reached(testapp):
+    from engage.views.toolkit import when
+    from tests.common.consultations import contribute as contribute_through_the_app
+    from tests.common.consultations import create_consultation
+
+    engage = testapp.app.registry.engage
+    consultation = create_consultation(engage.app, threshold=1)
+    item = contribute_through_the_app(engage.app, consultation).id
+    engage.wait_for(engage.app.flag_for_study(item, agree_votes=1, threshold=1).position)
+    reached = when(engage.app.get_contribution(item).modified_on, "fr")  # the flag's own time
+    page = testapp.get(f"/consultations/charte/contributions/{item.hex}")
+    assert f"seuil atteint le {reached}" in page.html.select_one(".notice.success").get_text(" ", strip=True)
+    listing = testapp.get("/consultations/charte")
+    assert f"seuil atteint le {reached}" in listing.html.select_one("ol.contributions").get_text(" ", strip=True)
