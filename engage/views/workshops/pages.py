@@ -8,6 +8,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
+from babel.numbers import format_decimal
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
@@ -400,6 +401,7 @@ def cancel(context, request):
 
 def _roll_page(request, session, *, error=None, walk_in_form=None):
     lines = wq.roll(request.engage.db, UUID(session.session_id))
+    feedback = wq.feedback(request.engage.db, UUID(session.session_id))
     unnamed = request.localizer.translate(_("Participant·e sans compte"))
     # The facilitator calls the roll by name (this page only, behind its permission).
     names = request.engage.accounts.names_of(
@@ -418,7 +420,9 @@ def _roll_page(request, session, *, error=None, walk_in_form=None):
             forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
             action=request.route_url("session_walk_in", session_id=session.session_id)).render(),
         # Feedback is for the facilitator only: shown here, never on a public page.
-        "feedback": wq.feedback(request.engage.db, UUID(session.session_id)),
+        "feedback": feedback,
+        "average": format_decimal(sum(r for r, _c in feedback) / len(feedback), format="0.0",
+                                  locale=request.locale_name) if feedback else None,
     }
 
 

@@ -236,9 +236,13 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     log_in(testapp, "anim@exemple.fr")
     roll_page = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences")
     assert "Avis des participants" in roll_page.text and "Passionnant." in roll_page.text
+    assert "note moyenne 5,0 sur 5" in " ".join(roll_page.html.get_text(" ").split())  # a French decimal comma
     log_out(testapp)
     verified = testapp.get("/ateliers/verifier", params={"code": code.lower()})
     assert "Attestation authentique" in verified.text and "Camille du 11e" in verified.text
+    from engage.views.toolkit import when
+    [date] = [dt.find_next_sibling("dd").text for dt in verified.html.select("dl.facts dt") if dt.text == "Date"]
+    assert date == when(start, "fr", time=True)  # "2 décembre 2026 à 10:15", as every date of engage
     assert "camille@exemple.fr" not in verified.text
     assert "Aucune attestation" in testapp.get("/ateliers/verifier", params={"code": "AAAAAAAAAA"}, status=404).text
     assert "10 caractères" in testapp.get("/ateliers/verifier", params={"code": "x"}, status=400).text
