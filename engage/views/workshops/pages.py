@@ -21,6 +21,7 @@ from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session
 from engage.i18n import _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import workshop_attendance
+from engage.projections.cards import queries as card_queries
 from engage.projections.workshops import queries as wq
 from engage.public_url import public_host, public_url
 from engage.security import Permission
@@ -155,9 +156,11 @@ def catalogue(request):
 @view_config(route_name="workshop_session", renderer="engage:templates/workshop_session.pt")
 def session_page(context, request, *, error=None):
     session, workshop = context.session, context.workshop
-    mine = None
+    mine, has_valid_card = None, False
     if request.authenticated_userid:
-        mine = wq.my_registration(request.engage.db, context.session_id, UUID(request.authenticated_userid))
+        person_id = UUID(request.authenticated_userid)
+        mine = wq.my_registration(request.engage.db, context.session_id, person_id)
+        has_valid_card = card_queries.valid_card_of(request.engage.db, person_id) is not None
     now = datetime.now(timezone.utc)
     return {
         "session": session,
@@ -167,6 +170,7 @@ def session_page(context, request, *, error=None):
         "when": span(session, request.locale_name),
         "where": where(request, session),
         "mine": mine,
+        "has_valid_card": has_valid_card,  # the card notice is for those without one
         "open": not session.cancelled and session.starts_at > now,
         "is_facilitator": may_manage_session(UUID(session.facilitator_id), **acting(request)),
         "error": error,

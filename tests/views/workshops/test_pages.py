@@ -363,3 +363,15 @@ def test_the_roll_names_each_person_for_its_facilitator_only_and_the_walk_in_ask
     assert "Personne 4" in after.text
     log_out(testapp)
     assert "Personne 3" not in testapp.get(f"/ateliers/seance/{sid.hex}").text
+
+
+def test_the_card_notice_is_for_visitors_without_a_valid_card(testapp, session_id):
+    notice = "Réservé aux détenteurs d'une Carte Citoyen·ne valide"
+    assert notice in testapp.get(f"/ateliers/seance/{session_id.hex}").text  # anonymous
+    resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    resident(testapp, "karim@exemple.fr", "Karim du 20e", card=False)
+    log_in(testapp, "camille@exemple.fr")
+    assert notice not in testapp.get(f"/ateliers/seance/{session_id.hex}").text  # holds a valid card
+    log_out(testapp)
+    log_in(testapp, "karim@exemple.fr")
+    assert notice in testapp.get(f"/ateliers/seance/{session_id.hex}").text
