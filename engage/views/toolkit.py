@@ -210,6 +210,18 @@ def pop_flashes(request) -> dict[str, list[str]]:
     return {kind: [str(m) for m in request.session.pop_flash(kind)] for kind in (SUCCESS, ERROR)}
 
 
+# -- required fields --------------------------------------------------------------------------
+
+#: What marks a required field in a rendered form (templates/deform/mapping_item.pt).
+REQUIRED_MARKER = 'class="required-marker"'
+
+
+def has_required_field(*rendered: str | None) -> bool:
+    """Whether one of these rendered forms has a required field: only then does a page say
+    that the fields marked with an asterisk are required."""
+    return any(REQUIRED_MARKER in str(html or "") for html in rendered)
+
+
 # -- figures not published ------------------------------------------------------------------
 
 NOT_PUBLISHED_WHY = _("« non publié » : un nombre de moins de 5 réponses n'est pas publié, ni un nombre qui "
@@ -258,4 +270,5 @@ def page_helpers(event) -> None:
     if request is None:
         return
     event.setdefault("when", lambda value, time=False: when(value, request.locale_name, time=time))
+    event.setdefault("has_required", has_required_field)
     event.setdefault("pop_flashes", lambda: pop_flashes(request))
