@@ -251,14 +251,14 @@ STATE_LABELS = {
 def mine(request):
     db, person_id, locale = request.engage.db, signed_in_person(request), request.locale_name
     now = datetime.now(timezone.utc)
-    registrations = wq.my_sessions(db, person_id).items
+    registrations = wq.my_sessions(db, person_id, coming_after=now).items  # soonest first
     attended = wq.my_sessions(db, person_id, attended=True).items
     app = request.engage.app
     return {
         "notices": [(_(NOTICE_LABELS[n.kind]), n, when(n.at, locale, time=True))
                     for n in wq.notices(db, person_id)],
         "upcoming": [(m, span(m.session, locale), _(STATE_LABELS.get(m.state, m.state)))
-                     for m in registrations if m.session.ends_at > now],
+                     for m in registrations],
         "attended": [(m, span(m.session, locale), app.has_given_feedback(UUID(m.session.session_id), person_id))
                      for m in attended],
     }

@@ -375,3 +375,18 @@ def test_the_card_notice_is_for_visitors_without_a_valid_card(testapp, session_i
     log_out(testapp)
     log_in(testapp, "karim@exemple.fr")
     assert notice in testapp.get(f"/ateliers/seance/{session_id.hex}").text
+
+
+def test_my_coming_registrations_are_in_date_order(testapp):
+    from engage.projections.workshops.queries import card_ids
+
+    engage = services(testapp)
+    person = resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    for title, days in (("Atelier du mois prochain", 30), ("Atelier de demain", 1), ("Atelier de la semaine", 7)):
+        sid, _ = make_session(engage.app, title=title, starts_at=soon(24 * days))
+        engage.app.register_for_session(sid, person, card_ids=card_ids(engage.db, person))
+    engage.engine.catch_up()
+    log_in(testapp, "camille@exemple.fr")
+    text = testapp.get("/ateliers/mes-inscriptions").text
+    order = [text.index(t) for t in ("Atelier de demain", "Atelier de la semaine", "Atelier du mois prochain")]
+    assert order == sorted(order)
