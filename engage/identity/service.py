@@ -24,6 +24,7 @@ from engage.domain.accounts.errors import (
     LoginThrottled,
     MailThrottled,
     WeakPassword,
+    WrongPassword,
 )
 from engage.domain.accounts.model import email_claim_id
 from engage.domain.application import EngageApplication
@@ -256,6 +257,24 @@ class AccountService:
         # A participatory-budget member who signed up with the listed address: link them (idempotent).
         self.app.link_pb_member(person_id, email)
         return LoggedIn(person_id)
+
+    def check_password(self, person_id: UUID, password: str, *, address: str) -> None:
+        """Re-authentication before an irreversible act (erasure): the signed-in person's
+        current password, or WrongPassword. Counted as login attempts on the same account and
+        address (LoginThrottled past the limits): a stolen session cannot guess it at leisure."""
+        limits = self.limits
+        email = self.email_of(person_id) or person_id.hex
+        account_key = "account:" + self._email_key(email)
+        address_key = "address:" + address
+        on_account, on_address = self.store.hit([(account_key, limits.login_window),
+                                                 (address_key, limits.login_window)])
+        if on_account > limits.login_per_account or on_address > limits.login_per_address:
+            raise LoginThrottled(_minutes(limits.login_window))
+        stored = self.store.password_hash(person_id)
+        if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
+            raise WrongPassword()  # the attempt stays counted
+        self.store.clear(account_key)
+        self.store.release(address_key)
 
     def erase(self, person_id: UUID, *, requested_by: UUID) -> int | None:
         """Right to erasure: PersonalDataErased first, then the key, then the credentials.

@@ -16,9 +16,9 @@ from engage.i18n import _
 from engage.projections.accounts import queries as account_queries
 from engage.projections.cards import queries as card_queries
 from engage.security import Permission
-from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema
+from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema, ReauthenticationSchema
 from engage.views.extensions import PERSONAL_DATA, extended
-from engage.views.fields import ButtonOnlySchema
+from engage.views.accounts.pages import client_address
 from engage.views.toolkit import form_view, make_form, signed_in_person, validate, wait_for_write
 
 # --------------------------------------------------------------------------- right of access
@@ -88,14 +88,16 @@ ERASURE_CONSEQUENCES = [
 
 @view_config(route_name="account_erase", renderer="engage:templates/form_page.pt", permission=Permission.OWN_ACCOUNT)
 def erase_my_data(request):
-    form = make_form(ButtonOnlySchema, request, formid="erase", button=_("Effacer définitivement mes données"))
+    form = make_form(ReauthenticationSchema, request, formid="erase", button=_("Effacer définitivement mes données"))
     page = {"title": _("Effacer mes données personnelles"),
             "intro": ERASURE_CONSEQUENCES + [_("Pensez à télécharger vos données avant, si vous souhaitez les garder.")],
             "links": [(request.route_url("account_data"), _("Télécharger mes données d'abord")),
                       (request.route_url("account"), _("Revenir à mon compte sans rien effacer"))]}
 
-    def erase(_data):
+    def erase(data):
         person_id = signed_in_person(request)
+        # Re-authentication first: a wrong password (WrongPassword) erases nothing.
+        request.engage.accounts.check_password(person_id, data["password"], address=client_address(request))
         position = request.engage.accounts.erase(person_id, requested_by=person_id)
         wait_for_write(request, position)
         request.engage.db.scrub()
