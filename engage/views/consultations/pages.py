@@ -111,7 +111,7 @@ def consultation_edit(context, request):
     return form_view(request, form, page, revise, values=values)
 
 
-@view_config(route_name="consultation_phase", request_method="POST", permission=Permission.EDIT)
+@view_config(route_name="consultation_phase", request_method="POST", permission=Permission.OPEN_PHASE)
 def consultation_phase(context, request):
     consultation = context.consultation
     try:
@@ -158,6 +158,7 @@ def consultation_page(context, request):
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": open_for_contributions(consultation.current_phase),
         "can_edit": request.has_permission(Permission.EDIT),
+        "can_open_phase": request.has_permission(Permission.OPEN_PHASE),
         "can_facilitate": request.has_permission(Permission.FACILITATE),
         "arrondissement": lambda n: arrondissement_label(n, locale),
     }
