@@ -233,10 +233,9 @@ class AccountService:
         except EmailAlreadyConfirmed:
             return None
 
-    def log_in(self, *, email: str, password: str, address: str) -> LoggedIn:
-        """Every attempt is counted before the password is checked, atomically, and given
-        back once the password proves right: of any number of concurrent attempts, at most
-        the limit reach the password check."""
+    def _count_attempt(self, email: str, address: str) -> tuple[str, str]:
+        """One more password attempt on this account and from this address, counted before
+        the password is checked (LoginThrottled past the limits); their counters' keys."""
         limits = self.limits
         account_key = "account:" + self._email_key(email)
         address_key = "address:" + address
@@ -244,12 +243,23 @@ class AccountService:
                                                  (address_key, limits.login_window)])
         if on_account > limits.login_per_account or on_address > limits.login_per_address:
             raise LoginThrottled(_minutes(limits.login_window))
+        return account_key, address_key
+
+    def _attempt_succeeded(self, account_key: str, address_key: str) -> None:
+        """The password proved right: the account's failures forgotten, the address's attempt given back."""
+        self.store.clear(account_key)
+        self.store.release(address_key)
+
+    def log_in(self, *, email: str, password: str, address: str) -> LoggedIn:
+        """Every attempt is counted before the password is checked, atomically, and given
+        back once the password proves right: of any number of concurrent attempts, at most
+        the limit reach the password check."""
+        counted = self._count_attempt(email, address)
         person_id = self.app.find_person_by_email(email)
         stored = self.store.password_hash(person_id) if person_id else None
         if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
             raise InvalidCredentials()  # the attempt stays counted: a failure
-        self.store.clear(account_key)
-        self.store.release(address_key)
+        self._attempt_succeeded(*counted)
         if not self.app.get_account(person_id).email_confirmed:
             raise EmailNotConfirmed()
         if passwords.needs_rehash(stored):
@@ -262,19 +272,11 @@ class AccountService:
         """Re-authentication before an irreversible act (erasure): the signed-in person's
         current password, or WrongPassword. Counted as login attempts on the same account and
         address (LoginThrottled past the limits): a stolen session cannot guess it at leisure."""
-        limits = self.limits
-        email = self.email_of(person_id) or person_id.hex
-        account_key = "account:" + self._email_key(email)
-        address_key = "address:" + address
-        on_account, on_address = self.store.hit([(account_key, limits.login_window),
-                                                 (address_key, limits.login_window)])
-        if on_account > limits.login_per_account or on_address > limits.login_per_address:
-            raise LoginThrottled(_minutes(limits.login_window))
+        counted = self._count_attempt(self.email_of(person_id) or person_id.hex, address)
         stored = self.store.password_hash(person_id)
         if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
             raise WrongPassword()  # the attempt stays counted
-        self.store.clear(account_key)
-        self.store.release(address_key)
+        self._attempt_succeeded(*counted)
 
     def erase(self, person_id: UUID, *, requested_by: UUID) -> int | None:
         """Right to erasure: PersonalDataErased first, then the key, then the credentials.

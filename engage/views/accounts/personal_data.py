@@ -17,8 +17,8 @@ from engage.projections.accounts import queries as account_queries
 from engage.projections.cards import queries as card_queries
 from engage.security import Permission
 from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema, ReauthenticationSchema
-from engage.views.extensions import PERSONAL_DATA, extended
 from engage.views.accounts.pages import client_address
+from engage.views.extensions import PERSONAL_DATA, extended
 from engage.views.toolkit import form_view, make_form, signed_in_person, validate, wait_for_write
 
 # --------------------------------------------------------------------------- right of access
