@@ -4,8 +4,18 @@ expired when idle or too old, listed on /compte, shared by every web process."""
 from datetime import datetime, timedelta, timezone
 
 from engage.domain.accounts.model import Role
-from tests.common.accounts import (CARD, PASSWORD, another_browser, copied_cookies, last_link, log_out, person, resident,
-                                   services, staff)
+from tests.common.accounts import (
+    CARD,
+    PASSWORD,
+    another_browser,
+    copied_cookies,
+    last_link,
+    log_out,
+    person,
+    resident,
+    services,
+    staff,
+)
 
 
 def card_request_form(browser):
