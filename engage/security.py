@@ -32,6 +32,7 @@ class Permission(StrEnum):
     FACILITATE = "facilitate"  # workshops and public meetings
     MODERATE = "moderate"
     EDIT = "edit"  # restitution, charter, guide
+    OPEN_PHASE = "open-phase"  # a consultation's next phase: editors, and admins who run the calendar
     AUDIT = "audit"
     ERASE_PERSONAL_DATA = "erase-personal-data"  # an admin, on a resident's request
     AMEND = "amend"  # propose and vote on charter amendments (signed in)
@@ -44,10 +45,11 @@ SIGNED_IN = {Permission.OWN_ACCOUNT, Permission.REQUEST_CARD, Permission.AMEND}
 ROLE_PERMISSIONS: dict[Role, set[Permission]] = {
     Role.ADMIN: {Permission.MANAGE_ROLES, Permission.MANAGE_CARDS, Permission.MANAGE_MEMBERS,
                  Permission.MANAGE_ORGANIZATIONS, Permission.AUDIT, Permission.ERASE_PERSONAL_DATA,
-                 Permission.FACILITATE},  # admins run workshops too
+                 Permission.FACILITATE,  # admins run workshops too
+                 Permission.OPEN_PHASE},  # and open a consultation's next phase (not its editorial work)
     Role.FACILITATOR: {Permission.FACILITATE},
     Role.MODERATOR: {Permission.MODERATE},
-    Role.EDITOR: {Permission.EDIT},
+    Role.EDITOR: {Permission.EDIT, Permission.OPEN_PHASE},
     Role.AUDITOR: {Permission.AUDIT},
 }
 

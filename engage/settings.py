@@ -22,6 +22,7 @@ ENVIRONMENT_OVERRIDES = {
     "ENGAGE_MAIL_HOST": "mail.host",
     "ENGAGE_MAIL_USERNAME": "mail.username",
     "ENGAGE_MAIL_PASSWORD": "mail.password",
+    "ENGAGE_MODERATION_CONTACT": "engage.moderation_contact",
 }
 
 

@@ -182,6 +182,8 @@ def app_settings(database_url: str, **overrides) -> dict:
         "engage.mailer": "outbox",
         # Absolute URLs in mails and open data (the request's Host is never trusted for them).
         "engage.public_url": "http://localhost",
+        # Where a resident's answer to a moderation mail goes (its Reply-To).
+        "engage.moderation_contact": "moderation@ville.exemple",
         # argon2 at its real cost would spend most of the suite hashing passwords.
         "engage.password_hashing": "cheapest-for-tests-only",
     }

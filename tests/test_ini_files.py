@@ -37,3 +37,8 @@ def test_production_logs_one_json_object_per_line():
     record.port = 6543
     line = json.loads(formatter.format(record))
     assert line["message"] == "démarré" and line["port"] == 6543 and line["logger"] == "engage.test"
+
+
+@pytest.mark.parametrize("name", ["development.ini", "production.ini"])
+def test_answers_to_a_moderation_mail_reach_someone(name):
+    assert "@" in ini_sections(name)["app:main"]["engage.moderation_contact"]

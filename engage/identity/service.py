@@ -24,6 +24,7 @@ from engage.domain.accounts.errors import (
     LoginThrottled,
     MailThrottled,
     WeakPassword,
+    WrongPassword,
 )
 from engage.domain.accounts.model import email_claim_id
 from engage.domain.application import EngageApplication
@@ -158,6 +159,22 @@ class AccountService:
         identity = self.app.vault.unseal(person_id, account.sealed_identity)
         return (identity or {}).get("email") or None
 
+    def names_of(self, people: list[tuple[UUID, UUID | None]]) -> dict[UUID, str]:
+        """Each person's name, unsealed for the staff page that needs it (a session's roll, for
+        its facilitator), from (person id, their card id or None): from the account, or from
+        the card of someone who has none (a card made at a desk). Never for a public page.
+        Nobody erased or unknown is in the answer."""
+        names = {}
+        for person_id, card_id in people:
+            try:
+                sealed = self.app.get_account(person_id).sealed_identity
+            except AggregateNotFoundError:
+                sealed = self.app.get_card(card_id).sealed_identity if card_id else None
+            identity = self.app.vault.unseal(person_id, sealed) if sealed else None
+            if identity and identity.get("name"):
+                names[person_id] = identity["name"]
+        return names
+
     def own_personal_data(self, person_id: UUID, card_ids: list[UUID]) -> dict:
         """What the log holds sealed about a person, unsealed for their own right of access
         (the export of their data), and nowhere else: their name and email, their account's
@@ -216,10 +233,9 @@ class AccountService:
         except EmailAlreadyConfirmed:
             return None
 
-    def log_in(self, *, email: str, password: str, address: str) -> LoggedIn:
-        """Every attempt is counted before the password is checked, atomically, and given
-        back once the password proves right: of any number of concurrent attempts, at most
-        the limit reach the password check."""
+    def _count_attempt(self, email: str, address: str) -> tuple[str, str]:
+        """One more password attempt on this account and from this address, counted before
+        the password is checked (LoginThrottled past the limits); their counters' keys."""
         limits = self.limits
         account_key = "account:" + self._email_key(email)
         address_key = "address:" + address
@@ -227,12 +243,23 @@ class AccountService:
                                                  (address_key, limits.login_window)])
         if on_account > limits.login_per_account or on_address > limits.login_per_address:
             raise LoginThrottled(_minutes(limits.login_window))
+        return account_key, address_key
+
+    def _attempt_succeeded(self, account_key: str, address_key: str) -> None:
+        """The password proved right: the account's failures forgotten, the address's attempt given back."""
+        self.store.clear(account_key)
+        self.store.release(address_key)
+
+    def log_in(self, *, email: str, password: str, address: str) -> LoggedIn:
+        """Every attempt is counted before the password is checked, atomically, and given
+        back once the password proves right: of any number of concurrent attempts, at most
+        the limit reach the password check."""
+        counted = self._count_attempt(email, address)
         person_id = self.app.find_person_by_email(email)
         stored = self.store.password_hash(person_id) if person_id else None
         if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
             raise InvalidCredentials()  # the attempt stays counted: a failure
-        self.store.clear(account_key)
-        self.store.release(address_key)
+        self._attempt_succeeded(*counted)
         if not self.app.get_account(person_id).email_confirmed:
             raise EmailNotConfirmed()
         if passwords.needs_rehash(stored):
@@ -240,6 +267,16 @@ class AccountService:
         # A participatory-budget member who signed up with the listed address: link them (idempotent).
         self.app.link_pb_member(person_id, email)
         return LoggedIn(person_id)
+
+    def check_password(self, person_id: UUID, password: str, *, address: str) -> None:
+        """Re-authentication before an irreversible act (erasure): the signed-in person's
+        current password, or WrongPassword. Counted as login attempts on the same account and
+        address (LoginThrottled past the limits): a stolen session cannot guess it at leisure."""
+        counted = self._count_attempt(self.email_of(person_id) or person_id.hex, address)
+        stored = self.store.password_hash(person_id)
+        if not passwords.verify_password(stored or passwords.DUMMY_HASH, password) or stored is None:
+            raise WrongPassword()  # the attempt stays counted
+        self._attempt_succeeded(*counted)
 
     def erase(self, person_id: UUID, *, requested_by: UUID) -> int | None:
         """Right to erasure: PersonalDataErased first, then the key, then the credentials.

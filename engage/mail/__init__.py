@@ -45,8 +45,9 @@ def deliver(registry, mail: Mail, *, to: str | None = None, person: UUID | str |
         localizer = make_localizer(settings.get("pyramid.default_locale_name", "fr"),
                                    registry.queryUtility(ITranslationDirectories, default=[]))
     subject, body = mail.render(localizer, mapping)
+    reply_to = settings.get(mail.reply_to) if mail.reply_to else None
     message = Message(subject=subject, sender=settings.get("mail.default_sender", DEFAULT_SENDER),
-                      recipients=[to], body=body)
+                      recipients=[to], body=body, extra_headers={"Reply-To": reply_to} if reply_to else None)
     metrics = metrics_of(registry)
     try:
         get_mailer(registry).send_immediately(message)
@@ -62,6 +63,10 @@ def deliver(registry, mail: Mail, *, to: str | None = None, person: UUID | str |
 def includeme(config) -> None:
     settings = config.get_settings()
     kind = settings.get("engage.mailer", "smtp")
+    if kind == "smtp" and not settings.get("engage.moderation_contact"):
+        # A moderation mail invites an answer; the sender is a no-reply address.
+        raise ValueError("engage.moderation_contact (ENGAGE_MODERATION_CONTACT) is required to send mail:"
+                         " the address that receives answers to moderation mails")
     if kind == "files":
         directory = Path(settings.get("engage.mail_directory", "var/mail"))
         directory.mkdir(parents=True, exist_ok=True)

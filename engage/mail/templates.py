@@ -17,6 +17,9 @@ from engage.i18n import _
 class Mail:
     subject: str
     body: str
+    # The setting naming where an answer goes (its Reply-To), for a mail that invites one:
+    # the sender is a no-reply address.
+    reply_to: str | None = None
 
     def render(self, localizer, mapping: Mapping[str, Any]) -> tuple[str, str]:
         mapping = dict(mapping)
@@ -58,7 +61,9 @@ CONTRIBUTION_REPLIED = Mail(
 CONTRIBUTION_HIDDEN = Mail(
     subject=_("Votre contribution a été masquée"),
     body=_("Bonjour,\n\nVotre contribution à la consultation « ${title} » a été masquée par la modération.\n"
-           "Motif : ${reason}\n\n${link}\n\nSi vous pensez qu'il s'agit d'une erreur, répondez à ce message."),
+           "Motif : ${reason}\n\n${link}\n\nSi vous pensez qu'il s'agit d'une erreur, répondez à ce message : "
+           "votre réponse parvient à l'équipe de modération."),
+    reply_to="engage.moderation_contact",
 )
 
 CONTRIBUTION_AT_STUDY = Mail(

@@ -1,9 +1,11 @@
-"""Recompute a seats-by-lot draw of Paris s'engage from its public record (Python 3, standard library only).
+"""Refaire un tirage au sort de Paris s'engage à partir de son relevé public
+(Recompute a seats-by-lot draw from its public record; Python 3, standard library only).
 
-Usage: python3 recompute_draw.py <address of the draw's JSON record, or a saved .json file>
+Usage : python3 recompute_draw.py <adresse du relevé JSON du tirage, ou un fichier .json enregistré>
 
-The record gives its volunteers a page at a time: from an address, the script follows each
-page's "next" link; a saved file must hold every volunteer (its "next" is not followed).
+Le relevé donne ses volontaires une page à la fois : depuis une adresse, le script suit le lien
+"next" de chaque page ; un fichier enregistré doit contenir tous les volontaires (son "next"
+n'est pas suivi). Le script affiche les identifiants tirés, puis son verdict.
 """
 import hashlib
 import hmac
@@ -15,7 +17,7 @@ import urllib.request
 def recompute(record):
     seed = bytes.fromhex(record["seed"])
     # 1. The seed revealed is the one committed before the call closed.
-    assert hashlib.sha256(seed).hexdigest() == record["commitment_sha256"], "seed does not match the commitment"
+    assert hashlib.sha256(seed).hexdigest() == record["commitment_sha256"], "la graine ne correspond pas à l'engagement publié avant la clôture"
     # 2. Order the volunteers by HMAC-SHA256(seed, volunteer id), ascending.
     order = sorted(record["volunteers"],
                    key=lambda v: (hmac.new(seed, v["id"].encode("ascii"), hashlib.sha256).hexdigest(), v["id"]))
@@ -32,6 +34,8 @@ def recompute(record):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage : python3 recompute_draw.py <adresse du relevé JSON du tirage, ou fichier .json>")
     source = sys.argv[1]
     if source.startswith(("http://", "https://")):
         record = json.load(urllib.request.urlopen(source))
@@ -44,7 +48,7 @@ if __name__ == "__main__":
         with open(source, encoding="utf-8") as f:
             record = json.load(f)
         if record.get("next"):
-            sys.exit("this file holds one page of the volunteers: give the record's address instead")
+            sys.exit("ce fichier ne contient qu'une page des volontaires : donnez plutôt l'adresse du relevé")
     result = recompute(record)
     print("\n".join(result))
-    print("identical to the published result" if result == record["selected"] else "DIFFERENT from the published result")
+    print("identique au résultat publié" if result == record["selected"] else "DIFFÉRENT du résultat publié")

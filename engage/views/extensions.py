@@ -8,6 +8,9 @@ contribution's page, and removing a capability removes its part of the page with
     @extends("engage:templates/contribution_page.pt")
     def where_it_went(request, values):
         return {"charter_citations": ...}
+
+A page that is not a template (the personal-data download) names itself with a constant here
+and asks `extended(name, request, values)`: each capability adds its own part of the person's data.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from pyramid.events import BeforeRender, subscriber
 
 Extension = Callable[[Any, Mapping[str, Any]], Mapping[str, Any] | None]
 _BY_TEMPLATE: dict[str, list[Extension]] = defaultdict(list)
+# The personal-data download (/compte/mes-donnees): values {"person_id": UUID, ...}.
+PERSONAL_DATA = "engage:personal-data-download"
 
 
 def extends(renderer_name: str) -> Callable[[Extension], Extension]:
@@ -30,12 +35,18 @@ def extends(renderer_name: str) -> Callable[[Extension], Extension]:
     return register
 
 
+def extended(name: str, request, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What the capabilities add to the page `name`, given its own values."""
+    added: dict[str, Any] = {}
+    for extension in _BY_TEMPLATE.get(name, ()):
+        added.update(extension(request, values) or {})
+    return added
+
+
 @subscriber(BeforeRender)
 def extend_page(event) -> None:
-    extensions = _BY_TEMPLATE.get(event.get("renderer_name"))
     request = event.get("request")
-    if not extensions or request is None:
+    if request is None:
         return
     values = event.rendering_val if isinstance(event.rendering_val, dict) else {}
-    for extension in extensions:
-        event.update(extension(request, values) or {})
+    event.update(extended(event.get("renderer_name"), request, values))

@@ -7,6 +7,7 @@ import colander
 import deform
 from deform.schema import CSRFSchema
 
+from engage.domain.cards import numbers as card_numbers
 from engage.domain.common import ARRONDISSEMENTS
 from engage.i18n import _, arrondissement_label
 
@@ -31,6 +32,20 @@ def url_field(title, description=None):
     node.widget = deform.widget.TextInputWidget(attributes={"inputmode": "url"})
     node.widget.input_type = "url"
     return node
+
+
+def _card_number(node, value):
+    if not card_numbers.is_valid(value):
+        raise colander.Invalid(node, _("Ce numéro n'est pas un numéro de Carte Citoyen·ne valide : vérifiez les onze chiffres (le dernier est une clé de contrôle)."))
+
+
+def card_number_field(title, missing_msg):
+    """A Citizen card number as engage.domain.cards.numbers writes it: eleven digits, spaces allowed."""
+    return colander.SchemaNode(
+        colander.String(), title=title, missing_msg=missing_msg,
+        description=_("Onze chiffres, par exemple 75 1234 5678 9."),
+        validator=colander.All(colander.Length(max=40, max_err=_("Ce champ est trop long.")), _card_number),
+        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric", "autocomplete": "off"}))
 
 
 def place_field(title):

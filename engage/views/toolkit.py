@@ -3,6 +3,7 @@ and dates for people (Europe/Paris, French or English formats through Babel)."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from datetime import date, datetime, timezone
@@ -217,6 +218,41 @@ def pop_flashes(request) -> dict[str, list[str]]:
     return {kind: [str(m) for m in request.session.pop_flash(kind)] for kind in (SUCCESS, ERROR)}
 
 
+# -- required fields --------------------------------------------------------------------------
+
+#: What marks a required field in a rendered form (templates/deform/mapping_item.pt).
+REQUIRED_MARKER = 'class="required-marker"'
+
+
+def has_required_field(*rendered: str | None) -> bool:
+    """Whether one of these rendered forms has a required field: only then does a page say
+    that the fields marked with an asterisk are required."""
+    return any(REQUIRED_MARKER in str(html or "") for html in rendered)
+
+
+# -- figures not published ------------------------------------------------------------------
+
+NOT_PUBLISHED_WHY = _("« non publié » : un nombre de moins de 5 réponses n'est pas publié, ni un nombre qui "
+                      "permettrait de le retrouver par différence, pour protéger les personnes qui ont répondu.")
+
+
+class NotPublished(str):
+    """A blanked figure's "non publié": on a page, a link to the explanation (#non-publie)."""
+
+    def __html__(self) -> str:
+        return f'<a href="#non-publie">{html.escape(self)}</a>'
+
+
+def not_published(request) -> NotPublished:
+    return NotPublished(request.localizer.translate(_("non publié")))
+
+
+def why_not_published(request, values) -> str | None:
+    """The explanation a page shows (with id non-publie) when one of its figures is blank."""
+    return request.localizer.translate(NOT_PUBLISHED_WHY) \
+        if any(isinstance(v, NotPublished) for v in values) else None
+
+
 # -- the one form factory ---------------------------------------------------------------------
 
 def make_form(schema_class, request, *, formid: str, button, action: str | None = None, extend=None,
@@ -242,4 +278,5 @@ def page_helpers(event) -> None:
     if request is None:
         return
     event.setdefault("when", lambda value, time=False: when(value, request.locale_name, time=time))
+    event.setdefault("has_required", has_required_field)
     event.setdefault("pop_flashes", lambda: pop_flashes(request))

@@ -93,6 +93,7 @@ def test_sign_up_confirm_card_history_and_erasure(page, live_server, check_acces
     page.get_by_role("link", name="Effacer mes données personnelles").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Effacer mes données personnelles")
     check_accessibility(page)
+    page.get_by_label("Votre mot de passe actuel").fill(PASSWORD)  # irreversible: the password again
     page.get_by_role("button", name="Effacer définitivement mes données").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Vos données personnelles sont effacées")
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()

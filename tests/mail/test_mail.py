@@ -44,3 +44,15 @@ def test_every_template_fills_every_placeholder_it_names():
             names = set(re.findall(r"\$\{(\w+)\}", template.subject + template.body))
             subject, body = template.render(localizer, {n: f"<{n}>" for n in names})
             assert "${" not in subject + body, name
+
+
+def test_a_mail_that_invites_an_answer_cannot_go_out_by_smtp_without_somewhere_to_answer():
+    import pytest
+    from pyramid.config import Configurator
+
+    for template in vars(templates).values():
+        if isinstance(template, templates.Mail) and "répondez" in template.body:
+            assert template.reply_to == "engage.moderation_contact"
+    with pytest.raises(ValueError, match="engage.moderation_contact"):
+        mail.includeme(Configurator(settings={"engage.mailer": "smtp"}))
+    mail.includeme(Configurator(settings={"engage.mailer": "smtp", "engage.moderation_contact": "m@ville.exemple"}))

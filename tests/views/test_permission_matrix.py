@@ -63,3 +63,20 @@ def test_the_matrix_gives_each_staff_permission_to_a_role_and_admins_manage_role
     assert staff_only <= granted
     assert Permission.MANAGE_ROLES in ROLE_PERMISSIONS[Role.ADMIN]
     assert Permission.REQUEST_CARD not in PUBLIC  # a card is asked for from an account
+
+
+def test_an_admin_opens_a_consultations_next_phase_as_an_editor_does(testapp):
+    from tests.common.accounts import staff
+    from tests.common.consultations import create_consultation
+
+    engage = testapp.app.registry.engage
+    consultation = create_consultation(engage.app)  # in its consultation phase
+    engage.engine.catch_up()
+    assert Permission.OPEN_PHASE in ROLE_PERMISSIONS[Role.ADMIN] & ROLE_PERMISSIONS[Role.EDITOR]
+    assert Permission.EDIT not in ROLE_PERMISSIONS[Role.ADMIN]  # not the editorial work itself
+    staff(testapp, Role.ADMIN)
+    page = testapp.get("/consultations/charte")
+    assert "Modifier la consultation" not in page.text
+    opened = page.forms["open-phase"].submit(status=303).follow()
+    assert "La nouvelle phase est ouverte." in opened.text
+    assert engage.app.get_consultation(consultation).current_phase == "restitution"

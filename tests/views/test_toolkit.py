@@ -89,3 +89,14 @@ def test_a_capability_adds_to_another_capabilitys_page():
         assert "added" not in other
     finally:
         _BY_TEMPLATE.pop(template, None)
+
+
+def test_the_asterisk_sentence_only_on_forms_with_a_required_field(testapp):
+    from tests.common.accounts import last_link, start_sign_up
+
+    sentence = "Les champs marqués d'un astérisque"
+    assert sentence in testapp.get("/compte/connexion").text  # email and password are required
+    start_sign_up(testapp)
+    confirm = testapp.get(last_link(testapp))  # one button, no field
+    assert "confirm" in confirm.forms and sentence not in confirm.text
+    assert not toolkit.has_required_field(None, "<form><button>OK</button></form>")

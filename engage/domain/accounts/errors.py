@@ -29,6 +29,11 @@ class InvalidCredentials(DomainError):
     message = "Adresse électronique ou mot de passe incorrect."
 
 
+class WrongPassword(DomainError):
+    """The signed-in person's password, asked again before an irreversible act, is not theirs."""
+    message = "Mot de passe incorrect : rien n'a été effacé."
+
+
 class LoginThrottled(DomainError):
     message = "Trop de tentatives de connexion. Par sécurité, attendez ${minutes} minutes avant de réessayer, ou réinitialisez votre mot de passe."
 

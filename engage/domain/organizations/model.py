@@ -1,4 +1,4 @@
-"""Organizations (associations, consultative bodies, civic tech), their representatives,
+"""Organizations (associations, consultative bodies, civic-tech), their representatives,
 and the offers they publish for Carte Citoyen·ne holders.
 
 Who represents an organization is decided from the Organization aggregate itself
@@ -37,7 +37,7 @@ ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/organizat
 ORGANIZATION_KINDS = {
     "association": "Association",
     "consultative-body": "Instance consultative",
-    "civic-tech": "Organisation de civic tech",
+    "civic-tech": "Organisation de civic-tech",
 }
 OFFER_KINDS = {
     "civic": "Civique",

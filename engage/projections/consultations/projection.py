@@ -124,11 +124,13 @@ class ConsultationsProjection(Projection):
                 versions INTEGER NOT NULL,
                 reports INTEGER NOT NULL,
                 flagged_for_study BOOLEAN NOT NULL,
-                sheet TEXT
+                sheet TEXT,
+                flagged_at TEXT
             )"""
         )
         # Added with the numbered contribution sheets: every older row was transcribed without one.
         add_column(cur, "rm_contributions", "sheet", "TEXT")
+        add_column(cur, "rm_contributions", "flagged_at", "TEXT")  # filled by the next rebuild
         # The live counters, in their own narrow table: a vote or a reply rewrites this short
         # row, never the searchable one (on PostgreSQL an UPDATE of rm_contributions recomputes
         # its stored French tsvector and adds entries to its seven indexes). A contribution
@@ -500,7 +502,9 @@ class ConsultationsProjection(Projection):
 
     def _ContributionFlaggedForStudy(self, cur, e, position):
         cid = e.originator_id.hex
-        cur.execute("UPDATE rm_contributions SET flagged_for_study = %s WHERE contribution_id = %s", [True, cid])
+        # When the threshold was reached: the flag stays if support falls, and says since when.
+        cur.execute("UPDATE rm_contributions SET flagged_for_study = %s, flagged_at = %s WHERE contribution_id = %s",
+                    [True, e.timestamp.isoformat(), cid])
         cur.execute("DELETE FROM rm_support_due WHERE item_id = %s", [cid])
         self._notify_author(cur, cid, position, "threshold", str(e.agree_votes), e.timestamp)
 

@@ -84,6 +84,7 @@ class ContributionView:
     flagged_for_study: bool
     organization_name: str | None = None
     sheet: str | None = None  # the number of the contribution sheet it was transcribed from, as printed
+    flagged_at: str | None = None  # when it reached the support threshold
 
     @property
     def published(self) -> bool:
@@ -95,14 +96,15 @@ _CONTRIBUTION = (
     " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
     " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
     " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name,"
-    " c.sheet FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
+    " c.sheet, c.flagged_at"
+    " FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
 
 
 def _contribution(row) -> ContributionView:
-    return ContributionView(*row[:19], bool(row[19]), row[20], row[21])
+    return ContributionView(*row[:19], bool(row[19]), row[20], row[21], row[22])
 
 
 def contributions(db: Database, consultation_id: str, *, kind: str | None = None, theme: str | None = None,
@@ -238,6 +240,33 @@ def represented_organizations(db: Database, person_id: UUID) -> list[tuple[str, 
             "SELECT o.organization_id, o.name FROM rm_organization_representatives r"
             " JOIN rm_organizations o ON o.organization_id = r.organization_id"
             " WHERE r.person_id = %s ORDER BY o.sort_name LIMIT 50", [person_id.hex]).fetchall()]
+
+
+@dataclass(frozen=True)
+class OwnText:
+    """A contribution as its author wrote it, whatever its status: their own personal data."""
+    contribution_id: str
+    consultation_id: str
+    consultation_title: str | None
+    kind: str
+    theme: str
+    status: str
+    posted_at: str
+    edited_at: str | None
+    text: str | None
+    position: int
+
+
+def texts_of_author(db: Database, person_id: UUID, *, after: int = -1, limit: int = 500) -> list[OwnText]:
+    """A person's own contributions, oldest first, from log position `after` (index author)."""
+    with db.reading() as cur:
+        rows = cur.execute(
+            "SELECT c.contribution_id, c.consultation_id, k.title, c.kind, c.theme, c.status, c.posted_at,"
+            " c.edited_at, c.body, c.position FROM rm_contributions c"
+            " LEFT JOIN rm_consultations k ON k.consultation_id = c.consultation_id"
+            " WHERE c.author_id = %s AND c.position > %s ORDER BY c.position LIMIT %s",
+            [person_id.hex, after, limit]).fetchall()
+    return [OwnText(*row) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -158,17 +158,24 @@ class MySession:
     attendance: str | None
 
 
-def my_sessions(db: Database, person_id: UUID, *, attended: bool = False, page: int = 1,
-                size: int = 20) -> Page:
-    """A person's registrations (latest first), or only the sessions they attended."""
+def my_sessions(db: Database, person_id: UUID, *, attended: bool = False, coming_after: datetime | None = None,
+                page: int = 1, size: int = 20) -> Page:
+    """A person's registrations (latest first), or only the sessions they attended; with
+    `coming_after`, those not over by then, soonest first."""
     condition = "r.attendance = 'present'" if attended else "r.state <> 'withdrawn'"
+    params: list = [person_id.hex]
+    order = "DESC"
+    if coming_after is not None:
+        condition += " AND s.ends_at > %s"
+        params.append(iso(coming_after))
+        order = "ASC"
     with db.reading() as cur:
         rows = cur.execute(
             f"SELECT {_SESSION_COLUMNS}, r.state, r.attendance FROM rm_workshop_registrations r"
             " JOIN rm_workshop_sessions s ON s.session_id = r.session_id"
             f" WHERE r.person_id = %s AND {condition}"
-            " ORDER BY r.starts_at DESC LIMIT %s OFFSET %s",
-            [person_id.hex, size + 1, (max(1, page) - 1) * size]).fetchall()
+            f" ORDER BY r.starts_at {order}, r.session_id LIMIT %s OFFSET %s",
+            params + [size + 1, (max(1, page) - 1) * size]).fetchall()
     items = [MySession(_session(r[:15]), r[15], r[16]) for r in rows[:size]]
     return Page(items, page, len(rows) > size)
 
@@ -198,13 +205,16 @@ class RollLine:
     display_name: str | None
     state: str
     attendance: str | None
+    card_id: str | None = None  # their newest card: where the name of someone without an account is
 
 
 def roll(db: Database, session_id: UUID) -> list[RollLine]:
     """Registered people and walk-ins (bounded by the capacity plus the walk-ins)."""
     with db.reading() as cur:
         rows = cur.execute(
-            "SELECT r.person_id, p.display_name, r.state, r.attendance FROM rm_workshop_registrations r"
+            "SELECT r.person_id, p.display_name, r.state, r.attendance,"
+            " (SELECT c.card_id FROM rm_cards c WHERE c.person_id = r.person_id ORDER BY c.position DESC LIMIT 1)"
+            " FROM rm_workshop_registrations r"
             " LEFT JOIN rm_people p ON p.person_id = r.person_id"
             " WHERE r.session_id = %s AND (r.state IN ('registered', 'walk-in') OR r.attendance IS NOT NULL)"
             " ORDER BY p.display_name, r.person_id", [session_id.hex]).fetchall()

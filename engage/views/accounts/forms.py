@@ -124,6 +124,13 @@ def _hidden(name_msg):
     return colander.SchemaNode(colander.String(), widget=deform.widget.HiddenWidget(), missing_msg=name_msg)
 
 
+class ReauthenticationSchema(CSRFSchema):
+    """Before an irreversible act of one's own (erasure): the current password again."""
+    password = _text(_("Votre mot de passe actuel"), _("Indiquez votre mot de passe actuel."),
+                     autocomplete="current-password", max_length=256, input_type="password",
+                     description=_("Pour confirmer que c'est bien vous : l'effacement est définitif."))
+
+
 class ErasureConfirmSchema(CSRFSchema):
     """The confirmation step: what was typed, carried in hidden fields, and one button."""
     email = _hidden(_("Indiquez l'adresse électronique du compte."))

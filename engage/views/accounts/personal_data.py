@@ -15,10 +15,10 @@ from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.projections.accounts import queries as account_queries
 from engage.projections.cards import queries as card_queries
-from engage.projections.participation.projection import participation_history
 from engage.security import Permission
-from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema
-from engage.views.fields import ButtonOnlySchema
+from engage.views.accounts.forms import ErasureConfirmSchema, ErasureRequestSchema, ReauthenticationSchema
+from engage.views.accounts.pages import client_address
+from engage.views.extensions import PERSONAL_DATA, extended
 from engage.views.toolkit import form_view, make_form, signed_in_person, validate, wait_for_write
 
 # --------------------------------------------------------------------------- right of access
@@ -26,21 +26,13 @@ from engage.views.toolkit import form_view, make_form, signed_in_person, validat
 
 def personal_data(request, person_id: UUID) -> dict:
     """Everything engage holds about a person: the read models, and what only the log holds
-    sealed, unsealed by the account service (the one place that unseals for the person)."""
+    sealed, unsealed by the account service (the one place that unseals for the person);
+    each capability adds its part (engage.views.extensions.PERSONAL_DATA)."""
     db = request.engage.db
     cards = card_queries.cards_of_person(db, person_id)
     sealed = request.engage.accounts.own_personal_data(person_id, [UUID(card.card_id) for card in cards])
     person = account_queries.person(db, person_id)
-    history = []
-    before = None
-    while True:  # every page of the history
-        page = participation_history(db, person_id, before=before, limit=500)
-        history += [{"at": line.occurred_at, "kind": line.kind, "summary": line.summary, "details": line.mapping}
-                    for line in page]
-        if len(page) < 500:
-            break
-        before = page[-1].position
-    return {
+    data = {
         "format": "engage personal data export, version 1",
         "exported_at": datetime.now(timezone.utc).isoformat(),
         "person_id": str(person_id),
@@ -68,8 +60,9 @@ def personal_data(request, person_id: UUID) -> dict:
                 for e in card_queries.card_history(db, UUID(card.card_id), limit=1000)
             ],
         } for card in cards],
-        "participation_history": history,
     }
+    # The capabilities add theirs: the history (its summaries filled in), the contributions' texts.
+    return {**data, **extended(PERSONAL_DATA, request, {"person_id": person_id})}
 
 
 @view_config(route_name="account_data", permission=Permission.OWN_ACCOUNT, request_method="GET")
@@ -95,14 +88,16 @@ ERASURE_CONSEQUENCES = [
 
 @view_config(route_name="account_erase", renderer="engage:templates/form_page.pt", permission=Permission.OWN_ACCOUNT)
 def erase_my_data(request):
-    form = make_form(ButtonOnlySchema, request, formid="erase", button=_("Effacer définitivement mes données"))
+    form = make_form(ReauthenticationSchema, request, formid="erase", button=_("Effacer définitivement mes données"))
     page = {"title": _("Effacer mes données personnelles"),
             "intro": ERASURE_CONSEQUENCES + [_("Pensez à télécharger vos données avant, si vous souhaitez les garder.")],
             "links": [(request.route_url("account_data"), _("Télécharger mes données d'abord")),
                       (request.route_url("account"), _("Revenir à mon compte sans rien effacer"))]}
 
-    def erase(_data):
+    def erase(data):
         person_id = signed_in_person(request)
+        # Re-authentication first: a wrong password (WrongPassword) erases nothing.
+        request.engage.accounts.check_password(person_id, data["password"], address=client_address(request))
         position = request.engage.accounts.erase(person_id, requested_by=person_id)
         wait_for_write(request, position)
         request.engage.db.scrub()

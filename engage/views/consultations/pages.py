@@ -36,6 +36,7 @@ from engage.projections.consultations import queries as q
 from engage.public_url import public_url
 from engage.security import Permission
 from engage.views.consultations import forms, sheets
+from engage.views.extensions import PERSONAL_DATA, extends
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
@@ -43,11 +44,13 @@ from engage.views.toolkit import (
     flash,
     form_view,
     make_form,
+    not_published,
     page_number,
     query,
     signed_in_person,
     wait_for_write,
     when,
+    why_not_published,
 )
 
 FORM = "engage:templates/form_page.pt"
@@ -142,7 +145,7 @@ def consultation_edit(context, request):
     return form_view(request, form, page, revise, values=values)
 
 
-@view_config(route_name="consultation_phase", request_method="POST", permission=Permission.EDIT)
+@view_config(route_name="consultation_phase", request_method="POST", permission=Permission.OPEN_PHASE)
 def consultation_phase(context, request):
     consultation = context.consultation
     try:
@@ -175,6 +178,7 @@ def consultation_page(context, request):
     closed, card_link = participation_closed(request, consultation)
     filters = {k: v for k, v in (("type", kind), ("theme", theme), ("q", text),
                                  ("canal", params.get("canal") if channel else None)) if v}
+    agree = _agree(request, rows)
     return {
         "consultation": consultation,
         "plan": [(PHASE_LABELS[p["phase"]], p["starts_on"], p["ends_on"], p["phase"] == consultation.current_phase)
@@ -184,12 +188,13 @@ def consultation_page(context, request):
         "counts": q.contribution_counts(db, consultation.consultation_id),
         "meetings": q.meetings(db, consultation.consultation_id),
         "contributions": rows, "more": more, "page": page, "filters": filters,
-        "agree": _agree(request, rows),
+        "agree": agree, "not_published": why_not_published(request, agree.values()),
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": open_for_contributions(consultation.current_phase),
         "closed": closed, "card_link": card_link,
         "can_edit": request.has_permission(Permission.EDIT),
+        "can_open_phase": request.has_permission(Permission.OPEN_PHASE),
         "can_facilitate": request.has_permission(Permission.FACILITATE),
         "arrondissement": lambda n: arrondissement_label(n, locale),
     }
@@ -199,7 +204,7 @@ def _agree(request, rows) -> dict:
     """{contribution id: its d'accord total as published}: the cell of the item's vote table
     (and of the contributions dataset), "non publié" where that table blanks it."""
     shown = q.agree_as_published(request.engage.db, {c.contribution_id: c.agree for c in rows})
-    hidden = request.localizer.translate(_("non publié"))
+    hidden = not_published(request)
     return {cid: hidden if value is None else value for cid, value in shown.items()}
 
 
@@ -251,7 +256,7 @@ def contribution_page(context, request):
     db, me = request.engage.db, signed_in_person(request)
     replies, more = q.replies(db, item.contribution_id, page=page_number(request))
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
-    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=request.localizer.translate(_("non publié")))
+    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=not_published(request))
     open_ = open_for_contributions(consultation.current_phase) and item.published
     closed, card_link = participation_closed(request, consultation) if item.published else ([], None)
     mine = request.engage.app.my_vote(person_id=me, item_id=UUID(item.contribution_id)) if me else None
@@ -276,6 +281,7 @@ def contribution_page(context, request):
     return {
         "consultation": consultation, "item": item, "replies": replies, "more": more,
         "counts": counts, "options": OPTIONS, "channels": CHANNELS, "kinds": KINDS,
+        "not_published": why_not_published(request, [v for by_option in counts.values() for v in by_option.values()]),
         "mine": OPTIONS.get(mine or ""), "vote_form": vote_form, "hands_form": hands_form,
         "open": open_ and not closed, "closed": closed, "card_link": card_link,
         "signed_in": me is not None, "is_author": bool(me and item.author_id == me.hex),
@@ -372,7 +378,8 @@ def contribution_hide(context, request):
 
     page = {"title": _("Masquer une contribution"),
             "intro": [_("Le motif est public : il s'affiche à la place du texte. L'auteur ou l'autrice est prévenu·e.")]}
-    return form_view(request, form, page, hide)
+    return form_view(request, form, page, hide,
+                     done=_("La contribution est masquée ; son auteur ou son autrice en est prévenu·e."))
 
 
 @view_config(route_name="contribution_restore", request_method="POST", permission=Permission.MODERATE)
@@ -596,3 +603,17 @@ def notifications(context, request):
                       request.route_url("contribution", ref=slugs[n.consultation_id], item=n.contribution_id),
                       n.created_at))
     return {"notifications": shown, "page": page, "more": more}
+
+
+@extends(PERSONAL_DATA)
+def own_texts_in_the_download(request, values) -> dict:
+    """The person's own contributions, with their texts (hidden or withdrawn ones too): theirs."""
+    texts, after = [], -1
+    while True:
+        page = q.texts_of_author(request.engage.db, values["person_id"], after=after)
+        texts += [{"contribution_id": t.contribution_id, "consultation": t.consultation_title,
+                   "kind": t.kind, "theme": t.theme, "status": t.status, "posted_at": t.posted_at,
+                   "edited_at": t.edited_at, "text": t.text} for t in page]
+        if len(page) < 500:
+            return {"contributions": texts}
+        after = page[-1].position

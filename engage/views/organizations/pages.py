@@ -89,7 +89,7 @@ def offers(request):
 def organization_new(request):
     form = make_form(OrganizationSchema, request, formid="organization", button=_("Enregistrer l'organisation"))
     page = {"title": _("Enregistrer une organisation"),
-            "intro": [_("Associations, instances consultatives (Commission Parisienne du Débat Public, Conseil parisien de la jeunesse…) et organisations de civic tech.")]}
+            "intro": [_("Associations, instances consultatives (Commission Parisienne du Débat Public, Conseil parisien de la jeunesse…) et organisations de civic-tech.")]}
 
     def register(data):
         done = request.engage.app.register_organization(

@@ -8,7 +8,7 @@ from engage.domain.consultations.model import KINDS, OPTIONS
 from engage.i18n import CHOICE_LABELS, ROLE_TITLES, _
 from engage.projections.accounts.history import CONSENTS, REPLACEMENT
 from engage.projections.participation.projection import participation_history
-from engage.views.extensions import extends
+from engage.views.extensions import PERSONAL_DATA, extends
 from engage.views.toolkit import query, signed_in_person, when
 
 PAGE_SIZE = 20
@@ -28,7 +28,7 @@ FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"
 
 
 def described(request, line) -> str:
-    """A history line's summary, translated, its codes shown as words."""
+    """A history line's summary in the reader's language, its mapping filled in (codes as words)."""
     translate = request.localizer.translate
     mapping = {}
     for key, value in line.mapping.items():
@@ -46,17 +46,14 @@ def described(request, line) -> str:
 
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
     translate = request.localizer.translate
-    locale = request.locale_name
     before = query(request).get("avant")
     before = int(before) if before and before.isdigit() else None
     lines = participation_history(request.engage.db, person_id, before=before, limit=limit + 1)
     more = len(lines) > limit
     lines = lines[:limit]
-    shown = [{
-        "when": when(line.occurred_at, locale, time=True),
-        "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
-        "summary": described(request, line),
-    } for line in lines]
+    shown = [{"when": when(line.occurred_at, request.locale_name, time=True),
+              "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
+              "summary": described(request, line)} for line in lines]
     return {
         "history": shown,
         "history_next": request.current_route_path(_query={"avant": lines[-1].position}) if more else None,
@@ -71,3 +68,16 @@ def history_on_the_account_page(request, values) -> dict:
     if person_id is None or "history" in values:
         return {}
     return history_context(request, person_id)
+
+
+@extends(PERSONAL_DATA)
+def history_in_the_download(request, values) -> dict:
+    """Every line of the history, its summary filled in as on the account page."""
+    history, before = [], None
+    while True:  # every page of the history
+        page = participation_history(request.engage.db, values["person_id"], before=before, limit=500)
+        history += [{"at": line.occurred_at, "kind": line.kind, "summary": described(request, line),
+                     "details": line.mapping} for line in page]
+        if len(page) < 500:
+            return {"participation_history": history}
+        before = page[-1].position

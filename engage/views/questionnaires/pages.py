@@ -21,10 +21,12 @@ from engage.views.toolkit import (
     flash,
     form_view,
     make_form,
+    not_published,
     page_number,
     query,
     signed_in_person,
     wait_for_write,
+    why_not_published,
 )
 
 
@@ -101,7 +103,7 @@ def questionnaire_results(context, request):
     counts = qq.counts(request.engage.db, questionnaire.questionnaire_id)
     chosen = query(request).get("question")
     page = page_number(request)
-    hidden = request.localizer.translate(_("non publié"))
+    hidden = not_published(request)
     results = []
     for q in questionnaire.questions:
         texts, more = ([], False)
@@ -113,8 +115,10 @@ def questionnaire_results(context, request):
         results.append((q, [(o, hidden if shown.get(o, 0) is None else shown.get(o, 0)) for o in q["options"]],
                         texts, more, page if chosen == q["key"] else 1))
     responses = suppress_small(questionnaire.responses)
+    responses = hidden if responses is None else responses
     return {"questionnaire": questionnaire, "results": results, "target": TARGETS[questionnaire.target],
-            "responses": hidden if responses is None else responses,
+            "responses": responses,
+            "not_published": why_not_published(request, [responses] + [v for r in results for _o, v in r[1]]),
             "can_edit": request.has_permission(Permission.EDIT)}
 
 

@@ -12,6 +12,7 @@ from deform.schema import CSRFSchema
 from engage.domain.common import ARRONDISSEMENTS
 from engage.domain.workshops.model import LANGUAGES, MAX_CAPACITY, THEMES
 from engage.i18n import _, arrondissement_label
+from engage.views.fields import card_number_field
 
 PARIS = ZoneInfo("Europe/Paris")
 PRESENT, ABSENT = "present", "absent"
@@ -132,12 +133,7 @@ class SessionSchema(ScheduleSchema):
 
 
 class WalkInSchema(CSRFSchema):
-    card_number = colander.SchemaNode(
-        colander.String(), title=_("Numéro de Carte Citoyen·ne"),
-        missing_msg=_("Indiquez le numéro de la carte."),
-        description=_("Les 10 chiffres inscrits sur la carte."),
-        validator=colander.Length(max=20, max_err=_("Ce numéro est trop long.")),
-        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric", "autocomplete": "off"}))
+    card_number = card_number_field(_("Numéro de Carte Citoyen·ne"), _("Indiquez le numéro de la carte."))
 
 
 class FeedbackSchema(CSRFSchema):

@@ -9,6 +9,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
+from babel.numbers import format_decimal
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
@@ -158,13 +159,14 @@ def catalogue(request):
 @view_config(route_name="workshop_session", renderer="engage:templates/workshop_session.pt")
 def session_page(context, request, *, error=None):
     session, workshop = context.session, context.workshop
-    mine = None
+    mine, has_valid_card = None, False
     if request.authenticated_userid:
-        mine = wq.my_registration(request.engage.db, context.session_id, UUID(request.authenticated_userid))
+        person_id = UUID(request.authenticated_userid)
+        mine = wq.my_registration(request.engage.db, context.session_id, person_id)
+        has_valid_card = card_queries.valid_card_of(request.engage.db, person_id) is not None
     now = datetime.now(timezone.utc)
-    me = signed_in_person(request)
     return {
-        "needs_card": me is not None and card_queries.valid_card_of(request.engage.db, me) is None,
+        "needs_card": request.authenticated_userid is not None and not has_valid_card,
         "session": session,
         "workshop": workshop,
         "theme": _(THEMES[session.theme]),
@@ -172,6 +174,7 @@ def session_page(context, request, *, error=None):
         "when": span(session, request.locale_name),
         "where": where(request, session),
         "mine": mine,
+        "has_valid_card": has_valid_card,  # the card notice is for those without one
         "open": registration_refused(cancelled=session.cancelled, starts_at=session.starts_at, now=now) is None,
         "is_facilitator": may_manage_session(UUID(session.facilitator_id), **acting(request)),
         "error": error,
@@ -269,14 +272,14 @@ STATE_LABELS = {
 def mine(request):
     db, person_id, locale = request.engage.db, signed_in_person(request), request.locale_name
     now = datetime.now(timezone.utc)
-    registrations = wq.my_sessions(db, person_id).items
+    registrations = wq.my_sessions(db, person_id, coming_after=now).items  # soonest first
     attended = wq.my_sessions(db, person_id, attended=True).items
     app = request.engage.app
     return {
         "notices": [(_(NOTICE_LABELS[n.kind]), n, when(n.at, locale, time=True))
                     for n in wq.notices(db, person_id)],
         "upcoming": [(m, span(m.session, locale), _(STATE_LABELS.get(m.state, m.state)))
-                     for m in registrations if m.session.ends_at > now],
+                     for m in registrations],
         "attended": [(m, span(m.session, locale), app.has_given_feedback(UUID(m.session.session_id), person_id))
                      for m in attended],
     }
@@ -436,15 +439,28 @@ def cancel(context, request):
 
 def _roll_page(request, session, *, error=None, walk_in_form=None):
     lines = wq.roll(request.engage.db, UUID(session.session_id))
+    feedback = wq.feedback(request.engage.db, UUID(session.session_id))
     unnamed = request.localizer.translate(_("Participant·e sans compte"))
+    # The facilitator calls the roll by name (this page only, behind its permission).
+    names = request.engage.accounts.names_of(
+        [(UUID(line.person_id), UUID(line.card_id) if line.card_id else None) for line in lines])
+
+    def called(line):
+        name = names.get(UUID(line.person_id))
+        if name and line.display_name and line.display_name != name:
+            return f"{name} ({line.display_name})"
+        return name or line.display_name or unnamed
+
     return {
         "session": session, "when": span(session, request.locale_name), "error": error,
-        "lines": [(line, line.display_name or unnamed) for line in lines],
+        "lines": sorted(((line, called(line)) for line in lines), key=lambda item: item[1].casefold()),
         "walk_in_form": walk_in_form or make_form(
             forms.WalkInSchema, request, formid="walk-in", button=_("Ajouter comme présent·e"),
             action=request.route_url("session_walk_in", session_id=session.session_id)).render(),
         # Feedback is for the facilitator only: shown here, never on a public page.
-        "feedback": wq.feedback(request.engage.db, UUID(session.session_id)),
+        "feedback": feedback,
+        "average": format_decimal(sum(r for r, _c in feedback) / len(feedback), format="0.0",
+                                  locale=request.locale_name) if feedback else None,
     }
 
 

@@ -102,7 +102,9 @@ def test_after_erasure_nothing_readable_anywhere(testapp):
     assert engage.app.get_pb_member(member_id).linked
     page = testapp.get("/compte/effacer")
     assert "définitivement" in page.text and "Revenir à mon compte sans rien effacer" in page.text
-    done = page.forms["erase"].submit("submit", status=303).follow()
+    form = page.forms["erase"]
+    form["password"] = PASSWORD  # irreversible: the current password again
+    done = form.submit("submit", status=303).follow()
     assert "sont effacées" in done.text
     engage.engine.catch_up()
     engage.db.scrub()
@@ -173,3 +175,39 @@ def test_an_admin_erases_on_request_after_a_confirmation(testapp):
     assert engage.vault.unseal(person_id, engage.app.get_account(person_id).sealed_identity) is None
     page = testapp.get(f"/admin/cartes/{card_id_for_person(person_id).hex}")
     assert "close" in page.html.select_one(".card-status").text and number not in page.text.replace(" ", "")
+
+
+def test_the_download_fills_the_history_summaries_and_holds_the_residents_own_texts(testapp):
+    from tests.common.consultations import contribute, create_consultation
+    engage = services(testapp)
+    person_id, _ = seeded_resident(testapp)
+    consultation = create_consultation(engage.app)
+    mine = contribute(engage.app, consultation, person_id, text="Des bancs dans les squares, à l'ombre.")
+    other = contribute(engage.app, consultation, text="Le texte de quelqu'un d'autre.")
+    engage.wait_for(engage.app.cast_vote(person_id=person_id, item_id=other.id, option="d-accord",
+                                         has_valid_card=True).position)
+    engage.wait_for(mine.position)
+    data = json.loads(testapp.get("/compte/mes-donnees").text)
+    summaries = [line["summary"] for line in data["participation_history"]]
+    assert not [s for s in summaries if "${" in s], summaries
+    assert "Vote « D'accord » sur une contribution de la consultation « Charte parisienne de la participation »" \
+        in summaries
+    [text] = data["contributions"]
+    assert text["text"] == "Des bancs dans les squares, à l'ombre." and text["kind"] == "proposition"
+    assert "quelqu'un d'autre" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_erasure_asks_for_the_current_password_and_a_wrong_one_erases_nothing(testapp):
+    engage = services(testapp)
+    person_id, _ = seeded_resident(testapp)
+    head = engage.engine.head()
+    form = testapp.get("/compte/effacer").forms["erase"]
+    assert form["password"].attrs["autocomplete"] == "current-password"
+    refused = form.submit("submit", status=400)
+    assert "Indiquez votre mot de passe actuel." in refused.text
+    form = refused.forms["erase"]
+    form["password"] = "pas le bon mot de passe"
+    refused = form.submit("submit", status=400)
+    assert "Mot de passe incorrect : rien n'a été effacé." in refused.text
+    assert engage.engine.head() == head and not engage.app.get_account(person_id).erased
+    assert testapp.get("/compte").status_int == 200  # still signed in

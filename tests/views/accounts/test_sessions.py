@@ -4,8 +4,18 @@ expired when idle or too old, listed on /compte, shared by every web process."""
 from datetime import datetime, timedelta, timezone
 
 from engage.domain.accounts.model import Role
-from tests.common.accounts import (CARD, another_browser, copied_cookies, last_link, log_out, person, resident,
-                                   services, staff)
+from tests.common.accounts import (
+    CARD,
+    PASSWORD,
+    another_browser,
+    copied_cookies,
+    last_link,
+    log_out,
+    person,
+    resident,
+    services,
+    staff,
+)
 
 
 def card_request_form(browser):
@@ -69,7 +79,9 @@ def test_after_erasure_another_session_of_the_person_is_refused_and_cannot_post(
     resident(testapp)
     other = another_browser(testapp)
     prepared = card_request_form(other)
-    testapp.get("/compte/effacer").forms["erase"].submit("submit", status=303)
+    erase = testapp.get("/compte/effacer").forms["erase"]
+    erase["password"] = PASSWORD  # erasure asks for the current password again
+    erase.submit("submit", status=303)
     other.get("/compte", status=303)
     assert_refused_and_nothing_written(testapp, prepared)
     with services(testapp).db.reading() as cur:  # erasure removes the rows, not only the sessions

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.common.accounts import ADMIN, csrf_of
+from tests.common.accounts import ADMIN, csrf_of, outbox
 from tests.common.accounts import with_roles as resident
 from tests.common.consultations import THEMES, create_via_web
 
@@ -48,6 +48,14 @@ def contribute(app, text="Publier les comptes rendus des conseils de quartier.",
     return form.submit("submit", status=status)
 
 
+def assert_why_not_published(page):
+    """Each "non publié" leads to a visible explanation on the page (not a title attribute)."""
+    links = [a for a in page.html.select('a[href="#non-publie"]')]
+    assert links and all(a.get_text(strip=True) == "non publié" for a in links)
+    note = page.html.select_one("#non-publie").get_text(" ", strip=True)
+    assert "moins de 5" in note and "protéger" in note
+
+
 def test_contribute_vote_and_see_the_count(editor_app, make_app):
     create_via_web(editor_app)
     camille = make_app()
@@ -63,6 +71,8 @@ def test_contribute_vote_and_see_the_count(editor_app, make_app):
     # One vote: a count under 5, not published (as in the vote-counts dataset).
     assert [c.get_text(strip=True) for c in counts[0].find_all(["th", "td"])] == [
         "D'accord", "non publié", "0", "non publié"]
+    assert_why_not_published(item)
+    assert_why_not_published(camille.get("/consultations/charte"))  # one "d'accord" in the list
     # change of mind, then withdraw
     vote = item.forms["vote"]
     vote["option"] = "mitige"
@@ -122,6 +132,10 @@ def test_edit_withdraw_reply_report_hide_restore_and_notifications(editor_app, m
     hide["reason"] = "Contraire à la charte de modération"
     hidden = hide.submit("submit", status=303).follow()
     assert "Contraire à la charte de modération" in hidden.text and "Version corrigée" not in hidden.text
+    assert "La contribution est masquée" in hidden.html.select_one(".notice.success").text  # the moderator is told
+    told = outbox(editor_app)[-1]  # the author may answer: the reply reaches the moderators, not a no-reply box
+    assert told.recipients == ["camille@exemple.fr"] and "répondez à ce message" in told.body
+    assert told.extra_headers["Reply-To"] == editor_app.app.registry.settings["engage.moderation_contact"]
     public = make_app().get(item_url)
     assert "Version corrigée" not in public.text and "masquée par la modération" in public.text
     assert "Version corrigée" not in make_app().get("/consultations/charte").text
@@ -300,6 +314,7 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     row = results.html.select("table")[0].select("tbody tr")[0]
     # One answer: not published, as in the questionnaire-results dataset.
     assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "non publié"]
+    assert_why_not_published(results)
     assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
     assert "La charte et vous" in make_app().get("/questionnaires").text
 
@@ -385,3 +400,19 @@ def test_contributing_in_an_organizations_name(editor_app, make_app):
             UUID(item.request.path.rsplit("/", 1)[1])).consultation_id, person_id=lea_id, has_valid_card=True,
             kind="avis", theme=THEMES[0], text="Au nom d'une autre", organization_id=org)
     assert services.engine.head() == head
+
+
+def test_a_flag_for_study_says_when_the_threshold_was_reached(testapp):
+    from engage.views.toolkit import when
+    from tests.common.consultations import contribute as contribute_through_the_app
+    from tests.common.consultations import create_consultation
+
+    engage = testapp.app.registry.engage
+    consultation = create_consultation(engage.app, threshold=1)
+    item = contribute_through_the_app(engage.app, consultation).id
+    engage.wait_for(engage.app.flag_for_study(item, agree_votes=1, threshold=1).position)
+    reached = when(engage.app.get_contribution(item).modified_on, "fr")  # the flag's own time
+    page = testapp.get(f"/consultations/charte/contributions/{item.hex}")
+    assert f"seuil atteint le {reached}" in page.html.select_one(".notice.success").get_text(" ", strip=True)
+    listing = testapp.get("/consultations/charte")
+    assert f"seuil atteint le {reached}" in listing.html.select_one("ol.contributions").get_text(" ", strip=True)

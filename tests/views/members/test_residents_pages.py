@@ -192,7 +192,7 @@ def test_seat_call_from_opening_to_verifiable_draw(testapp, tmp_path):
     saved.write_text(json.dumps(record), encoding="utf-8")
     script = Path(engage_package.__file__).parent / "static" / "recompute_draw.py"
     out = subprocess.run([sys.executable, str(script), str(saved)], capture_output=True, text=True, check=True).stdout
-    assert out.splitlines() == record["selected"] + ["identical to the published result"]
+    assert out.splitlines() == record["selected"] + ["identique au résultat publié"]
 
 
 def test_a_member_who_signs_up_is_linked_at_login(testapp):

@@ -119,5 +119,5 @@ def test_recompute_draw_follows_the_pages_over_http(testapp, monkeypatch):
                              capture_output=True, text=True, check=True, timeout=60).stdout
     finally:
         server.stop()
-    assert out.splitlines()[-1] == "identical to the published result"
+    assert out.splitlines()[-1] == "identique au résultat publié"
     assert len(out.splitlines()) == 3  # the two seats, then the verdict

@@ -210,11 +210,13 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     assert "1 changement" in done.text
     walk = done.forms["walk-in"]
     walk["card_number"] = "123"
+    assert "onze chiffres" in walk.submit("submit", status=400).text
+    walk["card_number"] = "75 0000 0000 2"  # well formed, on nobody's card
     assert "Aucune Carte Citoyen·ne valide" in walk.submit("submit", status=400).text
     walk = done.forms["walk-in"]
     walk["card_number"] = number
     after = walk.submit("submit", status=303).follow()
-    assert "Participant·e sans compte" in after.text and "(sur place)" in after.text
+    assert "Personne 7" in after.text and "(sur place)" in after.text
     forged = testapp.post(f"/ateliers/animation/seance/{sid.hex}/presences",
                           {"csrf_token": after.forms["roll"]["csrf_token"].value,
                            f"presence-{'0' * 32}": "present"}, status=400)
@@ -237,11 +239,15 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     log_in(testapp, "anim@exemple.fr")
     roll_page = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences")
     assert "Avis des participants" in roll_page.text and "Passionnant." in roll_page.text
+    assert "note moyenne 5,0 sur 5" in " ".join(roll_page.html.get_text(" ").split())  # a French decimal comma
     log_out(testapp)
     # The code and the name printed on the attestation: the page never shows the name, so a
     # code alone never joins a display name with an attendance (docs/PRIVACY.md).
     verified = testapp.get("/ateliers/verifier", params={"code": code.lower(), "nom": " camille  DU 11e"})
     assert "Attestation authentique" in verified.text and "Camille du 11e" not in verified.text
+    from engage.views.toolkit import when
+    [date] = [dt.find_next_sibling("dd").text for dt in verified.html.select("dl.facts dt") if dt.text == "Date"]
+    assert date == when(start, "fr", time=True)  # "2 décembre 2026 à 10:15", as every date of engage
     assert "camille@exemple.fr" not in verified.text
     for params in ({"code": code}, {"code": code, "nom": "Dominique du 11e"}, {"code": "AAAAAAAAAA", "nom": "Camille du 11e"}):
         refused = testapp.get("/ateliers/verifier", params=params, status=404).text
@@ -359,3 +365,55 @@ def test_the_session_page_offers_only_what_this_visitor_can_do(testapp, session_
     log_in(testapp, "lea@exemple.fr", PASSWORD)
     page = testapp.get(url)  # full (one seat): said so, and the waitlist offered
     assert "La séance est complète" in page.text and "liste d'attente" in page.forms["register"].text
+
+
+def test_the_roll_names_each_person_for_its_facilitator_only_and_the_walk_in_asks_for_eleven_digits(testapp):
+    engage = services(testapp)
+    facilitator = resident(testapp, "anim@exemple.fr", "Animatrice Nadia", card=False, role=Role.FACILITATOR)
+    sid, _ = make_session(engage.app, capacity=5, facilitator=facilitator, starts_at=soon(0.15))  # roll open
+    desk_holder, desk_card, _ = card_holder(engage.app, 3)  # a card from the desk, no account
+    engage.app.register_for_session(sid, desk_holder, card_ids=[desk_card])
+    _, _, number = card_holder(engage.app, 4)
+    engage.engine.catch_up()
+    log_in(testapp, "anim@exemple.fr")
+    roll = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences")
+    assert "Personne 3" in roll.text and "Participant·e sans compte" not in roll.text
+    assert "onze chiffres" in roll.text.lower() and "10 chiffres" not in roll.text
+    walk = roll.forms["walk-in"]
+    walk["card_number"] = number[:10]
+    refused = walk.submit("submit", status=400)
+    assert "onze chiffres" in refused.html.select_one("#walk-in").text
+    assert "Personne 4" not in refused.text
+    walk = refused.forms["walk-in"]
+    walk["card_number"] = f"{number[:2]} {number[2:6]} {number[6:10]} {number[10:]}"
+    after = walk.submit("submit", status=303).follow()
+    assert "Personne 4" in after.text
+    log_out(testapp)
+    assert "Personne 3" not in testapp.get(f"/ateliers/seance/{sid.hex}").text
+
+
+def test_the_card_notice_is_for_visitors_without_a_valid_card(testapp, session_id):
+    notice = "Réservé aux détenteurs d'une Carte Citoyen·ne valide"
+    assert notice in testapp.get(f"/ateliers/seance/{session_id.hex}").text  # anonymous
+    resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    resident(testapp, "karim@exemple.fr", "Karim du 20e", card=False)
+    log_in(testapp, "camille@exemple.fr")
+    assert notice not in testapp.get(f"/ateliers/seance/{session_id.hex}").text  # holds a valid card
+    log_out(testapp)
+    log_in(testapp, "karim@exemple.fr")  # signed in without a card: told why, and where to get one
+    assert "il faut une Carte Citoyen·ne valide" in testapp.get(f"/ateliers/seance/{session_id.hex}").text
+
+
+def test_my_coming_registrations_are_in_date_order(testapp):
+    from engage.projections.workshops.queries import card_ids
+
+    engage = services(testapp)
+    person = resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    for title, days in (("Atelier du mois prochain", 30), ("Atelier de demain", 1), ("Atelier de la semaine", 7)):
+        sid, _ = make_session(engage.app, title=title, starts_at=soon(24 * days))
+        engage.app.register_for_session(sid, person, card_ids=card_ids(engage.db, person))
+    engage.engine.catch_up()
+    log_in(testapp, "camille@exemple.fr")
+    text = testapp.get("/ateliers/mes-inscriptions").text
+    order = [text.index(t) for t in ("Atelier de demain", "Atelier de la semaine", "Atelier du mois prochain")]
+    assert order == sorted(order)
