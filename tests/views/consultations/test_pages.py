@@ -157,9 +157,9 @@ def test_one_report_per_person_through_the_web(editor_app, make_app):
     again = report(lea, "Toujours hors sujet", 400)
     assert "déjà signalé" in again.text
     assert engine.head() == head
-    assert "1 signalement(s)" in editor_app.get("/moderation").text
+    assert "1 signalement ·" in editor_app.get("/moderation").text
     report(editor_app, "Propos déplacés", 303)
-    assert "2 signalement(s)" in editor_app.get("/moderation").text
+    assert "2 signalements ·" in editor_app.get("/moderation").text
 
 
 def test_meeting_transcription_with_scan_and_show_of_hands(editor_app, make_app):
