@@ -12,7 +12,6 @@ from pyramid import testing
 from pyramid.i18n import make_localizer
 
 import engage
-
 from engage.views import toolkit
 from engage.views.extensions import _BY_TEMPLATE, extend_page, extends
 from engage.views.toolkit import make_form, plural, when

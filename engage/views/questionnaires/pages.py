@@ -108,7 +108,7 @@ def questionnaire_results(context, request):
                         texts, more, page if chosen == q["key"] else 1))
     responses = suppress_small(questionnaire.responses)
     return {"questionnaire": questionnaire, "results": results, "target": TARGETS[questionnaire.target],
-            "responses": hidden if responses is None else responses,
+            "responses": responses,  # None below the publication threshold
             "can_edit": request.has_permission(Permission.EDIT)}
 
 

@@ -291,6 +291,7 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     row = results.html.select("table")[0].select("tbody tr")[0]
     # One answer: not published, as in the questionnaire-results dataset.
     assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "non publié"]
+    assert "réponses : non publié" in results.text  # fewer than 5 responses: no count, no plural
     assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
     assert "La charte et vous" in make_app().get("/questionnaires").text
 
