@@ -16,6 +16,7 @@ def main(global_config, **settings):
         config.include(".forms")  # deform with our accessible templates
         config.include(".services")  # event store, read models, projections
         config.include(".mail")
+        config.include(".observability")  # request latency, /metrics' registry
         config.include(".policies.support")  # the support policy mails the author
         config.include(".views.routes")
         config.scan(".views")

@@ -12,11 +12,12 @@ from engage.domain.application import EngageApplication
 from engage.identity import passwords
 from engage.identity.service import AccountService, Limits
 from engage.identity.sessions import IDLE_TIMEOUT, MAX_AGE, SessionStore
-from engage.kek import keyring_from_settings
 from engage.identity.store import IdentityStore
+from engage.kek import keyring_from_settings
 from engage.policies.support import SupportPolicy
 from engage.projections import all_projections
 from engage.projections.engine import ProjectionEngine, ProjectionWorker
+from engage.projections.transparency import cosignatures
 from engage.projections.transparency.projection import CheckpointSigner
 from engage.transparency.keyfile import checkpoint_interval_from, signer_from_settings
 from engage.vault import Vault
@@ -58,6 +59,7 @@ class Engage:
     worker: ProjectionWorker | None = None
     read_your_writes_timeout: float = 5.0
     settings: Mapping[str, Any] = field(default_factory=dict)
+    witnesses: list = field(default_factory=list)  # whose cosignatures the log accepts
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], *, run_projections: bool | None = None) -> "Engage":
@@ -79,9 +81,14 @@ class Engage:
         engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
         engine.after_catch_up.append(checkpoints.sign_if_due)
+        if settings.get("engage.transparency.tiles_dir"):  # static tiles, after each signature
+            from engage.projections.transparency.tiles import TileWriter
+
+            engine.after_catch_up.append(TileWriter(db, settings["engage.transparency.tiles_dir"]))
         engine.after_catch_up.append(SupportPolicy(app, db))
         identity = IdentityStore(db)
         identity.setup()
+        cosignatures.setup(db)
         sessions = session_store(db, settings)
         engage = cls(
             db=db,
@@ -93,6 +100,7 @@ class Engage:
             engine=engine,
             read_your_writes_timeout=float(settings.get("engage.read_your_writes_timeout", 5)),
             settings=settings,
+            witnesses=cosignatures.witnesses_from(settings),
         )
         if run_projections is None:
             run_projections = as_bool(settings.get("engage.projections.in_process", "false"))

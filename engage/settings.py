@@ -17,6 +17,7 @@ ENVIRONMENT_OVERRIDES = {
     "ENGAGE_TRANSPARENCY_KEY_PATH": "engage.transparency.key_path",
     "ENGAGE_VAULT_KEK_PATH": "engage.vault.kek_path",
     "ENGAGE_PUBLIC_URL": "engage.public_url",
+    "ENGAGE_METRICS_TOKEN": "engage.metrics.token",
     "ENGAGE_MAIL_HOST": "mail.host",
     "ENGAGE_MAIL_USERNAME": "mail.username",
     "ENGAGE_MAIL_PASSWORD": "mail.password",

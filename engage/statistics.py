@@ -3,12 +3,19 @@ by the one rule of engage/opendata/suppression.py (tables: engage/opendata/aggre
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 
 def share(count: int | None, total: int | None) -> float | None:
     """The share of a published count in a published total, in percent (None: not published)."""
     if count is None or not total:
         return None
     return 100.0 * count / total
+
+
+def percent(value: float | None, locale: str) -> str | None:
+    """A share as the page shows it: one decimal, the locale's separator, "12,5 %" in French."""
+    return None if value is None else format_decimal(value, format="0.0", locale=locale) + "\u00a0%"
 
 
 @dataclass(frozen=True)

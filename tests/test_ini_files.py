@@ -20,3 +20,20 @@ def test_waitress_caps_bodies_at_the_upload_limit(name):
 def test_production_names_its_vault_kek_and_never_creates_one():
     app = ini_sections("production.ini")["app:main"]
     assert app["engage.vault.kek_path"] and app["engage.vault.create_kek"] == "false"
+
+
+def test_production_logs_one_json_object_per_line():
+    """Read the ini as logging.config.fileConfig would, without reconfiguring this process's
+    logging (pytest's own capture lives there)."""
+    import json
+    import logging
+
+    from pyramid.path import DottedNameResolver
+
+    ini = ini_sections("production.ini")
+    formatter_name = ini["handler_console"]["formatter"]
+    formatter = DottedNameResolver().resolve(ini[f"formatter_{formatter_name}"]["class"])()
+    record = logging.LogRecord("engage.test", logging.INFO, __file__, 1, "démarré", None, None)
+    record.port = 6543
+    line = json.loads(formatter.format(record))
+    assert line["message"] == "démarré" and line["port"] == 6543 and line["logger"] == "engage.test"

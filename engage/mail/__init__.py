@@ -18,6 +18,7 @@ from pyramid_mailer.mailer import DebugMailer, DummyMailer
 from pyramid_mailer.message import Message
 
 from engage.mail.templates import Mail
+from engage.observability.metrics import metrics_of
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,15 @@ def deliver(registry, mail: Mail, *, to: str | None = None, person: UUID | str |
     subject, body = mail.render(localizer, mapping)
     message = Message(subject=subject, sender=settings.get("mail.default_sender", DEFAULT_SENDER),
                       recipients=[to], body=body)
-    get_mailer(registry).send_immediately(message)
+    metrics = metrics_of(registry)
+    try:
+        get_mailer(registry).send_immediately(message)
+    except Exception:
+        if metrics:
+            metrics.mails.labels("failed").inc()
+        raise
+    if metrics:
+        metrics.mails.labels("sent").inc()
     return True
 
 

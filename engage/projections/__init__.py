@@ -14,6 +14,7 @@ from engage.projections.cards.lifecycle import CardLifecycleProjection
 from engage.projections.cards.projection import CardsProjection
 from engage.projections.charter.projection import CharterProjection
 from engage.projections.charter.provenance import CharterProvenanceProjection
+from engage.projections.consultations.feed import ConsultationFeedProjection
 from engage.projections.consultations.projection import ConsultationsProjection
 from engage.projections.inclusion.projection import InclusionProjection
 from engage.projections.members.projection import PBMembersProjection
@@ -32,7 +33,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
     return [
         # First: the public log reaches an event before any published figure counts it,
         # so an auditor can always replay what a tally reflects.
-        TransparencyProjection(),
+        TransparencyProjection(identifier_key),  # opens sealed actors to commit to them
         CardsProjection(vault),
         PeopleProjection(),
         ConsultationsProjection(vault),
@@ -45,6 +46,7 @@ def all_projections(vault: PersonalDataVault, identifier_key: bytes = b"") -> li
         SeatCallsProjection(),
         CharterProjection(),
         RestitutionProjection(vault),  # restitution: counters, answers, quotes, versions
+        ConsultationFeedProjection(),  # the consultations' Atom feeds
         CharterProvenanceProjection(),  # provenance: charter ↔ consultation contributions
         InclusionProjection(vault),  # residents: inclusion statistics
         # After the projections of the events it describes (see participation.py).

@@ -1,15 +1,25 @@
 """The public form of a stored event: the exact bytes of its leaf in the transparency log.
 
-    {"aggregate_id": "<uuid>", "fields": {...}, "position": <notification id>,
-     "timestamp": "<UTC ISO 8601>", "type": "<event class name>", "version": <n>}
+    {"aggregate_id": "<uuid>", "fields": {...}, "format": 2, "position": <notification id>,
+     "timestamp": "<UTC, to the minute>", "type": "<event class name>", "version": <n>}
 
-serialized as RFC 8785 canonical JSON. It is generic: any event of any aggregate, as
-eventsourcing's mapper decodes it, needs no code here. engage's convention for personal
-data decides what is hidden: a field named ``sealed_*`` holds a ciphertext sealed with
-its person's own key, and appears only as {"sha256": <hex digest of the ciphertext>}.
-The digest of a random-nonce ciphertext reveals nothing, not even to someone who can
-guess the plaintext, and erasure destroys the key, never the ciphertext: a leaf never
-changes. Every other field is public as it is.
+serialized as RFC 8785 canonical JSON. What a leaf shows is an allow-list declared beside
+each event class (`engage.domain.publicity`):
+
+- a ``public`` field appears as it is (a ``sealed_*`` field as {"sha256": digest of its
+  ciphertext}: a random-nonce ciphertext's digest reveals nothing, and erasure destroys
+  the key, never the ciphertext, so the leaf never changes);
+- a committed field (one naming a person) appears under its name without ``sealed_`` and
+  ``_id`` (``author_id`` -> ``author``) as {"commitment": hex}, one per act
+  (`engage.transparency.commitments`), never the person;
+- any other field does not appear at all;
+- ``aggregate_id`` and ``version`` appear only for aggregates that are public objects (a
+  consultation, a session, a ballot's keyed id), never for one person's (an account, a card);
+- the time is cut to the minute: the instant to the microsecond adds nothing an auditor
+  needs and helps whoever tries to match a leaf with something seen elsewhere.
+
+Format 1 (before issue 15) published every field not named ``sealed_*``, person ids and
+display names included; no part of engage writes it any more.
 """
 
 from __future__ import annotations
@@ -18,31 +28,71 @@ import datetime
 import enum
 import hashlib
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable
 from uuid import UUID
 
+from engage.domain.publicity import UNDECLARED, Publicity, publicity_of
 from engage.transparency.canonical import canonical_json
 
+LEAF_FORMAT = 2
 SEALED_PREFIX = "sealed_"
-#: Attributes every eventsourcing event carries, lifted out of "fields".
-_ENVELOPE = ("originator_id", "originator_version", "timestamp")
+#: Attributes every eventsourcing event carries, never taken as fields.
+_ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
+
+#: (event, field, person or None) -> the commitment for that act: given by the log's
+#: projection, which keeps each commitment's opening in the private store.
+Commit = Callable[[Any, str, "UUID | None"], "str | None"]
+#: (event, sealed field) -> the person a sealed actor names (None: no such field or value).
+OpenActor = Callable[[Any, str], "UUID | None"]
 
 
-def public_form(event: Any, position: int) -> dict[str, Any]:
-    state = dict(vars(event))
-    envelope = {name: state.pop(name) for name in _ENVELOPE}
-    return {
+def public_form(event: Any, position: int, commit: Commit | None = None,
+                open_actor: OpenActor | None = None) -> dict[str, Any]:
+    declared: Publicity = publicity_of(type(event)) or UNDECLARED
+    state = vars(event)
+    fields: dict[str, Any] = {}
+    for name in sorted(declared.public):
+        if name in state:
+            fields[name] = _public_field(name, state[name])
+    for name in sorted(declared.commit):
+        if name not in state:
+            continue
+        if commit is None:
+            raise ValueError(f"{type(event).__name__}.{name} needs a commitment: pass `commit`")
+        person = _person(event, name, state[name], open_actor)
+        value = commit(event, name, person)
+        fields[committed_name(name)] = None if value is None else {"commitment": value}
+    form: dict[str, Any] = {
+        "format": LEAF_FORMAT,
         "position": position,
         "type": type(event).__name__,
-        "aggregate_id": public_value(envelope["originator_id"]),
-        "version": envelope["originator_version"],
-        "timestamp": utc_iso(envelope["timestamp"]),
-        "fields": {name: _public_field(name, value) for name, value in state.items()},
+        "timestamp": utc_minute(event.timestamp),
+        "fields": fields,
     }
+    if declared.public_id:
+        form["aggregate_id"] = str(event.originator_id)
+        form["version"] = event.originator_version
+    return form
 
 
-def leaf_data(event: Any, position: int) -> bytes:
-    return canonical_json(public_form(event, position))
+def leaf_data(event: Any, position: int, commit: Commit | None = None,
+              open_actor: OpenActor | None = None) -> bytes:
+    return canonical_json(public_form(event, position, commit, open_actor))
+
+
+def committed_name(field: str) -> str:
+    name = field.removeprefix(SEALED_PREFIX)
+    return name.removesuffix("_id") if name.endswith("_id") else name
+
+
+def _person(event: Any, name: str, value: Any, open_actor: OpenActor | None) -> UUID | None:
+    if value is None:
+        return None
+    if name.startswith(SEALED_PREFIX):
+        if open_actor is None:
+            raise ValueError(f"{type(event).__name__}.{name} is sealed: pass `open_actor`")
+        return open_actor(event, name)
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _public_field(name: str, value: Any) -> Any:
@@ -59,6 +109,13 @@ def utc_iso(moment: datetime.datetime) -> str:
         moment = moment.replace(tzinfo=datetime.timezone.utc)  # eventsourcing stores UTC
     moment = moment.astimezone(datetime.timezone.utc)
     return moment.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def utc_minute(moment: datetime.datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.timezone.utc)
+    moment = moment.astimezone(datetime.timezone.utc)
+    return moment.replace(tzinfo=None, second=0, microsecond=0).isoformat(timespec="minutes") + "Z"
 
 
 def public_value(value: Any) -> Any:

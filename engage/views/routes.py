@@ -16,6 +16,9 @@ WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)
     config.add_route("home", "/")
+    config.add_route("healthz", "/healthz")
+    config.add_route("readyz", "/readyz")
+    config.add_route("metrics", "/metrics")
     config.add_route("card_request", "/carte")
     config.add_route("card_mine", "/carte/ma-carte")
     config.add_route("accessibility", "/accessibilite")
@@ -29,6 +32,8 @@ def includeme(config) -> None:
     config.add_route("transparency_entries", "/transparency/entries")
     config.add_route("transparency_inclusion", "/transparency/proof/inclusion")
     config.add_route("transparency_consistency", "/transparency/proof/consistency")
+    config.add_route("transparency_tile", "/transparency/tile/{path:.+}")  # C2SP tlog-tiles
+    config.add_route("transparency_cosignature", "/transparency/cosignature")  # witnesses POST here
     config.add_route("api_card_holders", "/api/stats/card-holders")
     config.add_route("account", "/compte")
     config.add_route("signup", "/compte/inscription")
@@ -42,9 +47,11 @@ def includeme(config) -> None:
     # Consultations
     config.add_route("consultations", "/consultations")
     config.add_route("consultation_new", "/consultations/nouvelle")
+    config.add_route("consultations_feed", "/consultations/flux.atom")  # Atom: engage/views/consultations/feeds.py
     config.add_route("consultation", "/consultations/{ref}", factory=CONSULTATION)
     config.add_route("consultation_edit", "/consultations/{ref}/modifier", factory=CONSULTATION)
     config.add_route("consultation_phase", "/consultations/{ref}/phase", factory=CONSULTATION)
+    config.add_route("consultation_feed", "/consultations/{ref}/flux.atom", factory=CONSULTATION)
     config.add_route("contribute", "/consultations/{ref}/contribuer", factory=CONSULTATION)
     config.add_route("contribution", "/consultations/{ref}/contributions/{item}", factory=CONSULTATION)
     config.add_route("contribution_vote", "/consultations/{ref}/contributions/{item}/voter", factory=CONSULTATION)
@@ -76,6 +83,8 @@ def includeme(config) -> None:
     config.add_route("account_erase", "/compte/effacer")
     config.add_route("account_erased", "/compte/effacees")
     config.add_route("account_sessions", "/compte/sessions")
+    config.add_route("my_acts", "/compte/mes-actes")
+    config.add_route("my_acts_openings", "/compte/mes-actes/ouvertures.json")
     config.add_route("staff_cards", "/admin/cartes")
     config.add_route("staff_card", "/admin/cartes/{card_id}", factory=CARD)
     config.add_route("staff_card_decision", "/admin/cartes/{card_id}/{action}", factory=CARD)
@@ -85,6 +94,7 @@ def includeme(config) -> None:
     config.add_route("workshops", "/ateliers")
     config.add_route("workshops_mine", "/ateliers/mes-inscriptions")
     config.add_route("workshop_verify", "/ateliers/verifier")
+    config.add_route("workshops_calendar", "/ateliers/calendrier.ics")  # every session to come (iCalendar)
     config.add_route("workshops_stats", "/ateliers/statistiques")
     config.add_route("workshops_staff", "/ateliers/animation")
     config.add_route("workshop_new", "/ateliers/animation/nouvel-atelier")

@@ -65,6 +65,14 @@ def test_sign_up_confirm_and_log_in(page, live_server, check_accessibility):
     expect(page.get_by_role("status")).to_contain_text("Vos autres sessions sont terminées")
     check_accessibility(page)
 
+    page.get_by_role("link", name="Revenir à mon compte").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    check_accessibility(page)
+    page.get_by_role("link", name="Mes actes dans le journal public, et comment les vérifier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes actes dans le journal public")
+    expect(page.locator("table.acts tbody tr").first).to_contain_text("Création de votre compte")
+    check_accessibility(page)
+
     page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("banner").get_by_role("link", name="Se connecter")).to_be_visible()
     check_accessibility(page)

@@ -18,6 +18,10 @@ def test_editor_answers_and_publishes_the_report(page, live_server, check_access
     check_accessibility(page)
     page.get_by_role("link", name=re.compile("Rapport de restitution de la consultation 2017")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("version 1"))
+    # The key figures and the City's answers lead; the method and the versions come after them.
+    expect(page.get_by_role("heading", level=2).first).to_have_text("L'essentiel en chiffres")
+    expect(page.get_by_role("heading", level=2).nth(1)).to_have_text("La suite donnée à chaque contribution")
+    expect(page.get_by_role("heading", level=2).last).to_have_text("Versions publiées")
     expect(page.locator("code.hash")).to_have_text(re.compile("^[0-9a-f]{64}$"))
     check_accessibility(page)  # charts, tables, quotes, answers of a published version
 

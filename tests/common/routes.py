@@ -34,7 +34,7 @@ SAMPLE_VALUES = {
     "step": "1",  # commitment milestones
 }
 # Overrides for one route: {route name: {placeholder: value}}.
-ROUTE_SAMPLES: dict[str, dict[str, str]] = {}
+ROUTE_SAMPLES: dict[str, dict[str, str]] = {"transparency_tile": {"path": "0/000"}}
 
 NO_PERMISSION = "__no_permission_required__"
 

@@ -12,7 +12,7 @@ from enum import StrEnum
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.accounts.errors import (
     AlreadyErased,
@@ -22,6 +22,7 @@ from engage.domain.accounts.errors import (
     RoleAlreadyGranted,
     RoleNotHeld,
 )
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 
 EMAIL_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/email")
@@ -36,11 +37,12 @@ class Role(StrEnum):
 
 
 class Account(Aggregate):
+    public_id = False  # one person's: its id would link their acts
     @staticmethod
     def create_id(person_id: UUID) -> UUID:
         return person_id
 
-    @event("AccountRegistered")
+    @event("AccountRegistered", commit=("person_id",))
     def __init__(self, person_id: UUID, display_name: str, sealed_identity: str):
         # display_name is the public pseudonym; name and email are sealed.
         self.display_name = display_name
@@ -83,7 +85,7 @@ class Account(Aggregate):
             raise RoleAlreadyGranted()
         self._role_granted(role=role.value, granted_by=granted_by)
 
-    @event("RoleGranted")
+    @event("RoleGranted", public=("role",), commit=("granted_by",))
     def _role_granted(self, role: str, granted_by: UUID) -> None:
         self.roles.add(role)
 
@@ -93,7 +95,7 @@ class Account(Aggregate):
             raise RoleNotHeld()
         self._role_revoked(role=role.value, revoked_by=revoked_by)
 
-    @event("RoleRevoked")
+    @event("RoleRevoked", public=("role",), commit=("revoked_by",))
     def _role_revoked(self, role: str, revoked_by: UUID) -> None:
         self.roles.discard(role)
 
@@ -116,6 +118,7 @@ class Account(Aggregate):
 
 class EmailClaim(Aggregate):
     """Reserves one email address for one person."""
+    public_id = False  # one person's: its id would link their acts
 
     @staticmethod
     def create_id(claim_id: UUID) -> UUID:

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.cards import numbers as card_numbers
 from engage.domain.cards.errors import (
@@ -30,6 +30,7 @@ from engage.domain.cards.errors import (
     UnknownReplacementReason,
 )
 from engage.domain.common import ConsentRequired, check_age_band, check_arrondissement
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 
 CARD_NUMBER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/card-number")
@@ -96,9 +97,10 @@ def years_later(day: date, years: int) -> date:
 
 
 class CitizenCard(Aggregate):
+    public_id = False  # one person's: its id would link their acts
     STATUS_ACTIVE = STATUS_ACTIVE
 
-    @event("CardIssued")
+    @event("CardIssued", public=("arrondissement", "age_band"), commit=("person_id",))
     def __init__(
         self,
         person_id: UUID,
@@ -231,17 +233,17 @@ class CitizenCard(Aggregate):
         self.sealed_number = sealed_number
         self.sealed_numbers.append(sealed_number)
 
-    @event("CardSuspended")
+    @event("CardSuspended", commit=("by",))
     def _suspended(self, sealed_reason: str, by: UUID) -> None:
         self._lifecycle_defaults()
         self.status = STATUS_SUSPENDED
 
-    @event("CardReinstated")
+    @event("CardReinstated", commit=("by",))
     def _reinstated(self, sealed_reason: str, by: UUID) -> None:
         self._lifecycle_defaults()
         self.status = STATUS_ACTIVE
 
-    @event("CardRevoked")
+    @event("CardRevoked", commit=("by",))
     def _revoked(self, sealed_reason: str, by: UUID) -> None:
         self._lifecycle_defaults()
         self.status = STATUS_REVOKED
@@ -268,6 +270,7 @@ class CitizenCard(Aggregate):
 
 class CardNumberClaim(Aggregate):
     """Reserves one card number for one card, forever (a lost card's number is never reused)."""
+    public_id = False  # one person's: its id would link their acts
 
     @staticmethod
     def create_id(claim_id: UUID) -> UUID:

@@ -18,7 +18,7 @@ from hashlib import sha256
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.charter.errors import (
     AlreadyLinked,
@@ -47,6 +47,7 @@ from engage.domain.charter.errors import (
     UnknownVersion,
 )
 from engage.domain.consultations.model import PHASES
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 
 NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/charter")
@@ -105,11 +106,12 @@ def canonical_charter_text(title: str, articles: list[tuple[int, str, str]]) -> 
 
 
 class Milestone(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id(step: int) -> UUID:
         return milestone_id(step)
 
-    @event("MilestonePlanned")
+    @event("MilestonePlanned", public=("step", "title", "description", "planned_start", "planned_end"))
     def __init__(self, step: int, title: str, description: str, planned_start: str, planned_end: str):
         self.step = step
         self.title = title
@@ -134,7 +136,7 @@ class Milestone(Aggregate):
             raise DatesOutOfOrder()
         self._progress_recorded(level=level, actual_start=start, actual_end=end, note=(note or "").strip()[:2000])
 
-    @event("MilestoneProgressRecorded")
+    @event("MilestoneProgressRecorded", public=("level", "actual_start", "actual_end", "note"))
     def _progress_recorded(self, level: str, actual_start: str | None, actual_end: str | None, note: str) -> None:
         self.level, self.actual_start, self.actual_end = level, actual_start, actual_end
 
@@ -145,7 +147,7 @@ class Milestone(Aggregate):
             raise InvalidDeliverableUrl()
         self._deliverable_linked(title=title, url=url)
 
-    @event("DeliverableLinked")
+    @event("DeliverableLinked", public=("title", "url"))
     def _deliverable_linked(self, title: str, url: str) -> None:
         self.deliverables.append((title, url))
 
@@ -158,11 +160,12 @@ def milestone_id(step: int) -> UUID:
 
 
 class Charter(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id() -> UUID:
         return CHARTER_ID
 
-    @event("CharterStarted")
+    @event("CharterStarted", public=("title",))
     def __init__(self, title: str):
         self.title = title
         self.articles: dict[str, dict[str, Any]] = {}  # article id -> number, title, versions
@@ -197,7 +200,7 @@ class Charter(Aggregate):
         self._article_added(article_id=str(article_id), number=number,
                             title=clean_text(title, limit=200), text=clean_text(text))
 
-    @event("ArticleAdded")
+    @event("ArticleAdded", public=("article_id", "number", "title", "text"))
     def _article_added(self, article_id: str, number: int, title: str, text: str) -> None:
         self.articles[article_id] = {"number": number, "title": title, "versions": [text]}
 
@@ -226,11 +229,11 @@ class Charter(Aggregate):
             self._contributions_cited(article_id=str(article_id), version=current + 1, contribution_ids=cited)
         return current + 1
 
-    @event("ContributionsCited")
+    @event("ContributionsCited", public=("article_id", "version", "contribution_ids"))
     def _contributions_cited(self, article_id: str, version: int, contribution_ids: list[str]) -> None:
         """Provenance: the consultation contributions that shaped this version of the article."""
 
-    @event("ArticleRevised")
+    @event("ArticleRevised", public=("article_id", "version", "text", "amendment_id", "reason"))
     def _article_revised(self, article_id: str, version: int, text: str, amendment_id: str | None, reason: str) -> None:
         self.articles[article_id]["versions"].append(text)
 
@@ -243,7 +246,7 @@ class Charter(Aggregate):
             raise AlreadyLinked()
         self._linked(consultation_id=consultation_id)
 
-    @event("CharterLinkedToConsultation")
+    @event("CharterLinkedToConsultation", public=("consultation_id",))
     def _linked(self, consultation_id: UUID) -> None:
         self.consultation_id = consultation_id
 
@@ -279,7 +282,7 @@ class Charter(Aggregate):
                                 articles=articles, note=(note or "").strip()[:500])
         return number
 
-    @event("CharterVersionPublished")
+    @event("CharterVersionPublished", public=("version", "sha256", "articles", "note"))
     def _version_published(self, version: int, sha256: str, articles: dict, note: str) -> None:
         self.published.append({"version": version, "sha256": sha256, "articles": dict(articles)})
 
@@ -293,7 +296,7 @@ class Charter(Aggregate):
         self._adopted(deliberation=deliberation, version=version, sha256=digest(self.canonical_text()))
         return version
 
-    @event("CharterAdopted")
+    @event("CharterAdopted", public=("deliberation", "version", "sha256"))
     def _adopted(self, deliberation: dict, version: int, sha256: str) -> None:
         self.adoption = {"deliberation": dict(deliberation), "version": version, "sha256": sha256}
         self.drafting_open = False
@@ -379,9 +382,14 @@ def check_deliberation(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class Amendment(Aggregate):
-    @event("AmendmentProposed")
+    public_id = True  # a public object: its events show its id
+    # The rationale is a resident's free text about why (often about themselves): pages show
+    # it, the log does not (docs/PRIVACY.md). The text is what the ballots decide: public.
+    @event("AmendmentProposed",
+           public=("article_id", "base_version", "text"),
+           commit=("author_id",))
     def __init__(self, article_id: str, base_version: int, text: str, rationale: str, author_id: UUID):
-        # author_id is the pseudonymous person id (public, as any contribution's author).
+        # author_id: the leaf shows a commitment, never the person.
         self.article_id = article_id
         self.base_version = base_version
         self.text = text
@@ -417,7 +425,7 @@ class Amendment(Aggregate):
         self._accepted(reason=reason[:2000], article_version=version)
         return version
 
-    @event("AmendmentAccepted")
+    @event("AmendmentAccepted", public=("reason", "article_version"))
     def _accepted(self, reason: str, article_version: int) -> None:
         self.status = ACCEPTED
 
@@ -428,19 +436,20 @@ class Amendment(Aggregate):
             raise ReasonRequired()
         self._rejected(reason=reason[:2000])
 
-    @event("AmendmentRejected")
+    @event("AmendmentRejected", public=("reason",))
     def _rejected(self, reason: str) -> None:
         self.status = REJECTED
 
 
 class Ballot(Aggregate):
     """One person's vote on one amendment. No voter id in any of its events."""
+    public_id = True  # a public object: its events show its id
 
     @staticmethod
     def create_id(ballot_id: UUID) -> UUID:
         return ballot_id
 
-    @event("AmendmentBallotCast")
+    @event("AmendmentBallotCast", public=("amendment_id", "choice"), commit=("sealed_voter",))
     def __init__(self, ballot_id: UUID, amendment_id: UUID, choice: str, sealed_voter: str | None = None):
         # sealed_voter: for the voter's own history only (see attribution.py); optional.
         self.amendment_id = amendment_id
@@ -452,7 +461,7 @@ class Ballot(Aggregate):
         if choice != self.choice:
             self._changed(choice=choice)
 
-    @event("AmendmentBallotChanged")
+    @event("AmendmentBallotChanged", public=("choice",))
     def _changed(self, choice: str) -> None:
         self.choice = choice
 
@@ -479,11 +488,12 @@ SLUG_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 class GuidePage(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id(slug: str) -> UUID:
         return guide_page_id(slug)
 
-    @event("GuidePageCreated")
+    @event("GuidePageCreated", public=("slug",))
     def __init__(self, slug: str):
         self.slug = slug
         self.versions: list[str] = []  # sha256 of each published version
@@ -495,7 +505,7 @@ class GuidePage(Aggregate):
                         sha256=digest(title + "\n\n" + body))
         return len(self.versions)
 
-    @event("GuidePageVersionPublished")
+    @event("GuidePageVersionPublished", public=("slug", "version", "title", "body", "sha256"))
     def _published(self, slug: str, version: int, title: str, body: str, sha256: str) -> None:
         self.versions.append(sha256)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engage.domain.common import CardRequired as CommonCardRequired
 from engage.domain.common import AlreadyDone, Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import CardRequired as CommonCardRequired
 
 
 class InvalidConsultation(DomainError):

@@ -22,7 +22,7 @@ import unicodedata
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.common import check_arrondissement
 from engage.domain.consultations.errors import (
@@ -55,6 +55,7 @@ from engage.domain.consultations.errors import (
     UnknownOption,
     UnknownTheme,
 )
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 
 CONSULTATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/consultation")
@@ -179,11 +180,14 @@ def check_themes(themes: list[str]) -> list[str]:
 
 
 class Consultation(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id(slug: str) -> UUID:
         return consultation_id(slug)
 
-    @event("ConsultationCreated")
+    @event("ConsultationCreated",
+           public=("slug", "title", "description", "themes", "plan", "card_required", "support_threshold"),
+           commit=("created_by",))
     def __init__(self, slug: str, title: str, description: str, themes: list[str], plan: list[dict],
                  card_required: bool, support_threshold: int, created_by: UUID):
         self.slug = slug
@@ -226,7 +230,9 @@ class Consultation(Aggregate):
         """Edit the title, description, themes, plan and settings (the plan stays editable)."""
         self._revised(revised_by=revised_by, **self.check(**fields))
 
-    @event("ConsultationRevised")
+    @event("ConsultationRevised",
+           public=("title", "description", "themes", "plan", "card_required", "support_threshold"),
+           commit=("revised_by",))
     def _revised(self, title, description, themes, plan, card_required, support_threshold, revised_by):
         self._revise(title, description, themes, plan, card_required, support_threshold)
 
@@ -236,7 +242,7 @@ class Consultation(Aggregate):
             raise PhaseOrder()
         self._phase_started(phase=phase, started_by=started_by)
 
-    @event("ConsultationPhaseStarted")
+    @event("ConsultationPhaseStarted", public=("phase",), commit=("started_by",))
     def _phase_started(self, phase: str, started_by: UUID) -> None:
         self.current_phase = phase
 
@@ -255,11 +261,17 @@ class Consultation(Aggregate):
 
 
 class Contribution(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id(contribution_id: UUID) -> UUID:
         return contribution_id
 
-    @event("ContributionPosted")
+    # Not the paper form's reference: staff's free text, no statistic needs it; the scan's
+    # digest ties the leaf to the paper.
+    @event("ContributionPosted",
+           public=("contribution_id", "consultation_id", "kind", "theme", "parent_id", "channel",
+                   "organization_id", "meeting_id", "scan_sha256", "sealed_text"),
+           commit=("author_id", "transcriber_id"))
     def __init__(self, contribution_id: UUID, consultation_id: UUID, kind: str, theme: str, parent_id: UUID | None,
                  channel: str, author_id: UUID | None, organization_id: UUID | None,
                  meeting_id: UUID | None, transcriber_id: UUID | None, paper_reference: str | None,
@@ -324,7 +336,7 @@ class Contribution(Aggregate):
             raise EditWindowClosed()
         self._edited(sealed_text=sealed_text)
 
-    @event("ContributionEdited")
+    @event("ContributionEdited", public=("sealed_text",))
     def _edited(self, sealed_text: str) -> None:
         self.edits += 1  # every version stays in the log, each in its own event
 
@@ -348,7 +360,8 @@ class Contribution(Aggregate):
             raise AlreadyHidden()
         self._hidden(reason=check_reason(reason), moderator_id=moderator_id)
 
-    @event("ContributionHidden")
+    # The reason is a moderator's free text about a resident's words: not in the log.
+    @event("ContributionHidden", commit=("moderator_id",))
     def _hidden(self, reason: str, moderator_id: UUID) -> None:
         self.hidden = True
 
@@ -357,7 +370,7 @@ class Contribution(Aggregate):
             raise NotHidden()
         self._restored(moderator_id=moderator_id)
 
-    @event("ContributionRestored")
+    @event("ContributionRestored", commit=("moderator_id",))
     def _restored(self, moderator_id: UUID) -> None:
         self.hidden = False
 
@@ -368,19 +381,20 @@ class Contribution(Aggregate):
         self._flagged(agree_votes=agree_votes, threshold=threshold)
         return True
 
-    @event("ContributionFlaggedForStudy")
+    @event("ContributionFlaggedForStudy", public=("agree_votes", "threshold"))
     def _flagged(self, agree_votes: int, threshold: int) -> None:
         self.flagged_for_study = True
 
 
 class Vote(Aggregate):
     """One person's current opinion on one item. No person id in any of its events."""
+    public_id = True  # a public object: its events show its id
 
     @staticmethod
     def create_id(vote_id: UUID) -> UUID:
         return vote_id
 
-    @event("VoteCast")
+    @event("VoteCast", public=("item_id", "option"), commit=("sealed_voter",))
     def __init__(self, vote_id: UUID, item_id: UUID, option: str, sealed_voter: str | None = None):
         # sealed_voter: the voter, sealed for the voter's own history (see attribution.py);
         # the public log shows only its digest. Optional: older votes have none.
@@ -398,7 +412,7 @@ class Vote(Aggregate):
         self._changed(option=option)
         return True
 
-    @event("VoteChanged")
+    @event("VoteChanged", public=("option",))
     def _changed(self, option: str) -> None:
         self.option = option
 
@@ -419,7 +433,10 @@ def check_option(option: str) -> str:
 
 
 class PublicMeeting(Aggregate):
-    @event("PublicMeetingScheduled")
+    public_id = True  # a public object: its events show its id
+    @event("PublicMeetingScheduled",
+           public=("consultation_id", "title", "starts_at", "place", "arrondissement", "online_url"),
+           commit=("facilitator_id",))
     def __init__(self, consultation_id: UUID, title: str, starts_at: str, place: str | None,
                  arrondissement: int | None, online_url: str | None, facilitator_id: UUID):
         self.consultation_id = consultation_id
@@ -455,7 +472,7 @@ class PublicMeeting(Aggregate):
             raise InvalidCount()
         self._headcount(headcount=headcount, recorded_by=recorded_by)
 
-    @event("MeetingHeadcountRecorded")
+    @event("MeetingHeadcountRecorded", public=("headcount",), commit=("recorded_by",))
     def _headcount(self, headcount: int, recorded_by: UUID) -> None:
         self.headcount = headcount
 
@@ -465,7 +482,7 @@ class PublicMeeting(Aggregate):
             raise InvalidCount()
         self._show_of_hands(item_id=item_id, counts=dict(counts), recorded_by=recorded_by)
 
-    @event("ShowOfHandsRecorded")
+    @event("ShowOfHandsRecorded", public=("item_id", "counts"), commit=("recorded_by",))
     def _show_of_hands(self, item_id: UUID, counts: dict, recorded_by: UUID) -> None:
         """A later count for the same item replaces the earlier one (a correction)."""
 
@@ -481,6 +498,7 @@ class ContributionReport(Aggregate):
     report by the same person collides in the event store (two concurrent ones too). No person
     id in its event; the reason, free text that may name people, is sealed under the report's
     own key and read by the moderators through the read model only."""
+    public_id = False  # one person's: its id would link their acts
 
     @staticmethod
     def create_id(report_id: UUID) -> UUID:

@@ -18,10 +18,11 @@ from datetime import date
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.accounts.model import normalize_email
 from engage.domain.members.errors import MemberAlreadyLinked, MemberErased
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 
 MEMBER_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/pb-member")
@@ -49,11 +50,13 @@ def import_id_for(file_sha256: str) -> UUID:
 
 
 class PBMember(Aggregate):
+    public_id = False  # one person's: its id would link their acts
     @staticmethod
     def create_id(member_id: UUID) -> UUID:
         return member_id
 
-    @event("PBMemberImported")
+    # No arrondissement: no published statistic needs a member's, and the log is forever.
+    @event("PBMemberImported", public=("list_sha256",))
     def __init__(self, member_id: UUID, arrondissement: int, sealed_identity: str, list_sha256: str):
         # sealed_identity: email, name, membership date, sealed with the member's key (member_id).
         self.arrondissement = arrondissement
@@ -94,12 +97,15 @@ class PBMember(Aggregate):
 
 class MembershipImport(Aggregate):
     """One per file: its id derives from the file's SHA-256, so a file is imported once."""
+    public_id = True  # a public object: its events show its id
 
     @staticmethod
     def create_id(file_sha256: str, **_: object) -> UUID:
         return import_id_for(file_sha256)
 
-    @event("MembershipListImported")
+    @event("MembershipListImported",
+           public=("file_sha256", "rows", "imported", "duplicates_in_file", "already_present"),
+           commit=("imported_by",))
     def __init__(self, file_sha256: str, rows: int, imported: int, duplicates_in_file: int,
                  already_present: int, imported_by: UUID):
         self.file_sha256 = file_sha256

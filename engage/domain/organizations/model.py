@@ -12,7 +12,7 @@ import re
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.common import check_arrondissement
 from engage.domain.organizations.errors import (
@@ -28,6 +28,7 @@ from engage.domain.organizations.errors import (
     OfferDatesInverted,
     PersonNotRepresentative,
 )
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 
 ORGANIZATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/organization")
@@ -72,11 +73,14 @@ def _arrondissement_or_city(value: int | None) -> int | None:
 
 
 class Organization(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id(name: str, **_: object) -> UUID:
         return organization_id_for(name)
 
-    @event("OrganizationRegistered")
+    @event("OrganizationRegistered",
+           public=("name", "kind", "description", "website", "arrondissement"),
+           commit=("registered_by",))
     def __init__(self, name: str, kind: str, description: str, website: str,
                  arrondissement: int | None, registered_by: UUID):
         # arrondissement None: city-wide.
@@ -103,7 +107,7 @@ class Organization(Aggregate):
             raise AlreadyRepresentative()
         self._attached(person_id=person_id, attached_by=attached_by)
 
-    @event("RepresentativeAttached")
+    @event("RepresentativeAttached", commit=("person_id", "attached_by"))
     def _attached(self, person_id: UUID, attached_by: UUID) -> None:
         self.representatives.add(person_id)
 
@@ -112,7 +116,7 @@ class Organization(Aggregate):
             raise PersonNotRepresentative()
         self._detached(person_id=person_id, detached_by=detached_by)
 
-    @event("RepresentativeDetached")
+    @event("RepresentativeDetached", commit=("person_id", "detached_by"))
     def _detached(self, person_id: UUID, detached_by: UUID) -> None:
         self.representatives.discard(person_id)
 
@@ -133,7 +137,11 @@ def _iso_date(value: object, *, optional: bool) -> str:
 
 
 class Offer(Aggregate):
-    @event("OfferPublished")
+    public_id = True  # a public object: its events show its id
+    @event("OfferPublished",
+           public=("organization_id", "title", "description", "kind", "arrondissement", "starts_on",
+                   "ends_on", "link", "card_conditions"),
+           commit=("published_by",))
     def __init__(self, organization_id: UUID, title: str, description: str, kind: str,
                  arrondissement: int | None, starts_on: str, ends_on: str, link: str,
                  card_conditions: str, published_by: UUID):
@@ -175,7 +183,7 @@ class Offer(Aggregate):
             raise OfferAlreadyWithdrawn()
         self._withdrawn(withdrawn_by=withdrawn_by)
 
-    @event("OfferWithdrawn")
+    @event("OfferWithdrawn", commit=("withdrawn_by",))
     def _withdrawn(self, withdrawn_by: UUID) -> None:
         self.withdrawn = True
 

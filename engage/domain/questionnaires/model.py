@@ -13,8 +13,9 @@ import hmac
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
+from engage.domain.publicity import event
 from engage.domain.questionnaires.errors import (
     AnswerRequired,
     InvalidAnswer,
@@ -71,7 +72,10 @@ def check_questions(questions: list[dict]) -> list[dict]:
 
 
 class Questionnaire(Aggregate):
-    @event("QuestionnaireCreated")
+    public_id = True  # a public object: its events show its id
+    @event("QuestionnaireCreated",
+           public=("title", "introduction", "questions", "target", "organization_id"),
+           commit=("created_by",))
     def __init__(self, title: str, introduction: str, questions: list[dict], target: str,
                  organization_id: UUID | None, created_by: UUID):
         self.title = title
@@ -95,7 +99,7 @@ class Questionnaire(Aggregate):
         if not self.open:
             self._opened(by=by)
 
-    @event("QuestionnaireOpened")
+    @event("QuestionnaireOpened", commit=("by",))
     def _opened(self, by: UUID) -> None:
         self.open = True
 
@@ -103,7 +107,7 @@ class Questionnaire(Aggregate):
         if self.open:
             self._closed(by=by)
 
-    @event("QuestionnaireClosed")
+    @event("QuestionnaireClosed", commit=("by",))
     def _closed(self, by: UUID) -> None:
         self.open = False
 
@@ -139,12 +143,13 @@ class Questionnaire(Aggregate):
 
 class QuestionnaireResponse(Aggregate):
     """One person's answers; its id is keyed, and no person id appears in its event."""
+    public_id = False  # one person's: its id would link their acts
 
     @staticmethod
     def create_id(response_id: UUID) -> UUID:
         return response_id
 
-    @event("QuestionnaireAnswered")
+    @event("QuestionnaireAnswered", public=("questionnaire_id", "choices"), commit=("sealed_respondent",))
     def __init__(self, response_id: UUID, questionnaire_id: UUID, choices: dict, sealed_texts: str | None,
                  sealed_respondent: str | None = None):
         # sealed_respondent: for the respondent's own history only (see attribution.py); optional.

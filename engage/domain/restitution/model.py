@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
+from engage.domain.publicity import event
 from engage.domain.restitution.errors import (
     AlreadyQuoted,
     AnswerUnchanged,
@@ -77,11 +78,12 @@ def check_justification(text: str) -> str:
 
 
 class Restitution(Aggregate):
+    public_id = True  # a public object: its events show its id
     @staticmethod
     def create_id(consultation_id: UUID) -> UUID:
         return restitution_id(consultation_id)
 
-    @event("RestitutionOpened")
+    @event("RestitutionOpened", public=("consultation_id",))
     def __init__(self, consultation_id: UUID):
         self.consultation_id = consultation_id
         self.answers: dict[str, tuple[str, str]] = {}  # contribution hex -> (status, justification)
@@ -100,7 +102,9 @@ class Restitution(Aggregate):
                        revision=revision, answered_by=answered_by)
         return revision
 
-    @event("ContributionAnswered")
+    @event("ContributionAnswered",
+           public=("contribution_id", "status", "justification", "revision"),
+           commit=("answered_by",))
     def _answered(self, contribution_id: UUID, status: str, justification: str, revision: int,
                   answered_by: UUID) -> None:
         self.answers[contribution_id.hex] = (status, justification)
@@ -114,7 +118,7 @@ class Restitution(Aggregate):
             raise TooManyQuotes()
         self._quoted(contribution_id=contribution_id, quoted_by=quoted_by)
 
-    @event("ContributionQuoted")
+    @event("ContributionQuoted", public=("contribution_id",), commit=("quoted_by",))
     def _quoted(self, contribution_id: UUID, quoted_by: UUID) -> None:
         self.quotes.append(contribution_id.hex)
 
@@ -123,7 +127,7 @@ class Restitution(Aggregate):
             raise NotQuoted()
         self._unquoted(contribution_id=contribution_id, removed_by=removed_by)
 
-    @event("QuoteRemoved")
+    @event("QuoteRemoved", public=("contribution_id",), commit=("removed_by",))
     def _unquoted(self, contribution_id: UUID, removed_by: UUID) -> None:
         self.quotes.remove(contribution_id.hex)
 
@@ -142,7 +146,9 @@ class Restitution(Aggregate):
                         answered=answered, contributions=contributions, published_by=published_by)
         return number
 
-    @event("RestitutionPublished")
+    @event("RestitutionPublished",
+           public=("number", "snapshot_sha256", "answered", "contributions"),
+           commit=("published_by",))
     def _published(self, number: int, snapshot_sha256: str, sealed_snapshot: str, answered: int,
                    contributions: int, published_by: UUID) -> None:
         self.versions.append(snapshot_sha256)

@@ -13,9 +13,10 @@ import re
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
+from engage.domain.publicity import event
 from engage.domain.seats import lots
 from engage.domain.seats.errors import (
     AlreadyVolunteered,
@@ -62,7 +63,8 @@ def check_strata(seats: object, strata: list[dict]) -> list[dict]:
 
 
 class SeatCall(Aggregate):
-    @event("SeatCallOpened")
+    public_id = True  # a public object: its events show its id
+    @event("SeatCallOpened", public=("organization_id", "title", "seats", "strata"), commit=("opened_by",))
     def __init__(self, organization_id: UUID, title: str, seats: int, strata: list[dict], opened_by: UUID):
         self.organization_id = organization_id
         self.title = title
@@ -89,7 +91,7 @@ class SeatCall(Aggregate):
             raise AlreadyVolunteered()
         self._volunteered(volunteer_id=str(volunteer_id), arrondissement=arrondissement, age_band=age_band)
 
-    @event("VolunteerRegistered")
+    @event("VolunteerRegistered", public=("volunteer_id", "arrondissement", "age_band"))
     def _volunteered(self, volunteer_id: str, arrondissement: int, age_band: str) -> None:
         self.volunteers.append({"id": volunteer_id, "arrondissement": arrondissement, "age_band": age_band})
 
@@ -103,7 +105,7 @@ class SeatCall(Aggregate):
             raise SeedAlreadyCommitted()
         self._committed(seed_sha256=seed_sha256, committed_by=committed_by)
 
-    @event("SeedCommitted")
+    @event("SeedCommitted", public=("seed_sha256",), commit=("committed_by",))
     def _committed(self, seed_sha256: str, committed_by: UUID) -> None:
         self.commitment = seed_sha256
 
@@ -114,7 +116,7 @@ class SeatCall(Aggregate):
             raise CommitmentRequired()
         self._closed(closed_by=closed_by, volunteers=len(self.volunteers))
 
-    @event("SeatCallClosed")
+    @event("SeatCallClosed", public=("volunteers",), commit=("closed_by",))
     def _closed(self, closed_by: UUID, volunteers: int) -> None:
         self.closed = True
 
@@ -132,23 +134,24 @@ class SeatCall(Aggregate):
         selected = lots.draw(seed, self.volunteers, self.seats, self.strata)
         self._drawn(selected=selected, algorithm="engage-lots-v1")
 
-    @event("SeedRevealed")
+    @event("SeedRevealed", public=("seed",), commit=("revealed_by",))
     def _revealed(self, seed: str, revealed_by: UUID) -> None:
         self.seed = seed
 
-    @event("SeatsDrawn")
+    @event("SeatsDrawn", public=("selected", "algorithm"))
     def _drawn(self, selected: list[str], algorithm: str) -> None:
         self.selected = selected
 
 
 class VolunteerClaim(Aggregate):
     """One per (person, call), under a keyed-hash id: a second sign-up collides."""
+    public_id = False  # one person's: its id would link their acts
 
     @staticmethod
     def create_id(volunteer_id: UUID) -> UUID:
         return volunteer_id
 
-    @event("VolunteerClaimed")
+    @event("VolunteerClaimed", public=("call_id", "volunteer_id"), commit=("sealed_volunteer",))
     def __init__(self, volunteer_id: UUID, call_id: UUID, sealed_volunteer: str | None = None):
         # sealed_volunteer: for the volunteer's own history only (see attribution.py); optional.
         self.call_id = call_id

@@ -16,9 +16,10 @@ from datetime import datetime, timedelta
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate
 
 from engage.domain.common import check_arrondissement
+from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 from engage.domain.workshops.errors import (
     AlreadyRegistered,
@@ -62,8 +63,11 @@ def check_theme(theme: object) -> str:
 
 class Workshop(Aggregate):
     """What a workshop is about; its sessions are separate aggregates that name it."""
+    public_id = True  # a public object: its events show its id
 
-    @event("WorkshopCreated")
+    @event("WorkshopCreated",
+           public=("title", "theme", "description", "language", "accessibility"),
+           commit=("created_by",))
     def __init__(self, title: str, theme: str, description: str, language: str,
                  accessibility: str, created_by: UUID):
         self.title = title
@@ -96,8 +100,11 @@ def _check_schedule(starts_at: datetime, ends_at: datetime, now: datetime) -> No
 
 class WorkshopSession(Aggregate):
     """One session: capacity, registered participants, ordered waitlist, attendance."""
+    public_id = True  # a public object: its events show its id
 
-    @event("SessionScheduled")
+    @event("SessionScheduled",
+           public=("workshop_id", "starts_at", "ends_at", "arrondissement", "place", "capacity"),
+           commit=("facilitator_id", "scheduled_by"))
     def __init__(self, workshop_id: UUID, starts_at: datetime, ends_at: datetime,
                  arrondissement: int | None, place: str, online_link: str, capacity: int,
                  facilitator_id: UUID, scheduled_by: UUID):
@@ -171,11 +178,11 @@ class WorkshopSession(Aggregate):
         self._waitlisted(person_id=person_id, rank=len(self.waitlist) + 1)
         return "waitlisted"
 
-    @event("SessionRegistered")
+    @event("SessionRegistered", commit={"person_id": "registration"})
     def _registered(self, person_id: UUID) -> None:
         self.registered.append(person_id)
 
-    @event("SessionWaitlisted")
+    @event("SessionWaitlisted", public=("rank",), commit={"person_id": "registration"})
     def _waitlisted(self, person_id: UUID, rank: int) -> None:
         self.waitlist.append(person_id)
 
@@ -192,14 +199,14 @@ class WorkshopSession(Aggregate):
             return promoted
         return None
 
-    @event("RegistrationCancelled")
+    @event("RegistrationCancelled", commit={"person_id": "registration"})
     def _registration_cancelled(self, person_id: UUID) -> None:
         if person_id in self.registered:
             self.registered.remove(person_id)
         else:
             self.waitlist.remove(person_id)
 
-    @event("WaitlistPromoted")
+    @event("WaitlistPromoted", commit={"person_id": "registration"})
     def _promoted(self, person_id: UUID) -> None:
         self.waitlist.remove(person_id)
         self.registered.append(person_id)
@@ -213,7 +220,7 @@ class WorkshopSession(Aggregate):
         _check_schedule(starts_at, ends_at, now)
         self._rescheduled(starts_at=starts_at, ends_at=ends_at, rescheduled_by=by)
 
-    @event("SessionRescheduled")
+    @event("SessionRescheduled", public=("starts_at", "ends_at"), commit=("rescheduled_by",))
     def _rescheduled(self, starts_at: datetime, ends_at: datetime, rescheduled_by: UUID) -> None:
         self.starts_at = starts_at
         self.ends_at = ends_at
@@ -223,7 +230,7 @@ class WorkshopSession(Aggregate):
         self._check_open(now)
         self._cancelled(cancelled_by=by)
 
-    @event("SessionCancelled")
+    @event("SessionCancelled", commit=("cancelled_by",))
     def _cancelled(self, cancelled_by: UUID) -> None:
         self.cancelled = True
 
@@ -247,7 +254,9 @@ class WorkshopSession(Aggregate):
                                   walk_in=person_id not in self.registered, recorded_by=by)
         return True
 
-    @event("AttendanceRecorded")
+    @event("AttendanceRecorded",
+           public=("present", "walk_in"),
+           commit={"person_id": "attendance", "recorded_by": None})
     def _attendance_recorded(self, person_id: UUID, present: bool, walk_in: bool,
                              recorded_by: UUID) -> None:
         self.attendance[person_id] = present
@@ -255,12 +264,13 @@ class WorkshopSession(Aggregate):
 
 class WorkshopFeedback(Aggregate):
     """One attendee's rating and comment; its id is a keyed hash of (session, person)."""
+    public_id = False  # one person's: its id would link their acts
 
     @staticmethod
     def create_id(feedback_id: UUID) -> UUID:
         return feedback_id
 
-    @event("FeedbackGiven")
+    @event("FeedbackGiven", public=("session_id", "rating"), commit=("sealed_author",))
     def __init__(self, feedback_id: UUID, session_id: UUID, rating: int, sealed_comment: str,
                  sealed_author: str | None = None):
         # sealed_author: for the attendee's own history only (see attribution.py); optional.

@@ -210,6 +210,20 @@ def participation_history(db, person_id: UUID, *, before: int | None = None, lim
     return [HistoryLine(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows]
 
 
+
+def history_at(db, person_id: UUID, positions: list[int]) -> dict[int, HistoryLine]:
+    """The person's lines at these log positions (one page of acts: a few dozen at most)."""
+    if not positions:
+        return {}
+    marks = ", ".join(["%s"] * len(positions))
+    with db.reading() as cur:
+        rows = cur.execute(
+            "SELECT position, kind, summary, mapping, occurred_at FROM rm_participation_history"
+            f" WHERE person_id = %s AND position IN ({marks})",
+            [person_id.hex, *positions],
+        ).fetchall()
+    return {r[0]: HistoryLine(r[0], r[1], r[2], json.loads(r[3]), r[4]) for r in rows}
+
 Mapping = Callable[[Any, Context], dict[str, Any]]
 
 

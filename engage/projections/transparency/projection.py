@@ -10,22 +10,34 @@ Tables (same DDL on both back ends: hashes as hex text, leaf bytes as base64 tex
   lookups here (`engage.transparency.merkle`);
 - ``tlog_checkpoints``: every signed checkpoint. Not one of the projection's `tables`:
   a rebuild replays the tree but never forgets what the log has already signed, so the
-  signer can check the rebuilt tree against it.
+  signer can check the rebuilt tree against it;
+- ``tlog_commitments`` and ``tlog_acts``: the openings of the leaves' per-act commitments
+  (`openings`), private.
+
+A leaf is the event's public form (`engage.transparency.public_form`, format 2). A tree of
+an older format is retired when the projection starts: its checkpoints move to
+``tlog_checkpoints_archive`` (what the old log signed stays on record) and the tree is
+replayed in the current format, a new log from size 0.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from engage.db import Cursor, Database
+from engage.domain.accounts.model import Account
+from engage.domain.attribution import actor_key, open_actor
+from engage.domain.publicity import publicity_of
 from engage.projections.base import Projection, insert_rows
+from engage.projections.transparency import openings
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
-from engage.transparency.public_form import leaf_data, utc_iso
+from engage.transparency.public_form import LEAF_FORMAT, _person, leaf_data, utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +47,11 @@ NAME = "transparency"
 class TransparencyProjection(Projection):
     name = NAME
     follows = ()  # every event, whatever its type: an empty list of topics means all
-    tables = ("tlog_leaves", "tlog_nodes")
+    tables = ("tlog_leaves", "tlog_nodes", "tlog_acts")
+
+    def __init__(self, identifier_key: bytes = b""):
+        # Sealed actors (a ballot's voter...) are committed to, so the projection opens them.
+        self.actor_key = actor_key(identifier_key) if identifier_key else None
 
     def create_tables(self, cur: Cursor) -> None:
         cur.execute("""CREATE TABLE IF NOT EXISTS tlog_leaves (
@@ -49,24 +65,81 @@ class TransparencyProjection(Projection):
                 hash TEXT NOT NULL,
                 PRIMARY KEY (level, node_index)
             )""")
-        cur.execute("""CREATE TABLE IF NOT EXISTS tlog_checkpoints (
-                size BIGINT PRIMARY KEY,
-                root_hash TEXT NOT NULL,
-                note TEXT NOT NULL,
-                verifier_key TEXT NOT NULL,
-                signed_at TEXT NOT NULL
-            )""")
+        for table in ("tlog_checkpoints", "tlog_checkpoints_archive"):
+            cur.execute(f"""CREATE TABLE IF NOT EXISTS {table} (
+                    size BIGINT NOT NULL,
+                    root_hash TEXT NOT NULL,
+                    note TEXT NOT NULL,
+                    verifier_key TEXT NOT NULL,
+                    signed_at TEXT NOT NULL,
+                    PRIMARY KEY (size{", root_hash" if table.endswith("archive") else ""})
+                )""")
+        openings.create_tables(cur)
+        if stored_format(cur) not in (None, LEAF_FORMAT):
+            retire_old_format(cur)
+
+    def drop_tables(self, cur: Cursor) -> None:
+        self.create_tables(cur)  # retires an older format before the leaves that tell it go
+        super().drop_tables(cur)
 
     def apply(self, cur: Cursor, event: Any, position: int) -> None:
-        SqlTree(cur).append(position, leaf_data(event, position))
+        self.apply_batch(cur, [(event, position)])
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
-        # One size read, nodes completed within the batch kept in memory, and the
-        # rows written with two executemany: the same tree, a few statements per batch.
+        # One size read, nodes completed within the batch kept in memory, commitments read
+        # and written once per batch: the same tree, a few statements per batch.
+        store = openings.Openings(cur)
+        store.prefetch(
+            openings.act_key(event, field, self._person(event, field), position)
+            for event, position in events
+            for field in self._committed(event)
+        )
         tree = BatchTree(cur)
         for event, position in events:
-            tree.append(position, leaf_data(event, position))
+            tree.append(position, leaf_data(
+                event, position,
+                lambda ev, field, person, position=position: store.commit(
+                    openings.act_key(ev, field, person, position), person, position, field),
+                self._open_actor,
+            ))
+            if isinstance(event, Account.PersonalDataErased):
+                store.erase(event.originator_id)
         tree.flush()
+        store.flush()
+
+    @staticmethod
+    def _committed(event: Any) -> tuple[str, ...]:
+        declared = publicity_of(type(event))
+        return tuple(field for field in declared.commit if field in vars(event)) if declared else ()
+
+    def _person(self, event: Any, field: str) -> Any:
+        return _person(event, field, vars(event)[field], self._open_actor)
+
+    def _open_actor(self, event: Any, field: str) -> Any:
+        if self.actor_key is None:
+            raise RuntimeError("the transparency projection needs the identifier key to commit to sealed actors")
+        return open_actor(self.actor_key, event.originator_id, getattr(event, field, None))
+
+
+def stored_format(cur: Cursor) -> int | None:
+    """The format of the stored tree's leaves (None: no leaf yet)."""
+    data = cur.scalar("SELECT data FROM tlog_leaves ORDER BY leaf_index LIMIT 1")
+    if data is None:
+        return None
+    return json.loads(base64.b64decode(data)).get("format", 1)
+
+
+def retire_old_format(cur: Cursor) -> None:
+    """Start the log anew in the current format; keep what the old one signed, apart."""
+    format_ = stored_format(cur)
+    log.warning("the transparency log is in format %s: retiring it, replaying in format %s",
+                format_, LEAF_FORMAT)
+    cur.execute(f"INSERT INTO tlog_checkpoints_archive ({_CHECKPOINT_COLUMNS})"
+                f" SELECT {_CHECKPOINT_COLUMNS} FROM tlog_checkpoints")
+    cur.execute("DELETE FROM tlog_checkpoints")
+    for table in ("tlog_leaves", "tlog_nodes", "tlog_acts"):
+        cur.execute(f"DELETE FROM {table}")
+    cur.execute("UPDATE projection_tracking SET position = 0 WHERE projection = %s", [NAME])
 
 
 class SqlTree:

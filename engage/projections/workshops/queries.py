@@ -80,6 +80,20 @@ def catalogue(db: Database, *, theme: str | None = None, arrondissement: int | N
     return Page([_session(r) for r in rows[:size]], page, len(rows) > size)
 
 
+CALENDAR_LIMIT = 500
+
+
+def upcoming(db: Database, *, start: datetime | None = None, limit: int = CALENDAR_LIMIT) -> list[SessionView]:
+    """The `limit` next sessions from `start` (now by default), soonest first, cancelled ones
+    included (a subscribed calendar must learn of the cancellation): the calendar's rows."""
+    with db.reading() as cur:
+        rows = cur.execute(
+            f"SELECT {_SESSION_COLUMNS} FROM rm_workshop_sessions s WHERE s.starts_at >= %s"
+            " ORDER BY s.starts_at, s.session_id LIMIT %s",
+            [iso(start or datetime.now(timezone.utc)), limit]).fetchall()
+    return [_session(r) for r in rows]
+
+
 def session(db: Database, session_id: UUID) -> SessionView | None:
     with db.reading() as cur:
         row = cur.execute(

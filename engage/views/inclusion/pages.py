@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.numbers import format_decimal
 from pyramid.view import view_config
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.i18n import PCS_LABELS, _, arrondissement_label
 from engage.opendata.aggregates import broken_down
 from engage.projections.inclusion.projection import NOT_GIVEN, TOTAL, UNKNOWN, inclusion_counts
-from engage.statistics import share
+from engage.statistics import percent, share
 
 POPULATIONS = (
     ("card_holders", _("Détenteurs de la Carte Citoyen·ne"),
@@ -36,10 +35,6 @@ def _dimensions(request):
         ("age_band", _("Par tranche d'âge"), _("Tranche d'âge"),
          [(code, translate(_(label))) for code, label in AGE_BANDS.items()] + [(UNKNOWN, unknown)]),
     )
-
-
-def _percent(value: float | None, locale: str) -> str | None:
-    return None if value is None else format_decimal(value, format="0.0", locale=locale) + "\u00a0%"
 
 
 @dataclass(frozen=True)
@@ -79,7 +74,7 @@ def inclusion_tables(request) -> list[Population]:
         shown, shown_total = broken_down(total, cells)
         tables = []
         for dimension, heading, column, labels in dimensions:
-            rows = [Row(label, shown[dimension][code], _percent(share(shown[dimension][code], shown_total), locale))
+            rows = [Row(label, shown[dimension][code], percent(share(shown[dimension][code], shown_total), locale))
                     for code, label in labels
                     if not (code == UNKNOWN and cells[dimension][code] == 0)]  # "no card" only where it occurs
             tables.append(Table(f"{population}-{dimension}", heading, column, rows))

@@ -27,6 +27,23 @@ KEYED_LABELS = {
 FREE_TEXT = {"consultation", "organization", "motif", "title", "article", "call"}
 
 
+def described(request, line) -> str:
+    """A history line's summary, translated, its codes shown as words."""
+    translate = request.localizer.translate
+    mapping = {}
+    for key, value in line.mapping.items():
+        if key == "date":
+            mapping[key] = when(value, request.locale_name)
+        elif key in KEYED_LABELS:
+            label = KEYED_LABELS[key].get(value)
+            mapping[key] = translate(label) if label else value
+        elif key in FREE_TEXT:
+            mapping[key] = value
+        else:
+            mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
+    return translate(_(line.summary, mapping=mapping))
+
+
 def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict:
     translate = request.localizer.translate
     locale = request.locale_name
@@ -35,24 +52,11 @@ def history_context(request, person_id: UUID, *, limit: int = PAGE_SIZE) -> dict
     lines = participation_history(request.engage.db, person_id, before=before, limit=limit + 1)
     more = len(lines) > limit
     lines = lines[:limit]
-    shown = []
-    for line in lines:
-        mapping = {}
-        for key, value in line.mapping.items():
-            if key == "date":
-                mapping[key] = when(value, locale)
-            elif key in KEYED_LABELS:
-                label = KEYED_LABELS[key].get(value)
-                mapping[key] = translate(label) if label else value
-            elif key in FREE_TEXT:
-                mapping[key] = value
-            else:
-                mapping[key] = translate(CODE_LABELS[value]) if value in CODE_LABELS else value
-        shown.append({
-            "when": when(line.occurred_at, locale, time=True),
-            "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
-            "summary": translate(_(line.summary, mapping=mapping)),
-        })
+    shown = [{
+        "when": when(line.occurred_at, locale, time=True),
+        "kind": translate(KIND_LABELS.get(line.kind, line.kind)),
+        "summary": described(request, line),
+    } for line in lines]
     return {
         "history": shown,
         "history_next": request.current_route_path(_query={"avant": lines[-1].position}) if more else None,

@@ -19,7 +19,7 @@ from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.projections.restitution import queries as rq
 from engage.security import Permission
-from engage.statistics import bar_chart
+from engage.statistics import bar_chart, percent, share
 from engage.views.extensions import extends
 from engage.views.fields import ButtonOnlySchema
 from engage.views.restitution import forms
@@ -80,17 +80,35 @@ def figures(request, report: dict) -> list[dict]:
                  for row in report["by_week"]], 1),
         _figure(request, "answers", _("Suite donnée par la Ville"),
                 _("Contributions par suite donnée. Les mêmes données que le tableau."),
-                [_("Suite donnée"), contributions],
-                [(translate(STATUS_LABELS[row["bucket"]]), [row["contributions"]])
-                 for row in report["answers_by_status"]], 0),
+                [_("Suite donnée"), contributions, _("Part des réponses")],
+                [(translate(STATUS_LABELS[row["bucket"]]),
+                  [row["contributions"], percent(share(row["contributions"], report["totals"]["answered"]), locale)
+                   or "—"]) for row in report["answers_by_status"]], 0),
     ]
     return found
 
 
+KEY_FIGURES = ("channel", "answers")  # first on the page, with the totals; the others below the answers
+
+
+def key_figures(request, report: dict) -> dict:
+    """The totals the report opens with: contributions received, by channel, answered and the
+    share answered (of the published contributions)."""
+    totals = report["totals"]
+    channels = {row["channel"]: row["contributions"] for row in report["by_channel"]}
+    return {"contributions": totals["contributions"], "online": channels.get(CHANNELS[0]),
+            "in_person": channels.get(CHANNELS[1]), "answered": totals["answered"],
+            "share_answered": percent(share(totals["answered"], totals["contributions"]), request.locale_name)
+            or "—"}
+
+
 def _page(context, request, report: dict, answers: list[dict], page: int, more: bool, **extra) -> dict:
     consultation = context.consultation
+    found = figures(request, report)
     return {
-        "consultation": consultation, "report": report, "figures": figures(request, report),
+        "consultation": consultation, "report": report, "key": key_figures(request, report),
+        "key_figures": [f for f in found if f["key"] in KEY_FIGURES],
+        "figures": [f for f in found if f["key"] not in KEY_FIGURES],
         "answers": answers, "page": page, "more": more, "kinds": KINDS, "statuses": STATUS_LABELS,
         "theme_label": lambda key: consultation.theme_labels.get(key, key),
         "item_url": context.item_url,

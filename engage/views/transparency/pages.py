@@ -8,11 +8,16 @@ error in French, never a 500. The page /transparence explains it all in plain Fr
 from __future__ import annotations
 
 import base64
+import datetime
 
 from pyramid.response import Response
 from pyramid.view import exception_view_config, view_config
 
+from engage.projections.transparency import cosignatures
 from engage.projections.transparency import projection as tlog
+from engage.projections.transparency.tiles import read_tile
+from engage.transparency.note import NoteError
+from engage.transparency.tiles import TileError
 from engage.views.toolkit import when
 
 MAX_ENTRIES = 1000
@@ -26,6 +31,12 @@ class Refused(Exception):
 
 class BadParameter(Refused):
     """Missing, not a number, or out of range."""
+
+
+class UnknownCheckpoint(Refused):
+    """A cosignature of a checkpoint this log never signed."""
+
+    status = 409
 
 
 class NotReady(Refused):
@@ -82,12 +93,35 @@ def _signed_size(request) -> int:
 
 @view_config(route_name="transparency_checkpoint", request_method="GET")
 def checkpoint(request):
+    """The latest signed checkpoint, with the witnesses' cosignatures of it (C2SP
+    tlog-cosignature: more signature lines of the same note; a verifier ignores the lines of
+    keys it does not know)."""
     latest = tlog.current_checkpoint(request.engage.db)
     if latest is None:
         response = _text("Aucun point de contrôle signé pour l'instant : le journal est vide.\n")
         response.status_int = 404
         return response
-    return _text(latest.note)
+    lines = cosignatures.lines_for(request.engage.db, latest.size)
+    response = _text(latest.note + "".join(line + "\n" for line in lines))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@view_config(route_name="transparency_cosignature", request_method="POST", require_csrf=False,
+             renderer="json")
+def receive_cosignature(request):
+    """A witness hands in its cosignature: a checkpoint's text, a blank line, its cosignature
+    line. No session, no CSRF token: the signature of a configured witness is the credential."""
+    try:
+        note = request.body.decode("utf-8")
+        kept = cosignatures.receive(request.engage.db, note, request.engage.witnesses)
+    except UnicodeDecodeError:
+        raise BadParameter("Le corps de la requête doit être du texte UTF-8.") from None
+    except NoteError as error:
+        raise BadParameter(f"Cosignature refusée : {error}") from None
+    except cosignatures.UnknownCheckpoint as error:
+        raise UnknownCheckpoint(f"Cosignature refusée : {error}") from None
+    return _json(request, {"kept": [{"witness": c.witness, "size": c.size} for c in kept]})
 
 
 @view_config(route_name="transparency_key", request_method="GET")
@@ -161,6 +195,23 @@ def consistency(request):
     return _json(request, {"old": old, "new": new, "hashes": [_b64(h) for h in hashes]})
 
 
+@view_config(route_name="transparency_tile", request_method="GET")
+def tile(request):
+    """C2SP tlog-tiles: a full tile never changes (cached for a year, immutable); the partial
+    tile of the right edge is replaced as the log grows (cached a minute)."""
+    path = "tile/" + request.matchdict["path"]
+    try:
+        data, full = read_tile(request.engage.db, path)
+    except TileError as error:
+        response = _text(f"Pas de tuile à cette adresse : {error}\n")
+        response.status_int = 404
+        return response
+    response = Response(data, content_type="application/octet-stream")
+    _public(response)
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable" if full else "public, max-age=60"
+    return response
+
+
 def _proof(compute):
     try:
         return compute()
@@ -181,6 +232,12 @@ def page(request):
         "latest": latest,
         "signed_at": when(latest.signed_at, request.locale_name, time=True) if latest else None,
         "verifier_key": services.checkpoints.verifier_key,
+        "witnesses": [
+            {"name": c.witness, "size": c.size,
+             "at": when(datetime.datetime.fromtimestamp(c.cosigned_at, datetime.timezone.utc),
+                        request.locale_name, time=True)}
+            for c in cosignatures.latest_by_witness(services.db)
+        ],
         "origin": services.checkpoints.origin,
         "site": request.application_url,
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime, time, timezone
 from uuid import UUID
@@ -37,7 +38,7 @@ from engage.views.toolkit import (
     when,
 )
 from engage.views.workshops import forms
-from engage.views.workshops.ical import session_calendar
+from engage.views.workshops.ical import session_calendar, sessions_calendar
 
 PARIS = ZoneInfo("Europe/Paris")
 FORM = "engage:templates/form_page.pt"
@@ -186,6 +187,23 @@ def session_ics(context, request):
     return response
 
 
+@view_config(route_name="workshops_calendar", request_method="GET")
+def calendar(request):
+    """Every session to come (the 500 next), for a calendar to subscribe to: its ETag is the
+    sessions' digest (DTSTAMP, the time of the answer, is left out of it)."""
+    sessions = [(s, where(request, s), public_url(request, "workshop_session", session_id=s.session_id))
+                for s in wq.upcoming(request.engage.db)]
+    body = sessions_calendar(sessions, name=request.localizer.translate(_("Ateliers Citoyens")),
+                             host=public_host(request))
+    response = Response(body=body.encode(), content_type="text/calendar", charset="utf-8")
+    response.content_disposition = 'inline; filename="ateliers.ics"'
+    response.etag = hashlib.sha256(repr(sessions).encode()).hexdigest()[:32]
+    response.cache_control = "public, max-age=900"
+    response.vary = ("Cookie",)  # the language chosen
+    response.conditional_response = True
+    return response
+
+
 # -- residents: register, withdraw, my registrations ---------------------------------------
 
 @view_config(route_name="workshop_register", permission=Permission.OWN_ACCOUNT,
@@ -278,20 +296,33 @@ def certificate(context, request):
 
 @view_config(route_name="workshop_verify", renderer="engage:templates/workshop_verify.pt")
 def verify(request):
+    """An attestation is verified with its code and the name printed on it; the page never
+    shows the name: a code alone must not join a display name with an attendance."""
     code = "".join(request.GET.get("code", "").split()).upper().replace("-", "")
     result, problem = None, None
     if request.GET.get("code") is not None:
         if not CODE.match(code):
             problem = _("Un code de vérification compte 10 caractères : des lettres et des chiffres de 2 à 7.")
+            request.response.status_int = 400
         else:
             result = wq.certificate(request.engage.db, code)
+            if result is not None and result.display_name is not None \
+                    and not _same_name(result.display_name, request.GET.get("nom", "")):
+                result = None  # the same answer as an unknown code: no oracle for either
             if result is None:
-                problem = _("Aucune attestation ne correspond à ce code. Vérifiez-le, caractère par caractère.")
-        if problem:
-            request.response.status_int = 400 if result is None and not CODE.match(code) else 404
+                problem = _("Aucune attestation ne correspond à ce code et à ce nom. "
+                            "Vérifiez-les, caractère par caractère.")
+                request.response.status_int = 404
     return {"code": code, "result": result, "problem": problem,
             "when": when(result.starts_at, request.locale_name, time=True)
             if result else None}
+
+
+def _same_name(display_name: str, typed: str) -> bool:
+    def normal(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    return normal(display_name) == normal(typed)
 
 
 # -- feedback --------------------------------------------------------------------------------

@@ -72,6 +72,17 @@ def test_editor_answers_quotes_and_publishes_a_verifiable_version(editor_app, te
     assert 'role="img"' in report.text and "<desc" in report.text and 'scope="row"' in report.text
     assert "moins de 5" in report.text and WHY in report.text and "Proposition numéro 0" in report.text
     assert "Comment lire ces chiffres" in report.text
+    # Key figures and the City's answers first; the method and the published versions below.
+    headings = [(int(h.name[1]), h.get_text(strip=True)) for h in report.html.find_all(["h1", "h2", "h3"])]
+    titles = [text for _level, text in headings]
+    assert titles.index("L'essentiel en chiffres") < titles.index("Par canal") < titles.index(
+        "Suite donnée par la Ville") < titles.index("La suite donnée à chaque contribution") < titles.index(
+        "Par arrondissement") < titles.index("Comment lire ces chiffres") < titles.index("Versions publiées")
+    assert [level for level, _text in headings][0] == 1
+    assert all(b - a <= 1 for (a, _), (b, _) in zip(headings, headings[1:]))  # h1 > h2 > h3, no level skipped
+    shares = report.html.find("dt", string="Part des contributions ayant reçu une réponse").find_next("dd")
+    assert shares.get_text() == "33,3\u00a0%"  # one answer for three contributions
+    assert "100,0\u00a0%" in report.text and "xmlns:tal" not in report.text
 
     publish = editor_app.get("/consultations/charte/restitution/publier").forms["publish"]
     version = publish.submit("submit", status=303).follow()

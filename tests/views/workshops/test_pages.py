@@ -235,10 +235,14 @@ def test_roll_walk_in_certificate_verification_feedback_and_stats(testapp):
     roll_page = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences")
     assert "Avis des participants" in roll_page.text and "Passionnant." in roll_page.text
     log_out(testapp)
-    verified = testapp.get("/ateliers/verifier", params={"code": code.lower()})
-    assert "Attestation authentique" in verified.text and "Camille du 11e" in verified.text
+    # The code and the name printed on the attestation: the page never shows the name, so a
+    # code alone never joins a display name with an attendance (docs/PRIVACY.md).
+    verified = testapp.get("/ateliers/verifier", params={"code": code.lower(), "nom": " camille  DU 11e"})
+    assert "Attestation authentique" in verified.text and "Camille du 11e" not in verified.text
     assert "camille@exemple.fr" not in verified.text
-    assert "Aucune attestation" in testapp.get("/ateliers/verifier", params={"code": "AAAAAAAAAA"}, status=404).text
+    for params in ({"code": code}, {"code": code, "nom": "Dominique du 11e"}, {"code": "AAAAAAAAAA", "nom": "Camille du 11e"}):
+        refused = testapp.get("/ateliers/verifier", params=params, status=404).text
+        assert "Aucune attestation" in refused and "Attestation authentique" not in refused
     assert "10 caractères" in testapp.get("/ateliers/verifier", params={"code": "x"}, status=400).text
     stats = testapp.get("/ateliers/statistiques")
     assert "Séances tenues" in stats.text and "non publié" in stats.text

@@ -1,0 +1,1 @@
+"""Health, readiness and metrics over HTTP (English paths, for machines): pages.py."""
