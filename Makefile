@@ -16,6 +16,7 @@ venv: $(VENV)/.installed
 
 # Re-install only when the packaging metadata changes (stamp file).
 $(VENV)/.installed: pyproject.toml $(wildcard setup.cfg)
+	scripts/ensure-fonts.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -e '.[test]'
 	touch $@
@@ -23,6 +24,7 @@ $(VENV)/.installed: pyproject.toml $(wildcard setup.cfg)
 # engage-demo is idempotent (loads the demo data only once); then serve on
 # http://localhost:6543.
 serve: venv
+	scripts/ensure-fonts.sh
 	mkdir -p var
 	$(BIN)/engage-demo development.ini
 	$(BIN)/pserve development.ini
@@ -30,6 +32,7 @@ serve: venv
 test: venv
 	scripts/ensure-postgres.sh
 	scripts/ensure-chromium.sh
+	scripts/ensure-fonts.sh
 	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 bench: venv

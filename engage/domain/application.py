@@ -23,6 +23,7 @@ from engage.domain.organizations.usecases import OrganizationUseCases
 from engage.domain.questionnaires.usecases import QuestionnaireUseCases
 from engage.domain.restitution.usecases import RestitutionUseCases
 from engage.domain.seats.usecases import SeatUseCases
+from engage.domain.transparency.usecases import TransparencyUseCases
 from engage.domain.workshops.usecases import WorkshopUseCases
 from engage.group_commit import GroupCommitter
 
@@ -41,6 +42,7 @@ class EngageApplication(
     QuestionnaireUseCases,
     CharterUseCases,
     RestitutionUseCases,
+    TransparencyUseCases,
     ActorSealing,
     Application[UUID],
 ):

@@ -5,9 +5,11 @@ all go through these functions, so they blank the same cells (see suppression.py
 
 - card holders: arrondissement x age band, with the arrondissements' totals (the home page,
   /api/stats/card-holders), the age bands' totals and the grand total;
-- workshop attendance: people present in all, broken down by the session's place, by the
-  attendee's arrondissement and by age band (the statistics page, /api/stats/workshop-
-  attendance); the other counters (sessions, registrations, ratings) on their own;
+- workshop attendance: people present per session, per place and in all (the public table,
+  /api/stats/workshop-attendance, recomputable from the public log alone), and around it the
+  same total by the attendee's arrondissement and age band (the statistics page, the
+  workshop-attendance dataset: needs linkage, checked at the accredited level); the other
+  counters (sessions, registrations, ratings) on their own;
 - questionnaire results: per question, the answers per option and their sum;
 - vote counts: per item, the votes per channel and option, with the option totals (the contributions
   dataset's `agree` is the d'accord total, published by the primary rule: fixed).
@@ -17,9 +19,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Mapping
+from uuid import UUID
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
-from engage.opendata.suppression import SMALL_COUNT, Cell, Group, breakdowns, cross_table, published, suppress
+from engage.opendata.suppression import (
+    SMALL_COUNT,
+    Cell,
+    Group,
+    breakdowns,
+    cross_table,
+    published,
+    suppress,
+    suppress_small,
+)
 
 # -- card holders -------------------------------------------------------------------------
 
@@ -69,28 +81,110 @@ PRESENT = ("total", "present")
 REGISTRATIONS = ("total", "registrations")
 #: Counts of sessions, not of people: published as they are.
 NOT_PEOPLE = {("total", "sessions_scheduled"), ("total", "sessions_held")}
+ONLINE = "en-ligne"  # the place of an online session in the attendance figures
 
 
-def workshop_attendance(figures: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int | None]]:
-    """figures: {metric: {key: value}} (the workshops' counters) -> the same, as published."""
-    values: dict[tuple[str, str], int] = {
-        (metric, key): int(value) for metric, counts in figures.items() for key, value in counts.items()
-    }
-    values.setdefault(PRESENT, 0)
-    groups = [Group(PRESENT, tuple(cell for cell in values if cell[0] == name)) for name in ATTENDANCE_BREAKDOWNS]
-    people = {cell: value for cell, value in values.items() if cell not in NOT_PEOPLE}
-    shown = published(values, suppress(people, groups))
+def place_of(arrondissement: int | None) -> str:
+    return ONLINE if arrondissement is None else str(arrondissement)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """The public attendance table: people present per session, per place, in all."""
+
+    total: int | None
+    places: dict[str, int | None]
+    sessions: dict[str, int | None]  # session id -> present
+
+
+def public_attendance(sessions: list[Mapping[str, Any]]) -> Attendance:
+    """sessions: {session_id, arrondissement (None: online), present}, the sessions held ->
+    the attendance published by session, by place and in all (the total is the sum of the
+    places, a place the sum of its sessions).
+
+    Everything here is in the public log (a session's place in SessionScheduled, each
+    attendee's latest mark by its attendance commitment): engage-audit recomputes this table,
+    blanks included, from public leaves alone. The attendees' arrondissement and age band are
+    NOT in it (their link to a card is not public): that breakdown is `attendance_profile`,
+    suppressed around this table without changing it."""
+    values, groups = _attendance_equations(sessions)
+    shown = published(values, suppress(values, groups))
+    return Attendance(total=shown[PRESENT],
+                      places={cell[1]: value for cell, value in shown.items() if cell[0] == "place"},
+                      sessions={s["session_id"]: shown[("present", _canonical(s["session_id"]))] for s in sessions})
+
+
+def _canonical(session_id: str) -> str:
+    """One spelling of a session id in the cells (the public log's): the tie-breaks between
+    equal counts follow the cells' names, so the site and the replay must name them alike."""
+    try:
+        return str(UUID(str(session_id)))
+    except ValueError:
+        return str(session_id)  # not a UUID (a test's name): as it is
+
+
+def _attendance_equations(sessions: list[Mapping[str, Any]]) -> tuple[dict[Cell, int], list[Group]]:
+    values: dict[Cell, int] = {PRESENT: 0}
+    by_place: dict[Cell, list[Cell]] = {}
+    for s in sessions:
+        cell, place = ("present", _canonical(s["session_id"])), ("place", place_of(s["arrondissement"]))
+        values[cell] = int(s["present"] or 0)
+        values[place] = values.get(place, 0) + values[cell]
+        values[PRESENT] += values[cell]
+        by_place.setdefault(place, []).append(cell)
+    groups = [Group(PRESENT, tuple(by_place)), *(Group(place, tuple(cells)) for place, cells in by_place.items())]
+    return values, groups
+
+
+def _attendance_system(table: Attendance, sessions: list[Mapping[str, Any]]):
+    """The public table's cells, equations, published and blank cells: what another table
+    sharing its totals is suppressed around (fixed: published; hidden: blank)."""
+    values, groups = _attendance_equations(sessions)
+    shown = {PRESENT: table.total, **{("place", k): v for k, v in table.places.items()},
+             **{("present", _canonical(k)): v for k, v in table.sessions.items()}}
+    hidden = {cell for cell, value in shown.items() if value is None}
+    return values, groups, set(shown) - hidden, hidden
+
+
+def attendance_profile(figures: Mapping[str, Mapping[str, int]], sessions: list[Mapping[str, Any]],
+                       table: Attendance | None = None) -> dict[str, dict[str, int | None]]:
+    """The people present by the attendee's arrondissement and age band (the statistics
+    page, the workshop-attendance dataset): their totals are the public table's total, so
+    they are suppressed with its equations and blanks, which they never change."""
+    table = table or public_attendance(sessions)
+    values, groups, fixed, hidden = _attendance_system(table, sessions)
+    for metric in ("arrondissement", "age_band"):
+        counts = figures.get(metric, {})
+        values.update({(metric, key): int(value) for key, value in counts.items()})
+        groups.append(Group(PRESENT, tuple((metric, key) for key in counts)))
+    blank = suppress(values, groups, fixed=fixed, hidden=hidden)
+    return {metric: {key: (None if (metric, key) in blank else int(value)) for key, value in
+                     figures.get(metric, {}).items()} for metric in ("arrondissement", "age_band")}
+
+
+def workshop_attendance(figures: Mapping[str, Mapping[str, int]],
+                        sessions: list[Mapping[str, Any]]) -> dict[str, dict[str, int | None]]:
+    """figures: {metric: {key: value}} (the workshops' counters), sessions: the sessions held
+    (see public_attendance) -> the counters as published: present in all and by place from
+    the public table, by arrondissement and age band around it, the other counts of people
+    (registrations, marked...) by the primary rule alone, counts of sessions as they are."""
+    table = public_attendance(sessions)
     result: dict[str, dict[str, int | None]] = {}
-    for (metric, key), value in shown.items():
-        result.setdefault(metric, {})[key] = value
+    for metric, counts in figures.items():
+        for key, value in counts.items():
+            cell = (metric, key)
+            result.setdefault(metric, {})[key] = int(value) if cell in NOT_PEOPLE else suppress_small(int(value))
+    result.setdefault("total", {})["present"] = table.total
+    result["place"] = dict(table.places)
+    result.update(attendance_profile(figures, sessions, table))
     return result
 
 
-def attendance_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
+def attendance_blanks(rows: list[dict[str, Any]], sessions: list[Mapping[str, Any]]) -> set[tuple[tuple, str]]:
     figures: dict[str, dict[str, int]] = {}
     for row in rows:
         figures.setdefault(row["metric"], {})[row["key"]] = row["value"]
-    shown = workshop_attendance(figures)
+    shown = workshop_attendance(figures, sessions)
     return {((metric, key), "value") for metric, counts in shown.items() for key, value in counts.items()
             if value is None and key in figures.get(metric, {})}
 
@@ -192,56 +286,38 @@ def vote_blanks(rows: list[dict[str, Any]]) -> set[tuple[tuple, str]]:
 
 # -- workshop sessions ----------------------------------------------------------------------------
 
-ONLINE = "en-ligne"  # the place of an online session in the attendance figures
-
-
 def session_cells(sessions: list[Mapping[str, Any]],
                   figures: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int | None]]:
     """sessions: {session_id, arrondissement, cancelled, registered, waitlisted, present};
     figures: the workshops' counters -> {session_id: {count: value or None}} as published.
 
-    A session's `present` is part of its place's published attendance (and of the total
-    present); its `registered`, unless cancelled, of the published total of registrations;
-    `waitlisted` is summed nowhere (primary rule alone). The attendance figures are
-    published by their own table (workshop_attendance, which never reads the sessions):
-    here they are taken as they are published (their blanks blank, the rest known) and the
-    complements are chosen among the sessions, so that no blank of either table can be
-    computed from both together."""
-    table = workshop_attendance(figures)
+    A session's `present` is the public attendance table's (`public_attendance`: the
+    sessions of a place add up to its published attendance). Its `registered`, unless
+    cancelled, is part of the published total of registrations (itself published by the
+    primary rule: taken as it is, blank or known); `waitlisted` is summed nowhere (primary
+    rule alone). No equation joins registrations and attendance, so each is suppressed on
+    its own: the attendance never depends on what the public log does not show."""
+    present = public_attendance(sessions).sessions  # a session not held counts 0: no blank
     values: dict[Cell, int] = {}
-    fixed, hidden = set(), set()
-    for metric, counts in figures.items():
-        for key, value in counts.items():
-            cell = (metric, key)
-            if cell in NOT_PEOPLE:
-                continue
-            values[cell] = int(value)
-            (hidden if table[metric][key] is None else fixed).add(cell)
-    values.setdefault(PRESENT, 0)
-    values.setdefault(REGISTRATIONS, 0)
-    if table.get("total", {}).get("present", 0) is None:
-        hidden.add(PRESENT)
-    if table.get("total", {}).get("registrations", 0) is None:
-        hidden.add(REGISTRATIONS)
-    fixed -= hidden
-    fixed |= {cell for cell in (PRESENT, REGISTRATIONS) if cell not in hidden}
-    groups = [Group(PRESENT, tuple(cell for cell in values if cell[0] == name)) for name in ATTENDANCE_BREAKDOWNS]
-    by_place: dict[Cell, list[Cell]] = {}
     registrations = []
     for s in sessions:
         sid = s["session_id"]
-        for count in ("registered", "waitlisted", "present"):
+        for count in ("registered", "waitlisted"):
             values[(count, sid)] = int(s[count] or 0)
-        place = ("place", str(s["arrondissement"]) if s["arrondissement"] is not None else ONLINE)
-        values.setdefault(place, 0)
-        by_place.setdefault(place, []).append(("present", sid))
         if not s["cancelled"]:
             registrations.append(("registered", sid))
-    groups += [Group(place, tuple(members)) for place, members in by_place.items()]
-    groups.append(Group(REGISTRATIONS, tuple(registrations)))
-    blank = suppress(values, groups, fixed=fixed, hidden=hidden)
-    return {s["session_id"]: {count: (None if (count, s["session_id"]) in blank else int(s[count] or 0))
-                              for count in ("registered", "waitlisted", "present")} for s in sessions}
+    total = int(figures.get("total", {}).get("registrations", 0))
+    values[REGISTRATIONS] = total
+    shown_total = suppress_small(total)
+    blank = suppress(values, [Group(REGISTRATIONS, tuple(registrations))],
+                     fixed=() if shown_total is None else {REGISTRATIONS},
+                     hidden={REGISTRATIONS} if shown_total is None else ())
+    return {s["session_id"]: {"registered": None if ("registered", s["session_id"]) in blank else values[
+                                  ("registered", s["session_id"])],
+                              "waitlisted": None if ("waitlisted", s["session_id"]) in blank else values[
+                                  ("waitlisted", s["session_id"])],
+                              "present": present.get(s["session_id"], int(s["present"] or 0))}
+            for s in sessions}
 
 
 def session_figures(cur) -> dict[str, dict[str, int]]:

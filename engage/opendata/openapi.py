@@ -169,9 +169,16 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
     # The other figures the site publishes for engage-audit (each with its log position).
     count = {"type": ["integer", "null"], "minimum": 0}
     for path, operation, summary, schema in (
-        ("/api/stats/workshop-attendance", "workshop_attendance_stats", "Présences aux ateliers par lieu",
-         _stats({"places": _rows({"place": {"type": "string"}, "present": count}),
-                 "total_present": count, "sessions_held": {"type": "integer", "minimum": 0}})),
+        ("/api/stats/workshop-attendance", "workshop_attendance_stats",
+         "Présences aux ateliers par session, par lieu et en tout",
+         _stats({"sessions": _rows({"session_id": {"type": "string"}, "place": {"type": "string"},
+                                    "present": count}),
+                 "places": _rows({"place": {"type": "string"}, "present": count}),
+                 "total_present": count, "sessions_held": {"type": "integer", "minimum": 0},
+                 "profile": {"type": "object", "properties": {
+                     metric: _rows({"key": {"type": "string"}, "present": count})
+                     for metric in ("arrondissement", "age_band")}},
+                 "next": {"type": ["string", "null"], "format": "uri"}})),
         ("/api/stats/votes-per-item", "votes_per_item_stats", "Votes par contribution, canal et option",
          _stats({"counts": _rows({"item_id": {"type": "string"}, "channel": {"type": "string"},
                                   "option": {"type": "string"}, "value": count}),
@@ -198,6 +205,20 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
         ],
     })
     paths["/api/stats/votes-per-item"]["get"]["responses"]["400"] = ERROR
+    # Paged by session held; the first page also carries the places and the totals.
+    paths["/api/stats/workshop-attendance"]["get"].update({
+        "description": "Par pages de sessions tenues ; suivez le lien « next » (null à la dernière page). La"
+                       " première page donne aussi les lieux et les totaux. Chaque page indique sa position"
+                       " du journal.",
+        "parameters": [
+            _query("cursor", {"type": "string"}, "Curseur opaque : la page qui suit (lien « next »)."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                   "Nombre maximal de sessions par page."),
+        ],
+    })
+    paths["/api/stats/workshop-attendance"]["get"]["responses"]["400"] = ERROR
+    attendance = paths["/api/stats/workshop-attendance"]["get"]["responses"]["200"]["content"]
+    attendance["application/json"]["schema"]["required"] = ["position", "sessions", "next"]
     return {
         "openapi": "3.1.0",
         "info": {

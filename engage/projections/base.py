@@ -64,6 +64,16 @@ def runs(events: list[tuple[Any, int]], kinds: dict[type, str]) -> Iterator[tupl
         yield kind, run
 
 
+def add_column(cur: Cursor, table: str, column: str, sql_type: str) -> None:
+    """A column added to a read-model table after its first release: created with the table
+    by `create_tables` on a new database, added here (NULL in the rows already written) on an
+    older one, on both back ends. Only for a column whose NULL is right for every older row."""
+    if cur.backend == "postgresql":
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {sql_type}")
+    elif column not in {row[1] for row in cur.execute(f"PRAGMA table_info({table})").fetchall()}:
+        cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
+
+
 def stored_votes(run: list[tuple[Any, int]], cast: type) -> list[str]:
     """The vote ids of a run whose row may already be stored: not those of a `cast` event (a
     ballot's first event, version 1: the event store holds exactly one per ballot, and only

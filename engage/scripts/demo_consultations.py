@@ -9,6 +9,7 @@ import random
 from uuid import UUID, uuid4
 
 from engage.domain.accounts.model import Role
+from engage.domain.consultations.model import sheet_label
 
 SLUG = "charte-participation"
 THEMES = [
@@ -79,10 +80,11 @@ def load_consultation_demo(engage, rng: random.Random) -> UUID | None:
                                             tzinfo=datetime.timezone.utc),
         place="Mairie du 18e, salle des mariages", arrondissement=18).id
     app.record_headcount(meeting, 47, recorded_by=editor)
-    for kind, theme, text, reference in PAPER:
+    sheets = app.number_sheets(meeting, count=40, numbered_by=editor)
+    for number, (kind, theme, text, reference) in enumerate(PAPER, start=sheets.first):
         items.append(app.transcribe_contribution(
             meeting_id=meeting, transcriber_id=editor, kind=kind, theme=THEMES[theme], text=text,
-            paper_reference=reference).id)
+            paper_reference=reference, sheet=sheet_label(number)).id)
     app.record_show_of_hands(meeting, item_id=items[-2], counts={"d-accord": 31, "mitige": 9, "pas-d-accord": 4},
                              recorded_by=editor)
     questionnaire = app.create_questionnaire(

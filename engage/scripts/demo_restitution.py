@@ -8,10 +8,11 @@ visitors can still contribute; this one is the finished example."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
 from uuid import UUID
 
-from engage.domain.consultations.model import consultation_id
+from engage.domain.consultations.model import consultation_id, sheet_label
 from engage.projections.consultations import queries as q
 from engage.projections.restitution import queries as rq
 
@@ -95,9 +96,13 @@ def load_restitution_demo(engage, rng: random.Random) -> UUID:
         starts_at=datetime.datetime(2017, 3, 14, 17, 30, tzinfo=datetime.timezone.utc),
         place="Mairie du 20e, salle des fêtes", arrondissement=20).id
     app.record_headcount(meeting, 63, recorded_by=STAFF)
+    sheets = app.number_sheets(meeting, count=60, numbered_by=STAFF)
+    # Each paper sheet with its number and the SHA-256 of its scan (here, of a stand-in text).
     paper = [app.transcribe_contribution(meeting_id=meeting, transcriber_id=STAFF, kind="proposition",
-                                         theme=THEMES[theme], text=text, paper_reference=reference).id
-             for theme, text, reference in PAPER]
+                                         theme=THEMES[theme], text=text, paper_reference=reference,
+                                         sheet=sheet_label(number),
+                                         scan_sha256=hashlib.sha256(f"scan {reference}".encode()).hexdigest()).id
+             for number, (theme, text, reference) in enumerate(PAPER, start=sheets.first)]
     app.record_show_of_hands(meeting, item_id=paper[0], counts={"d-accord": 48, "mitige": 9, "pas-d-accord": 3},
                              recorded_by=STAFF)
     for voter in people:

@@ -12,7 +12,9 @@ Each run:
 5. asks the site for inclusion proofs of its first and last entries: both must lead to
    the signed root, else the site's stored tree was altered after signing;
 6. replays the public entries to rebuild each published figure (`tallies.TALLIES`) and
-   compares it with what the site publishes.
+   compares it with what the site publishes;
+7. at the accredited level only (an openings file and the auditor's key), checks every
+   opening against its leaf and the rules that need linkage (`accredited`).
 
 Nothing but the standard library's HTTP client: `Fetch` is any function from a path to
 the body's bytes, so the tests can also audit a WSGI app in memory.
@@ -36,6 +38,7 @@ from urllib.parse import urlsplit
 from tqdm import tqdm
 
 from engage.transparency import merkle
+from engage.transparency.accredited import check_openings_file
 from engage.transparency.canonical import canonical_json
 from engage.transparency.note import Checkpoint, NoteError, Verifier, split_note
 from engage.transparency.tallies import TALLIES, Tally
@@ -159,11 +162,13 @@ def audit(
     pinned_key: str | None = None,
     tallies: dict[str, Tally] = TALLIES,
     progress: bool = False,
+    accredited: tuple[bytes, Any] | None = None,
 ) -> Report:
+    """`accredited`: (the openings file's bytes, the auditor's X25519 private key)."""
     report = Report()
     auditor = _Auditor(fetch, state, report, progress)
     try:
-        auditor.run(pinned_key, tallies)
+        auditor.run(pinned_key, tallies, accredited)
     except FetchError as error:
         report.problem(f"could not fetch {error}")
     except _Stop:
@@ -175,7 +180,8 @@ class _Auditor:
     def __init__(self, fetch: Fetch, state: AuditState, report: Report, progress: bool):
         self.fetch, self.state, self.report, self.progress = fetch, state, report, progress
 
-    def run(self, pinned_key: str | None, tallies: dict[str, Tally]) -> None:
+    def run(self, pinned_key: str | None, tallies: dict[str, Tally],
+            accredited: tuple[bytes, Any] | None = None) -> None:
         verifier = self.trusted_key(pinned_key)
         note, checkpoint = self.signed_checkpoint(verifier)
         previous = self.previous_checkpoint()
@@ -192,6 +198,10 @@ class _Auditor:
             self.state.write("checkpoint", note)  # what the next run must find extended
         self.check_site_tree(entries, checkpoint)
         self.check_tallies(entries, public, tallies)
+        if accredited is not None:
+            data, private_key = accredited
+            check_openings_file(data, private_key, entries, checkpoint.origin, self.report,
+                                more=self._fetch_entries, document=self._document)
 
     # -- the key, the checkpoint ---------------------------------------------------
 

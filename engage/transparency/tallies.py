@@ -5,9 +5,14 @@ document at `path` whose "position" says which log position it reflects; the aud
 replays the public entries up to that position through `replay`, and `compare` lists
 the differences with the published document (an empty list: they agree).
 
-To add a figure (contributions per consultation, votes per item, workshop attendance):
-publish it at /api/stats/<name> with its "position", write its replay over public
-entries (dicts: position, type, aggregate_id, version, timestamp, fields) and its
+Every replay reads public leaves alone (format 2: only the fields the events declare public;
+a person appears as {"commitment": hex}, different for every act): what needs linkage
+(one card per person, attendance by the attendee's arrondissement) is the accredited
+level's (`engage.transparency.accredited`).
+
+To add a figure: publish it at /api/stats/<name> with its "position" (paged: a `next`
+link, the auditor follows it), write its replay over public entries (dicts: format,
+position, type, aggregate_id and version for public objects, timestamp, fields) and its
 comparison, and add it to TALLIES.
 """
 
@@ -17,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from engage.opendata.aggregates import card_holders, vote_table, workshop_attendance
+from engage.opendata.aggregates import card_holders, public_attendance, vote_table
 
 PublicEntry = dict[str, Any]
 
@@ -62,53 +67,45 @@ def _shown(value: Any) -> str:
     return "blank (suppressed)" if value is None else str(value)
 
 
-def replay_workshop_attendance(entries: Iterable[PublicEntry]) -> dict:
-    """People marked present (the latest mark per person and session), by the session's
-    place, and (as the site counts them: at each mark, the attendee's card then) by the
-    attendee's arrondissement and age band: the site's blanks depend on all three."""
-    places: dict[str, str] = {}
-    people: dict[str, tuple[str, str]] = {}
-    marks: dict[tuple[str, str], bool] = {}
-    counts: dict[str, Counter] = {name: Counter() for name in ("place", "arrondissement", "age_band")}
+def replay_workshop_attendance(entries: Iterable[PublicEntry]) -> list[dict]:
+    """The sessions held, as the site's public attendance table takes them: each session's
+    place (SessionScheduled) and its people present, the latest mark of each attendee (an
+    attendee is their "person" commitment, the same for every mark of theirs in that
+    session and different everywhere else). Nothing links an attendee to a card: the
+    breakdown by arrondissement and age band is checked at the accredited level."""
+    places: dict[str, int | None] = {}
+    marks: dict[str, dict[str, bool]] = {}
     for entry in entries:
         fields = entry["fields"]
         if entry["type"] == "SessionScheduled":
-            arrondissement = fields["arrondissement"]
-            places[entry["aggregate_id"]] = "en-ligne" if arrondissement is None else str(arrondissement)
-        elif entry["type"] == "CardIssued":
-            people[fields["person_id"]] = (str(fields["arrondissement"]), fields["age_band"])
+            places[entry["aggregate_id"]] = fields.get("arrondissement")
         elif entry["type"] == "AttendanceRecorded":
-            key = (entry["aggregate_id"], fields["person_id"])
-            delta = bool(fields["present"]) - bool(marks.get(key, False))
-            marks[key] = fields["present"]
-            if delta:
-                arrondissement, age_band = people.get(fields["person_id"], ("inconnu", "inconnu"))
-                counts["place"][places[entry["aggregate_id"]]] += delta
-                counts["arrondissement"][arrondissement] += delta
-                counts["age_band"][age_band] += delta
-    return {"places": counts["place"], "counts": counts,
-            "sessions_held": len({session for session, _ in marks})}
+            marks.setdefault(entry["aggregate_id"], {})[_commitment(fields.get("person"))] = bool(fields["present"])
+    return [{"session_id": session, "arrondissement": places.get(session),
+             "present": sum(by_person.values())} for session, by_person in sorted(marks.items())]
 
 
-def compare_workshop_attendance(replayed: dict, published: dict) -> list[str]:
+def _commitment(value: Any) -> str | None:
+    return value.get("commitment") if isinstance(value, dict) else None
+
+
+def compare_workshop_attendance(sessions: list[dict], published: dict) -> list[str]:
+    """The site blanks small counts and their complements over sessions, places and the
+    total together (`public_attendance`): so does the replay."""
+    table = public_attendance(sessions)
     differences = []
-    figures = {name: dict(counter) for name, counter in replayed["counts"].items()}
-    figures["total"] = {"present": sum(replayed["places"].values()), "sessions_held": replayed["sessions_held"]}
-    shown_figures = workshop_attendance(figures)
-    present = shown_figures["place"] if "place" in shown_figures else {}
-    rows = {row["place"]: row["present"] for row in published.get("places", [])}
-    for place in sorted(set(rows) | set(present)):
-        expected = present.get(place, 0)
-        shown = rows.get(place, "missing")
-        if shown != expected:
-            differences.append(
-                f"place {place}: the log gives {_shown(expected)}, the site publishes {_shown(shown)}"
-            )
-    for name, expected in (("total_present", shown_figures["total"]["present"]),
-                           ("sessions_held", shown_figures["total"]["sessions_held"])):
+    pairs = (("place", {r.get("place"): r.get("present") for r in published.get("places", [])}, table.places),
+             ("session", {r.get("session_id"): r.get("present") for r in published.get("sessions", [])},
+              table.sessions))
+    for kind, shown, expected in pairs:
+        for key in sorted(set(shown) | set(expected), key=str):
+            if key not in shown or shown[key] != expected.get(key, 0):
+                differences.append(f"{kind} {key}: the log gives {_shown(expected.get(key, 0))},"
+                                   f" the site publishes {_shown(shown.get(key, 'nothing'))}")
+    for name, expected in (("total_present", table.total), ("sessions_held", len(sessions))):
         if published.get(name) != expected:
             differences.append(
-                f"{name}: the log gives {expected}, the site publishes {published.get(name)}"
+                f"{name}: the log gives {_shown(expected)}, the site publishes {_shown(published.get(name))}"
             )
     return differences
 

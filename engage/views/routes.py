@@ -26,6 +26,7 @@ def includeme(config) -> None:
     config.add_route("personal_data", "/donnees-personnelles")
     config.add_route("language", "/langue/{code}")
     config.add_route("transparence", "/transparence")
+    config.add_route("transparency_accredited", "/transparence/audit-accredite")
     config.add_route("transparency_checkpoint", "/transparency/checkpoint")
     config.add_route("transparency_key", "/transparency/key")
     config.add_route("transparency_checkpoints", "/transparency/checkpoints")
@@ -65,6 +66,11 @@ def includeme(config) -> None:
     config.add_route("meeting", "/consultations/{ref}/reunions/{meeting}", factory=CONSULTATION)
     config.add_route("meeting_headcount", "/consultations/{ref}/reunions/{meeting}/participants", factory=CONSULTATION)
     config.add_route("meeting_transcribe", "/consultations/{ref}/reunions/{meeting}/transcrire", factory=CONSULTATION)
+    config.add_route("meeting_sheets", "/consultations/{ref}/reunions/{meeting}/feuilles", factory=CONSULTATION)
+    config.add_route("meeting_sheets_pdf", "/consultations/{ref}/reunions/{meeting}/feuilles/{first}.pdf",
+                     factory=CONSULTATION)
+    config.add_route("meeting_sign_in_pdf", "/consultations/{ref}/reunions/{meeting}/emargement.pdf",
+                     factory=CONSULTATION)
     config.add_route("moderation", "/moderation")
     config.add_route("notifications", "/compte/notifications")
     config.add_route("api_votes_per_item", "/api/stats/votes-per-item")

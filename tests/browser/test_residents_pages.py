@@ -100,6 +100,16 @@ def test_membership_import_and_staff_pages(page, live_server, check_accessibilit
     expect(page.locator(".line-report")).to_contain_text("Ligne 52 : doublon de la ligne 9")
     check_accessibility(page)
 
+    # The accredited auditors' page (an admin holds the audit permission): a key that is not one.
+    page.goto("/transparence/audit-accredite")
+    check_accessibility(page)
+    page.get_by_label("Votre clé publique d'auditeur").fill("pas une clé")
+    with page.expect_navigation() as sent:
+        page.get_by_role("button", name="Télécharger les ouvertures").click()
+    assert sent.value.status == 400
+    expect(page.locator(".error-message")).to_contain_text("Ce n'est pas une clé publique d'auditeur")
+    check_accessibility(page)
+
     # Staff forms: a new organization, sent empty then filled.
     page.goto("/organisations/nouvelle")
     check_accessibility(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from uuid import UUID, uuid4
 
 PLAN = [
@@ -29,6 +30,14 @@ def contribute(app, consultation_id, person_id=None, *, text="Publier les compte
                kind="proposition", theme="Information des habitants", **kw):
     return app.contribute(consultation_id=consultation_id, person_id=person_id or uuid4(),
                           has_valid_card=kw.pop("has_valid_card", True), kind=kind, theme=theme, text=text, **kw)
+
+
+def schedule_meeting(app, consultation_id, *, title="Réunion publique du 11e", place="Mairie du 11e, salle des fêtes"):
+    """An in-person meeting of the consultation, in the 11th, on 3 December 2026 at 18:30 UTC; its id."""
+    return app.schedule_meeting(
+        consultation_id=consultation_id, facilitator_id=EDITOR, title=title,
+        starts_at=datetime.datetime(2026, 12, 3, 18, 30, tzinfo=datetime.timezone.utc),
+        place=place, arrondissement=11).id
 
 
 def fill_plan(form, plan=PLAN):

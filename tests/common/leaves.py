@@ -193,3 +193,18 @@ def leaked(log: PublicLog, personal: dict[str, str]) -> list[str]:
             if value in text:
                 problems.append(f"leaf {position} ({leaf['type']}) shows a {what}: {value!r}")
     return problems
+
+
+def public_leaf(event: Any, position: int, identifier_key: bytes = b"test-card-number-key-0123456789") -> dict:
+    """An event's leaf as the log's projection writes it (format 2), with fresh commitments:
+    for tests that look at one event's public form without a database."""
+    from engage.domain.attribution import actor_key, open_actor
+    from engage.transparency.commitments import commitment, new_salt
+    from engage.transparency.public_form import public_form
+
+    key = actor_key(identifier_key)
+    return public_form(
+        event, position,
+        commit=lambda _event, _field, person: None if person is None else commitment(person, new_salt()),
+        open_actor=lambda opened, field: open_actor(key, opened.originator_id, getattr(opened, field, None)),
+    )

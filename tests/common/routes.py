@@ -25,6 +25,7 @@ SAMPLE_VALUES = {
     "ref": "consultation-inconnue",  # Consultations
     "item": "0" * 32,
     "meeting": "0" * 32,
+    "first": "1",  # a batch of a meeting's contribution sheets
     "qid": "0" * 32,  # questionnaires
     "id": "0" * 32,  # organizations, offers, seat calls
     "article_id": "0" * 32,  # the charter

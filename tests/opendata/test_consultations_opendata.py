@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from engage.opendata.aggregates import vote_page
 from engage.projections.consultations import queries as q
-from tests.common.consultations import EDITOR, contribute, create_consultation
+from tests.common.consultations import EDITOR, contribute, create_consultation, schedule_meeting
 from tests.common.opendata import every_export, services, validate, write_package
 
 HIDDEN_TEXT = "Texte-masqué-xyzzy : insultes que la modération a retirées"
@@ -30,6 +30,11 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
     small = contribute(app, consultation, text="Un budget participatif par quartier.").id
     for _ in range(3):
         app.cast_vote(person_id=uuid4(), item_id=small, option="d-accord", has_valid_card=True)
+    meeting = schedule_meeting(app, consultation)
+    app.number_sheets(meeting, count=2, numbered_by=EDITOR)
+    paper = app.transcribe_contribution(meeting_id=meeting, transcriber_id=EDITOR, kind="avis",
+                                        theme="Budget participatif", text="Écrit sur la feuille 2.",
+                                        sheet="000002-6", scan_sha256="c" * 64).id
     engage.engine.catch_up()
 
     rows = {row["contribution_id"]: row for row in
@@ -38,6 +43,8 @@ def test_hidden_and_withdrawn_texts_never_leave(testapp, tmp_path):
     assert rows[hidden.hex]["hidden_reason"] == "Propos injurieux"
     assert rows[withdrawn.hex]["status"] == "retiree" and rows[withdrawn.hex]["text"] is None
     assert rows[kept.hex]["text"].startswith("Publier")
+    assert (rows[paper.hex]["sheet"], rows[paper.hex]["scan_sha256"]) == ("000002-6", "c" * 64)
+    assert (rows[kept.hex]["sheet"], rows[kept.hex]["scan_sha256"]) == (None, None)
     counts = {(c["item_id"], c["option"], c["channel"]): c["value"] for c in
               testapp.get(f"/api/vote-counts?consultation={consultation.hex}").json["data"]}
     assert {(option, channel): value for (item, option, channel), value in counts.items() if item == kept.hex} \

@@ -1,5 +1,6 @@
 """/api/stats/votes-per-item is read a page of whole items at a time (`limit`, at most
-MAX_LIMIT; `cursor` from `next`), never the whole table; a bad parameter is a 400 in French."""
+MAX_LIMIT; `cursor` from `next`), never the whole table; so is /api/stats/workshop-attendance,
+by session; a bad parameter is a 400 in French."""
 
 from __future__ import annotations
 
@@ -55,8 +56,9 @@ def test_the_default_page_is_bounded(testapp, monkeypatch):
 
 @pytest.mark.parametrize("bad", ["cursor=pas-un-curseur", "cursor=WzFd", "cursor=WyJ4Il0", "cursor=%00",
                                  "limit=0", "limit=-1", "limit=abc", f"limit={MAX_LIMIT + 1}"])
-def test_bad_parameters_are_400_json_in_french(testapp, bad):
-    answer = testapp.get(f"/api/stats/votes-per-item?{bad}", status=400)
+@pytest.mark.parametrize("path", ["/api/stats/votes-per-item", "/api/stats/workshop-attendance"])
+def test_bad_parameters_are_400_json_in_french(testapp, bad, path):
+    answer = testapp.get(f"{path}?{bad}", status=400)
     assert answer.content_type == "application/json" and "paramètre" in answer.json["error"]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engage.domain.common import AlreadyDone, Closed, DomainError, NotAllowed, NotFound
+from engage.domain.common import AlreadyDone, Busy, Closed, DomainError, NotAllowed, NotFound
 from engage.domain.common import CardRequired as CommonCardRequired
 
 
@@ -144,3 +144,31 @@ class TextTooLong(DomainError):
 
 class InvalidSlug(InvalidConsultation):
     message = "L'adresse courte doit compter au moins 3 lettres ou chiffres."
+
+
+class InvalidSheetCount(DomainError):
+    message = "Indiquez un nombre de feuilles de 1 à 200."
+
+
+class NoSheetsOnline(DomainError):
+    message = "Une réunion en ligne n'a pas de feuilles de contribution à imprimer."
+
+
+class InvalidSheetNumber(DomainError):
+    message = "Le numéro de feuille s'écrit en chiffres, clé de contrôle comprise, comme il est imprimé (par exemple 000012-5)."
+
+
+class WrongCheckDigit(InvalidSheetNumber):
+    message = "La clé de contrôle ne correspond pas à ce numéro de feuille : vérifiez le numéro recopié."
+
+
+class UnknownSheet(NotFound, InvalidSheetNumber):
+    message = "Ce numéro de feuille n'appartient à aucune série imprimée pour cette réunion."
+
+
+class SheetAlreadyTranscribed(AlreadyDone):
+    message = "Cette feuille a déjà été transcrite : une feuille ne se transcrit qu'une fois."
+
+
+class SheetsBusy(Busy):
+    message = "D'autres feuilles sont enregistrées au même moment : rien n'a été enregistré, réessayez."

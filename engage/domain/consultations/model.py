@@ -41,19 +41,25 @@ from engage.domain.consultations.errors import (
     InvalidPaperReference,
     InvalidPlan,
     InvalidScanDigest,
+    InvalidSheetCount,
+    InvalidSheetNumber,
     InvalidSlug,
     InvalidThemes,
     InvalidThreshold,
     InvalidTitle,
     ItemUnavailable,
+    NoSheetsOnline,
     NotHidden,
     NotTheAuthor,
     NoVoteToWithdraw,
     PhaseOrder,
+    SheetAlreadyTranscribed,
     TextTooLong,
     UnknownKind,
     UnknownOption,
+    UnknownSheet,
     UnknownTheme,
+    WrongCheckDigit,
 )
 from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
@@ -61,6 +67,8 @@ from engage.domain.topics import keep_topics
 CONSULTATION_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/consultation")
 VOTE_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/vote")
 REPORT_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/contribution-report")
+# The one city-wide counter of contribution-sheet numbers (SheetNumbering).
+SHEET_NUMBERING_ID = uuid5(NAMESPACE_URL, "https://engage.paris/ns/contribution-sheet-numbering")
 
 # The commitment's four phases, in order. Contributions and votes are accepted in the first.
 PHASES = ("consultation", "restitution", "redaction", "adoption")
@@ -89,6 +97,10 @@ AGREE = "d-accord"
 TEXT_MAX = 4000
 EDIT_WINDOW = datetime.timedelta(minutes=15)
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# Paper contribution sheets: at most this many printed at once; numbers shown on 6 digits at least.
+SHEET_BATCH_MAX = 200
+SHEET_DIGITS = 6
+_SHEET_LABEL = re.compile(r"[0-9]{2,13}")
 
 
 def next_phase(current: str | None) -> str | None:
@@ -110,7 +122,45 @@ def edit_deadline(posted: datetime.datetime) -> datetime.datetime:
     return posted + EDIT_WINDOW
 
 
-# -- errors ----------------------------------------------------------------------------
+# -- contribution sheets: numbers with a check digit --------------------------------------
+
+
+def luhn_digit(digits: str) -> int:
+    """The Luhn (mod 10) check digit of a string of digits: it catches every single wrong digit
+    and every swap of two adjacent digits except 09 <-> 90."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:  # the digit next to the check digit is doubled
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return (10 - total % 10) % 10
+
+
+def sheet_label(number: int) -> str:
+    """A sheet number as printed and typed back: its digits, a hyphen, the check digit."""
+    digits = f"{number:0{SHEET_DIGITS}d}"
+    return f"{digits}-{luhn_digit(digits)}"
+
+
+def parse_sheet_label(text: str) -> int:
+    """The sheet number a label carries (spaces and hyphens ignored), its check digit verified."""
+    compact = re.sub(r"[\s-]", "", text or "")
+    if not _SHEET_LABEL.fullmatch(compact):
+        raise InvalidSheetNumber()
+    digits, check = compact[:-1], int(compact[-1])
+    if luhn_digit(digits) != check:
+        raise WrongCheckDigit()
+    number = int(digits)
+    if number < 1:
+        raise InvalidSheetNumber()
+    return number
+
+
+def check_sheet_count(count: int) -> int:
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= SHEET_BATCH_MAX:
+        raise InvalidSheetCount()
+    return count
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -270,12 +320,14 @@ class Contribution(Aggregate):
     # digest ties the leaf to the paper.
     @event("ContributionPosted",
            public=("contribution_id", "consultation_id", "kind", "theme", "parent_id", "channel",
-                   "organization_id", "meeting_id", "scan_sha256", "sealed_text"),
+                   "organization_id", "meeting_id", "scan_sha256", "sheet_number", "sealed_text"),
            commit=("author_id", "transcriber_id"))
     def __init__(self, contribution_id: UUID, consultation_id: UUID, kind: str, theme: str, parent_id: UUID | None,
                  channel: str, author_id: UUID | None, organization_id: UUID | None,
                  meeting_id: UUID | None, transcriber_id: UUID | None, paper_reference: str | None,
-                 scan_sha256: str | None, sealed_text: str):
+                 scan_sha256: str | None, sealed_text: str, sheet_number: int | None = None):
+        # sheet_number: the numbered paper sheet it was transcribed from (optional: older
+        # transcriptions, and contributions said aloud at a meeting, have none).
         self.consultation_id = consultation_id
         self.kind = kind
         self.theme = theme
@@ -294,7 +346,7 @@ class Contribution(Aggregate):
              channel: str, sealed_text: str, author_id: UUID | None = None,
              organization_id: UUID | None = None, meeting_id: UUID | None = None,
              transcriber_id: UUID | None = None, paper_reference: str | None = None,
-             scan_sha256: str | None = None) -> "Contribution":
+             scan_sha256: str | None = None, sheet_number: int | None = None) -> "Contribution":
         if kind not in KINDS:
             raise UnknownKind()
         theme_key = consultation.theme_key(theme)
@@ -316,7 +368,7 @@ class Contribution(Aggregate):
                    parent_id=parent.id if parent else None, channel=channel, author_id=author_id,
                    organization_id=organization_id, meeting_id=meeting_id,
                    transcriber_id=transcriber_id, paper_reference=paper_reference,
-                   scan_sha256=scan_sha256, sealed_text=sealed_text)
+                   scan_sha256=scan_sha256, sealed_text=sealed_text, sheet_number=sheet_number)
 
     def check_available(self) -> None:
         if self.withdrawn or self.hidden:
@@ -444,6 +496,9 @@ class PublicMeeting(Aggregate):
         self.starts_at = starts_at
         self.facilitator_id = facilitator_id
         self.headcount: int | None = None
+        self.online = online_url is not None
+        self.sheet_batches: list[tuple[int, int]] = []
+        self.sheets_transcribed: set[int] = set()
 
     @classmethod
     def schedule(cls, *, consultation: Consultation, title: str, starts_at: datetime.datetime,
@@ -485,6 +540,62 @@ class PublicMeeting(Aggregate):
     @event("ShowOfHandsRecorded", public=("item_id", "counts"), commit=("recorded_by",))
     def _show_of_hands(self, item_id: UUID, counts: dict, recorded_by: UUID) -> None:
         """A later count for the same item replaces the earlier one (a correction)."""
+
+    def number_sheets(self, *, first: int, last: int, numbered_by: UUID) -> None:
+        """A batch of contribution sheets printed for this meeting: numbers first..last, given
+        by SheetNumbering (saved with it, so no number belongs to two batches)."""
+        if self.online:
+            raise NoSheetsOnline()
+        check_sheet_count(last - first + 1)
+        self._sheets_numbered(first=first, last=last, numbered_by=numbered_by)
+
+    @event("ContributionSheetsNumbered", public=("first", "last"), commit=("numbered_by",))
+    def _sheets_numbered(self, first: int, last: int, numbered_by: UUID) -> None:
+        self.sheet_batches.append((first, last))
+
+    def has_sheet(self, number: int) -> bool:
+        return any(first <= number <= last for first, last in self.sheet_batches)
+
+    def check_sheet(self, number: int) -> None:
+        """The sheet was printed for this meeting and is not transcribed yet."""
+        if not self.has_sheet(number):
+            raise UnknownSheet()
+        if number in self.sheets_transcribed:
+            raise SheetAlreadyTranscribed()
+
+    def transcribe_sheet(self, *, number: int, contribution_id: UUID) -> None:
+        """One transcription per sheet: two concurrent ones conflict on the meeting's version."""
+        self.check_sheet(number)
+        self._sheet_transcribed(number=number, contribution_id=contribution_id)
+
+    @event("ContributionSheetTranscribed", public=("number", "contribution_id"))
+    def _sheet_transcribed(self, number: int, contribution_id: UUID) -> None:
+        self.sheets_transcribed.add(number)
+
+
+class SheetNumbering(Aggregate):
+    """The city-wide counter of contribution-sheet numbers: one aggregate, so two batches
+    allocated at once conflict on its version and one is retried; a number is never reused."""
+
+    public_id = True  # one counter for the city: its events show its id
+
+    @staticmethod
+    def create_id() -> UUID:
+        return SHEET_NUMBERING_ID
+
+    @event("SheetNumberingStarted")
+    def __init__(self):
+        self.next_number = 1
+
+    def allocate(self, *, meeting_id: UUID, count: int) -> tuple[int, int]:
+        first = self.next_number
+        last = first + check_sheet_count(count) - 1
+        self._allocated(meeting_id=meeting_id, first=first, last=last)
+        return first, last
+
+    @event("SheetNumbersAllocated", public=("meeting_id", "first", "last"))
+    def _allocated(self, meeting_id: UUID, first: int, last: int) -> None:
+        self.next_number = last + 1
 
 
 def report_id(person_id: UUID, item_id: UUID, key: bytes) -> UUID:

@@ -17,19 +17,24 @@ from engage.domain.consultations.errors import (
     ContributionNotFound,
     MeetingNotFound,
     NoVoteToWithdraw,
+    SheetsBusy,
     SlugTaken,
 )
 from engage.domain.consultations.model import (
     IN_PERSON,
     ONLINE,
+    SHEET_NUMBERING_ID,
     TRANSCRIPTION_PHASES,
     Consultation,
     Contribution,
     ContributionReport,
     PublicMeeting,
+    SheetNumbering,
     Vote,
     check_reason,
+    check_sheet_count,
     clean_text,
+    parse_sheet_label,
     report_id,
     vote_id,
 )
@@ -41,6 +46,16 @@ class ConsultationResult:
 
     id: UUID
     position: int | None
+
+
+@dataclass(frozen=True)
+class SheetNumberingResult:
+    """A batch of contribution sheets numbered for a meeting: numbers first..last."""
+
+    id: UUID
+    position: int | None
+    first: int
+    last: int
 
 
 class ConsultationUseCases(UseCases):
@@ -94,13 +109,17 @@ class ConsultationUseCases(UseCases):
         # Sealed under the contribution's own key: the log keeps a digest, the pages the text.
         return self.vault.seal(contribution_id, {"text": text})
 
-    def _post(self, consultation: Consultation, *, text: str, parent_id: UUID | None, **fields) -> ConsultationResult:
+    def _new_contribution(self, consultation: Consultation, *, text: str, parent_id: UUID | None,
+                          **fields) -> Contribution:
         text = clean_text(text)
         parent = self.get_contribution(parent_id) if parent_id else None
         contribution_id = uuid4()
-        contribution = Contribution.post(
+        return Contribution.post(
             contribution_id=contribution_id, consultation=consultation, parent=parent,
             sealed_text=self._seal_text(contribution_id, text), **fields)
+
+    def _post(self, consultation: Consultation, *, text: str, parent_id: UUID | None, **fields) -> ConsultationResult:
+        contribution = self._new_contribution(consultation, text=text, parent_id=parent_id, **fields)
         return ConsultationResult(contribution.id, last_position(self.save(contribution)))
 
     def contribute(self, *, consultation_id: UUID, person_id: UUID, has_valid_card: bool, kind: str,
@@ -116,14 +135,51 @@ class ConsultationUseCases(UseCases):
 
     def transcribe_contribution(self, *, meeting_id: UUID, transcriber_id: UUID, kind: str, theme: str,
                                 text: str, paper_reference: str | None = None,
-                                scan_sha256: str | None = None, parent_id: UUID | None = None) -> ConsultationResult:
-        """A facilitator types in what was said at a meeting or handed in on paper."""
-        meeting = self.get_meeting(meeting_id)
-        consultation = self.get_consultation(meeting.consultation_id)
-        consultation.check_participation(has_valid_card=True, phases=TRANSCRIPTION_PHASES)
-        return self._post(consultation, text=text, parent_id=parent_id, kind=kind, theme=theme,
-                          channel=IN_PERSON, meeting_id=meeting.id, transcriber_id=transcriber_id,
-                          paper_reference=paper_reference, scan_sha256=scan_sha256)
+                                scan_sha256: str | None = None, parent_id: UUID | None = None,
+                                sheet: str | None = None) -> ConsultationResult:
+        """A facilitator types in what was said at a meeting or handed in on paper. `sheet`: the
+        number printed on the contribution sheet, check digit included; the meeting records it
+        with the contribution (saved together), so a sheet is transcribed once, even by two
+        facilitators at the same moment (they conflict on the meeting's version)."""
+        number = parse_sheet_label(sheet) if sheet is not None else None
+        for _ in range(self.VOTE_ATTEMPTS):
+            meeting = self.get_meeting(meeting_id)
+            consultation = self.get_consultation(meeting.consultation_id)
+            consultation.check_participation(has_valid_card=True, phases=TRANSCRIPTION_PHASES)
+            if number is not None:
+                meeting.check_sheet(number)  # before the text is sealed: a refusal writes nothing
+            contribution = self._new_contribution(
+                consultation, text=text, parent_id=parent_id, kind=kind, theme=theme, channel=IN_PERSON,
+                meeting_id=meeting.id, transcriber_id=transcriber_id, paper_reference=paper_reference,
+                scan_sha256=scan_sha256, sheet_number=number)
+            if number is None:
+                return ConsultationResult(contribution.id, last_position(self.save(contribution)))
+            meeting.transcribe_sheet(number=number, contribution_id=contribution.id)
+            try:
+                return ConsultationResult(contribution.id, last_position(self.save(meeting, contribution)))
+            except IntegrityError:
+                continue  # another write to the meeting came first: reload, check the sheet again
+        raise SheetsBusy()  # pragma: no cover - needs 5 racing writers
+
+    def number_sheets(self, meeting_id: UUID, *, count: int, numbered_by: UUID) -> SheetNumberingResult:
+        """Number `count` contribution sheets for an in-person meeting, from the city-wide
+        counter; the counter and the meeting are saved together, and a conflict on either
+        (another batch, another write to the meeting) reloads both and tries again."""
+        check_sheet_count(count)
+        for _ in range(self.VOTE_ATTEMPTS):
+            meeting = self.get_meeting(meeting_id)
+            try:
+                numbering = self.repository.get(SHEET_NUMBERING_ID)
+            except AggregateNotFoundError:
+                numbering = SheetNumbering()
+            first, last = numbering.allocate(meeting_id=meeting.id, count=count)
+            meeting.number_sheets(first=first, last=last, numbered_by=numbered_by)
+            try:
+                recordings = self.save(numbering, meeting)
+            except IntegrityError:
+                continue
+            return SheetNumberingResult(meeting.id, last_position(recordings), first, last)
+        raise SheetsBusy()  # pragma: no cover - needs 5 racing writers
 
     def edit_contribution(self, contribution_id: UUID, *, person_id: UUID, text: str,
                           now: datetime.datetime | None = None) -> ConsultationResult:

@@ -192,6 +192,12 @@ register(Dataset(
               enum=("en ligne", "en présentiel"), column="c.channel"),
         Field("meeting_id", "string", _("La réunion publique où elle a été recueillie ; vide sinon."),
               column="c.meeting_id"),
+        Field("sheet", "string", _(
+            "Recueillie en réunion sur une feuille de contribution numérotée : son numéro tel qu'il est imprimé,"
+            " clé de contrôle (Luhn) comprise après le tiret ; vide sinon."), column="c.sheet"),
+        Field("scan_sha256", "string", _(
+            "Empreinte SHA-256 du scan de la feuille ou du formulaire papier transcrit ; vide sinon."),
+              column="c.scan_sha256"),
         Field("organization_id", "string", _("L'organisation au nom de laquelle elle est publiée ; vide sinon."),
               column="c.organization_id"),
         Field("arrondissement", "integer", _(

@@ -7,6 +7,7 @@ from engage.i18n import _
 from engage.opendata.aggregates import attendance_blanks, session_blanks, session_figures
 from engage.opendata.registry import UPSERT, Dataset, Field, ForeignKey, Suppression, register
 from engage.opendata.registry import own_record as own
+from engage.projections.workshops.queries import held_sessions
 
 S = WorkshopSession
 
@@ -98,7 +99,10 @@ register(Dataset(
     table="rm_workshop_stats",
     projection="workshops",
     where="metric IN ('total', 'place', 'arrondissement', 'age_band', 'feedback')",
-    suppression=Suppression((), attendance_blanks, ("value",)),
+    # Present in all and by place are the public attendance table's (per session, recomputed
+    # by engage-audit from the public log); the breakdowns by arrondissement and age band
+    # are suppressed around it.
+    suppression=Suppression((), attendance_blanks, ("value",), context=lambda cur, rows: held_sessions(cur)),
     keywords=("atelier", "fréquentation", "statistiques"),
     changes={
         **{event_class: (lambda e: [("total", UPSERT)]) for event_class in (

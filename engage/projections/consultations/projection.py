@@ -22,13 +22,21 @@ from engage.domain.consultations.model import (
     ContributionReport,
     PublicMeeting,
     Vote,
+    sheet_label,
 )
 from engage.domain.restitution.model import Restitution
-from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes
+from engage.projections.base import Projection, add_column, insert_rows, runs, select_in, stored_votes
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
 _RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes",
               Contribution.ContributionPosted: "posts"}
+
+
+def sheet_of(posted: Any) -> str | None:
+    """The number, as printed (check digit included), of the contribution sheet a ContributionPosted
+    was transcribed from; None without one (older events have no such field)."""
+    number = getattr(posted, "sheet_number", None)
+    return sheet_label(number) if number else None
 
 
 class ConsultationsProjection(Projection):
@@ -51,6 +59,7 @@ class ConsultationsProjection(Projection):
         PublicMeeting.PublicMeetingScheduled,
         PublicMeeting.MeetingHeadcountRecorded,
         PublicMeeting.ShowOfHandsRecorded,
+        PublicMeeting.ContributionSheetsNumbered,
         # The City's answer ("suite donnée") reaches the contribution's author as a notification.
         Restitution.ContributionAnswered,
     )
@@ -65,6 +74,7 @@ class ConsultationsProjection(Projection):
         "rm_show_of_hands",
         "rm_support_due",
         "rm_meetings",
+        "rm_meeting_sheets",
         "rm_moderation_queue",
         "rm_notifications",
     )
@@ -113,9 +123,12 @@ class ConsultationsProjection(Projection):
                 edited_at TEXT,
                 versions INTEGER NOT NULL,
                 reports INTEGER NOT NULL,
-                flagged_for_study BOOLEAN NOT NULL
+                flagged_for_study BOOLEAN NOT NULL,
+                sheet TEXT
             )"""
         )
+        # Added with the numbered contribution sheets: every older row was transcribed without one.
+        add_column(cur, "rm_contributions", "sheet", "TEXT")
         # The live counters, in their own narrow table: a vote or a reply rewrites this short
         # row, never the searchable one (on PostgreSQL an UPDATE of rm_contributions recomputes
         # its stored French tsvector and adds entries to its seven indexes). A contribution
@@ -206,6 +219,16 @@ class ConsultationsProjection(Projection):
             )"""
         )
         cur.execute("CREATE INDEX IF NOT EXISTS rm_meetings_consultation ON rm_meetings (consultation_id, starts_at)")
+        # The batches of numbered contribution sheets printed for each meeting.
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS rm_meeting_sheets (
+                meeting_id TEXT NOT NULL,
+                first_number BIGINT NOT NULL,
+                last_number BIGINT NOT NULL,
+                numbered_at TEXT NOT NULL,
+                PRIMARY KEY (meeting_id, first_number)
+            )"""
+        )
         cur.execute(
             """CREATE TABLE IF NOT EXISTS rm_moderation_queue (
                 contribution_id TEXT PRIMARY KEY,
@@ -259,11 +282,11 @@ class ConsultationsProjection(Projection):
             ("contribution_id", "consultation_id", "position", "parent_id", "top_level", "kind", "theme",
              "channel", "author_id", "organization_id", "meeting_id", "transcriber_id", "paper_reference",
              "scan_sha256", "body", "status", "hidden_reason", "posted_at", "edited_at", "versions",
-             "reports", "flagged_for_study"),
+             "reports", "flagged_for_study", "sheet"),
             [(e.originator_id.hex, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None,
               e.kind, e.theme, e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
               hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED, None,
-              e.timestamp.isoformat(), None, 1, 0, False)
+              e.timestamp.isoformat(), None, 1, 0, False, sheet_of(e))
              for (e, position), body in zip(run, bodies)],
         )
         if cur.backend == "sqlite":
@@ -384,12 +407,12 @@ class ConsultationsProjection(Projection):
             "INSERT INTO rm_contributions (contribution_id, consultation_id, position, parent_id, top_level,"
             " kind, theme, channel, author_id, organization_id, meeting_id, transcriber_id, paper_reference,"
             " scan_sha256, body, status, hidden_reason, posted_at, edited_at, versions, reports,"
-            " flagged_for_study) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, NULL, %s, NULL, 1, 0, %s)",
+            " flagged_for_study, sheet) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
+            " %s, %s, %s, NULL, %s, NULL, 1, 0, %s, %s)",
             [cid, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None, e.kind, e.theme,
              e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
              hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED,
-             e.timestamp.isoformat(), False],
+             e.timestamp.isoformat(), False, sheet_of(e)],
         )
         self._index_text(cur, cid, body)
         cur.execute(
@@ -553,6 +576,10 @@ class ConsultationsProjection(Projection):
             [e.originator_id.hex, e.consultation_id.hex, e.title, e.starts_at, e.place, e.arrondissement,
              e.online_url, e.facilitator_id.hex],
         )
+
+    def _ContributionSheetsNumbered(self, cur, e, position):
+        cur.execute("INSERT INTO rm_meeting_sheets (meeting_id, first_number, last_number, numbered_at)"
+                    " VALUES (%s, %s, %s, %s)", [e.originator_id.hex, e.first, e.last, e.timestamp.isoformat()])
 
     def _MeetingHeadcountRecorded(self, cur, e, position):
         cur.execute("UPDATE rm_meetings SET headcount = %s WHERE meeting_id = %s",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from engage.db import Cursor, Database
-from engage.domain.consultations.model import CHANNELS, OPTIONS, slugify
+from engage.domain.consultations.model import CHANNELS, OPTIONS, sheet_label, slugify
 
 PAGE_SIZE = 20
 
@@ -83,6 +83,7 @@ class ContributionView:
     agree: int
     flagged_for_study: bool
     organization_name: str | None = None
+    sheet: str | None = None  # the number of the contribution sheet it was transcribed from, as printed
 
     @property
     def published(self) -> bool:
@@ -93,15 +94,15 @@ _CONTRIBUTION = (
     "SELECT c.contribution_id, c.consultation_id, c.parent_id, c.kind, c.theme, c.channel, c.author_id,"
     " p.display_name, c.meeting_id, c.paper_reference, c.scan_sha256,"
     " CASE WHEN c.status = 'publiee' THEN c.body ELSE NULL END, c.status, c.hidden_reason, c.posted_at,"
-    " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name"
-    " FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
+    " c.edited_at, c.versions, COALESCE(k.replies, 0), COALESCE(k.agree, 0), c.flagged_for_study, o.name,"
+    " c.sheet FROM rm_contributions c LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
 
 
 def _contribution(row) -> ContributionView:
-    return ContributionView(*row[:19], bool(row[19]), row[20])
+    return ContributionView(*row[:19], bool(row[19]), row[20], row[21])
 
 
 def contributions(db: Database, consultation_id: str, *, kind: str | None = None, theme: str | None = None,
@@ -193,6 +194,41 @@ def meeting(db: Database, meeting_id: str) -> MeetingView | None:
     with db.reading() as cur:
         row = cur.execute("SELECT * FROM rm_meetings WHERE meeting_id = %s", [key]).fetchone()
     return MeetingView(*row) if row else None
+
+
+@dataclass(frozen=True)
+class SheetBatch:
+    """Contribution sheets numbered first..last for a meeting, printed as one PDF."""
+
+    meeting_id: str
+    first: int
+    last: int
+    numbered_at: str
+
+    @property
+    def labels(self) -> tuple[str, str]:
+        return sheet_label(self.first), sheet_label(self.last)
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
+
+def sheet_batches(db: Database, meeting_id: str, *, limit: int = 100) -> list[SheetBatch]:
+    with db.reading() as cur:
+        rows = cur.execute("SELECT meeting_id, first_number, last_number, numbered_at FROM rm_meeting_sheets"
+                           " WHERE meeting_id = %s ORDER BY first_number LIMIT %s", [meeting_id, limit]).fetchall()
+    return [SheetBatch(*r) for r in rows]
+
+
+def sheet_batch(db: Database, meeting_id: str, first: str) -> SheetBatch | None:
+    """One batch of the meeting, by its first number (as in its URL); None when unknown."""
+    if not re.fullmatch(r"[0-9]{1,15}", first):
+        return None
+    with db.reading() as cur:
+        row = cur.execute("SELECT meeting_id, first_number, last_number, numbered_at FROM rm_meeting_sheets"
+                          " WHERE meeting_id = %s AND first_number = %s", [meeting_id, int(first)]).fetchone()
+    return SheetBatch(*row) if row else None
 
 
 def represented_organizations(db: Database, person_id: UUID) -> list[tuple[str, str]]:

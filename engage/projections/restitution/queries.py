@@ -89,12 +89,17 @@ def statistics(db: Database, consultation_id: str, themes: list[tuple[str, str]]
 
 _ITEM = (
     "SELECT r.contribution_id, c.kind, r.theme, c.body, p.display_name, o.name, s.agree, s.votes, r.answer_status,"
-    " r.answer_justification, r.answer_revision, r.answered_at, r.channel"
+    " r.answer_justification, r.answer_revision, r.answered_at, c.sheet, c.scan_sha256, r.channel"
     " FROM rm_restitution_items r JOIN rm_contributions c ON c.contribution_id = r.contribution_id"
     " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
     " LEFT JOIN rm_people p ON p.person_id = c.author_id"
     " LEFT JOIN rm_organizations o ON o.organization_id = c.organization_id"
 )
+
+
+def _provenance(r) -> dict:
+    """Where an in-person contribution comes from: its numbered sheet and its scan's SHA-256."""
+    return {"sheet": r[12], "scan_sha256": r[13]}
 
 
 def _attribution(display_name: str | None, organization: str | None) -> str | None:
@@ -112,7 +117,8 @@ def most_supported(db: Database, consultation_id: str, limit: int = TOP_SUPPORTE
         # The d'accord total as the item's vote table publishes it (the same cell everywhere).
         agree = published_agree(cur, {r[0]: r[6] for r in rows})
     return [{"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3],
-             "attribution": _attribution(r[4], r[5]), "agree": agree[r[0]], "votes": suppress_small(r[7])}
+             "attribution": _attribution(r[4], r[5]), "agree": agree[r[0]], "votes": suppress_small(r[7]),
+             **_provenance(r)}
             for r in rows]
 
 
@@ -122,13 +128,13 @@ def quotes(db: Database, consultation_id: str) -> list[dict]:
         rows = cur.execute(_ITEM + " WHERE r.consultation_id = %s AND r.quoted_position IS NOT NULL"
                            " AND r.status = 'publiee' ORDER BY r.quoted_position LIMIT 50", [consultation_id]).fetchall()
     return [{"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3],
-             "attribution": _attribution(r[4], r[5]), "in_person": r[12] == IN_PERSON}
+             "attribution": _attribution(r[4], r[5]), "in_person": r[14] == IN_PERSON, **_provenance(r)}
             for r in rows]
 
 
 def _answer(r) -> dict:
     return {"contribution_id": r[0], "kind": r[1], "theme": r[2], "text": r[3], "status": r[8],
-            "justification": r[9], "revision": r[10], "answered_at": r[11]}
+            "justification": r[9], "revision": r[10], "answered_at": r[11], **_provenance(r)}
 
 
 def answers(db: Database, consultation_id: str, *, page: int = 1, size: int = PAGE_SIZE) -> tuple[list[dict], bool]:

@@ -24,6 +24,7 @@ from engage.db import Cursor
 from engage.domain.publicity import publicity_of
 from engage.projections.base import insert_rows
 from engage.transparency.commitments import commitment, new_salt
+from engage.transparency.public_form import committed_name
 
 #: How many keys one SELECT asks for (SQLite's default limit of host parameters is 999).
 _CHUNK = 500
@@ -96,3 +97,22 @@ class Openings:
                 "UPDATE tlog_commitments SET person_id = NULL, salt = NULL WHERE person_id = %s", [person]
             )
         self._new, self._acts, self._erased = [], [], []
+
+
+def released(cur: Cursor, size: int) -> tuple[list[dict], int]:
+    """Every opening of the first `size` leaves, in leaf order, and how many of their
+    commitments opened to nobody any more (erased): what an accredited auditor receives.
+    Each leaf field names its act as the leaf does (`committed_name`)."""
+    rows = cur.execute(
+        "SELECT l.leaf_index, a.position, a.field, c.commitment, c.person_id, c.salt"
+        " FROM tlog_acts a JOIN tlog_leaves l ON l.position = a.position"
+        " JOIN tlog_commitments c ON c.act_key = a.act_key"
+        " WHERE l.leaf_index < %s ORDER BY l.leaf_index, a.field", [size]).fetchall()
+    found, erased = [], 0
+    for leaf_index, position, field, commitment_hex, person, salt in rows:
+        if person is None or salt is None:
+            erased += 1
+            continue
+        found.append({"leaf_index": leaf_index, "position": position, "field": committed_name(field),
+                      "commitment": commitment_hex, "person_id": str(UUID(person)), "salt": salt})
+    return found, erased

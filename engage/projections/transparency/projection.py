@@ -407,3 +407,14 @@ def _answer(compute: Callable[[], list[bytes]]) -> list[bytes]:
         return compute()
     except LookupError as error:
         raise TreeTooShort(str(error)) from error
+
+
+def openings_as_of(db: Database) -> tuple[int, list[dict], int]:
+    """(tree size, every opening of its leaves, how many were erased), in one snapshot:
+    what an accredited auditor downloads (`openings.released`)."""
+    with db.reading() as cur:
+        if cur.backend == "postgresql":
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        size = SqlTree(cur).size()
+        found, erased = openings.released(cur, size)
+    return size, found, erased

@@ -270,18 +270,31 @@ def feedback(db: Database, session_id: UUID, limit: int = 50) -> list[tuple[int,
             " ORDER BY given_at DESC LIMIT %s", [session_id.hex, limit]).fetchall()
 
 
-def stats(db: Database) -> tuple[int, dict[str, dict[str, int]]]:
-    """(position, {metric: {key: value}}): the small counters table, in one snapshot."""
+def stats(db: Database) -> tuple[int, dict[str, dict[str, int]], list[dict]]:
+    """(position, {metric: {key: value}}, the sessions held): the small counters table and
+    the attendance of each session held, in one snapshot."""
     with db.reading() as cur:
+        if cur.backend == "postgresql":
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         rows = cur.execute(
             "SELECT t.position, w.metric, w.key, w.value FROM projection_tracking t"
             " LEFT JOIN rm_workshop_stats w ON 1 = 1 WHERE t.projection = %s", ["workshops"]).fetchall()
+        sessions = held_sessions(cur)
     position = rows[0][0] if rows else 0
     found: dict[str, dict[str, int]] = {}
     for _, metric, key, value in rows:
         if metric is not None:
             found.setdefault(metric, {})[key] = value
-    return position, found
+    return position, found, sessions
 
 
-__all__ = ["ONLINE", "PAGE_SIZE", "catalogue", "session", "stats"]
+def held_sessions(cur) -> list[dict]:
+    """The sessions held (their roll marked), ids as the public log spells them, in id
+    order: {session_id, arrondissement, present}, the public attendance table's rows."""
+    rows = cur.execute("SELECT session_id, arrondissement, present FROM rm_workshop_sessions"
+                       " WHERE roll_marked = %s", [True]).fetchall()
+    return sorted(({"session_id": str(UUID(sid)), "arrondissement": arrondissement, "present": int(present)}
+                   for sid, arrondissement, present in rows), key=lambda s: s["session_id"])
+
+
+__all__ = ["ONLINE", "PAGE_SIZE", "catalogue", "held_sessions", "session", "stats"]

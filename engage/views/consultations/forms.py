@@ -9,7 +9,7 @@ import deform
 from deform.schema import CSRFSchema
 
 from engage.domain.common import ARRONDISSEMENTS
-from engage.domain.consultations.model import KINDS, OPTIONS, PHASE_LABELS, PHASES, TEXT_MAX
+from engage.domain.consultations.model import KINDS, OPTIONS, PHASE_LABELS, PHASES, SHEET_BATCH_MAX, TEXT_MAX
 from engage.i18n import _, arrondissement_label
 
 YES, NO = "oui", "non"
@@ -193,6 +193,10 @@ class ScanFileWidget(deform.widget.Widget):
 
 
 class TranscriptionSchema(CSRFSchema):
+    sheet = _text_node(_("Numéro de la feuille"), _("Indiquez le numéro imprimé sur la feuille."), max_length=20,
+                       description=_("Tel qu'il est imprimé en haut de la feuille, clé de contrôle comprise,"
+                                     " par exemple 000012-5."),
+                       attributes={"inputmode": "numeric", "autocomplete": "off"})
     kind = _kind_node()
     theme = _theme_node()
     text = _textarea(_("Texte de la contribution"), _("Écrivez le texte de la contribution."),
@@ -212,6 +216,15 @@ def _count(title):
         colander.Integer(), title=title, missing_msg=_("Indiquez un nombre."),
         validator=colander.Range(0, 100_000, min_err=_("Le nombre ne peut pas être négatif."),
                                  max_err=_("Le nombre est trop grand.")),
+        widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}))
+
+
+class SheetsSchema(CSRFSchema):
+    count = colander.SchemaNode(
+        colander.Integer(), title=_("Nombre de feuilles à imprimer"), missing_msg=_("Indiquez un nombre."),
+        description=_("De 1 à 200 : chaque feuille reçoit son propre numéro, jamais réutilisé."),
+        validator=colander.Range(1, SHEET_BATCH_MAX, min_err=_("Imprimez au moins une feuille."),
+                                 max_err=_("200 feuilles au plus à la fois.")),
         widget=deform.widget.TextInputWidget(attributes={"inputmode": "numeric"}))
 
 

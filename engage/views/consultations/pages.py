@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import deform
 from pyramid.httpexceptions import HTTPSeeOther
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from engage import mail
@@ -22,14 +23,16 @@ from engage.domain.consultations.model import (
     edit_deadline,
     next_phase,
     open_for_contributions,
+    sheet_label,
 )
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
 from engage.mail import templates
 from engage.opendata.aggregates import vote_page
 from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
+from engage.public_url import public_url
 from engage.security import Permission
-from engage.views.consultations import forms
+from engage.views.consultations import forms, sheets
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
@@ -405,16 +408,17 @@ def meeting_new(context, request):
 def meeting_page(context, request):
     consultation = context.consultation
     meeting = context.meeting
-    headcount_form = None
+    headcount_form, batches = None, []
     if request.has_permission(Permission.FACILITATE):
         headcount_form = make_form(
             forms.HeadcountSchema, request, formid="headcount", button=_("Enregistrer"),
             action=request.route_url("meeting_headcount", ref=consultation.slug, meeting=meeting.meeting_id)
         ).render({"headcount": meeting.headcount} if meeting.headcount is not None else {})
-    return {"consultation": consultation, "meeting": meeting, 
+        batches = q.sheet_batches(request.engage.db, meeting.meeting_id)
+    return {"consultation": consultation, "meeting": meeting,
             "arrondissement": arrondissement_label(meeting.arrondissement, request.locale_name)
             if meeting.arrondissement else None,
-            "headcount_form": headcount_form}
+            "headcount_form": headcount_form, "batches": batches}
 
 
 @view_config(route_name="meeting_headcount", renderer=FORM, request_method="POST", permission=Permission.FACILITATE)
@@ -442,13 +446,80 @@ def meeting_transcribe(context, request):
         recorded = request.engage.app.transcribe_contribution(
             meeting_id=UUID(meeting.meeting_id), transcriber_id=signed_in_person(request), kind=data["kind"],
             theme=data["theme"], text=data["text"], paper_reference=data["paper_reference"] or None,
-            scan_sha256=data["scan"] or data["scan_sha256"] or None)
+            scan_sha256=data["scan"] or data["scan_sha256"] or None, sheet=data["sheet"])
         return recorded, request.route_url("meeting_transcribe", ref=consultation.slug, meeting=meeting.meeting_id)
 
-    page = {"title": _("Transcrire une contribution"), "intro": [meeting.title],
+    page = {"title": _("Transcrire une contribution"),
+            "intro": [meeting.title, _("Chaque feuille numérotée ne se transcrit qu'une fois ; imprimez les feuilles"
+                                       " depuis la page de la réunion.")],
             "links": [(request.route_url("meeting", ref=consultation.slug, meeting=meeting.meeting_id),
                        _("Retour à la réunion"))]}
     return form_view(request, form, page, transcribe, done=_("La contribution est enregistrée, avec sa provenance."))
+
+
+@view_config(route_name="meeting_sheets", renderer=FORM, permission=Permission.FACILITATE)
+def meeting_sheets(context, request):
+    consultation = context.consultation
+    meeting = context.meeting
+    form = make_form(forms.SheetsSchema, request, formid="sheets", button=_("Numéroter les feuilles"))
+    meeting_url = request.route_url("meeting", ref=consultation.slug, meeting=meeting.meeting_id)
+
+    def number(data):
+        recorded = request.engage.app.number_sheets(UUID(meeting.meeting_id), count=data["count"],
+                                                    numbered_by=signed_in_person(request))
+        flash(request, _("Feuilles ${first} à ${last} numérotées : téléchargez-les ci-dessous pour les imprimer.",
+                         mapping={"first": sheet_label(recorded.first), "last": sheet_label(recorded.last)}))
+        return recorded, meeting_url + "#feuilles"
+
+    page = {"title": _("Imprimer des feuilles de contribution"),
+            "intro": [meeting.title, _("Chaque feuille porte un numéro unique, avec une clé de contrôle, et un code QR"
+                                       " vers la page de la consultation. Un numéro n'est jamais réutilisé.")],
+            "links": [(meeting_url, _("Retour à la réunion"))]}
+    return form_view(request, form, page, number, values={"count": 30})
+
+
+def _paper(context, request) -> sheets.MeetingPaper:
+    """What the meeting's printed pages say, translated; the QR code's address is the public one."""
+    consultation, meeting = context.consultation, context.meeting
+    translate, locale = request.localizer.translate, request.locale_name
+    place = meeting.place or meeting.online_url or ""
+    if meeting.arrondissement:
+        place = f"{place} ({arrondissement_label(meeting.arrondissement, locale)})"
+    labels = {
+        "sheets_title": _("Feuille de contribution"), "number": _("Feuille n°"),
+        "questions": _("Les thèmes et questions de la consultation"), "write_here": _("Votre contribution"),
+        "privacy": _("Votre texte sera recopié et publié en ligne tel quel, sans nom : n'y écrivez ni votre nom"
+                     " ni vos coordonnées. Le numéro de la feuille et l'empreinte SHA-256 de son scan sont publiés avec lui."),
+        "online": _("Suivez la consultation et contribuez aussi en ligne :"),
+        "sign_in_title": _("Feuille d'émargement"),
+        "sign_in_note": _("Pour compter les participants. Cette feuille n'est ni publiée ni saisie en ligne ;"
+                          " le numéro de Carte Citoyen·ne est facultatif."),
+        "row": _("N°"), "name": _("Nom et prénom"), "card": _("N° de Carte Citoyen·ne (facultatif)"),
+        "signature": _("Signature"),
+    }
+    return sheets.MeetingPaper(
+        city=translate(_("Ville de Paris · Paris s'engage")), meeting_title=meeting.title,
+        meeting_when=when(meeting.starts_at, locale, time=True), meeting_place=place,
+        consultation_title=consultation.title, questions=tuple(consultation.themes),
+        url=public_url(request, "consultation", ref=consultation.slug),
+        labels={key: translate(value) for key, value in labels.items()})
+
+
+def _pdf(body: bytes, filename: str) -> Response:
+    return Response(body=body, content_type="application/pdf",
+                    content_disposition=f'inline; filename="{filename}"')
+
+
+@view_config(route_name="meeting_sheets_pdf", permission=Permission.FACILITATE)
+def meeting_sheets_pdf(context, request):
+    batch = context.sheet_batch
+    labels = [sheet_label(n) for n in range(batch.first, batch.last + 1)]
+    return _pdf(sheets.contribution_sheets(_paper(context, request), labels), f"feuilles-{labels[0]}.pdf")
+
+
+@view_config(route_name="meeting_sign_in_pdf", permission=Permission.FACILITATE)
+def meeting_sign_in_pdf(context, request):
+    return _pdf(sheets.sign_in_sheet(_paper(context, request)), "emargement.pdf")
 
 
 # -- notifications ---------------------------------------------------------------------------

@@ -34,6 +34,11 @@ class ConsultationResource(Resource):
     def meeting(self) -> q.MeetingView:
         return self.of_this_consultation(q.meeting(self.db, self.request.matchdict["meeting"]))
 
+    @reify
+    def sheet_batch(self) -> q.SheetBatch:
+        """A batch of contribution sheets of this meeting, by its first number."""
+        return self.found(q.sheet_batch(self.db, self.meeting.meeting_id, self.request.matchdict["first"]))
+
     def item_url(self, contribution_id: str, anchor: str = "") -> str:
         """The page of one of this consultation's contributions."""
         url = self.request.route_url("contribution", ref=self.consultation.slug, item=contribution_id)

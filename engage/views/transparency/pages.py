@@ -3,22 +3,32 @@
 Machine endpoints (English paths, stable): GET only, plain text or JSON, open to any
 origin (CORS) since everything here is public. A bad parameter is a 400 with a JSON
 error in French, never a 500. The page /transparence explains it all in plain French.
+
+One page is not public: /transparence/audit-accredite, where an accredited auditor (the
+audit permission) downloads the log's openings encrypted to their own key.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime
+import logging
 
 from pyramid.response import Response
 from pyramid.view import exception_view_config, view_config
 
+from engage.i18n import _
 from engage.projections.transparency import cosignatures
 from engage.projections.transparency import projection as tlog
 from engage.projections.transparency.tiles import read_tile
+from engage.security import Permission
 from engage.transparency.note import NoteError
+from engage.transparency.sealed_openings import FORMAT, parse_public_key, seal
 from engage.transparency.tiles import TileError
-from engage.views.toolkit import when
+from engage.views.toolkit import make_form, signed_in_person, validate, when
+from engage.views.transparency.forms import AuditorKeySchema
+
+log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 1000
 
@@ -242,3 +252,43 @@ def page(request):
         "site": request.application_url,
     }
 
+
+
+# -- the accredited level: openings for an auditor --------------------------------------------
+
+
+@view_config(route_name="transparency_accredited", renderer="engage:templates/form_page.pt",
+             permission=Permission.AUDIT)
+def accredited(request):
+    """An accredited auditor pastes their public key and downloads every opening of the log,
+    encrypted to that key (engage.transparency.sealed_openings). Each download is a public
+    act of the log (OpeningsReleased: the auditor's commitment and the tree size)."""
+    page = {
+        "title": _("Audit accrédité : les ouvertures du journal"),
+        "intro": [
+            _("Chaque engagement du journal public cache une personne. Ce fichier donne, pour chacun, la"
+              " personne et le sel qui l'ouvrent : de quoi vérifier les règles qui demandent de relier des"
+              " actes (une carte par personne, un vote par personne et par contribution, des inscriptions"
+              " et des présences réservées aux détenteurs de la carte)."),
+            _("Le fichier est chiffré pour votre seule clé : « engage-audit --keygen FICHIER » l'écrit, puis"
+              " « engage-audit ADRESSE --accredited OUVERTURES --auditor-key FICHIER » le lit. Chaque"
+              " téléchargement est inscrit dans le journal public."),
+        ],
+    }
+    form = make_form(AuditorKeySchema, request, formid="auditor-key", button=_("Télécharger les ouvertures"))
+    if request.method != "POST":
+        return {**page, "form": form.render()}
+    data = validate(form, request)
+    if data is None:
+        return {**page, "form": request.environ["engage.rendered_form"]}
+    services = request.engage
+    size, found, erased = tlog.openings_as_of(services.db)
+    released = services.app.release_openings(auditor_id=signed_in_person(request), tree_size=size)
+    sealed = seal({"format": FORMAT, "origin": services.checkpoints.origin, "tree_size": size,
+                   "erased": erased, "openings": found}, parse_public_key(data["public_key"]))
+    log.info("openings released to an auditor: %s openings of %s leaves, release %s at position %s",
+             len(found), size, released.release_id, released.position)
+    response = Response(sealed, content_type="application/octet-stream")
+    response.content_disposition = f'attachment; filename="engage-openings-{size}.bin"'
+    response.cache_control = "no-store"
+    return response

@@ -20,7 +20,9 @@ from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError, NotAll
 from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session
 from engage.i18n import _, arrondissement_label
 from engage.mail import templates
-from engage.opendata.aggregates import workshop_attendance
+from engage.opendata import query
+from engage.opendata.aggregates import attendance_profile, place_of, public_attendance, workshop_attendance
+from engage.opendata.openapi import DEFAULT_LIMIT, MAX_LIMIT
 from engage.projections.workshops import queries as wq
 from engage.public_url import public_host, public_url
 from engage.security import Permission
@@ -509,9 +511,9 @@ def _or(value: int | None, hidden: str) -> int | str:
 
 @view_config(route_name="workshops_stats", renderer="engage:templates/workshops_stats.pt")
 def statistics(request):
-    _position, counted = wq.stats(request.engage.db)
+    _position, counted, sessions = wq.stats(request.engage.db)
     # The workshop-attendance dataset's figures, with the same blanks (secondary suppression).
-    figures = workshop_attendance(counted)
+    figures = workshop_attendance(counted, sessions)
     total = figures.get("total", {})
     marked, present = total.get("marked", 0), total.get("present", 0)
     translate, locale = request.localizer.translate, request.locale_name
@@ -536,14 +538,45 @@ def statistics(request):
 
 @view_config(route_name="api_workshop_attendance", renderer="json", request_method="GET")
 def attendance_api(request):
-    """Attendances (people marked present) by the session's place, for engage-audit."""
-    position, counted = wq.stats(request.engage.db)
-    figures = workshop_attendance(counted)
-    places = figures.get("place", {})
+    """People present per session held, per place and in all: the public attendance table,
+    which engage-audit recomputes from the public log alone. Paged by session (`limit`,
+    `cursor` from the previous page's `next`); the first page also carries the places and
+    the totals. Each page is cut from the whole table, suppressed as one."""
+    limit = query.integer_parameter(request.GET, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    after = ""
+    if request.GET.get("cursor") is not None:
+        after = query.decode_key(request.GET["cursor"], (str,))[0]
+        try:
+            UUID(after)
+        except ValueError:
+            raise query.bad_cursor() from None
+    position, counted, sessions = wq.stats(request.engage.db)
+    table = public_attendance(sessions)
+    page = [s for s in sessions if s["session_id"] > after][:limit + 1]
     request.response.headers["Access-Control-Allow-Origin"] = "*"
-    return {
+    request.response.headers["Access-Control-Expose-Headers"] = "Link"
+    next_url = None
+    if len(page) > limit:
+        page = page[:limit]
+        parameters = {**{k: v for k, v in request.GET.items() if k != "cursor"},
+                      "cursor": query.encode_cursor((page[-1]["session_id"],))}
+        next_url = request.route_url("api_workshop_attendance", _query=parameters)
+        request.response.headers["Link"] = f'<{next_url}>; rel="next"'
+    document = {
         "position": position,
-        "places": [{"place": key, "present": places[key]} for key in sorted(places)],
-        "total_present": figures.get("total", {}).get("present", 0),
-        "sessions_held": figures.get("total", {}).get("sessions_held", 0),
+        "sessions": [{"session_id": s["session_id"], "place": place_of(s["arrondissement"]),
+                      "present": table.sessions[s["session_id"]]} for s in page],
+        "next": next_url,
     }
+    if not after:
+        # The breakdown by the attendees' arrondissement and age band (the statistics page's):
+        # it needs linkage (attendee to card), so only an accredited auditor can recompute it.
+        profile = attendance_profile(counted, sessions, table)
+        document.update({
+            "places": [{"place": key, "present": table.places[key]} for key in sorted(table.places)],
+            "total_present": table.total,
+            "sessions_held": len(sessions),
+            "profile": {metric: [{"key": key, "present": value} for key, value in sorted(values.items())]
+                        for metric, values in profile.items()},
+        })
+    return document

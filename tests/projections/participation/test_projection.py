@@ -15,8 +15,8 @@ from uuid import uuid4
 from engage.domain.seats import lots
 from engage.projections.participation.projection import participation_history
 from engage.scripts.charter_demo import advance
-from engage.transparency.public_form import public_form
 from tests.common.consultations import create_consultation
+from tests.common.leaves import public_leaf
 from tests.common.workshops import make_session
 
 STAFF = uuid4()
@@ -89,8 +89,8 @@ def test_contributions_votes_questionnaires_and_amendments_reach_the_history(eng
     assert [s for s in summaries(engage, other) if s.startswith("Vote")] == [
         "Vote « ${option} » sur une contribution de la consultation « ${consultation} »"]
 
-    # The public log: sealed actors appear as digests, and no leaf names the voter.
-    leaves = [public_form(event, n.id) for n in app.recorder.select_notifications(start=1, limit=10_000)
+    # The public log: sealed actors appear as per-act commitments, and no leaf names the voter.
+    leaves = [public_leaf(event, n.id) for n in app.recorder.select_notifications(start=1, limit=10_000)
               for event in [app.mapper.to_domain_event(n)]
               if type(event).__name__ in ("VoteCast", "VoteChanged", "AmendmentBallotCast", "QuestionnaireAnswered")]
     assert {leaf["type"] for leaf in leaves} == {"VoteCast", "VoteChanged", "AmendmentBallotCast",
@@ -98,9 +98,10 @@ def test_contributions_votes_questionnaires_and_amendments_reach_the_history(eng
     for leaf in leaves:
         text = json.dumps(leaf)
         assert me.hex not in text and str(me) not in text
-    sealed = [leaf["fields"].get("sealed_voter") or leaf["fields"].get("sealed_respondent") for leaf in leaves
+    actors = [leaf["fields"].get("voter") or leaf["fields"].get("respondent") for leaf in leaves
               if leaf["type"] != "VoteChanged"]
-    assert all(set(s) == {"sha256"} for s in sealed)
+    assert all(set(actor) == {"commitment"} for actor in actors)
+    assert len({actor["commitment"] for actor in actors}) == len(actors)  # one per act, never shared
 
     # A rebuild gives the same history; erasure deletes it, and a rebuild agrees.
     before = lines(engage, me)

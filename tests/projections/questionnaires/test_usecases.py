@@ -10,8 +10,8 @@ import pytest
 
 from engage.domain.questionnaires import errors as qn_errors
 from engage.projections.questionnaires import queries as qq
-from engage.transparency.public_form import public_form
 from tests.common.consultations import EDITOR
+from tests.common.leaves import public_leaf
 
 QUESTIONS = [
     {"label": "Votre priorité ?", "kind": "choix-unique", "required": True,
@@ -53,7 +53,7 @@ def test_answers_are_checked_counted_and_the_free_text_sealed(engage_services):
     assert qq.texts(db, qid.hex, "q4")[0] == ["Des réunions le samedi"]
     assert qq.questionnaire(db, qid.hex).responses == 2
     (event,) = app.events.get(answered.id)
-    public = json.dumps(public_form(event, 1), ensure_ascii=False)
+    public = json.dumps(public_leaf(event, 1), ensure_ascii=False)
     assert person.hex not in public.replace("-", "") and "samedi" not in public
     app.close_questionnaire(qid, by=EDITOR)
     with pytest.raises(qn_errors.QuestionnaireClosed):

@@ -18,8 +18,8 @@ from engage.domain.restitution import model as r
 from engage.domain.restitution.usecases import snapshot_bytes
 from engage.projections.consultations import queries as q
 from engage.projections.restitution import queries as rq
-from engage.transparency.public_form import public_form
 from tests.common.consultations import EDITOR, THEMES, contribute, create_consultation
+from tests.common.leaves import public_leaf
 
 WHY = "La charte prévoit désormais cette mesure."
 
@@ -155,7 +155,7 @@ def test_quotes_and_answers_drop_out_when_hidden_and_versions_are_immutable(enga
     assert [v.number for v in rq.versions(engage.db, cid.hex)] == [2, 1]
     # The public log carries the digest, never the quoted texts in clear.
     stored = [e for e in engage.app.events.get(r.restitution_id(cid)) if type(e).__name__ == "RestitutionPublished"][0]
-    public = json.dumps(public_form(stored, 1), ensure_ascii=False)
+    public = json.dumps(public_leaf(stored, 1), ensure_ascii=False)
     assert v1.snapshot_sha256 in public and "samedi matin" not in public
 
 

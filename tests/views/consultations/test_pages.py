@@ -180,7 +180,11 @@ def test_meeting_transcription_with_scan_and_show_of_hands(editor_app, make_app)
     head = editor_app.get(meeting.request.url).forms["headcount"]
     head["headcount"] = "42"
     assert "42" in head.submit("submit", status=303).follow().text
+    sheets = editor_app.get(meeting.request.url + "/feuilles").forms["sheets"]
+    sheets["count"] = "1"
+    sheets.submit("submit", status=303)
     transcribe = editor_app.get(meeting.request.url + "/transcrire").forms["transcription"]
+    transcribe["sheet"] = "000001-8"
     transcribe["kind"], transcribe["theme"] = "proposition", THEMES[2]
     transcribe["text"] = "Tirer au sort une partie des conseillers de quartier."
     transcribe["paper_reference"] = "F-11-007"

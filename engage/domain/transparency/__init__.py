@@ -1,0 +1,1 @@
+"""The transparency log's own acts: openings released to an accredited auditor."""
