@@ -17,6 +17,7 @@ def main(global_config, **settings):
         config.include(".services")  # event store, read models, projections
         config.include(".mail")
         config.include(".observability")  # request latency, /metrics' registry
+        config.include(".replica")  # reads from a hot standby, when one is configured
         config.include(".policies.support")  # the support policy mails the author
         config.include(".views.routes")
         config.scan(".views")

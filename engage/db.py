@@ -3,19 +3,29 @@
 ``sqlite:///var/engage.sqlite`` is the embedded default; ``postgresql://user:pw@host/db``
 is production. A ``schema`` query parameter on a PostgreSQL URL keeps several
 instances (the tests) apart in one database.
+
+On PostgreSQL, a second URL may name a hot standby of the same database (ReadReplica):
+``reading()`` then goes to it inside a web request routed by engage/replica.py (a ReadRoute
+in a context variable), once it has replayed the visitor's last write; everything else
+(``transaction()``, ``reading(primary=True)``, projections, scripts) uses the primary.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
 import threading
+import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 from urllib.parse import parse_qs, unquote, urlsplit
+
+log = logging.getLogger(__name__)
 
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -56,6 +66,16 @@ class DatabaseURL:
             )
         raise ValueError(f"unsupported database URL scheme: {parts.scheme!r}")
 
+    def conninfo(self) -> dict[str, Any]:
+        """psycopg connection arguments (PostgreSQL)."""
+        kwargs: dict[str, Any] = {
+            "host": self.host, "port": self.port, "user": self.user, "password": self.password,
+            "dbname": self.dbname,
+        }
+        if self.schema:
+            kwargs["options"] = f"-c search_path={self.schema}"
+        return kwargs
+
     def eventsourcing_env(self) -> dict[str, str]:
         """Environment for an eventsourcing Application on this database."""
         if self.backend == "sqlite":
@@ -88,33 +108,32 @@ class Database:
     PostgreSQL and SQLite (``ON CONFLICT ... DO UPDATE`` works on both).
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, pool_timeout: float = 30.0):
+    def __init__(self, url: str, *, pool_size: int = 10, pool_timeout: float = 30.0,
+                 replica: "ReadReplica | None" = None):
         self.url = DatabaseURL.parse(url)
         self.backend = self.url.backend
         self._local = threading.local()
         self._pool = None
+        if replica is not None and self.backend != "postgresql":
+            raise ValueError("a read replica (engage.database_url_read) needs a PostgreSQL primary")
+        if replica is not None:
+            replica.check_same_database(self.url)
+        self.replica = replica
         if self.backend == "sqlite":
             Path(self.url.path).parent.mkdir(parents=True, exist_ok=True)
         else:
             from psycopg_pool import ConnectionPool
 
-            kwargs: dict[str, Any] = {
-                "host": self.url.host,
-                "port": self.url.port,
-                "user": self.url.user,
-                "password": self.url.password,
-                "dbname": self.url.dbname,
-            }
-            if self.url.schema:
-                kwargs["options"] = f"-c search_path={self.url.schema}"
             self._pool = ConnectionPool(
-                kwargs=kwargs, min_size=1, max_size=pool_size, timeout=pool_timeout, open=True,
+                kwargs=self.url.conninfo(), min_size=1, max_size=pool_size, timeout=pool_timeout, open=True,
                 name="engage-read-models",
             )
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
+        if self.replica is not None:
+            self.replica.close()
         conn = getattr(self._local, "sqlite", None)
         if conn is not None:
             conn.close()
@@ -134,7 +153,9 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator["Cursor"]:
-        """A transaction: committed when the block ends, rolled back if it raises."""
+        """A transaction: committed when the block ends, rolled back if it raises. Always on the
+        primary; inside a routed web request, it marks the request as one that wrote."""
+        note_write()
         if self._pool is not None:
             with self._pool.connection() as conn:
                 with conn.transaction():
@@ -158,6 +179,13 @@ class Database:
         else:
             conn.execute("COMMIT")
 
+    def wal_position(self) -> int | None:
+        """The primary's current WAL position (pg_current_wal_lsn) as a number; None on SQLite."""
+        if self._pool is None:
+            return None
+        with self._pool.connection() as conn:
+            return lsn_value(conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0])
+
     def scrub(self) -> None:
         """After an erasure: on SQLite, fold the write-ahead log into the file and truncate
         it, so no old page image (with a destroyed key in it) stays in the -wal file.
@@ -179,8 +207,17 @@ class Database:
             conn.execute("RELEASE nested")
 
     @contextmanager
-    def reading(self) -> Iterator["Cursor"]:
-        """A read-only snapshot (a deferred transaction on SQLite)."""
+    def reading(self, *, primary: bool = False) -> Iterator["Cursor"]:
+        """A read-only snapshot (a deferred transaction on SQLite).
+
+        Inside a web request routed to the read replica (see ReadRoute), the replica's snapshot,
+        once it has replayed the visitor's last write; the primary's otherwise. `primary=True`
+        for what must never be stale: sessions, credentials, keys, the projections' positions."""
+        route = None if primary or self.replica is None else _route.get()
+        if route is not None and self.replica.serves(route):
+            with self.replica.reading() as cur:
+                yield cur
+            return
         if self._pool is not None:
             with self._pool.connection() as conn:
                 with conn.transaction():
@@ -196,6 +233,178 @@ class Database:
             yield Cursor(conn.cursor(), "sqlite")
         finally:
             conn.execute("ROLLBACK")
+
+
+def lsn_value(text: str | None) -> int | None:
+    """A PostgreSQL WAL position ("16/B374D848") as a number, or None."""
+    if not text:
+        return None
+    high, _, low = text.partition("/")
+    return (int(high, 16) << 32) | int(low, 16)
+
+
+@dataclass
+class ReadRoute:
+    """Where one web request's reads go: decided at its first read, then kept for the whole
+    request, so that one page never mixes the snapshots of two servers."""
+
+    lsn: int | None = None  # the visitor's last write: the replica must have replayed it
+    served_by: str | None = None  # "replica" or "primary", once decided
+    fallback: str | None = None  # why the primary answered: "lagging" or "down"
+    wrote: bool = False  # the request wrote: its visitor's new position is to be remembered
+
+
+_route: ContextVar[ReadRoute | None] = ContextVar("engage_read_route", default=None)
+
+
+@contextmanager
+def routed_reads(route: ReadRoute) -> Iterator[ReadRoute]:
+    """Route this context's reads (a web request's) by `route`; everything outside, the primary."""
+    token = _route.set(route)
+    try:
+        yield route
+    finally:
+        _route.reset(token)
+
+
+def note_write() -> None:
+    """This request wrote (the event store, a read model, a session): remember its position."""
+    route = _route.get()
+    if route is not None:
+        route.wrote = True
+
+
+#: Seconds a request waits at most for a connection to the replica (a new one takes a few ms;
+#: a replica that does not answer costs one request this long every `retry_after` seconds).
+CONNECT_WAIT = 0.5
+
+
+class ReadReplica:
+    """A PostgreSQL hot standby of the primary's database: its own small pool of read-only
+    connections, and whether it may serve a request now.
+
+    A request that carries the visitor's last write position waits at most `max_wait` seconds
+    for the standby to replay it (pg_last_wal_replay_lsn), then reads the primary ("lagging").
+    A standby that does not answer, or is no standby any more, is left alone for `retry_after`
+    seconds ("down"). Each change of state is logged once."""
+
+    def __init__(self, url: str, *, max_wait: float = 0.2, pool_size: int = 5, pool_timeout: float = 30.0,
+                 retry_after: float = 5.0):
+        from psycopg_pool import ConnectionPool
+
+        self.url = DatabaseURL.parse(url)
+        if self.url.backend != "postgresql":
+            raise ValueError("engage.database_url_read must be a postgresql:// URL")
+        if max_wait < 0 or retry_after < 0:
+            raise ValueError("engage.read_replica.max_wait_ms and retry_after must not be negative")
+        self.max_wait = max_wait
+        self.retry_after = retry_after
+        conninfo = self.url.conninfo()
+        conninfo["options"] = (conninfo.get("options", "") + " -c default_transaction_read_only=on").strip()
+        # Opened at the first routed read: scripts and projection workers never open it.
+        self._pool = ConnectionPool(
+            kwargs={**conninfo, "connect_timeout": 2}, min_size=1, max_size=pool_size, timeout=pool_timeout,
+            open=False, check=ConnectionPool.check_connection, name="engage-read-replica",
+        )
+        self._opened = False
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+        self._state = "up"  # "up", "lagging" or "down": what was last logged
+        self.served = {"replica": 0, "primary": 0}  # requests, by the server that answered
+
+    def check_same_database(self, primary: DatabaseURL) -> None:
+        if (self.url.dbname, self.url.schema) != (primary.dbname, primary.schema):
+            raise ValueError("engage.database_url_read must name the primary's database and schema"
+                             f" ({primary.dbname!r}, schema {primary.schema!r})")
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def _open(self) -> None:
+        with self._lock:
+            if not self._opened:
+                self._pool.open(wait=False)
+                self._opened = True
+
+    def serves(self, route: ReadRoute) -> bool:
+        """Whether the replica answers this request's reads (decided once per request)."""
+        if route.served_by is None:
+            route.fallback = self._fallback(route.lsn)
+            route.served_by = "primary" if route.fallback else "replica"
+            with self._lock:
+                self.served[route.served_by] += 1
+        return route.served_by == "replica"
+
+    def _fallback(self, lsn: int | None) -> str | None:
+        import psycopg
+
+        if time.monotonic() < self._down_until:
+            return "down"
+        self._open()
+        deadline = time.monotonic() + self.max_wait
+        try:
+            with self._pool.connection(timeout=max(self.max_wait, CONNECT_WAIT)) as conn:
+                delay = 0.002
+                while True:
+                    replayed = self.replayed(conn)
+                    if replayed is None:
+                        self._went_down("it is not in recovery (promoted?)")
+                        return "down"
+                    if lsn is None or replayed >= lsn:
+                        break
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        self._changed("lagging", "read replica lags behind a visitor's write by %s bytes:"
+                                      " such reads go to the primary", lsn - replayed)
+                        return "lagging"
+                    time.sleep(min(delay, remaining))
+                    delay = min(delay * 2, 0.02)
+        except psycopg.Error as error:
+            self._went_down(f"{type(error).__name__}: {error}")
+            return "down"
+        self._changed("up", "read replica serves reads again")
+        return None
+
+    @staticmethod
+    def replayed(conn: Any) -> int | None:
+        """The standby's replayed WAL position; None when it is not in recovery."""
+        return lsn_value(conn.execute("SELECT pg_last_wal_replay_lsn()::text").fetchone()[0])
+
+    def lag(self, primary_position: int) -> int:
+        """Bytes of WAL the replica has still to replay; raises when it does not answer."""
+        import psycopg
+
+        self._open()
+        with self._pool.connection(timeout=max(self.max_wait, 1.0)) as conn:
+            replayed = self.replayed(conn)
+        if replayed is None:
+            raise psycopg.OperationalError("not in recovery: no standby")
+        return max(0, primary_position - replayed)
+
+    def _went_down(self, reason: str) -> None:
+        self._down_until = time.monotonic() + self.retry_after
+        self._changed("down", "read replica unavailable (%s): reads go to the primary, retried in %s s",
+                      reason, self.retry_after)
+
+    def _changed(self, state: str, message: str, *args: Any) -> None:
+        with self._lock:
+            if self._state == state:
+                return
+            self._state = state
+        (log.info if state == "up" else log.warning)(message, *args)
+
+    @contextmanager
+    def reading(self) -> Iterator["Cursor"]:
+        import psycopg
+
+        try:
+            with self._pool.connection() as conn:
+                with conn.transaction():
+                    with conn.cursor() as cur:
+                        yield Cursor(cur, "postgresql")
+        except psycopg.OperationalError as error:
+            self._went_down(f"{type(error).__name__}: {error}")
+            raise
 
 
 class Cursor:
@@ -227,6 +436,20 @@ class Cursor:
     def scalar(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
         row = self.execute(sql, params).fetchone()
         return default if row is None or row[0] is None else row[0]
+
+
+def read_replica_from(settings: dict[str, Any]) -> ReadReplica | None:
+    """The hot standby of ENGAGE_DATABASE_URL_READ (or engage.database_url_read), if any."""
+    url = os.environ.get("ENGAGE_DATABASE_URL_READ") or settings.get("engage.database_url_read")
+    if not url:
+        return None
+    return ReadReplica(
+        url,
+        max_wait=float(settings.get("engage.read_replica.max_wait_ms", 200)) / 1000,
+        pool_size=int(settings.get("engage.read_replica.pool_size", 5)),
+        pool_timeout=float(settings.get("engage.database.pool_timeout", 30)),
+        retry_after=float(settings.get("engage.read_replica.retry_after", 5)),
+    )
 
 
 def database_url_from(settings: dict[str, str]) -> str:

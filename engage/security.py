@@ -89,7 +89,8 @@ class SessionSecurityPolicy:
             request.add_response_callback(self._clear)
             return None
         request.environ["engage.session"] = session
-        return account_queries.person(request.engage.db, session.person_id)
+        # From the primary: a role withdrawn is gone at once, not after a read replica's lag.
+        return account_queries.person(request.engage.db, session.person_id, primary=True)
 
     def authenticated_userid(self, request):
         identity = self.identity(request)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Mapping
 
-from engage.db import Database, database_url_from
+from engage.db import Database, database_url_from, note_write, read_replica_from
 from engage.domain.application import EngageApplication
 from engage.identity import passwords
 from engage.identity.service import AccountService, Limits
@@ -69,7 +69,8 @@ class Engage:
         keyring = keyring_from_settings(settings)  # and without the vault's key-encryption key
         passwords.use_profile(settings.get("engage.password_hashing", "standard"))
         db = Database(url, pool_size=int(settings.get("engage.database.pool_size", 10)),
-                      pool_timeout=float(settings.get("engage.database.pool_timeout", 30)))
+                      pool_timeout=float(settings.get("engage.database.pool_timeout", 30)),
+                      replica=read_replica_from(dict(settings)))
         vault = Vault(db, keyring)
         vault.setup()
         app = EngageApplication(
@@ -110,7 +111,10 @@ class Engage:
         return engage
 
     def wait_for(self, position: int) -> None:
-        """Bounded read-your-writes wait; raises ProjectionTimeout when it runs out."""
+        """Bounded read-your-writes wait; raises ProjectionTimeout when it runs out. Inside a web
+        request, the visitor's position in the primary's WAL is remembered afterwards, for the
+        read replica (engage/replica.py)."""
+        note_write()
         poke = self.worker.poke if self.worker else None
         self.engine.wait_for(position, self.read_your_writes_timeout, poke=poke)
 

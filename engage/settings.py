@@ -8,6 +8,7 @@ import os
 
 ENVIRONMENT_OVERRIDES = {
     "ENGAGE_DATABASE_URL": "engage.database_url",
+    "ENGAGE_DATABASE_URL_READ": "engage.database_url_read",
     "ENGAGE_SESSION_SECRET": "engage.session_secret",
     "ENGAGE_IDENTIFIER_KEY": "engage.identifier_key",
     "ENGAGE_SECURE_COOKIES": "engage.secure_cookies",

@@ -101,7 +101,7 @@ class Vault:
 
     def not_under_current_kek(self) -> int:
         """How many keys are not (yet) wrapped by the current KEK."""
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:
             return cur.scalar("SELECT count(*) FROM personal_keys WHERE kek_id IS NULL OR kek_id <> %s",
                               [self.keyring.current.id], default=0)
 
@@ -150,7 +150,7 @@ class Vault:
 
     def erased_among(self, ids: list[UUID]) -> set[UUID]:
         """Which of these ids were erased (their key destroyed for good)."""
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:
             return {UUID(found) for found in self._tombstoned(cur, [i.hex for i in ids])}
 
     # Reading keys: `cur` is the caller's open cursor when it has one (a projection's batch
@@ -163,7 +163,7 @@ class Vault:
     def unseal_many(self, items: list[tuple[UUID, str]], *, cur: Cursor | None = None) -> list[dict[str, str] | None]:
         """unseal for a batch (a projection's): the keys are read in one query."""
         if cur is None:
-            with self.db.reading() as cur:
+            with self.db.reading(primary=True) as cur:
                 keys = self._read_keys(cur, {person_id.hex for person_id, _ in items})
         else:
             keys = self._read_keys(cur, {person_id.hex for person_id, _ in items})

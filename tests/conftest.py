@@ -226,6 +226,7 @@ def testapp(make_app):
 def pytest_configure(config):
     # The tests choose their own databases: never let a developer's shell point them elsewhere.
     os.environ.pop("ENGAGE_DATABASE_URL", None)
+    os.environ.pop("ENGAGE_DATABASE_URL_READ", None)
     # A throwaway key-encryption key for the vault, the same for this session's processes
     # (console scripts run as subprocesses inherit it); tests of the KEK itself unset it.
     os.environ["ENGAGE_VAULT_KEK"] = base64.b64encode(os.urandom(32)).decode()

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 
+from engage.domain import clock  # noqa: F401  (every event takes its time from engage.domain.clock)
 from engage.domain.accounts.usecases import AccountUseCases, SignUpResult
 from engage.domain.attribution import ActorSealing
 from engage.domain.cards.usecases import CardIssueResult, CardLifecycleUseCases, CardUseCases

@@ -96,7 +96,7 @@ class SessionStore:
         idle timeout or its absolute lifetime; notes the visit at most once a minute."""
         if not token or len(token) > 200:
             return None
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:
             row = cur.execute(
                 "SELECT token_digest, person_id, created_at, last_seen_at, user_agent FROM engage_sessions"
                 " WHERE token_digest = %s AND ended_at IS NULL",
@@ -142,7 +142,7 @@ class SessionStore:
     def open_sessions(self, person_id: UUID) -> list[OpenSession]:
         """The person's sessions still open (expired ones left out), most recently seen first."""
         moment = self.clock()
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:
             rows = cur.execute(
                 "SELECT token_digest, person_id, created_at, last_seen_at, user_agent FROM engage_sessions"
                 " WHERE person_id = %s AND ended_at IS NULL ORDER BY last_seen_at DESC LIMIT 100",

@@ -71,7 +71,7 @@ class IdentityStore:
             )
 
     def password_hash(self, person_id: UUID) -> str | None:
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:
             return cur.scalar("SELECT password_hash FROM credentials WHERE person_id = %s", [person_id.hex])
 
     def delete_credentials(self, person_id: UUID) -> None:
@@ -95,7 +95,7 @@ class IdentityStore:
 
     def token_status(self, token: str, purpose: str) -> tuple[str, UUID | None]:
         """("valid" | "unknown" | "expired" | "used", person id)."""
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:
             row = cur.execute(
                 "SELECT person_id, expires_at, used_at FROM link_tokens"
                 " WHERE token_digest = %s AND purpose = %s",

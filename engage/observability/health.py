@@ -6,6 +6,8 @@ correct answer needs, each check with a reason an operator can act on:
 - database: the event store answers a query;
 - projections: the read models are at most `max_projection_lag` events behind the log
   (a page would otherwise wait for its read-your-writes until it times out);
+- replica (only with engage.database_url_read): how far the hot standby is behind, in bytes
+  of WAL; never fails readiness, since the primary serves the reads the replica cannot;
 - transparency: the signing key is loaded, and when the tree has grown, the latest signed
   checkpoint is younger than `max_checkpoint_age` seconds (the signer runs where the
   projections run: an old checkpoint means that process is stuck or down).
@@ -61,7 +63,7 @@ def status(engage: Any, now: datetime.datetime | None = None) -> Status:
 
     now = now or datetime.datetime.now(datetime.timezone.utc)
     head = engage.engine.head()
-    with engage.db.reading() as cur:
+    with engage.db.reading(primary=True) as cur:
         positions = dict(cur.execute("SELECT projection, position FROM projection_tracking").fetchall())
         size = SqlTree(cur).size()
         latest = latest_checkpoint(cur)
@@ -76,7 +78,7 @@ def status(engage: Any, now: datetime.datetime | None = None) -> Status:
 
 def readiness(engage: Any, limits: Limits, now: datetime.datetime | None = None) -> list[Check]:
     try:
-        with engage.db.reading() as cur:
+        with engage.db.reading(primary=True) as cur:
             cur.scalar("SELECT 1")
         current = status(engage, now)
     except Exception as error:  # noqa: BLE001 - any failure means "not ready", with its reason
@@ -87,6 +89,9 @@ def readiness(engage: Any, limits: Limits, now: datetime.datetime | None = None)
         "projections", worst[1] <= limits.max_projection_lag,
         f"{worst[1]} events behind ({worst[0]})" if worst[1] else "up to date",
     ))
+    replica = getattr(engage.db, "replica", None)
+    if replica is not None:
+        checks.append(replica_check(engage.db))
     signer = getattr(engage, "checkpoints", None)
     if signer is None:
         checks.append(Check("transparency", False, "no signing key loaded"))
@@ -98,3 +103,12 @@ def readiness(engage: Any, limits: Limits, now: datetime.datetime | None = None)
     else:
         checks.append(Check("transparency", True, f"checkpoint of {current.checkpoint_size or 0} leaves"))
     return checks
+
+
+def replica_check(db: Any) -> Check:
+    """The read replica's lag; ok either way (the primary answers when it lags or is down)."""
+    try:
+        behind = db.replica.lag(db.wal_position())
+    except Exception as error:  # noqa: BLE001 - a replica down is reported, not fatal
+        return Check("replica", True, f"unavailable, reads go to the primary ({type(error).__name__}: {error})")
+    return Check("replica", True, f"{behind} bytes behind the primary" if behind else "up to date")

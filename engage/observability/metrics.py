@@ -6,6 +6,8 @@
 - engage_projection_lag_events{projection}: events each read model is behind the head;
 - engage_transparency_tree_size, engage_transparency_checkpoint_size and
   engage_transparency_checkpoint_age_seconds;
+- engage_replica_fallbacks_total{reason="lagging"|"down"}: requests read from the primary
+  although a read replica is configured;
 - engage_mails_total{outcome="sent"|"failed"}: mails are sent while the request or the
   policy runs (no queue), so "waiting" is always zero and failures are what to watch.
 
@@ -34,6 +36,10 @@ class Metrics:
             "engage_request_duration_seconds", "Time to answer a request, by route.",
             ("route", "method", "status"), buckets=BUCKETS, registry=self.registry,
         )
+        self.replica_fallbacks = Counter(
+            "engage_replica_fallbacks", "Requests whose reads went to the primary instead of the read"
+            " replica, by reason (lagging: it had not replayed the visitor's write in time; down).",
+            ("reason",), registry=self.registry)
         self.mails = Counter("engage_mails", "Mails handed to the mail server, by outcome.",
                              ("outcome",), registry=self.registry)
         if registry_ is not None:

@@ -69,7 +69,7 @@ class ProjectionEngine:
 
     # -- positions -----------------------------------------------------------
     def positions(self) -> dict[str, int]:
-        with self.db.reading() as cur:
+        with self.db.reading(primary=True) as cur:  # what was written, never a replica's view
             return dict(cur.execute("SELECT projection, position FROM projection_tracking").fetchall())
 
     def head(self) -> int:

@@ -1,7 +1,9 @@
 """Console scripts: engage-demo, engage-projections, engage-rebuild."""
 
+import datetime
 import logging
 import sys
+from zoneinfo import ZoneInfo
 
 from pyramid.paster import get_appsettings, setup_logging
 
@@ -21,3 +23,11 @@ def usage(text: str) -> None:
 
 
 log = logging.getLogger("engage.scripts")
+
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris_time(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime.datetime:
+    """A date and time in Paris, as the demo's reconstructed historical acts are dated."""
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=PARIS)

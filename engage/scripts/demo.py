@@ -7,6 +7,9 @@ from uuid import UUID
 
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
 from engage.scripts import load, usage
+from engage.scripts.charter_demo import load_charter_demo, plan_commitment
+from engage.scripts.demo_consultations import load_consultation_demo
+from engage.scripts.demo_participation import load_participation_demo
 from engage.scripts.demo_people import (  # noqa: F401  (DEMO_*: the demo accounts, imported from here too)
     DEMO_PASSWORD,
     DEMO_RESIDENT,
@@ -14,6 +17,7 @@ from engage.scripts.demo_people import (  # noqa: F401  (DEMO_*: the demo accoun
     demo_accounts_text,
     load_demo_people,
 )
+from engage.scripts.demo_restitution import load_restitution_demo
 from engage.scripts.demo_workshops import load_workshops_demo
 
 FIRST_NAMES = ["Camille", "Léa", "Hugo", "Inès", "Karim", "Manon", "Nathan", "Sarah", "Yanis", "Zoé",
@@ -25,10 +29,25 @@ DEMO_CARDS = 240
 
 def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adopted: bool = True,
               charter_stage: str | None = None) -> int:
-    """Issue demo cards through the application (events, not SQL). Returns cards issued."""
+    """The demo, through the application (events, not SQL). Returns the cards issued.
+
+    One story, the Paris 2017 commitment, told in its order and at its dates (reconstructed
+    historical acts, each recorded at the 2017 date it happened: engage.domain.clock), then today:
+    - January 2017: the commitment's steps planned, the guide published, the consultation on the
+      charter launched (demo_restitution.py, charter_demo.py);
+    - June 2017: its restitution, every contribution answered, the report published;
+    - September 2017: the charter drafted with that same consultation (amendments, votes);
+    - December 2017: the charter adopted by the Conseil de Paris (deliberation 2017 DDCT 183);
+    - today: the demo accounts, card holders, Ateliers Citoyens, organizations, a seats-by-lot call,
+      and a live consultation residents can try end to end (demo_consultations.py).
+    `charter_stage` stops the 2017 story earlier (charter_demo.STAGES), for tests that amend it."""
     if engage.engine.head() > 0:
         return 0  # the log already holds history: never add demo data on top
     rng = random.Random(seed)
+    plan_commitment(engage.app)  # January 2017
+    story = load_restitution_demo(engage, random.Random(seed + 1))  # January to June 2017 (draws of its own)
+    # September to December 2017: the charter, drafted with that consultation, adopted.
+    load_charter_demo(engage, adopted=charter_adopted, consultation_id=story, stage=charter_stage, planned=True)
     people = cards > 0
     if people:
         load_demo_people(engage)
@@ -47,19 +66,8 @@ def load_demo(engage, *, cards: int = DEMO_CARDS, seed: int = 2017, charter_adop
         ))
     load_workshops_demo(engage, [(i.person_id, i.card_id) for i in issued], seed=seed)  # Ateliers Citoyens
     load_residents_demo(engage, issued, rng)  # residents-orgs
-    from engage.scripts.demo_consultations import load_consultation_demo
-
-    consultation = load_consultation_demo(engage, rng)  # the commitment's consultation
-    # The Paris 2017 commitment: milestones, the co-drafted charter and its adoption, the guide.
-    from engage.scripts.charter_demo import load_charter_demo
-    from engage.scripts.demo_participation import load_participation_demo
-
-    load_participation_demo(engage, issued, consultation, rng)  # residents: history, inclusion
-    # The charter is drafted with that consultation (its phases open amendments; provenance cites it).
-    load_charter_demo(engage, adopted=charter_adopted, consultation_id=consultation, stage=charter_stage)
-    from engage.scripts.demo_restitution import load_restitution_demo
-
-    load_restitution_demo(engage, rng)  # the 2017 consultation's restitution, published
+    live = load_consultation_demo(engage, rng)  # today's consultation, open for three weeks
+    load_participation_demo(engage, issued, live, rng)  # residents: history, inclusion
     engage.engine.catch_up()
     return cards + int(people)
 

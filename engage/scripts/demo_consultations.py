@@ -1,6 +1,9 @@
-"""Demo data of the consultations: the commitment's "Charte parisienne de la participation",
-with contributions online and from a public meeting, replies and votes. Through the
-application (events), never SQL."""
+"""Demo data of today's live consultation, "Faire vivre la charte de la participation": the charter
+adopted in 2017 (charter_demo.py) asks the City to consult before deciding; this consultation, open
+since three weeks, lets visitors try everything end to end: contribute, reply, vote, come to a public
+meeting ahead (another one was held last week, its paper contributions transcribed). A questionnaire
+for card holders too. Through the application (events), never SQL; the acts of the past three
+weeks recorded at their day (engage.domain.clock.recorded_at)."""
 
 from __future__ import annotations
 
@@ -9,9 +12,11 @@ import random
 from uuid import UUID, uuid4
 
 from engage.domain.accounts.model import Role
+from engage.domain.clock import recorded_at
 from engage.domain.consultations.model import sheet_label
 
-SLUG = "charte-participation"
+SLUG = "faire-vivre-la-charte"
+TITLE = "Faire vivre la charte de la participation"
 THEMES = [
     "Information et transparence",
     "Participation des jeunes",
@@ -44,13 +49,9 @@ PAPER = [
 
 def load_consultation_demo(engage, rng: random.Random) -> UUID | None:
     app = engage.app
-    editor = app.register_account(name="Équipe participation", email="participation@demo.engage.invalid",
-                                  display_name="Équipe participation").person_id
-    for role in (Role.EDITOR, Role.FACILITATOR, Role.MODERATOR):
-        app.grant_role(editor, role, granted_by=editor)
-    people = [app.register_account(name=n, email=f"demo{i}@demo.engage.invalid", display_name=n).person_id
-              for i, n in enumerate(RESIDENTS)]
-    today = datetime.date.today()
+    now = datetime.datetime.now(datetime.timezone.utc)
+    today = now.date()
+    opened = now - datetime.timedelta(days=20)
 
     def span(start, end):
         return (today + datetime.timedelta(days=start)).isoformat(), (today + datetime.timedelta(days=end)).isoformat()
@@ -60,33 +61,52 @@ def load_consultation_demo(engage, rng: random.Random) -> UUID | None:
                                    ((-20, 40), (41, 70), (71, 110), (111, 150))):
         starts_on, ends_on = span(start, end)
         plan.append({"phase": phase, "starts_on": starts_on, "ends_on": ends_on})
-    consultation = app.create_consultation(
-        slug=SLUG, created_by=editor, title="Charte parisienne de la participation",
-        description=("La Ville s'engage à écrire avec les Parisiennes et les Parisiens une charte de la participation : "
-                     "comment vous êtes informés, consultés, et ce que la Ville fait de vos avis.\n"
-                     "Contribuez en ligne ou lors des réunions publiques, puis votez sur les propositions."),
-        themes=THEMES, plan=plan, card_required=False, support_threshold=1500).id
-    app.start_phase(consultation, "consultation", started_by=editor)
+    with recorded_at(opened - datetime.timedelta(days=7)):
+        editor = app.register_account(name="Équipe participation", email="participation@demo.engage.invalid",
+                                      display_name="Équipe participation").person_id
+        for role in (Role.EDITOR, Role.FACILITATOR, Role.MODERATOR):
+            app.grant_role(editor, role, granted_by=editor)
+        people = [app.register_account(name=n, email=f"demo{i}@demo.engage.invalid", display_name=n).person_id
+                  for i, n in enumerate(RESIDENTS)]
+        consultation = app.create_consultation(
+            slug=SLUG, created_by=editor, title=TITLE,
+            description=("La charte de la participation, adoptée par le Conseil de Paris en décembre 2017, engage la "
+                         "Ville : informer avant de consulter, rendre compte après. Comment la faire vivre dans votre "
+                         "quartier, aujourd'hui ?\n"
+                         "Contribuez en ligne ou lors des réunions publiques, puis votez sur les propositions."),
+            themes=THEMES, plan=plan, card_required=False, support_threshold=1500).id
+    with recorded_at(opened):
+        app.start_phase(consultation, "consultation", started_by=editor)
     items = []
     for index, (kind, theme, text) in enumerate(CONTRIBUTIONS):
-        items.append(app.contribute(consultation_id=consultation, person_id=people[index % len(people)],
-                                    has_valid_card=True, kind=kind, theme=THEMES[theme], text=text).id)
+        with recorded_at(opened + datetime.timedelta(days=1 + 2 * index, hours=8)):
+            items.append(app.contribute(consultation_id=consultation, person_id=people[index % len(people)],
+                                        has_valid_card=True, kind=kind, theme=THEMES[theme], text=text).id)
     for parent, kind, text in REPLIES:
-        app.contribute(consultation_id=consultation, person_id=rng.choice(people), has_valid_card=True,
-                       kind=kind, theme=THEMES[CONTRIBUTIONS[parent][1]], text=text, parent_id=items[parent])
-    meeting = app.schedule_meeting(
-        consultation_id=consultation, facilitator_id=editor, title="Réunion publique : la charte dans le 18e",
-        starts_at=datetime.datetime.combine(today - datetime.timedelta(days=6), datetime.time(17, 30),
+        with recorded_at(opened + datetime.timedelta(days=2 + 2 * parent, hours=12)):
+            app.contribute(consultation_id=consultation, person_id=rng.choice(people), has_valid_card=True,
+                           kind=kind, theme=THEMES[CONTRIBUTIONS[parent][1]], text=text, parent_id=items[parent])
+    held = datetime.datetime.combine(today - datetime.timedelta(days=6), datetime.time(17, 30),
+                                     tzinfo=datetime.timezone.utc)
+    with recorded_at(opened + datetime.timedelta(days=1)):
+        meeting = app.schedule_meeting(
+            consultation_id=consultation, facilitator_id=editor, title="Réunion publique : la charte dans le 18e",
+            starts_at=held, place="Mairie du 18e, salle des mariages", arrondissement=18).id
+    with recorded_at(held + datetime.timedelta(hours=15)):
+        app.record_headcount(meeting, 47, recorded_by=editor)
+        sheets = app.number_sheets(meeting, count=40, numbered_by=editor)
+        for number, (kind, theme, text, reference) in enumerate(PAPER, start=sheets.first):
+            items.append(app.transcribe_contribution(
+                meeting_id=meeting, transcriber_id=editor, kind=kind, theme=THEMES[theme], text=text,
+                paper_reference=reference, sheet=sheet_label(number)).id)
+        app.record_show_of_hands(meeting, item_id=items[-2], counts={"d-accord": 31, "mitige": 9, "pas-d-accord": 4},
+                                 recorded_by=editor)
+    # A meeting ahead: residents can come.
+    app.schedule_meeting(
+        consultation_id=consultation, facilitator_id=editor, title="Réunion publique : la charte dans le 13e",
+        starts_at=datetime.datetime.combine(today + datetime.timedelta(days=12), datetime.time(17, 30),
                                             tzinfo=datetime.timezone.utc),
-        place="Mairie du 18e, salle des mariages", arrondissement=18).id
-    app.record_headcount(meeting, 47, recorded_by=editor)
-    sheets = app.number_sheets(meeting, count=40, numbered_by=editor)
-    for number, (kind, theme, text, reference) in enumerate(PAPER, start=sheets.first):
-        items.append(app.transcribe_contribution(
-            meeting_id=meeting, transcriber_id=editor, kind=kind, theme=THEMES[theme], text=text,
-            paper_reference=reference, sheet=sheet_label(number)).id)
-    app.record_show_of_hands(meeting, item_id=items[-2], counts={"d-accord": 31, "mitige": 9, "pas-d-accord": 4},
-                             recorded_by=editor)
+        place="Mairie du 13e, salle des fêtes", arrondissement=13)
     questionnaire = app.create_questionnaire(
         title="La participation et vous", target="carte", created_by=editor,
         introduction="Un questionnaire court pour les détenteurs de la Carte Citoyen·ne : cinq minutes suffisent.",

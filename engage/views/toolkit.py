@@ -86,11 +86,19 @@ def _redisplayable(data: dict) -> dict:
 
 
 def form_view(request, form: deform.Form, page: dict, action: Callable[[dict], tuple[Any, str]],
-              *, values: dict | None = None, done=None):
+              *, values: dict | None = None, done=None, closed: list | None = None):
     """The one flow of a form page. GET: the form. POST: validate, run `action(data)` (it returns
     what it recorded, or its log position, and the URL to go to), wait for the write, flash
     `done` when given, redirect 303. Invalid input or a DomainError: the form again with its
-    message, status 400, nothing written."""
+    message, status 400, nothing written.
+
+    `closed`: the sentences saying why the act is not possible now for this visitor (asked of the
+    domain's rule by the view) and what they can do instead. Then no form is offered, only them;
+    a POST is refused with status 409, nothing written."""
+    if closed:
+        if request.method == "POST":
+            request.response.status_int = 409
+        return {**page, "closed": list(closed)}
     if request.method != "POST":
         return {**page, "form": form.render(values or {})}
     data = validate(form, request)

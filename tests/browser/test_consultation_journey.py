@@ -17,11 +17,10 @@ PASSWORD = "une phrase longue et unique 2017"
 
 @pytest.fixture
 def live_server(database_url):
-    """The demo with its consultation still open for contributions (the charter only drafted):
-    by default the demo tells the whole story, up to the charter's adoption."""
+    """The demo, whose live consultation of today is open for contributions."""
     from tests.common.browser import demo_server
 
-    with demo_server(database_url, charter_stage="consultation") as server:
+    with demo_server(database_url) as server:
         yield server
 
 
@@ -56,8 +55,8 @@ def test_contribute_vote_and_see_the_count(page, live_server, check_accessibilit
     follow_nav_link(page, "Consultations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultations")
     check_accessibility(page)
-    page.get_by_role("link", name="Charte parisienne de la participation").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Charte parisienne de la participation")
+    page.get_by_role("link", name="Faire vivre la charte de la participation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Faire vivre la charte de la participation")
     expect(page.get_by_text("Réunion publique : la charte dans le 18e")).to_be_visible()
     check_accessibility(page)
 
@@ -115,13 +114,13 @@ def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_acce
     expect(page.get_by_role("alert").filter(has_text="Le formulaire contient des erreurs")).to_be_visible()
     check_accessibility(page)
 
-    page.goto("/consultations/charte-participation")
+    page.goto("/consultations/faire-vivre-la-charte")
     check_accessibility(page)
     page.get_by_role("link", name="Modifier la consultation et son calendrier").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Modifier la consultation")
     check_accessibility(page)
 
-    page.goto("/consultations/charte-participation")
+    page.goto("/consultations/faire-vivre-la-charte")
     check_accessibility(page)
     page.get_by_role("link", name="Réunion publique : la charte dans le 18e").click()
     expect(page.get_by_text("Mairie du 18e")).to_be_visible()
@@ -146,10 +145,10 @@ def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_acce
     expect(page.get_by_text("La contribution est enregistrée, avec sa provenance.")).to_be_visible()
     check_accessibility(page)
 
-    page.goto("/consultations/charte-participation/reunions/nouvelle")
+    page.goto("/consultations/faire-vivre-la-charte/reunions/nouvelle")
     check_accessibility(page)
 
-    page.goto("/consultations/charte-participation")
+    page.goto("/consultations/faire-vivre-la-charte")
     check_accessibility(page)
     page.locator("ol.contributions a").first.click()
     check_accessibility(page)  # with the show-of-hands and moderation forms
@@ -170,7 +169,7 @@ def test_staff_pages_plan_meet_transcribe_moderate(page, live_server, check_acce
     check_accessibility(page)
 
     # Her own contribution: edit, then the confirmation step before withdrawing.
-    page.goto("/consultations/charte-participation/contribuer")
+    page.goto("/consultations/faire-vivre-la-charte/contribuer")
     check_accessibility(page)
     form = page.locator("form#contribution")
     form.get_by_label("Question").check()

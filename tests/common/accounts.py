@@ -89,6 +89,11 @@ def staff(app, role: Role, email=None):
     return person_id
 
 
+def csrf_of(page) -> str:
+    """The CSRF token of a page a signed-in visitor sees (the layout's sign-out form carries one)."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
 def request_card(app, **values):
     form = app.get("/carte").forms["card-request"]
     for name, value in {**CARD, **values}.items():

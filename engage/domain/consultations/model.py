@@ -24,7 +24,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from engage.domain.common import check_arrondissement
+from engage.domain.common import DomainError, check_arrondissement
 from engage.domain.consultations.errors import (
     AlreadyHidden,
     AlreadyWithdrawn,
@@ -115,6 +115,30 @@ def next_phase(current: str | None) -> str | None:
 def open_for_contributions(current_phase: str | None) -> bool:
     """Contributions and votes are accepted in the consultation phase only."""
     return current_phase == CONTRIBUTION_PHASE
+
+
+def participation_refused(*, current_phase: str | None, card_required: bool, has_valid_card: bool,
+                          phases: tuple[str, ...] = (CONTRIBUTION_PHASE,)) -> DomainError | None:
+    """Why a person may not contribute or vote now, or None when they may: the rule the
+    consultation enforces (check_participation), asked by pages before they offer a form."""
+    if current_phase not in phases:
+        return ContributionClosed()
+    if card_required and not has_valid_card:
+        return CardRequired()
+    return None
+
+
+def phase_over(current_phase: str | None, phase: str = CONTRIBUTION_PHASE) -> bool:
+    """`phase` is behind (phases only move forward): what it opened will not open again."""
+    return current_phase in PHASES and PHASES.index(current_phase) > PHASES.index(phase)
+
+
+def planned_span(plan: list[dict], phase: str = CONTRIBUTION_PHASE) -> tuple[str, str] | None:
+    """The planned (start, end) ISO dates of a phase in a consultation's plan."""
+    for step in plan:
+        if step["phase"] == phase:
+            return step["starts_on"], step["ends_on"]
+    return None
 
 
 def edit_deadline(posted: datetime.datetime) -> datetime.datetime:
@@ -304,10 +328,10 @@ class Consultation(Aggregate):
         return key
 
     def check_participation(self, *, has_valid_card: bool, phases=(CONTRIBUTION_PHASE,)) -> None:
-        if self.current_phase not in phases:
-            raise ContributionClosed()
-        if self.card_required and not has_valid_card:
-            raise CardRequired()
+        refusal = participation_refused(current_phase=self.current_phase, card_required=self.card_required,
+                                        has_valid_card=has_valid_card, phases=phases)
+        if refusal is not None:
+            raise refusal
 
 
 class Contribution(Aggregate):

@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
-from engage.domain.common import check_arrondissement
+from engage.domain.common import DomainError, check_arrondissement
 from engage.domain.publicity import event
 from engage.domain.topics import keep_topics
 from engage.domain.workshops.errors import (
@@ -87,6 +87,16 @@ class Workshop(Aggregate):
             raise InvalidLanguage()
         return cls(title=title, theme=check_theme(theme), description=description.strip(),
                    language=language, accessibility=accessibility.strip(), created_by=created_by)
+
+
+def registration_refused(*, cancelled: bool, starts_at: datetime, now: datetime) -> DomainError | None:
+    """Why nobody may register for (or withdraw from) a session now, or None: the rule the session
+    enforces, asked by its page before offering a form."""
+    if cancelled:
+        return SessionCancelled()
+    if now >= starts_at:
+        return SessionStarted()
+    return None
 
 
 def _check_schedule(starts_at: datetime, ends_at: datetime, now: datetime) -> None:
@@ -160,10 +170,9 @@ class WorkshopSession(Aggregate):
             raise NotFacilitator()
 
     def _check_open(self, now: datetime) -> None:
-        if self.cancelled:
-            raise SessionCancelled()
-        if now >= self.starts_at:
-            raise SessionStarted()
+        refusal = registration_refused(cancelled=self.cancelled, starts_at=self.starts_at, now=now)
+        if refusal is not None:
+            raise refusal
 
     # -- registration -------------------------------------------------------------------
 

@@ -16,8 +16,9 @@ class PersonView:
     roles: frozenset[str]
 
 
-def person(db: Database, person_id: UUID) -> PersonView | None:
-    with db.reading() as cur:
+def person(db: Database, person_id: UUID, *, primary: bool = False) -> PersonView | None:
+    """`primary`: never from a read replica (who is asking, and their roles)."""
+    with db.reading(primary=primary) as cur:
         row = cur.execute(
             "SELECT person_id, display_name, email_confirmed, roles FROM rm_people WHERE person_id = %s",
             [person_id.hex],

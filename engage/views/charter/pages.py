@@ -14,8 +14,8 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, 
 from pyramid.view import view_config
 
 from engage.domain.charter import textdiff
-from engage.domain.charter.model import LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
-from engage.domain.consultations.model import PHASE_LABELS
+from engage.domain.charter.model import DRAFTING_PHASE, LEVELS, SCDL_FIELDS, ballot_id, canonical_charter_text
+from engage.domain.consultations.model import PHASE_LABELS, phase_over, planned_span
 from engage.i18n import _
 from engage.projections.charter import provenance_queries as pq
 from engage.projections.charter import queries as q
@@ -26,7 +26,7 @@ from engage.views.charter.citations import add_citation_fields, cited_ids, picke
 from engage.views.charter.diff import render as render_diff
 from engage.views.charter.guide_markdown import render as render_markdown
 from engage.views.fields import ButtonOnlySchema
-from engage.views.toolkit import form_view, make_form, one_of_several, signed_in_person
+from engage.views.toolkit import form_view, make_form, one_of_several, signed_in_person, when
 
 FORM = "engage:templates/form_page.pt"
 MAX_OFFSET = 100_000  # amendments of an article, page by page: far beyond any real list
@@ -57,6 +57,32 @@ def version_labels(old_n: int, new_n: int) -> dict:
 def drafting_open(request, charter) -> bool:
     """Amendments and votes: the domain's rule, on the charter's consultation phase."""
     return charter is not None and pq.drafting_open(request.engage.db, bool(charter.adopted_version))
+
+
+def amendments_closed(request, charter) -> list:
+    """Why amendments and votes are not open now (empty when they are): the domain's rule
+    (amendments_open, through drafting_open), said with the drafting phase's planned dates."""
+    if drafting_open(request, charter):
+        return []
+    if charter is not None and charter.adopted_version:
+        deliberation = charter.deliberation or {}
+        return [_("La charte a été adoptée par le Conseil de Paris le ${date} (délibération ${id}) : son texte "
+                  "est figé, les amendements et les votes sont clos.",
+                  mapping={"date": when(deliberation.get("DELIB_DATE") or charter.adopted_at, request.locale_name),
+                           "id": deliberation.get("DELIB_ID", "")})]
+    link = pq.charter_consultation(request.engage.db)
+    consultation = cq.consultation(request.engage.db, link.slug) if link else None
+    span = planned_span(consultation.plan, DRAFTING_PHASE) if consultation else None
+    if span is None:
+        return [_("La phase de rédaction est fermée : les amendements et les votes ne sont pas ouverts.")]
+    mapping = {"title": consultation.title, "start": when(span[0], request.locale_name),
+               "end": when(span[1], request.locale_name),
+               "phase": request.localizer.translate(_(PHASE_LABELS[DRAFTING_PHASE]))}
+    if phase_over(consultation.current_phase, DRAFTING_PHASE):
+        return [_("Les amendements et les votes sont clos : ils étaient ouverts pendant la phase « ${phase} » de "
+                  "la consultation « ${title} », prévue du ${start} au ${end}.", mapping=mapping)]
+    return [_("Les amendements et les votes ne sont pas encore ouverts : ils ouvriront avec la phase « ${phase} » "
+              "de la consultation « ${title} », prévue du ${start} au ${end}.", mapping=mapping)]
 
 
 def is_editor(request) -> bool:
@@ -119,7 +145,7 @@ def charter_home(request):
     charter = q.charter(db)
     return {"charter": charter, "articles": q.articles(db), "versions": q.charter_versions(db),
             "editor": is_editor(request), "drafting_open": drafting_open(request, charter),
-            "consultation": pq.charter_consultation(db)}
+            "closed": amendments_closed(request, charter), "consultation": pq.charter_consultation(db)}
 
 
 @view_config(route_name="charter_article", renderer="engage:templates/charter_article.pt")
@@ -129,7 +155,8 @@ def charter_article(context, request):
     offset = min(max(int_param(request, "depuis") or 0, 0), MAX_OFFSET)
     charter = q.charter(db)
     return {"article": article, "charter": charter, "versions": q.article_versions(db, article.article_id),
-            "drafting_open": drafting_open(request, charter), "cited": pq.cited_by_article(db, article.article_id),
+            "drafting_open": drafting_open(request, charter), "closed": amendments_closed(request, charter),
+            "cited": pq.cited_by_article(db, article.article_id),
             "amendments": q.amendments_of(db, article.article_id, offset=offset), "offset": offset,
             "page_size": q.PAGE_SIZE, "signed_in": request.authenticated_userid is not None,
             "editor": is_editor(request)}
@@ -151,7 +178,7 @@ def charter_amend(context, request):
             rationale=data["rationale"], author_id=signed_in_person(request))
         return done, request.route_url("charter_amendment", amendment_id=done.id.hex)
 
-    return form_view(request, form, page, propose,
+    return form_view(request, form, page, propose, closed=amendments_closed(request, q.charter(request.engage.db)),
                      values={"text": article.text, "base_version": article.current_version},
                      done=_("Votre amendement est publié. Merci !"))
 
@@ -169,9 +196,10 @@ def charter_amendment(context, request):
     base = q.article_version(db, amendment.article_id, amendment.base_version)
     current = q.article(db, amendment.article_id)
     votable = amendment.status == "pending" and drafting_open(request, charter)
+    decidable = amendment.status == "pending" and editor and not (charter and charter.adopted_version)
     vote = make_form(f.VoteSchema, request, formid="vote", button=_("Enregistrer mon vote"))
     withdraw = make_form(ButtonOnlySchema, request, formid="withdraw", button=_("Retirer mon vote"))
-    search = picker(request) if amendment.status == "pending" and editor else None
+    search = picker(request) if decidable else None
     decide = make_form(f.DecisionSchema, request, formid="decision", button=_("Enregistrer la décision"),
                        extend=lambda schema: add_citation_fields(schema, search["choices"]) if search else schema)
     mine = q.ballot_choice(db, ballot_id(signed_in_person(request), amendment_uuid, app.identifier_key).hex) \
@@ -191,7 +219,8 @@ def charter_amendment(context, request):
             "picker": search,
             "vote_form": vote.render({"choice": mine} if mine else {}) if votable and signed_in else None,
             "withdraw_form": withdraw.render() if votable and mine else None,
-            "decision_form": decide.render() if amendment.status == "pending" and editor else None,
+            "decision_form": decide.render() if decidable else None,
+            "closed": amendments_closed(request, charter) if amendment.status == "pending" else [],
             "login_url": request.route_url("login", _query={"retour": request.path})}
     if request.method != "POST":
         return page

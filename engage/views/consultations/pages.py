@@ -12,7 +12,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from engage import mail
-from engage.domain.common import DomainError
+from engage.domain.common import CardRequired, DomainError
 from engage.domain.consultations.errors import InvalidMeetingTime
 from engage.domain.consultations.model import (
     CHANNELS,
@@ -23,6 +23,9 @@ from engage.domain.consultations.model import (
     edit_deadline,
     next_phase,
     open_for_contributions,
+    participation_refused,
+    phase_over,
+    planned_span,
     sheet_label,
 )
 from engage.i18n import ANSWER_STATUS_LABELS, _, arrondissement_label
@@ -36,6 +39,7 @@ from engage.views.consultations import forms, sheets
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
+    error_message,
     flash,
     form_view,
     make_form,
@@ -59,6 +63,33 @@ def _tell_author(request, author_id: str | None, template, **mapping) -> None:
 
 def _has_card(request) -> bool:
     return card_queries.valid_card_of(request.engage.db, signed_in_person(request)) is not None
+
+
+def participation_closed(request, consultation) -> tuple[list, tuple | None]:
+    """Why this visitor may not contribute or vote now, from the domain's rule (participation_refused),
+    in sentences with the phase's planned dates, and the link to get a card when one is needed:
+    ([], None) when they may (a visitor not signed in may, once signed in)."""
+    me = signed_in_person(request)
+    refusal = participation_refused(current_phase=consultation.current_phase,
+                                    card_required=consultation.card_required,
+                                    has_valid_card=me is None or _has_card(request))
+    if refusal is None:
+        return [], None
+    if isinstance(refusal, CardRequired):
+        return ([error_message(refusal), _("La Carte Citoyen·ne est gratuite, pour toute personne qui vit, "
+                                           "travaille ou étudie à Paris : demandez-la en ligne.")],
+                (request.route_url("card_request"), _("Demander ma Carte Citoyen·ne")))
+    span = planned_span(consultation.plan)
+    if span is None:
+        return [error_message(refusal)], None
+    dates = {"start": when(span[0], request.locale_name), "end": when(span[1], request.locale_name)}
+    if phase_over(consultation.current_phase):
+        phase = request.localizer.translate(_(PHASE_LABELS[consultation.current_phase]))
+        return [_("Les contributions et les votes sont clos : ils étaient ouverts pendant la phase de consultation, "
+                  "prévue du ${start} au ${end}. La consultation est maintenant en phase « ${phase} ».",
+                  mapping={**dates, "phase": phase})], None
+    return [_("Les contributions et les votes ne sont pas encore ouverts : ils ouvriront avec la phase de "
+              "consultation, prévue du ${start} au ${end}.", mapping=dates)], None
 
 
 # -- consultations ---------------------------------------------------------------------------
@@ -141,6 +172,7 @@ def consultation_page(context, request):
         rows, more = q.contributions(db, consultation.consultation_id, kind=kind, theme=theme,
                                      channel=channel, page=page)
     following = next_phase(consultation.current_phase)
+    closed, card_link = participation_closed(request, consultation)
     filters = {k: v for k, v in (("type", kind), ("theme", theme), ("q", text),
                                  ("canal", params.get("canal") if channel else None)) if v}
     return {
@@ -156,6 +188,7 @@ def consultation_page(context, request):
         "kind": kind, "theme": theme, "channel_param": params.get("canal") if channel else None,
         "text": text, "kinds": KINDS, "channels": CHANNEL_PARAMS,
         "open": open_for_contributions(consultation.current_phase),
+        "closed": closed, "card_link": card_link,
         "can_edit": request.has_permission(Permission.EDIT),
         "can_facilitate": request.has_permission(Permission.FACILITATE),
         "arrondissement": lambda n: arrondissement_label(n, locale),
@@ -203,9 +236,11 @@ def contribute(context, request):
     intro = [consultation.title]
     if consultation.card_required:
         intro.append(_("Cette consultation est réservée aux détenteurs d'une Carte Citoyen·ne valide."))
-    page = {"title": _("Répondre") if parent else _("Contribuer"), "intro": intro,
-            "links": [(request.route_url("consultation", ref=consultation.slug), _("Retour à la consultation"))]}
-    return form_view(request, form, page, post,
+    closed, card_link = participation_closed(request, consultation)
+    page = {"title": _("Répondre") if parent else _("Contribuer"), "intro": intro if not closed else [consultation.title],
+            "links": ([card_link] if card_link else [])
+            + [(request.route_url("consultation", ref=consultation.slug), _("Retour à la consultation"))]}
+    return form_view(request, form, page, post, closed=closed,
                      done=_("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
 
 
@@ -218,9 +253,10 @@ def contribution_page(context, request):
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
     counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=request.localizer.translate(_("non publié")))
     open_ = open_for_contributions(consultation.current_phase) and item.published
+    closed, card_link = participation_closed(request, consultation) if item.published else ([], None)
     mine = request.engage.app.my_vote(person_id=me, item_id=UUID(item.contribution_id)) if me else None
     vote_form = None
-    if me and open_:
+    if me and open_ and not closed:
         vote_form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
                                action=request.route_url("contribution_vote", ref=consultation.slug,
                                                         item=item.contribution_id)).render({"option": mine} if mine else {})
@@ -240,7 +276,8 @@ def contribution_page(context, request):
     return {
         "consultation": consultation, "item": item, "replies": replies, "more": more,
         "counts": counts, "options": OPTIONS, "channels": CHANNELS, "kinds": KINDS,
-        "mine": OPTIONS.get(mine or ""), "vote_form": vote_form, "hands_form": hands_form, "open": open_,
+        "mine": OPTIONS.get(mine or ""), "vote_form": vote_form, "hands_form": hands_form,
+        "open": open_ and not closed, "closed": closed, "card_link": card_link,
         "signed_in": me is not None, "is_author": bool(me and item.author_id == me.hex),
         "edit_deadline": editable_until,
         "can_moderate": request.has_permission(Permission.MODERATE),

@@ -8,7 +8,7 @@ from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.common import DomainError
-from engage.domain.questionnaires.errors import InvalidTarget
+from engage.domain.questionnaires.errors import InvalidTarget, NotInTarget
 from engage.domain.questionnaires.model import QUESTION_KINDS, TARGETS
 from engage.i18n import _
 from engage.opendata.aggregates import option_counts
@@ -17,6 +17,7 @@ from engage.projections.questionnaires import queries as qq
 from engage.security import Permission
 from engage.views.questionnaires.forms import QuestionnaireSchema, parse_questions
 from engage.views.toolkit import (
+    error_message,
     flash,
     form_view,
     make_form,
@@ -68,8 +69,13 @@ def _answers_from(request, questionnaire) -> dict:
 def questionnaire_page(context, request):
     questionnaire = context.questionnaire
     me = signed_in_person(request)
+    in_target = me is not None and qq.in_target(request.engage.db, me, questionnaire.target,
+                                                 questionnaire.organization_id)
     page = {"questionnaire": questionnaire, "kinds": QUESTION_KINDS, "target": TARGETS[questionnaire.target],
             "answers": {}, "error": None, "signed_in": me is not None,
+            # Not its public: no form, but why (and, for card holders, where to get a card).
+            "not_in_target": error_message(NotInTarget()) if me is not None and not in_target else None,
+            "card_target": questionnaire.target == "carte",
             "answered": bool(me) and request.engage.app.has_answered(UUID(questionnaire.questionnaire_id),
                                                                     person_id=me)}
     if request.method != "POST":
@@ -80,7 +86,7 @@ def questionnaire_page(context, request):
     try:
         recorded = request.engage.app.answer_questionnaire(
             UUID(questionnaire.questionnaire_id), person_id=me, answers=answers,
-            in_target=qq.in_target(request.engage.db, me, questionnaire.target, questionnaire.organization_id))
+            in_target=in_target)
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "answers": answers, "error": _(error.message)}

@@ -17,12 +17,13 @@ from pyramid.view import view_config
 from engage import mail
 from engage.domain.accounts.model import Role
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS, DomainError, NotAllowed, NotFound
-from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session
+from engage.domain.workshops.model import LANGUAGES, THEMES, may_manage_session, registration_refused
 from engage.i18n import _, arrondissement_label
 from engage.mail import templates
 from engage.opendata import query
 from engage.opendata.aggregates import attendance_profile, place_of, public_attendance, workshop_attendance
 from engage.opendata.openapi import DEFAULT_LIMIT, MAX_LIMIT
+from engage.projections.cards import queries as card_queries
 from engage.projections.workshops import queries as wq
 from engage.public_url import public_host, public_url
 from engage.security import Permission
@@ -162,7 +163,9 @@ def session_page(context, request, *, error=None):
     if request.authenticated_userid:
         mine = wq.my_registration(request.engage.db, context.session_id, UUID(request.authenticated_userid))
     now = datetime.now(timezone.utc)
+    me = signed_in_person(request)
     return {
+        "needs_card": me is not None and card_queries.valid_card_of(request.engage.db, me) is None,
         "session": session,
         "workshop": workshop,
         "theme": _(THEMES[session.theme]),
@@ -170,7 +173,7 @@ def session_page(context, request, *, error=None):
         "when": span(session, request.locale_name),
         "where": where(request, session),
         "mine": mine,
-        "open": not session.cancelled and session.starts_at > now,
+        "open": registration_refused(cancelled=session.cancelled, starts_at=session.starts_at, now=now) is None,
         "is_facilitator": may_manage_session(UUID(session.facilitator_id), **acting(request)),
         "error": error,
     }

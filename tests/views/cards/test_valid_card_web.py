@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from engage.domain.cards import model as cards
 from engage.projections.cards import queries as card_queries
-from tests.common.accounts import request_card, resident, services
+from tests.common.accounts import csrf_of, request_card, resident, services
 from tests.common.consultations import THEMES, create_consultation
 
 
@@ -44,7 +44,10 @@ def test_an_expired_card_cannot_contribute_to_a_card_only_consultation(testapp, 
         form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Publier les comptes rendus."
         return form.submit("submit", status=status)
 
-    assert "Carte Citoyen·ne valide" in contribute(400).text
+    page = testapp.get("/consultations/charte/contribuer")  # no form: why, and where to renew the card
+    assert "contribution" not in page.forms and "Carte Citoyen·ne valide" in page.text
+    testapp.post("/consultations/charte/contribuer", {"csrf_token": csrf_of(page), "kind": "avis", "text": "x"},
+                 status=409)
     monkeypatch.undo()
     contribute(303)
 

@@ -22,7 +22,7 @@ def test_demo_loads_the_commitment_and_an_adopted_charter(testapp):
 
     linked = consultation(engage.db, charter_consultation(engage.db).slug)
     assert linked.current_phase == "adoption" and linked.plan[2]["starts_on"].startswith("2017-")
-    assert "La charte est rédigée avec la consultation" in charter.text
+    assert "La charte a été rédigée avec la consultation" in charter.text
     assert re.search(r"\b\d+ contributions? citées?\b", adopted.text)
     version = re.search(r'href="http://localhost(/charte/articles/[0-9a-f]+/versions/2)"', adopted.text).group(1)
     cited = re.search(r'href="http://localhost(/consultations/[\w-]+/contributions/[0-9a-f]+)"',
@@ -43,5 +43,5 @@ def test_amendments_and_article_versions_are_open_data(testapp):
     assert versions.count("\n") >= 1 + 1  # the header and at least the adopted version
     api = testapp.get("/api/charter-amendments").json
     citations = testapp.get("/opendata/charter-citations/charter-citations.csv").text.splitlines()
-    assert citations[0] == "article_id,version,contribution_id,cited_at" and len(citations) == 1 + 4
+    assert citations[0] == "article_id,version,contribution_id,cited_at" and len(citations) == 1 + 5
     assert api

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.common.accounts import person
+from tests.common.accounts import csrf_of, person
 from tests.common.charter import propose, start_charter, submit
 
 
@@ -72,9 +72,11 @@ def test_bad_input_is_refused_in_french_and_changes_nothing(testapp, editor, res
     # the consultation leaves its drafting phase: no amendments, no votes
     engage = testapp.app.registry.engage
     engage.wait_for(engage.app.start_phase(editor.consultation_id, "adoption", started_by=editor.person_id).position)
-    page = resident.get(article + "/amender")
-    closed = submit(page, "amendment", status=400, text="Encore un autre", rationale="r")
-    assert "n'est pas ouverte" in closed.text
+    page = resident.get(article + "/amender")  # no form, the reason and the drafting phase's dates
+    assert "amendment" not in page.forms and "Les amendements et les votes sont clos" in page.text
+    resident.post(article + "/amender", {"csrf_token": csrf_of(page), "text": "Encore un autre", "rationale": "r"},
+                  status=409)
+    assert "Proposer un amendement" not in resident.get(article).text
     assert "vote" not in resident.get(amendment).forms
     # residents are not editors; anonymous people cannot amend
     resident.get("/charte/redaction", status=403)
@@ -120,8 +122,9 @@ def test_publish_versions_diff_and_adopt(testapp, editor, resident):
     canonical = html.unescape(re.search(r'<pre class="canonical">(.*?)</pre>', version.text, re.S).group(1))
     assert hashlib.sha256(canonical.encode()).hexdigest() == digest
     # frozen
-    refused = propose(resident, article, "Après l'adoption", status=400)
-    assert "adoptée par le Conseil de Paris" in refused.text
+    refused = resident.get(article + "/amender")
+    assert "amendment" not in refused.forms and "adoptée par le Conseil de Paris" in refused.text
+    assert "amendement(s) en attente" not in testapp.get("/charte").text
     refused = submit(editor.get("/charte/redaction"), "article", status=400, title="Nouveau", text="Texte")
     assert "figé" in refused.text
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import pytest
 
-from tests.common.accounts import ADMIN
+from tests.common.accounts import ADMIN, csrf_of
 from tests.common.accounts import with_roles as resident
 from tests.common.consultations import THEMES, create_via_web
 
@@ -76,7 +76,7 @@ def test_contribute_vote_and_see_the_count(editor_app, make_app):
 
 
 def test_bad_contributions_are_refused_in_french_and_change_nothing(editor_app, make_app):
-    create_via_web(editor_app, card="oui")
+    create_via_web(editor_app)
     camille = make_app()
     resident(camille, "camille@exemple.fr", "Camille du 11e")
     head = camille.app.registry.engage.engine.head()
@@ -84,8 +84,6 @@ def test_bad_contributions_are_refused_in_french_and_change_nothing(editor_app, 
     assert "Écrivez le texte" in page.text or "vide" in page.text
     page = contribute(camille, text="x" * 4001, status=400)
     assert "4 000 caractères" in page.text
-    page = contribute(camille, status=400)  # no card: this consultation requires one
-    assert "Carte Citoyen·ne valide" in page.text
     form = camille.get("/consultations/charte/contribuer").forms["contribution"]
     form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "ok"
     form.fields["theme"][0].force_value("Thème inventé")
@@ -251,7 +249,16 @@ def test_a_card_requested_while_signed_in_opens_card_only_consultations(editor_a
     create_via_web(editor_app, card="oui")
     camille = make_app()
     resident(camille, "camille@exemple.fr", "Camille du 11e")
-    assert "Carte Citoyen·ne valide" in contribute(camille, status=400).text
+    # No card: no form, but why, and where to get one; a POST anyway is refused, nothing written.
+    page = camille.get("/consultations/charte/contribuer")
+    assert "contribution" not in page.forms and "Carte Citoyen·ne valide" in page.text
+    assert 'href="http://localhost/carte"' in page.text
+    head = camille.app.registry.engage.engine.head()
+    camille.post("/consultations/charte/contribuer", {"csrf_token": csrf_of(page), "kind": "avis", "text": "ok"},
+                 status=409)
+    assert camille.app.registry.engage.engine.head() == head
+    consultation = camille.get("/consultations/charte").text
+    assert "/consultations/charte/contribuer" not in consultation and "Demander ma Carte Citoyen·ne" in consultation
     form = camille.get("/carte").forms["card-request"]
     form["arrondissement"], form["age_band"] = "11", "25-34"
     form["consent"], form["newsletter"] = "oui", "non"
@@ -275,12 +282,10 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     url = page.request.path
     camille = make_app()
     resident(camille, "camille@exemple.fr", "Camille du 11e")
-    answers = camille.get(url).forms["answers"]
-    answers["q1"] = "Information"
-    answers["q3"] = "4"
-    answers["q4"] = "<i>Samedi</i> matin"
-    refused = answers.submit(status=400)
-    assert "autre public" in refused.text  # no card yet
+    page = camille.get(url)  # no card yet: no form, why, and where to get one
+    assert "answers" not in page.forms and "autre public" in page.text
+    assert 'href="http://localhost/carte"' in page.text
+    camille.post(url, {"csrf_token": csrf_of(page), "q1": "Information", "q3": "4"}, status=400)
     card = camille.get("/carte").forms["card-request"]
     card["arrondissement"], card["age_band"] = "11", "25-34"
     card["consent"], card["newsletter"] = "oui", "non"

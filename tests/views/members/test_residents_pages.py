@@ -173,6 +173,9 @@ def test_seat_call_from_opening_to_verifiable_draw(testapp, tmp_path):
     commit["seed_sha256"] = hashlib.sha256(bytes.fromhex(seed)).hexdigest()
     page = commit.submit("submit", status=303).follow()
     page = page.forms["close"].submit("submit", status=303).follow()
+    # Closed: no volunteering offered any more, and the page says the call is closed.
+    assert "volunteer" not in page.forms and "Se porter volontaire" not in page.text
+    assert "L'appel est clos" in page.text
     reveal = page.forms["reveal"]
     reveal["seed"] = secrets.token_hex(32)
     assert "ne correspond pas à l'empreinte enregistrée" in reveal.submit("submit", status=400).text

@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from engage.domain.accounts.model import Role
-from tests.common.accounts import PASSWORD, log_in, outbox, services
+from tests.common.accounts import PASSWORD, csrf_of, log_in, outbox, services
 from tests.common.cards import resident_with_card as resident
 from tests.common.workshops import card_holder, make_session, soon
 
@@ -95,7 +95,10 @@ def test_registration_refused_without_a_card_and_when_signed_out(testapp, sessio
     resident(testapp, "sanscarte@exemple.fr", "Sans Carte", card=False)
     log_in(testapp, "sanscarte@exemple.fr")
     head = services(testapp).engine.head()
-    refused = testapp.get(f"/ateliers/seance/{session_id.hex}").forms["register"].submit(status=400)
+    page = testapp.get(f"/ateliers/seance/{session_id.hex}")  # no form offered; a POST anyway is refused
+    assert "register" not in page.forms
+    refused = testapp.post(f"/ateliers/seance/{session_id.hex}/inscription",
+                           {"csrf_token": csrf_of(page)}, status=400)
     assert "Carte Citoyen·ne valide est nécessaire" in refused.text
     assert services(testapp).engine.head() == head
 
@@ -336,3 +339,23 @@ def test_another_facilitator_is_refused_everything_and_sees_nobody(testapp):
     form = testapp.get(base + "/annuler").forms["cancel-session"]
     form.submit("submit", status=303)
     assert engage.app.get_session(sid).cancelled
+
+
+def test_the_session_page_offers_only_what_this_visitor_can_do(testapp, session_id):
+    url = f"/ateliers/seance/{session_id.hex}"
+    resident(testapp, "sans-carte@exemple.fr", "Sans carte", card=False)
+    log_in(testapp, "sans-carte@exemple.fr", PASSWORD)
+    page = testapp.get(url)  # no card: no form, why, and where to get one
+    assert "register" not in page.forms and "il faut une Carte Citoyen·ne valide" in page.text
+    assert 'href="http://localhost/carte"' in page.text
+    log_out(testapp)
+    resident(testapp, "camille@exemple.fr", "Camille du 11e")
+    log_in(testapp, "camille@exemple.fr", PASSWORD)
+    page = testapp.get(url)
+    assert "register" in page.forms and "La séance est complète" not in page.text
+    page.forms["register"].submit(status=303)
+    log_out(testapp)
+    resident(testapp, "lea@exemple.fr", "Léa du 20e")
+    log_in(testapp, "lea@exemple.fr", PASSWORD)
+    page = testapp.get(url)  # full (one seat): said so, and the waitlist offered
+    assert "La séance est complète" in page.text and "liste d'attente" in page.forms["register"].text
