@@ -16,6 +16,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 import engage
+from engage.locale.build_catalog import KEYWORDS, PLURAL_FORMS
 from engage.locale.extra_msgids import extra_msgids
 
 PACKAGE = Path(engage.__file__).resolve().parent
@@ -32,13 +33,19 @@ def catalog():
         return read_po(f, locale="en", domain=DOMAIN)
 
 
-def _messages(catalog) -> dict[str, str]:
-    return {message.id: message.string for message in catalog if message.id}
+def _forms(value) -> tuple[str, ...]:
+    """A msgid or msgstr as its forms: one, or one per plural form."""
+    return tuple(value) if isinstance(value, (list, tuple)) else (value or "",)
+
+
+def _messages(catalog) -> dict[str, tuple[str, ...]]:
+    """{singular msgid: its msgstr forms}; a plural entry is keyed by its singular."""
+    return {_forms(message.id)[0]: _forms(message.string) for message in catalog if message.id}
 
 
 def test_every_msgid_is_translated_and_none_is_fuzzy(catalog):
     assert len(_messages(catalog)) > 0
-    untranslated = [m.id for m in catalog if m.id and not (m.string or "").strip()]
+    untranslated = [m.id for m in catalog if m.id and not all(s.strip() for s in _forms(m.string))]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert not (untranslated or fuzzy), (
         f"{PO.name}: untranslated {untranslated}; fuzzy (check, then drop the flag) {fuzzy}"
@@ -57,10 +64,11 @@ def test_compiled_catalogue_is_up_to_date(catalog):
 
 def test_placeholders_are_kept(catalog):
     wrong = {
-        message.id: message.string
+        _forms(message.id)[0]: message.string
         for message in catalog
         if message.id
-        and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))
+        for msgid, msgstr in zip(_forms(message.id) * 2, _forms(message.string))
+        if sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(msgstr))
     }
     assert not wrong, f"${{...}} placeholders differ between msgid and msgstr: {wrong}"
 
@@ -82,7 +90,7 @@ def _extracted_msgids() -> dict[str, str]:
     from lingua.extractors.python import PythonExtractor
     from lingua.extractors.xml import ChameleonExtractor
 
-    options = ExtractorOptions(comment_tag=True, domain=DOMAIN, keywords=[])
+    options = ExtractorOptions(comment_tag=True, domain=DOMAIN, keywords=list(KEYWORDS))
     extractors = {".pt": ChameleonExtractor(), ".py": PythonExtractor()}
     found: dict[str, str] = {}
     for path in _source_files():
@@ -99,6 +107,8 @@ def test_extraction_still_finds_the_template_strings():
     assert "${total} cartes délivrées au total." in found  # i18n:name child
     assert "Navigation principale" in found  # i18n:attributes
     assert "Page introuvable" in found  # _() in Python
+    assert "${count} réponse" in found  # plural() in a template
+    assert "Feuille de présence enregistrée (${count} changement)." in found  # plural() in Python
 
 
 def test_no_source_msgid_is_missing_from_the_catalogue(catalog):
@@ -109,3 +119,44 @@ def test_no_source_msgid_is_missing_from_the_catalogue(catalog):
         expected.setdefault(msgid, f"{path}:{lineno}")
     missing = {msgid: where for msgid, where in expected.items() if msgid not in translated}
     assert not missing, f"msgids missing from {PO.name}, run `make catalog`: {missing}"
+
+
+# "réponse(s)", "inscrit(e)s", "citée(es)", "reply(ies)": the parenthesised plural or gender
+# endings engage writes as real plural forms (toolkit.plural) instead; "inscrit·e" is kept.
+PARENTHESISED_ENDING = re.compile(r"[^\W\d_]\((?:e?s|es|x|ies|e|nt)\)", re.IGNORECASE)
+# lingua extracts a template's plural() only from a tal:replace/tal:content expression.
+PLURAL_IN_TEXT = re.compile(r"\$\{\s*plural\(")
+
+
+def test_no_parenthesised_plural_in_templates_sources_or_catalogues(catalog):
+    found = []
+    for path in sorted(PACKAGE.glob("templates/**/*.pt")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {m.group()}" for m in PARENTHESISED_ENDING.finditer(text)]
+        found += [f"{path.name}: write plural() in tal:replace" for _ in PLURAL_IN_TEXT.finditer(text)]
+    sources = {msgid: where for msgid, where in _extracted_msgids().items() if ".py:" in where}
+    sources.update({msgid: f"{path}:{line}" for msgid, (path, line) in extra_msgids()})
+    found += [f"{where}: {msgid}" for msgid, where in sources.items() if PARENTHESISED_ENDING.search(msgid)]
+    for po in (LOCALE / "engage.pot", PO, LOCALE / "fr" / "LC_MESSAGES" / "engage.po"):
+        with po.open("rb") as f:
+            for message in read_po(f):
+                for text in _forms(message.id) + _forms(message.string):
+                    found += [f"{po.name}: {text}" for _ in PARENTHESISED_ENDING.finditer(text)]
+    assert not found, f"write a real plural (toolkit.plural, see HACKING.md) instead of: {found}"
+
+
+def test_every_catalogue_declares_its_plural_rule():
+    for language, po in (("fr", LOCALE / "fr" / "LC_MESSAGES" / "engage.po"), ("en", PO)):
+        with po.open("rb") as f:
+            shipped = read_po(f)
+        assert shipped.plural_forms == PLURAL_FORMS[language]
+    assert PLURAL_FORMS == {"fr": "nplurals=2; plural=(n > 1);", "en": "nplurals=2; plural=(n != 1);"}
+
+
+def test_french_catalogue_gives_every_plural_its_own_forms(catalog):
+    """fr/…/engage.po is generated: each plural msgid of the English catalogue, untouched."""
+    with (LOCALE / "fr" / "LC_MESSAGES" / "engage.po").open("rb") as f:
+        french = {_forms(m.id): _forms(m.string) for m in read_po(f) if m.id}
+    plurals = {_forms(m.id) for m in catalog if m.id and m.pluralizable}
+    assert plurals and set(french) == plurals
+    assert all(french[forms] == forms for forms in plurals)

@@ -1,5 +1,8 @@
 """Fill English translations into the .po from a JSON object {msgid: translation}.
 
+A plural entry is keyed by its singular msgid and given a list, one text per plural form
+(English: ["${count} answer", "${count} answers"]).
+
     .venv/bin/python engage/locale/fill.py new-strings.json && make catalog
 
 Clears the fuzzy flag of the entries it fills; leaves every other entry alone.
@@ -19,6 +22,7 @@ def fill(translations: dict[str, str], po_path: Path = PO) -> list[str]:
         catalog = read_po(f)
     unknown = []
     for msgid, text in translations.items():
+        text = tuple(text) if isinstance(text, list) else text
         message = catalog.get(msgid)
         if message is None:
             catalog.add(msgid, text)

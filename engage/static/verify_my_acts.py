@@ -236,7 +236,8 @@ def verify(openings, fetch, key=None):
         else:
             report.append("OK   " + label + " : vérifiée (engagement ouvert, preuve d'inclusion valide)")
     if failures:
-        report.append("Résultat : ÉCHEC, " + str(failures) + " acte(s) ne se vérifient pas")
+        report.append("Résultat : ÉCHEC, " + str(failures)
+                      + (" acte ne se vérifie pas" if failures == 1 else " actes ne se vérifient pas"))
     else:
         report.append("Résultat : tous vos actes inclus dans le point de contrôle signé sont vérifiés")
     return failures == 0, report
@@ -292,7 +293,8 @@ def main(argv=None):
     except (OSError, ValueError, KeyError, TypeError) as error:
         print("Impossible de lire le fichier d'ouvertures : " + str(error))
         return 2
-    print("Vérification de " + str(len(acts)) + " acte(s) de " + str(person) + " sur " + site)
+    print("Vérification de " + str(len(acts)) + (" acte" if len(acts) <= 1 else " actes")
+          + " de " + str(person) + " sur " + site)
     try:
         ok, report = verify(openings, http_fetcher(site), options.key)
     except (OSError, ValueError, KeyError, TypeError, urllib.error.URLError) as error:

@@ -7,7 +7,7 @@ import html
 import itertools
 import re
 from datetime import date, datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Callable
 from urllib.parse import quote, urlsplit
 from uuid import UUID
@@ -271,12 +271,27 @@ def make_form(schema_class, request, *, formid: str, button, action: str | None 
                        formid=formid, action=action or "", counter=counter)
 
 
+# -- plurals: one helper --------------------------------------------------------------------
+
+def plural(n: int, singular: str, plural_: str, mapping: dict | None = None, *, request) -> str:
+    """"1 réponse", "2 réponses": the form the visitor's language uses for n, ${count} filled.
+
+    The French forms are the msgids (msgid and msgid_plural); each catalogue's Plural-Forms
+    chooses (French: 0 and 1 are singular). `make catalog` extracts every call of `plural`
+    (engage/locale/build_catalog.py, KEYWORDS); templates call it without the request.
+    """
+    return request.localizer.pluralize(singular, plural_, n, domain="engage",
+                                       mapping={"count": n, **(mapping or {})})
+
+
 @subscriber(BeforeRender)
 def page_helpers(event) -> None:
-    """What every template may call: when(value, time=False) and pop_flashes()."""
+    """What every template may call: when(value, time=False), plural(n, singular, plural, mapping)
+    and pop_flashes()."""
     request = event.get("request")
     if request is None:
         return
     event.setdefault("when", lambda value, time=False: when(value, request.locale_name, time=time))
     event.setdefault("has_required", has_required_field)
+    event.setdefault("plural", partial(plural, request=request))
     event.setdefault("pop_flashes", lambda: pop_flashes(request))

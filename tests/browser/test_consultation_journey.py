@@ -8,6 +8,8 @@ import pytest
 from playwright.sync_api import expect
 from pyramid_mailer import get_mailer
 
+from tests.common.browser import follow_nav_link
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "une phrase longue et unique 2017"
@@ -50,7 +52,7 @@ def sign_up_and_log_in(page, live_server, check_accessibility):
 def test_contribute_vote_and_see_the_count(page, live_server, check_accessibility):
     sign_up_and_log_in(page, live_server, check_accessibility)
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Consultations").click()
+    follow_nav_link(page, "Consultations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Consultations")
     check_accessibility(page)
     page.get_by_role("link", name="Faire vivre la charte de la participation").click()
@@ -197,7 +199,7 @@ def test_questionnaire_pages(page, live_server, check_accessibility):
     services.app.grant_role(person, Role.EDITOR, granted_by=UUID(int=1))
     services.engine.catch_up()
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Questionnaires").click()
+    follow_nav_link(page, "Questionnaires")
     check_accessibility(page)
     page.get_by_role("link", name="Nouveau questionnaire").click()
     check_accessibility(page)

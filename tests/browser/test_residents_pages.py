@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.domain.accounts.model import Role
+from tests.common.browser import follow_nav_link
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +38,7 @@ def log_in(page, check_accessibility, email="agente@paris.example"):
 def test_public_catalogues_organization_and_draw(page, check_accessibility):
     page.goto("/")
     check_accessibility(page)
-    nav = page.get_by_role("navigation", name="Navigation principale")
-    nav.get_by_role("link", name="Organisations").click()
+    follow_nav_link(page, "Organisations")
     expect(page.get_by_role("heading", level=1)).to_have_text("Organisations")
     check_accessibility(page)
     page.get_by_label("Type").select_option(label="Instance consultative")
@@ -54,7 +54,7 @@ def test_public_catalogues_organization_and_draw(page, check_accessibility):
     expect(page.locator(".hash-list li")).to_have_count(10)
     check_accessibility(page)
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Offres").click()
+    follow_nav_link(page, "Offres")
     expect(page.get_by_role("heading", level=1)).to_have_text("Offres de la Carte Citoyen·ne")
     check_accessibility(page)
     page.get_by_label("Arrondissement").select_option(label="10e")

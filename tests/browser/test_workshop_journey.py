@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from engage.projections.workshops import queries as wq
 from engage.scripts.demo_workshops import DEMO_FACILITATOR
-from tests.common.browser import log_in, resident
+from tests.common.browser import follow_nav_link, log_in, resident
 from tests.common.workshops import make_session
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def test_registration_journey(page, live_server, check_accessibility):
 
     page.goto("/")
     check_accessibility(page)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Ateliers").click()
+    follow_nav_link(page, "Ateliers")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ateliers Citoyens")
     check_accessibility(page)
 

@@ -104,3 +104,14 @@ def resident(services, email, display_name, *, card=True):
                                 consent_to_consultation=True, person_id=person_id)
     services.engine.catch_up()
     return person_id
+
+
+def follow_nav_link(page, name):
+    """Follow a link of the main navigation as a visitor does: open its group (a <details>,
+    and on a phone the "Menu" around them), then click the link named `name` (exact)."""
+    nav = page.get_by_role("navigation", name="Navigation principale")
+    link = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    for details in (nav.locator("details.nav-menu"), nav.locator("li.nav-group > details").filter(has=link)):
+        if details.count() and details.locator("> summary").is_visible() and details.get_attribute("open") is None:
+            details.locator("> summary").click()
+    nav.get_by_role("link", name=name, exact=True).click()

@@ -1,5 +1,7 @@
 """Every page: reachable, in the layout, with its security headers, in both languages."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
 # /carte asks for an account first: its form is covered by test_card_journey.
@@ -79,3 +81,22 @@ def test_server_errors_render_the_500_page(make_app, monkeypatch):
     response = app.get("/", status=500)
     assert "Erreur du serveur" in response.text
     assert "RuntimeError" not in response.text
+
+
+# The main navigation's links, named as before its grouping (tests and residents find them by name).
+NAV_LINKS = {"Accueil": "/", "Carte Citoyen·ne": "/carte", "Consultations": "/consultations",
+             "Questionnaires": "/questionnaires", "Ateliers": "/ateliers", "Offres": "/offres",
+             "Organisations": "/organisations", "La charte": "/charte", "Le guide": "/guide",
+             "L'engagement": "/engagement", "Journal de transparence": "/transparence",
+             "Données ouvertes": "/opendata"}
+
+
+def test_main_navigation_groups_every_link_and_marks_the_current_page(testapp):
+    page = testapp.get("/ateliers")
+    nav = page.html.find("nav", attrs={"aria-label": "Navigation principale"})
+    links = {a.get_text(strip=True): urlsplit(a["href"]).path for a in nav.find_all("a")}
+    assert NAV_LINKS.items() <= links.items()
+    assert [s.get_text(strip=True) for s in nav.find_all("summary")] == [
+        "Menu", "Participer", "Apprendre", "Comprendre", "Vérifier"]
+    assert [(a.get_text(strip=True), a["aria-current"]) for a in nav.select("[aria-current]")] == [("Ateliers", "page")]
+    assert not testapp.get("/accessibilite").html.find("nav").select("[aria-current]")  # not in the menu

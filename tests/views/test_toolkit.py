@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from pathlib import Path
 
 import colander
+import pytest
 from deform.schema import CSRFSchema
 from pyramid import testing
+from pyramid.i18n import make_localizer
 
+import engage
 from engage.views import toolkit
 from engage.views.extensions import _BY_TEMPLATE, extend_page, extends
-from engage.views.toolkit import make_form, when
+from engage.views.toolkit import make_form, plural, when
 
 
 def test_a_day_is_written_as_people_write_it():
@@ -44,6 +48,39 @@ def test_an_instant_is_shown_in_paris_time():
     assert when("2027-05-14T16:30:00+00:00", "fr", time=True) == "14 mai 2027 à 18:30"
     assert when("2027-05-14T16:30:00Z", "en", time=True) == "May 14, 2027 at 6:30 PM"
     assert when(datetime(2027, 1, 1, 9, 5), "fr", time=True) == "1er janvier 2027 à 10:05"  # naive = UTC
+
+
+LOCALE_DIR = str(Path(engage.__file__).parent / "locale")
+# (n, French, English) for two plural msgids: French counts 0 as singular, English as plural.
+PLURALS = {
+    ("${count} réponse", "${count} réponses"): [
+        (0, "0 réponse", "0 responses"), (1, "1 réponse", "1 response"), (2, "2 réponses", "2 responses")],
+    ("${count} siège tiré au sort", "${count} sièges tirés au sort"): [
+        (0, "0 siège tiré au sort", "0 seats drawn by lot"), (1, "1 siège tiré au sort", "1 seat drawn by lot"),
+        (2, "2 sièges tirés au sort", "2 seats drawn by lot")],
+}
+
+
+@pytest.mark.parametrize("forms", list(PLURALS), ids=["reponse", "siege"])
+def test_plurals_follow_each_languages_rule(forms):
+    requests = {locale: testing.DummyRequest(localizer=make_localizer(locale, [LOCALE_DIR]))
+                for locale in ("fr", "en")}
+    for n, french, english in PLURALS[forms]:
+        assert plural(n, *forms, request=requests["fr"]) == french
+        assert plural(n, *forms, request=requests["en"]) == english
+
+
+def test_a_plural_keeps_the_other_placeholders_of_its_mapping():
+    request = testing.DummyRequest(localizer=make_localizer("fr", [LOCALE_DIR]))
+    assert plural(3, "${count} ${what}", "${count} ${what}s", {"what": "vote"}, request=request) == "3 votes"
+
+
+def test_pages_write_their_counts_in_the_visitors_language(testapp):
+    assert "0 organisation<" in testapp.get("/organisations").text
+    assert "0 offre<" in testapp.get("/offres").text
+    testapp.set_cookie("engage_lang", "en")
+    assert "0 organizations<" in testapp.get("/organisations").text
+    assert "0 offers<" in testapp.get("/offres").text
 
 
 def test_a_flash_is_shown_once_and_never_twice_the_same():

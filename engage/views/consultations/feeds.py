@@ -22,6 +22,7 @@ from engage.domain.consultations.model import PHASE_LABELS
 from engage.i18n import ANSWER_STATUS_LABELS, _
 from engage.projections.consultations import feed, feed_queries
 from engage.public_url import public_url
+from engage.views.toolkit import plural
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_NAMESPACE = uuid5(NAMESPACE_URL, "https://engage.paris/ns/feed")
@@ -72,8 +73,9 @@ def _described(request, entry: feed_queries.FeedEntry) -> tuple[str, str, str]:
     link = public_url(request, "restitution_version", ref=entry.slug, version=entry.subject)
     return (translate(_("Restitution publiée, version ${number} : ${title}",
                         mapping={**mapping, "number": entry.subject})),
-            translate(_("${answered} contribution(s) ayant reçu une réponse de la Ville, sur ${contributions}.",
-                        mapping={"answered": answered, "contributions": contributions})), link)
+            plural(int(answered), "${count} contribution ayant reçu une réponse de la Ville, sur ${contributions}.",
+                   "${count} contributions ayant reçu une réponse de la Ville, sur ${contributions}.",
+                   {"contributions": contributions}, request=request), link)
 
 
 def atom(request, *, feed_id: str, title: str, self_url: str, page_url: str,

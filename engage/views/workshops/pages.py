@@ -35,6 +35,7 @@ from engage.views.toolkit import (
     flash,
     form_view,
     make_form,
+    plural,
     signed_in_person,
     validate,
     wait_for_write,
@@ -486,7 +487,8 @@ def roll(context, request):
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message))
     wait_for_write(request, marked.position)
-    flash(request, _("Feuille de présence enregistrée (${count} changement(s)).", mapping={"count": marked.changed}))
+    flash(request, plural(marked.changed, "Feuille de présence enregistrée (${count} changement).",
+                         "Feuille de présence enregistrée (${count} changements).", request=request))
     return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
 
 

@@ -51,7 +51,7 @@ def test_cited_contributions_both_ways(testapp, editor, resident):
     assert amendment_url in version_page.text and "Retenu avec les contributions." in version_page.text
     for contribution_id, text in zip(ids[:2], TEXTS[:2]):
         assert f"/contributions/{contribution_id}" in version_page.text and text in version_page.text
-    assert "inspirée de 2 contribution(s)" in testapp.get(article).text
+    assert "inspirée de 2 contributions :" in testapp.get(article).text
 
     where = testapp.get(f"/consultations/charte-participation/contributions/{ids[1]}")
     assert "Où est allée cette contribution" in where.text and article + "/versions/2" in where.text

@@ -169,9 +169,9 @@ def test_one_report_per_person_through_the_web(editor_app, make_app):
     again = report(lea, "Toujours hors sujet", 400)
     assert "déjà signalé" in again.text
     assert engine.head() == head
-    assert "1 signalement(s)" in editor_app.get("/moderation").text
+    assert "1 signalement ·" in editor_app.get("/moderation").text
     report(editor_app, "Propos déplacés", 303)
-    assert "2 signalement(s)" in editor_app.get("/moderation").text
+    assert "2 signalements ·" in editor_app.get("/moderation").text
 
 
 def test_meeting_transcription_with_scan_and_show_of_hands(editor_app, make_app):
@@ -315,6 +315,7 @@ def test_questionnaire_built_answered_once_and_results(editor_app, make_app):
     # One answer: not published, as in the questionnaire-results dataset.
     assert [c.get_text(strip=True) for c in row.find_all(["th", "td"])] == ["Information", "non publié"]
     assert_why_not_published(results)
+    assert "réponses : non publié" in results.text  # fewer than 5 responses: no count, no plural
     assert "Vous avez répondu" in camille.get(url).text and "answers" not in camille.get(url).forms
     assert "La charte et vous" in make_app().get("/questionnaires").text
 

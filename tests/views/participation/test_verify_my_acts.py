@@ -127,7 +127,7 @@ def test_a_wrong_salt_a_tampered_leaf_or_another_key_is_reported(resident_app):
     assert [line for line in report if line.startswith("ÉCHEC")] == [
         f"ÉCHEC entrée {wrong['acts'][1]['index']} (champ {wrong['acts'][1]['field']}) :"
         " l'engagement ne s'ouvre pas avec votre identifiant et ce sel"]
-    assert report[-1] == "Résultat : ÉCHEC, 1 acte(s) ne se vérifient pas"
+    assert report[-1] == "Résultat : ÉCHEC, 1 acte ne se vérifie pas"
 
     # The site serves an altered leaf (same commitment, another time): its proof fails.
     index = openings["acts"][2]["index"]
