@@ -114,10 +114,10 @@ def questionnaire_results(context, request):
         shown = option_counts(counts.get(q["key"], {}))
         results.append((q, [(o, hidden if shown.get(o, 0) is None else shown.get(o, 0)) for o in q["options"]],
                         texts, more, page if chosen == q["key"] else 1))
-    responses = suppress_small(questionnaire.responses)
-    responses = hidden if responses is None else responses
+    count = suppress_small(questionnaire.responses)  # None below the publication threshold
+    responses = hidden if count is None else count
     return {"questionnaire": questionnaire, "results": results, "target": TARGETS[questionnaire.target],
-            "responses": responses,
+            "responses": responses, "responses_count": count,
             "not_published": why_not_published(request, [responses] + [v for r in results for _o, v in r[1]]),
             "can_edit": request.has_permission(Permission.EDIT)}
 
