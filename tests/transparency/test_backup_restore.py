@@ -72,3 +72,9 @@ def test_the_command_says_what_it_wrote_and_what_to_keep_apart(database_url, tmp
     backup_main([str(ini), str(tmp_path / "backups")])
     out = capsys.readouterr().out
     assert "backup written to" in out and "keys are not in it" in out
+
+
+def test_a_missing_ini_file_is_named_not_a_traceback(tmp_path, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        backup_main([str(tmp_path / "absent.ini"), str(tmp_path / "backups")])
+    assert stopped.value.code == 2 and "no such ini file" in capsys.readouterr().err
