@@ -193,30 +193,16 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
             "responses": {"200": {"description": "Les chiffres publiés sur le site, à une position du journal.",
                                   "content": {"application/json": {"schema": schema}}}},
         }}
-    # Paged by item: every count of an item is on the same page.
-    paths["/api/stats/votes-per-item"]["get"].update({
-        "description": "Par pages de contributions entières (toutes les cases d'une contribution sur la même"
-                       " page) ; suivez le lien « next » (null à la dernière page). Chaque page indique sa"
-                       " position du journal.",
-        "parameters": [
-            _query("cursor", {"type": "string"}, "Curseur opaque : la page qui suit (lien « next »)."),
-            _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-                   "Nombre maximal de contributions par page."),
-        ],
-    })
-    paths["/api/stats/votes-per-item"]["get"]["responses"]["400"] = ERROR
-    # Paged by session held; the first page also carries the places and the totals.
-    paths["/api/stats/workshop-attendance"]["get"].update({
-        "description": "Par pages de sessions tenues ; suivez le lien « next » (null à la dernière page). La"
-                       " première page donne aussi les lieux et les totaux. Chaque page indique sa position"
-                       " du journal.",
-        "parameters": [
-            _query("cursor", {"type": "string"}, "Curseur opaque : la page qui suit (lien « next »)."),
-            _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
-                   "Nombre maximal de sessions par page."),
-        ],
-    })
-    paths["/api/stats/workshop-attendance"]["get"]["responses"]["400"] = ERROR
+    # Paged by item (every count of an item on one page) and by session held (the first page also
+    # carries the places and the totals).
+    _cursor_paged(paths["/api/stats/votes-per-item"]["get"], "contributions",
+                  "Par pages de contributions entières (toutes les cases d'une contribution sur la même"
+                  " page) ; suivez le lien « next » (null à la dernière page). Chaque page indique sa"
+                  " position du journal.")
+    _cursor_paged(paths["/api/stats/workshop-attendance"]["get"], "sessions",
+                  "Par pages de sessions tenues ; suivez le lien « next » (null à la dernière page). La"
+                  " première page donne aussi les lieux et les totaux. Chaque page indique sa position"
+                  " du journal.")
     attendance = paths["/api/stats/workshop-attendance"]["get"]["responses"]["200"]["content"]
     attendance["application/json"]["schema"]["required"] = ["position", "sessions", "next"]
     return {
@@ -232,3 +218,16 @@ def document(registry: Registry, *, base_url: str, licence: dict, translate=str)
         "paths": paths,
         "components": {"schemas": schemas},
     }
+
+
+def _cursor_paged(operation: dict, what: str, description: str) -> None:
+    """A statistics document read page by page: an opaque cursor, a limit, a 400 on bad ones."""
+    operation.update({
+        "description": description,
+        "parameters": [
+            _query("cursor", {"type": "string"}, "Curseur opaque : la page qui suit (lien « next »)."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT},
+                   f"Nombre maximal de {what} par page."),
+        ],
+    })
+    operation["responses"]["400"] = ERROR
