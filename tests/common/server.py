@@ -1,11 +1,18 @@
 """The app behind a real waitress, configured as an ini file's [server:main] says, reached
-through webtest: a request too large for waitress fails here as it would in production."""
+through webtest: a request too large for waitress fails here as it would in production. And
+engage's processes as production runs them (engage-serve, engage-projections): an ini file for
+them, a free port, waiting until a port answers, the worker processes of a parent."""
 
 from __future__ import annotations
 
 import configparser
 import http.client
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,6 +20,7 @@ import webtest
 from waitress import create_server
 
 ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent  # engage-serve, engage-projections
 HOP_BY_HOP = {"connection", "transfer-encoding", "keep-alive"}
 
 
@@ -62,3 +70,94 @@ def behind_waitress(testapp: webtest.TestApp, ini: str = "development.ini"):
     finally:
         server.close()
         thread.join(timeout=5)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_ini(path: Path, database_url: str, key_path: Path, *, processes: int | str = 1) -> Path:
+    """An ini for engage-serve and engage-projections on one database; its port is the variable
+    http_port (`engage-serve <ini> http_port=6543`)."""
+    path.write_text(f"""[app:main]
+use = egg:engage
+engage.database_url = {database_url}
+engage.session_secret = test-only-shared-by-every-node
+engage.identifier_key = test-card-number-key-0123456789
+engage.public_url = http://localhost
+engage.projections.in_process = false
+engage.read_your_writes_timeout = 60
+engage.password_hashing = cheapest-for-tests-only
+engage.mailer = outbox
+engage.transparency.key_path = {key_path}
+engage.transparency.create_key = true
+engage.transparency.origin = test.engage.example/log
+engage.web.processes = {processes}
+
+[server:main]
+use = egg:waitress#main
+host = 127.0.0.1
+port = %(http_port)s
+threads = 4
+""")
+    return path
+
+
+def start_server(ini: Path, port: int) -> subprocess.Popen:
+    return subprocess.Popen([BIN / "engage-serve", str(ini), f"http_port={port}"], stderr=subprocess.PIPE,
+                            text=True)
+
+
+def answers(port: int, timeout: float = 60) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=timeout).read()
+        return True
+    except OSError:
+        return False
+
+
+def wait_until_up(port: int, process: subprocess.Popen) -> None:
+    for _ in range(600):
+        if process.poll() is not None:
+            raise AssertionError(f"the process on port {port} exited: {process.stderr.read()}")
+        if answers(port, timeout=1):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing answers on port {port}")
+
+
+def children_of(pid: int) -> set[int]:
+    """The live (not zombie) processes whose parent is `pid`, from /proc."""
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        state, parent = stat.rsplit(")", 1)[1].split()[:2]
+        if int(parent) == pid and state != "Z":
+            children.add(int(entry.name))
+    return children
+
+
+def wait_for_children(pid: int, count: int, *, without: set[int] = frozenset()) -> set[int]:
+    """Once `pid` has `count` live children, none of them in `without`: those children."""
+    for _ in range(600):
+        children = children_of(pid)
+        if len(children) == count and not children & without:
+            return children
+        time.sleep(0.1)
+    raise AssertionError(f"process {pid} has children {children_of(pid)}, not {count} new ones")
+
+
+def is_alive(pid: int) -> bool:
+    """Running, or stopped; not gone and not a zombie left for its parent to collect."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
