@@ -5,7 +5,7 @@ The parent reads the ini, binds the listening socket(s) of [server:main] once, f
 connection pool, thread or PostgreSQL connection crosses a fork. Each worker builds the WSGI
 application after the fork and serves the shared socket with waitress (the kernel hands each
 new connection to one of them). A worker that dies is replaced after a short delay; SIGTERM or
-SIGINT stops every worker (requests in progress get waitress's few seconds) and exits 0.
+SIGINT stops every worker (each stops accepting and finishes the requests it holds) and exits 0.
 
 With one process this serves as `pserve <ini>` does. `name=value` arguments fill the ini's
 `%(name)s` variables, as pserve's do.
@@ -28,8 +28,10 @@ from typing import Callable
 
 from pyramid.paster import get_app, get_appsettings, setup_logging
 from pyramid.scripts.common import get_config_loader, parse_vars
-from waitress import create_server
+from waitress import create_server, wasyncore
 from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from engage.db import DatabaseURL, database_url_from
 from engage.scripts import log, usage
@@ -42,7 +44,8 @@ WAITRESS = {"egg:waitress", "egg:waitress#main"}
 ADDRESS_SETTINGS = {"host", "port", "listen", "ipv4", "ipv6"}
 RESTART_DELAY = 1.0  # seconds before a dead worker is replaced; doubles while it keeps failing
 MAX_RESTART_DELAY = 30.0
-STOP_GRACE = 15.0  # seconds the workers get to finish before SIGKILL (waitress itself waits 5)
+DRAIN = 10.0  # seconds a stopping worker gives the requests it holds
+STOP_GRACE = 20.0  # seconds the workers get to stop before SIGKILL: DRAIN, then waitress's threads
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 PID = struct.Struct("=i")  # what a worker writes on the ready pipe (atomic: < PIPE_BUF)
 
@@ -143,9 +146,22 @@ def listening_sockets(adjustments: Adjustments) -> list[socket.socket]:
     return sockets
 
 
-def serve_worker(config: ServeConfig, sockets: list[socket.socket], ready_fd: int) -> int:
+class StopRequest:
+    """SIGTERM or SIGINT in a worker: before it serves, it exits at once; afterwards it drains."""
+
+    def __init__(self):
+        self.requested = False
+        self.serving = False
+
+    def __call__(self, signum, frame) -> None:
+        self.requested = True
+        if not self.serving:
+            raise SystemExit(0)
+
+
+def serve_worker(config: ServeConfig, sockets: list[socket.socket], ready_fd: int, stop: StopRequest) -> int:
     """In a forked worker: build the application (its pools are this process's own), tell the
-    parent it is ready, serve until SIGTERM or SIGINT. Returns the exit status."""
+    parent it is ready, serve until SIGTERM or SIGINT, then drain. Returns the exit status."""
     try:
         app = get_app(config.ini, options=config.variables)
     except ValueError as error:  # engage's settings checks: "set ENGAGE_IDENTIFIER_KEY..."
@@ -156,9 +172,10 @@ def serve_worker(config: ServeConfig, sockets: list[socket.socket], ready_fd: in
         return 1
     try:
         server = create_server(app, sockets=sockets, **config.server_settings)
+        stop.serving = True
         os.write(ready_fd, PID.pack(os.getpid()))
         log.info("web process %d serving on %s", os.getpid(), listening_on(sockets))
-        server.run()  # returns once SIGTERM/SIGINT raised SystemExit and waitress shut down
+        serve_until_stopped(server, config.adjustments, stop)
     finally:
         engage = getattr(getattr(app, "registry", None), "engage", None)
         if engage is not None:
@@ -166,12 +183,42 @@ def serve_worker(config: ServeConfig, sockets: list[socket.socket], ready_fd: in
     return 0
 
 
+def serve_until_stopped(server, adjustments: Adjustments, stop: StopRequest) -> None:
+    """waitress's loop, until a stop is requested; then stop accepting (the other workers go on)
+    and finish the requests in hand, DRAIN seconds at most, before waitress's threads stop.
+    waitress's own run() would stop its loop at once, and the answers of requests in progress,
+    which the loop writes, would be lost."""
+    socket_map = server.map if isinstance(server, MultiSocketServer) else server._map
+    loop = dict(map=socket_map, use_poll=adjustments.asyncore_use_poll, count=1)
+    while not stop.requested:  # a signal is noticed within asyncore_loop_timeout (1 s)
+        wasyncore.loop(timeout=adjustments.asyncore_loop_timeout, **loop)
+    for listener in [d for d in socket_map.values() if isinstance(d, BaseWSGIServer)]:
+        listener.accepting = False
+        listener.del_channel()
+        listener.socket.close()  # this process's copy: the port stays open in the others
+    deadline = time.monotonic() + DRAIN
+    while _requests_in_hand(socket_map) and time.monotonic() < deadline:
+        wasyncore.loop(timeout=0.1, **loop)
+    server.task_dispatcher.shutdown()
+    wasyncore.close_all(socket_map)
+
+
+def _requests_in_hand(socket_map: dict) -> bool:
+    """Whether a connection has a request being received, served or answered; idle keep-alive
+    connections are closed meanwhile."""
+    busy = False
+    for channel in list(socket_map.values()):
+        if not isinstance(channel, HTTPChannel):
+            continue
+        if channel.requests or channel.request is not None or channel.total_outbufs_len:
+            busy = True
+        else:
+            channel.will_close = True  # closed at the loop's next pass
+    return busy
+
+
 def listening_on(sockets: list[socket.socket]) -> str:
     return ", ".join("http://{}:{}".format(*sock.getsockname()[:2]) for sock in sockets)
-
-
-def _raise_system_exit(signum, frame):
-    raise SystemExit(0)
 
 
 @dataclass
@@ -344,11 +391,12 @@ def forker(config: ServeConfig, sockets: list[socket.socket], ready_r: int,
         try:
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            stop = StopRequest()
             for signum in STOP_SIGNALS:
-                signal.signal(signum, _raise_system_exit)
+                signal.signal(signum, stop)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
             os.close(ready_r)
-            status = serve_worker(config, sockets, ready_w)
+            status = serve_worker(config, sockets, ready_w, stop)
         except SystemExit:
             status = 0  # stopped while starting
         except BaseException:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import configparser
 import http.client
+import os
 import socket
 import subprocess
 import sys
@@ -161,3 +162,43 @@ def is_alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _server_side(port: int, client_port: int) -> tuple[int, int] | None:
+    """(state, bytes not yet read) of the server's end of a local TCP connection, from /proc."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, state, queues = fields[1], fields[2], fields[3], fields[4]
+        if int(local.split(":")[1], 16) == port and int(remote.split(":")[1], 16) == client_port:
+            return int(state, 16), int(queues.split(":")[1], 16)
+    return None
+
+
+def wait_until_read(port: int, client_port: int) -> None:
+    """Once the server has read everything the client at `client_port` sent so far (a worker
+    accepted the connection and took the bytes: a partial request is now in its hands)."""
+    for _ in range(600):
+        side = _server_side(port, client_port)
+        if side is not None and side[1] == 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing read what 127.0.0.1:{client_port} sent to port {port}")
+
+
+def _sockets_of(pid: int) -> set[str]:
+    try:
+        links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+    except OSError:
+        return set()
+    return {link for link in links if link.startswith("socket:")}
+
+
+def wait_until_not_listening(worker: int, parent: int) -> None:
+    """Once `worker` no longer holds the listening sockets it inherited from `parent` (the
+    parent's only sockets): it has stopped accepting, or is gone."""
+    listening = _sockets_of(parent)
+    for _ in range(600):
+        if not (_sockets_of(worker) & listening):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"worker {worker} still listens")

@@ -10,7 +10,17 @@ import subprocess
 
 import pytest
 
-from tests.common.server import BIN, answers, children_of, free_port, start_server, wait_until_up, write_ini
+from tests.common.server import (
+    BIN,
+    answers,
+    children_of,
+    free_port,
+    start_server,
+    wait_until_not_listening,
+    wait_until_read,
+    wait_until_up,
+    write_ini,
+)
 
 
 def serve(*args) -> subprocess.CompletedProcess:
@@ -84,3 +94,28 @@ def test_one_process_serves_and_stops_on_sigterm(database_url, tmp_path):
         _, stderr = server.communicate(timeout=60)
     assert server.returncode == 0, stderr
     assert not answers(port, timeout=1)
+
+
+def test_a_request_in_progress_at_sigterm_is_answered(database_url, tmp_path):
+    """A stopping worker stops accepting but finishes the requests it holds: here one whose
+    body is still arriving when SIGTERM comes."""
+    ini = write_ini(tmp_path / "serve.ini", database_url, tmp_path / "transparency.key")
+    port = free_port()
+    server = start_server(ini, port)
+    try:
+        wait_until_up(port, server)
+        [worker] = children_of(server.pid)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"POST /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n"
+                           b"Content-Type: application/x-www-form-urlencoded\r\n\r\nab")
+            wait_until_read(port, client.getsockname()[1])
+            server.send_signal(signal.SIGTERM)
+            wait_until_not_listening(worker, server.pid)
+            client.sendall(b"cd")
+            client.settimeout(60)
+            response = client.recv(100)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _, stderr = server.communicate(timeout=60)
+    assert response.startswith(b"HTTP/1.1 "), response
+    assert server.returncode == 0, stderr
