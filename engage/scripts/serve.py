@@ -34,9 +34,14 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from engage.db import DatabaseURL, database_url_from
+from engage.kek import KekError
+from engage.public_url import PublicURLError
 from engage.scripts import log, usage
 from engage.settings import apply_environment
+from engage.transparency.keyfile import KeyFileError
 
+# What the application raises when a setting or a key is missing or wrong: the operator's to fix.
+REFUSALS = (ValueError, KekError, KeyFileError, PublicURLError)
 USAGE = "usage: engage-serve <ini> [name=value ...]"
 PROCESSES_SETTING = "engage.web.processes"
 WAITRESS = {"egg:waitress", "egg:waitress#main"}
@@ -110,9 +115,9 @@ def parse_processes(value: str) -> int:
 
 def refuse_sqlite(settings: dict, processes: int) -> None:
     """SQLite is the embedded, one-process store: its writers take turns on the file's lock, so
-    more processes add no write throughput, only lock waits (which fail after
-    SQLITE_LOCK_TIMEOUT, where one process's group commit would have queued them), and each
-    process would run its own projection thread against the same file."""
+    more processes add no write throughput, only lock waits between processes (group commit
+    batches one process's threads, not several processes), and each process would run its own
+    projection thread against the same file."""
     try:
         backend = DatabaseURL.parse(database_url_from(settings)).backend
     except ValueError as error:
@@ -164,7 +169,7 @@ def serve_worker(config: ServeConfig, sockets: list[socket.socket], ready_fd: in
     parent it is ready, serve until SIGTERM or SIGINT, then drain. Returns the exit status."""
     try:
         app = get_app(config.ini, options=config.variables)
-    except ValueError as error:  # engage's settings checks: "set ENGAGE_IDENTIFIER_KEY..."
+    except REFUSALS as error:  # "set ENGAGE_IDENTIFIER_KEY...", no KEK, no public URL...
         log.error("web process %d: the application refused to start: %s", os.getpid(), error)
         return 2
     except Exception:
@@ -230,7 +235,7 @@ class Worker:
 
 @dataclass
 class Supervisor:
-    """Keeps `processes` workers alive; `spawn(slot, in_child)` forks one and returns its pid."""
+    """Keeps `processes` workers alive; `spawn(slot)` forks one worker and returns its pid."""
 
     processes: int
     spawn: Callable[[int], int]
@@ -239,10 +244,12 @@ class Supervisor:
     serving: bool = False  # some worker has been ready: failures are now restarted, not fatal
     _stopping: bool = False
     _all_started: bool = False
+    _ready_r: int = -1  # the pipe on which each worker writes its pid once it serves
     _restarts: dict[int, float] = field(default_factory=dict)  # slot -> when to start it again
     _delays: dict[int, float] = field(default_factory=dict)  # slot -> delay after its next failure
 
     def run(self, ready_r: int) -> int:
+        self._ready_r = ready_r
         wakeup_r, wakeup_w = os.pipe()
         os.set_blocking(wakeup_w, False)
         for fd in (wakeup_r, ready_r):
@@ -261,7 +268,7 @@ class Supervisor:
             # others start once it serves.
             self._start(0)
             while not self._stopping:
-                self._read_ready(ready_r)
+                self._read_ready()
                 if self.serving and not self._all_started:
                     self._all_started = True
                     for slot in range(1, self.processes):
@@ -288,8 +295,8 @@ class Supervisor:
         pid = self.spawn(slot)
         self.workers[pid] = Worker(slot, pid)
 
-    def _read_ready(self, ready_r: int) -> None:
-        data = _drain(ready_r)
+    def _read_ready(self) -> None:
+        data = _drain(self._ready_r)
         for (pid,) in PID.iter_unpack(data[: len(data) - len(data) % PID.size]):
             worker = self.workers.get(pid)
             if worker is not None:
@@ -306,6 +313,7 @@ class Supervisor:
                 return None
             if pid == 0:
                 return None
+            self._read_ready()  # what it wrote before it died
             worker = self.workers.pop(pid, None)
             if worker is None:
                 continue
@@ -315,7 +323,8 @@ class Supervisor:
                 return code if code > 0 else 1
             delay = self._delays.get(worker.slot, self.restart_delay)
             # A worker that never got ready is failing to start: wait longer before each new try.
-            self._delays[worker.slot] = self.restart_delay if worker.ready else min(delay * 2, MAX_RESTART_DELAY)
+            next_delay = self.restart_delay if worker.ready else min(delay * 2, MAX_RESTART_DELAY)
+            self._delays[worker.slot] = next_delay
             log.warning("web process %d died (%s); replacing it in %g s", pid, _describe(code), delay)
             self._restarts[worker.slot] = time.monotonic() + delay
 

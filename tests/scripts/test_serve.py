@@ -4,6 +4,7 @@ Several processes on PostgreSQL: tests/test_multiprocess.py."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -24,8 +25,10 @@ from tests.common.server import (
 
 
 def serve(*args) -> subprocess.CompletedProcess:
+    """engage-serve with the ini's identifier key, whatever this shell says."""
+    environment = {name: value for name, value in os.environ.items() if name != "ENGAGE_IDENTIFIER_KEY"}
     return subprocess.run([BIN / "engage-serve", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=120, env=environment)
 
 
 def assert_refused(result: subprocess.CompletedProcess, message: str) -> None:
@@ -119,3 +122,14 @@ def test_a_request_in_progress_at_sigterm_is_answered(database_url, tmp_path):
         _, stderr = server.communicate(timeout=60)
     assert response.startswith(b"HTTP/1.1 "), response
     assert server.returncode == 0, stderr
+
+
+def test_an_application_that_cannot_start_stops_engage_serve(tmp_path):
+    """Before anything has served, a worker that fails to build the application is not retried
+    forever: engage-serve stops with its status, saying why."""
+    ini = write_ini(tmp_path / "serve.ini", f"sqlite:///{tmp_path / 'engage.sqlite'}",
+                    tmp_path / "transparency.key")
+    ini.write_text(ini.read_text().replace("engage.identifier_key = ", "# engage.identifier_key = "))
+    result = serve(ini, f"http_port={free_port()}")
+    assert result.returncode == 2, result.stderr
+    assert "ENGAGE_IDENTIFIER_KEY" in result.stderr and "Traceback" not in result.stderr, result.stderr
