@@ -152,11 +152,17 @@ def listening_sockets(adjustments: Adjustments) -> list[socket.socket]:
 
 
 class StopRequest:
-    """SIGTERM or SIGINT in a worker: before it serves, it exits at once; afterwards it drains."""
+    """SIGTERM or SIGINT in a worker: before it serves, it exits at once; afterwards it drains.
+    A parent killed outright (SIGKILL, a crash) stops it too: an orphan would keep the port,
+    and the next engage-serve would find it in use."""
 
-    def __init__(self):
+    def __init__(self, parent: int):
+        self.parent = parent
         self.requested = False
         self.serving = False
+
+    def wanted(self) -> bool:
+        return self.requested or os.getppid() != self.parent
 
     def __call__(self, signum, frame) -> None:
         self.requested = True
@@ -195,7 +201,7 @@ def serve_until_stopped(server, adjustments: Adjustments, stop: StopRequest) -> 
     which the loop writes, would be lost."""
     socket_map = server.map if isinstance(server, MultiSocketServer) else server._map
     loop = dict(map=socket_map, use_poll=adjustments.asyncore_use_poll, count=1)
-    while not stop.requested:  # a signal is noticed within asyncore_loop_timeout (1 s)
+    while not stop.wanted():  # noticed within asyncore_loop_timeout (1 s)
         wasyncore.loop(timeout=adjustments.asyncore_loop_timeout, **loop)
     for listener in [d for d in socket_map.values() if isinstance(d, BaseWSGIServer)]:
         listener.accepting = False
@@ -391,6 +397,7 @@ def forker(config: ServeConfig, sockets: list[socket.socket], ready_r: int,
     def spawn(slot: int) -> int:
         # Held until the worker has its own handlers: a SIGTERM meant for it must stop it, not
         # run the parent's handler in the child.
+        parent = os.getpid()
         signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         pid = os.fork()
         if pid:
@@ -400,7 +407,7 @@ def forker(config: ServeConfig, sockets: list[socket.socket], ready_r: int,
         try:
             signal.set_wakeup_fd(-1)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            stop = StopRequest()
+            stop = StopRequest(parent)
             for signum in STOP_SIGNALS:
                 signal.signal(signum, stop)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)

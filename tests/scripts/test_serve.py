@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import time
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.common.server import (
     answers,
     children_of,
     free_port,
+    is_alive,
     start_server,
     wait_until_not_listening,
     wait_until_read,
@@ -133,3 +135,21 @@ def test_an_application_that_cannot_start_stops_engage_serve(tmp_path):
     result = serve(ini, f"http_port={free_port()}")
     assert result.returncode == 2, result.stderr
     assert "ENGAGE_IDENTIFIER_KEY" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_workers_stop_when_engage_serve_is_killed(database_url, tmp_path):
+    """Orphans would keep the port, and the next engage-serve would find it in use."""
+    ini = write_ini(tmp_path / "serve.ini", database_url, tmp_path / "transparency.key")
+    port = free_port()
+    server = start_server(ini, port)
+    try:
+        wait_until_up(port, server)
+        [worker] = children_of(server.pid)
+    finally:
+        server.kill()
+        server.communicate(timeout=60)
+    for _ in range(600):
+        if not is_alive(worker):
+            break
+        time.sleep(0.1)
+    assert not is_alive(worker), f"worker {worker} outlived engage-serve"
