@@ -63,8 +63,11 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(postgres_schemas, tmp_path_factory):
+def site(request, tmp_path_factory):
     """One set of processes for the whole module: starting them is most of its time."""
+    if "postgresql" not in request.config.getoption("--backends").split(","):
+        pytest.skip("several processes share PostgreSQL; SQLite is the embedded, single-process store")
+    postgres_schemas = request.getfixturevalue("postgres_schemas")
     schema = postgres_schemas.acquire()
     url = postgres_schemas.url(schema)
     directory = tmp_path_factory.mktemp("multiprocess")
