@@ -31,6 +31,7 @@ from tests.common.server import (
     free_port,
     is_alive,
     start_server,
+    started,
     wait_for_children,
     wait_until_up,
     write_ini,
@@ -211,10 +212,10 @@ def test_sigterm_stops_every_worker_and_exits_0(site):
     server = start_server(site.ini, port)
     try:
         wait_until_up(port, server)
-        workers = wait_for_children(server.pid, 2)
+        workers = {pid: started(pid) for pid in wait_for_children(server.pid, 2)}
     finally:
         server.send_signal(signal.SIGTERM)
         _, stderr = server.communicate(timeout=60)
     assert server.returncode == 0, stderr
-    assert not [pid for pid in workers if is_alive(pid)]
+    assert not [pid for pid, start in workers.items() if is_alive(pid, start)]
     assert not answers(port, timeout=1)

@@ -155,13 +155,23 @@ def wait_for_children(pid: int, count: int, *, without: set[int] = frozenset()) 
     raise AssertionError(f"process {pid} has children {children_of(pid)}, not {count} new ones")
 
 
-def is_alive(pid: int) -> bool:
-    """Running, or stopped; not gone and not a zombie left for its parent to collect."""
+def started(pid: int) -> int | None:
+    """When the process `pid` started (clock ticks since boot), None if there is none: with its
+    pid, it names one process even once the pid is reused (a busy machine wraps pids quickly)."""
     try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except OSError:
+        return None
+
+
+def is_alive(pid: int, start: int) -> bool:
+    """The process `pid` that started at `start` is running, or stopped; not gone and not a
+    zombie left for its parent to collect."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    return fields[0] != "Z" and int(fields[19]) == start
 
 
 def _server_side(port: int, client_port: int) -> tuple[int, int] | None:

@@ -19,6 +19,7 @@ from tests.common.server import (
     free_port,
     is_alive,
     start_server,
+    started,
     wait_until_not_listening,
     wait_until_read,
     wait_until_up,
@@ -145,11 +146,12 @@ def test_workers_stop_when_engage_serve_is_killed(database_url, tmp_path):
     try:
         wait_until_up(port, server)
         [worker] = children_of(server.pid)
+        start = started(worker)
     finally:
         server.kill()
         server.communicate(timeout=60)
     for _ in range(600):
-        if not is_alive(worker):
+        if not is_alive(worker, start):
             break
         time.sleep(0.1)
-    assert not is_alive(worker), f"worker {worker} outlived engage-serve"
+    assert not is_alive(worker, start), f"worker {worker} outlived engage-serve"
