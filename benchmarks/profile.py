@@ -37,6 +37,7 @@ BUCKETS: list[tuple[str, re.Pattern]] = [(name, re.compile(pattern)) for name, p
     ("route factories (loading the page's objects)", r"\(engage/views/(\w+/)?resources\.py"),
 )]
 OTHER = "other (Pyramid, waitress, views)"
+PLUMBING = 0.95
 
 
 def record(pid: int, seconds: int, output: Path) -> subprocess.Popen:
@@ -123,9 +124,9 @@ def report(profile: Profile, top: int = 15) -> list[str]:
     for name, n in profile.self_counts.most_common(top):
         bucket = profile.self_buckets[name].most_common(1)[0][0]
         lines.append(f"| {profile.percent(n):.1f} % | `{name}` | {bucket} |")
-    lines += ["", f"Top {top} functions by inclusive time (on the stack), below the request's own frames:", "",
-              "| inclusive % | function |", "|---|---|"]
-    shared = {name for name, n in profile.inclusive_counts.items() if n == profile.samples}
-    ranked = [(name, n) for name, n in profile.inclusive_counts.most_common() if name not in shared]
+    lines += ["", f"Top {top} functions by inclusive time (on the stack), leaving out the plumbing every request"
+                  f" goes through (frames on ≥ {PLUMBING:.0%} of the samples: waitress, Pyramid's router, tweens):",
+              "", "| inclusive % | function |", "|---|---|"]
+    ranked = [(name, n) for name, n in profile.inclusive_counts.most_common() if n < PLUMBING * profile.samples]
     lines += [f"| {profile.percent(n):.1f} % | `{name}` |" for name, n in ranked[:top]]
     return lines
