@@ -1,11 +1,13 @@
-"""Where a web process's requests spend their time: a py-spy sampling profile under load,
+"""Where a web process's requests spend their time: py-spy sampling profiles under load,
 aggregated into tables.
 
-py-spy samples every thread's stack (`--idle`: waiting threads too, so time spent waiting on
-PostgreSQL or on the projections shows, as a request lives it). Only samples of threads that
-are serving a request count (a waitress task running the app): idle worker threads and the
-accept loop are left out. Each sample is given one bucket, the first rule below that matches
-a frame of its stack, in this order: an aggregate load's pool check counts as "pool check".
+Two recordings: wall clock (`--idle`: waiting threads sampled too, so time spent waiting on
+PostgreSQL or on the projections shows, as a request lives it) and py-spy's default, active
+threads only (how the issue's profile was taken; py-spy still judges some waits active, such
+as psycopg's wait on its socket and a Condition.wait with a timeout). Only samples of threads that are serving a request
+count (a waitress task running the app): idle worker threads and the accept loop are left
+out. Each sample is given one bucket, the first rule below that matches a frame of its stack,
+in this order: an aggregate load's pool check counts as "pool check".
 """
 
 from __future__ import annotations
@@ -40,12 +42,12 @@ OTHER = "other (Pyramid, waitress, views)"
 PLUMBING = 0.95
 
 
-def record(pid: int, seconds: int, output: Path) -> subprocess.Popen:
+def record(pid: int, seconds: int, output: Path, *, idle: bool) -> subprocess.Popen:
     """Start py-spy on a running process; wait() on the result before reading `output`."""
     if not PY_SPY.exists():
         raise FileNotFoundError(f"{PY_SPY} is missing: make bench installs it (pip install -e '.[bench]')")
     return subprocess.Popen([str(PY_SPY), "record", "--format", "raw", "-o", str(output), "--pid", str(pid),
-                             "--duration", str(seconds), "--rate", str(RATE), "--idle"],
+                             "--duration", str(seconds), "--rate", str(RATE), *(["--idle"] if idle else [])],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
@@ -116,7 +118,7 @@ def report(profile: Profile, top: int = 15) -> list[str]:
     if not profile.samples:
         return ["- **no sample of a request**: py-spy saw no thread serving one"]
     lines = [f"{profile.samples:,} samples of threads serving a request (of {profile.all_samples:,} samples"
-             f" of every thread, {RATE} per second, waiting threads included).", "",
+             f" of every thread, {RATE} per second).", "",
              "| bucket | % of request samples |", "|---|---|"]
     lines += [f"| {name} | {profile.percent(n):.1f} % |" for name, n in profile.buckets.most_common()]
     lines += ["", f"Top {top} functions by self time (the innermost frame; its bucket is the one most of its"

@@ -30,8 +30,9 @@ RAW_ROWS = 8000
 # prepared vote twice, which the report shows in bold (re-sent requests).
 MAX_VOTES_PER_S = 800
 EXPECTED = 303
-# The last profile's raw stacks, for a closer look (var/ is not committed).
-PROFILE_COPY = Path(__file__).resolve().parents[1] / "var" / "bench-py-spy-raw.txt"
+# The last profiles' raw stacks, for a closer look (var/ is not committed): wall clock, active threads.
+PROFILE_COPY = {idle: Path(__file__).resolve().parents[1] / "var" / f"bench-py-spy-{name}.txt"
+                for idle, name in ((True, "wall"), (False, "active"))}
 
 
 class Outcome:
@@ -51,8 +52,9 @@ def run(schema: str, seconds: float = SECONDS, profile_seconds: int = PROFILE_SE
     per_run = math.ceil(MAX_VOTES_PER_S * seconds / wrk.CONNECTIONS)
     per_profile = math.ceil(MAX_VOTES_PER_S * (profile_seconds + 1) / wrk.CONNECTIONS)
     with environment.services(schema) as engage:
-        ballot = votes.prepare(engage, people=wrk.CONNECTIONS + 1, items=2 * per_run + per_profile + rounds + 5)
-    one_items, profile_items, two_items, round_items = _slices(ballot.items, per_run, per_profile, per_run, rounds + 5)
+        ballot = votes.prepare(engage, people=wrk.CONNECTIONS + 1, items=2 * per_run + 2 * per_profile + rounds + 5)
+    one_items, wall_items, cpu_items, two_items, round_items = _slices(
+        ballot.items, per_run, per_profile, per_profile, per_run, rounds + 5)
     voters, round_voter = ballot.emails[:wrk.CONNECTIONS], ballot.emails[wrk.CONNECTIONS]
     settings = environment.settings(schema)  # one session secret for every server: sessions are shared
     outcome = Outcome()
@@ -66,7 +68,9 @@ def run(schema: str, seconds: float = SECONDS, profile_seconds: int = PROFILE_SE
             sessions = votes.sign_in(port, ballot, voters)
             round_p50, round_p95 = votes.vote_rounds(port, ballot, round_voter, round_items)
             one, samples = _votes_under_wrk(directory / "one", port, ballot, one_items, sessions, schema, seconds)
-            spied = _profile(directory / "profile", port, ballot, profile_items, sessions, web.pid, profile_seconds)
+            spied = {idle: _profile(directory / f"profile-{idle}", port, ballot, items, sessions, web.pid,
+                                    profile_seconds, idle=idle)
+                     for idle, items in ((True, wall_items), (False, cpu_items))}
         two = samples_two = None
         port = servers.free_port()
         ini = servers.write_ini(directory / "engage-2.ini", settings, port, processes=2)
@@ -115,16 +119,18 @@ def _votes_under_wrk(directory: Path, port: int, ballot, items, sessions, schema
     return result, sampler.samples
 
 
-def _profile(directory: Path, port: int, ballot, items, sessions, pid: int, seconds: int) -> profile.Profile:
+def _profile(directory: Path, port: int, ballot, items, sessions, pid: int, seconds: int, *,
+             idle: bool) -> profile.Profile:
     script = wrk.write_script(_mkdir(directory), wrk.deal(votes.vote_requests(ballot, items, sessions)))
     output = directory / "py-spy.txt"
-    spy = profile.record(pid, seconds, output)
+    spy = profile.record(pid, seconds, output, idle=idle)
     wrk.run(f"http://127.0.0.1:{port}", script, seconds + 1)
     _, errors = spy.communicate(timeout=seconds + 60)
     if spy.returncode != 0 or not output.exists():
         raise RuntimeError(f"py-spy failed ({spy.returncode}): {errors}")
-    PROFILE_COPY.parent.mkdir(exist_ok=True)
-    shutil.copyfile(output, PROFILE_COPY)
+    copy = PROFILE_COPY[idle]
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copyfile(output, copy)
     return profile.aggregate(output.read_text())
 
 
@@ -165,10 +171,16 @@ def _report(outcome, raw, ceiling, one, samples, round_p50, round_p95, spied, *,
         f"- **catch-up lag under the B1 load** (log head to every projection's position): {lag.summary(samples)}"
         " (goal p95 ≤ 1 s)",
         "",
-        f"#### Profile of the web process under the vote load (py-spy, {profile_seconds} s, a separate wrk run;"
-        f" raw stacks in {PROFILE_COPY.relative_to(PROFILE_COPY.parents[1])})",
+        f"#### Profile of the web process under the vote load, wall clock (py-spy --idle, {profile_seconds} s,"
+        f" its own wrk run; raw stacks in var/{PROFILE_COPY[True].name})",
         "",
-        *profile.report(spied),
+        *profile.report(spied[True]),
+        "",
+        f"#### Profile of the web process under the vote load, active threads (py-spy's default, as the issue's"
+        f" profile was taken; it still counts psycopg's socket wait and timed Condition waits; {profile_seconds} s,"
+        f" its own wrk run; raw stacks in var/{PROFILE_COPY[False].name})",
+        "",
+        *profile.report(spied[False]),
         "",
     ]
 
