@@ -94,7 +94,12 @@ def projections(ini: Path):
 
 def engage_serve(ini: Path, port: int):
     """engage-serve <ini>: N web processes on one port, N from [server:main]'s `processes`.
-    Missing is an error, never a skipped measurement."""
+
+    What the measurement expects of it: the command in the virtualenv's bin (or on the PATH);
+    the ini as write_ini() makes it ([app:main] with engage.projections.in_process = false,
+    [server:main] with listen, threads and `processes`); listening on `listen` within 60 s;
+    SIGTERM to it stops every one of its processes. Missing is an error, never a skipped
+    measurement."""
     command = BIN / "engage-serve"
     if not command.exists() and shutil.which("engage-serve") is None:
         raise FileNotFoundError(f"{command} is not installed: the several-process server (issue item 6) is"

@@ -2,6 +2,8 @@
 
 import configparser
 import shutil
+import sys
+import types
 from urllib.parse import parse_qs
 from uuid import UUID
 
@@ -9,7 +11,19 @@ import psycopg
 import pytest
 import webtest
 
-from benchmarks import ceiling, environment, generator, lag, measure, profile, servers, suite, votes, wrk
+from benchmarks import (
+    ceiling,
+    environment,
+    generator,
+    lag,
+    measure,
+    profile,
+    servers,
+    suite,
+    votes,
+    writes,
+    wrk,
+)
 from benchmarks.generator import generate
 
 
@@ -229,3 +243,25 @@ def test_the_ini_for_engage_serve_says_how_many_processes(tmp_path):
     assert parser["server:main"]["listen"] == "127.0.0.1:6544"
     assert parser["server:main"]["threads"] == str(servers.WAITRESS["threads"])
     assert parser["app:main"]["engage.database_url"] == "postgresql://u@h/d?x=%41"  # % escaped for the ini
+
+
+def test_a_missing_engage_serve_fails_the_measurement_instead_of_skipping_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(servers, "BIN", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="engage-serve"):
+        with servers.engage_serve(tmp_path / "bench.ini", servers.free_port()):
+            pass
+
+
+def test_the_round_trips_of_a_vote_are_printed_and_their_absence_is_a_failure(monkeypatch):
+    module = types.ModuleType("benchmarks.roundtrips")
+    module.count_vote_round_trips = lambda url: {"POST (cast the vote)": 3, "GET (the page)": 2, "url": url}
+    monkeypatch.setitem(sys.modules, "benchmarks.roundtrips", module)
+    outcome = writes.Outcome()
+    writes._round_trips(outcome, "postgresql://u@h/d")
+    assert "| POST (cast the vote) | 3 |" in outcome.lines and not outcome.problems
+
+    monkeypatch.setitem(sys.modules, "benchmarks.roundtrips", None)  # what an unmerged branch has: no module
+    outcome = writes.Outcome()
+    writes._round_trips(outcome, "postgresql://u@h/d")
+    assert outcome.problems and "NOT MEASURED" in outcome.lines[-1]
