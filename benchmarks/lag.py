@@ -43,16 +43,13 @@ class LagSampler:
         self._thread.join()
 
     def drain(self, timeout: float = 30) -> bool:
-        """After the load: keep sampling until the projections reach the last head seen (so
-        the last heads get a lag too), at most `timeout` s. False if they did not."""
-        if not self.samples:
-            return True
-        target = max(head for _, head, _ in self.samples)
+        """After the load: keep sampling until the projections reach the head (so the last
+        heads get a lag too), at most `timeout` s. False if they did not."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             sample = self._sample()
             self.samples.append(sample)
-            if sample[2] >= target:
+            if sample[2] >= sample[1]:
                 return True
             time.sleep(self.interval)
         return False

@@ -115,7 +115,7 @@ def _votes_under_wrk(directory: Path, port: int, ballot, items, sessions, schema
     with environment.services(schema) as engage:
         with lag.LagSampler(engage.engine.head, engage.engine.lowest_position) as sampler:
             result = wrk.run(f"http://127.0.0.1:{port}", script, seconds)
-            sampler.drain()
+        sampler.drain()  # once the sampling thread has stopped: the samples stay in time order
     return result, sampler.samples
 
 
@@ -153,7 +153,7 @@ def _report(outcome, raw, ceiling, one, samples, round_p50, round_p95, spied, *,
         f"Client: wrk {wrk.THREADS} threads, {wrk.CONNECTIONS} connections, {seconds:g} s a run, on loopback (a"
         " compiled load generator: the client is not the bottleneck). Every vote is a distinct first vote"
         " (prepared: a signed-in session, its CSRF token, an item). Servers: waitress"
-        f" {servers.WAITRESS}, each in its own process; engage's projections in their own process"
+        f" ({', '.join(f'{k}={v}' for k, v in servers.WAITRESS.items())}), each in its own process; engage's projections in their own process"
         " (`engage-projections`). Baselines measured in this run:",
         "",
         f"- raw PostgreSQL: psycopg one-row autocommit INSERTs from {wrk.CONNECTIONS} client threads:"

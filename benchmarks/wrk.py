@@ -11,6 +11,7 @@ and its `done` hook prints p95, which wrk's --latency table lacks.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -118,6 +119,7 @@ class WrkResult:
     wrapped: int = 0  # requests sent again after a thread ran out of prepared ones
     socket_errors: dict[str, int] = field(default_factory=dict)
     output: str = ""
+    load: float | None = None  # the machine's 1-minute load average as the run ended (shared machine)
 
     def count(self, status: int) -> int:
         return self.statuses.get(status, 0)
@@ -138,6 +140,8 @@ class WrkResult:
                 f" (other statuses {others or 'none'}; socket errors {errors or 'none'})")
         if distinct and self.wrapped:
             text += f"; **{self.wrapped} requests re-sent after the prepared ones ran out**"
+        if self.load is not None:
+            text += f"; load average {self.load:.1f} at its end"
         return text
 
 
@@ -183,4 +187,6 @@ def run(url: str, script: Path, seconds: float, *, connections: int = CONNECTION
     finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + timeout + 30)
     if finished.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed ({finished.returncode}):\n{finished.stderr}{finished.stdout}")
-    return parse(finished.stdout)
+    result = parse(finished.stdout)
+    result.load = os.getloadavg()[0]
+    return result
