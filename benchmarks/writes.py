@@ -53,7 +53,7 @@ def run(schema: str, seconds: float = SECONDS, profile_seconds: int = PROFILE_SE
     per_profile = math.ceil(MAX_VOTES_PER_S * (profile_seconds + 1) / wrk.CONNECTIONS)
     with environment.services(schema) as engage:
         ballot = votes.prepare(engage, people=wrk.CONNECTIONS + 1, items=2 * per_run + 2 * per_profile + rounds + 5)
-    one_items, wall_items, cpu_items, two_items, round_items = _slices(
+    one_items, wall_items, active_items, two_items, round_items = _slices(
         ballot.items, per_run, per_profile, per_profile, per_run, rounds + 5)
     voters, round_voter = ballot.emails[:wrk.CONNECTIONS], ballot.emails[wrk.CONNECTIONS]
     settings = environment.settings(schema)  # one session secret for every server: sessions are shared
@@ -70,7 +70,7 @@ def run(schema: str, seconds: float = SECONDS, profile_seconds: int = PROFILE_SE
             one, samples = _votes_under_wrk(directory / "one", port, ballot, one_items, sessions, schema, seconds)
             spied = {idle: _profile(directory / f"profile-{idle}", port, ballot, items, sessions, web.pid,
                                     profile_seconds, idle=idle)
-                     for idle, items in ((True, wall_items), (False, cpu_items))}
+                     for idle, items in ((True, wall_items), (False, active_items))}
         two = samples_two = None
         port = servers.free_port()
         ini = servers.write_ini(directory / "engage-2.ini", settings, port, processes=2)
