@@ -35,8 +35,11 @@ test: venv
 	scripts/ensure-fonts.sh
 	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
+# B1 drives HTTP with Debian's wrk and profiles the web process with py-spy (the bench extra).
 bench: venv
 	scripts/ensure-postgres.sh
+	scripts/ensure-wrk.sh
+	test -x $(BIN)/py-spy || $(BIN)/pip install -e '.[test,bench]'
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -42,9 +42,15 @@ def drop_schema(schema: str) -> None:
         conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+def drop_table(table: str) -> None:
+    with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
 def settings(schema: str, **overrides) -> dict:
     values = {
         "engage.database_url": schema_url(schema),
+        "pyramid.default_locale_name": "fr",  # as every ini file says: the pages in French
         "engage.session_secret": "benchmark-only-" + uuid.uuid4().hex,
         "engage.identifier_key": "benchmark-identifier-key-0123456789",
         "engage.projections.in_process": "false",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
+import uuid
 from typing import Callable
 
 import psycopg
@@ -33,37 +35,48 @@ def latencies(call: Callable[[], object], count: int, warmup: int = 5) -> list[f
 def raw_insert_rate(rows: int, clients: int = 16) -> float:
     """Rows per second of raw psycopg one-row-per-commit INSERTs from `clients` threads:
     what PostgreSQL itself allows on this machine, in this run."""
+    table = f"bench_raw_votes_{os.getpid()}"  # engineers on this machine may run the benchmarks at once
     with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
-        conn.execute("DROP TABLE IF EXISTS bench_raw_votes")
-        conn.execute("CREATE UNLOGGED TABLE IF NOT EXISTS bench_raw_votes_probe (x int)")  # warm the catalog
-        conn.execute("DROP TABLE bench_raw_votes_probe")
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE UNLOGGED TABLE IF NOT EXISTS {table}_probe (x int)")  # warm the catalog
+        conn.execute(f"DROP TABLE {table}_probe")
         conn.execute(
-            "CREATE TABLE bench_raw_votes (id bigserial PRIMARY KEY, voter uuid NOT NULL,"
+            f"CREATE TABLE {table} (id bigserial PRIMARY KEY, voter uuid NOT NULL,"
             " item uuid NOT NULL, choice text NOT NULL, cast_at timestamptz NOT NULL DEFAULT now(),"
             " UNIQUE (voter, item))"
         )
     per_client = rows // clients
-    barrier = threading.Barrier(clients + 1)
+    # Every connection opened before the clock starts, here: one refused (the shared server's
+    # connection slots all taken) fails the measurement instead of leaving the others waiting.
+    connections = []
+    try:
+        for _ in range(clients):
+            connections.append(psycopg.connect(**conninfo(base_url()), autocommit=True))
 
-    def client(k: int) -> None:
-        import uuid
+        failures: list[Exception] = []
 
-        with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
-            barrier.wait()
-            for _ in range(per_client):
-                conn.execute("INSERT INTO bench_raw_votes (voter, item, choice) VALUES (%s, %s, %s)",
-                             [uuid.uuid4(), uuid.uuid4(), "d'accord"])
+        def client(conn) -> None:
+            try:
+                for _ in range(per_client):
+                    conn.execute(f"INSERT INTO {table} (voter, item, choice) VALUES (%s, %s, %s)",
+                                 [uuid.uuid4(), uuid.uuid4(), "d'accord"])
+            except Exception as error:  # counted rows would be wrong: fail the measurement below
+                failures.append(error)
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    barrier.wait()
-    start = time.perf_counter()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
+        threads = [threading.Thread(target=client, args=(conn,)) for conn in connections]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - start
+        if failures:
+            raise RuntimeError(f"raw INSERTs failed in {len(failures)} client(s): {failures[0]}")
+    finally:
+        for conn in connections:
+            conn.close()
     with psycopg.connect(**conninfo(base_url()), autocommit=True) as conn:
-        conn.execute("DROP TABLE bench_raw_votes")
+        conn.execute(f"DROP TABLE {table}")
     return per_client * clients / elapsed
 
 

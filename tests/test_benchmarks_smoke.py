@@ -1,8 +1,29 @@
 """The benchmark code runs, at a tiny scale (figures are not checked: speed is not a test)."""
 
-import pytest
+import configparser
+import shutil
+import sys
+import types
+from urllib.parse import parse_qs
+from uuid import UUID
 
-from benchmarks import environment, generator, measure, suite
+import psycopg
+import pytest
+import webtest
+
+from benchmarks import (
+    ceiling,
+    environment,
+    generator,
+    lag,
+    measure,
+    profile,
+    servers,
+    suite,
+    votes,
+    writes,
+    wrk,
+)
 from benchmarks.generator import generate
 
 
@@ -60,3 +81,187 @@ def test_generator_resumes_after_an_interruption_and_the_suite_reports(bench_sch
     assert any("B2 ratio" in line for line in lines)
     assert any("inclusion proof" in line for line in lines)
     assert measure.raw_insert_rate(rows=32, clients=4) > 0
+
+
+# --- B1's tools: the framework's ceiling, wrk's prepared requests and its output, the lag, the profile
+
+CEILING_TABLE = "t_bench_smoke_ceiling"
+
+
+@pytest.fixture
+def ceiling_pool():
+    environment.drop_table(CEILING_TABLE)
+    pool = ceiling.make_pool(environment.base_url(), size=2)
+    ceiling.create_table(pool, CEILING_TABLE)
+    yield pool
+    pool.close()
+    environment.drop_table(CEILING_TABLE)
+
+
+def ceiling_rows(pool) -> int:
+    with pool.connection() as conn:
+        return conn.execute(f"SELECT COUNT(*) FROM {CEILING_TABLE}").fetchone()[0]
+
+
+def test_the_ceiling_answers_a_vote_with_303_and_one_insert(ceiling_pool):
+    app = webtest.TestApp(ceiling.make_app(ceiling_pool, CEILING_TABLE))
+    for expected in (1, 2):
+        assert app.post(ceiling.PATH, {"csrf_token": "x", "option": "d-accord"}).status_int == 303
+        assert ceiling_rows(ceiling_pool) == expected
+    app.get(ceiling.PATH, status=404)  # one view, for POST only
+
+
+def ballot_of(count: int) -> votes.Ballot:
+    return votes.Ballot("bench-smoke", [UUID(int=n + 1) for n in range(count)], [])
+
+
+def test_every_prepared_vote_is_a_distinct_first_vote_each_thread_walking_its_own(tmp_path):
+    ballot = ballot_of(3)
+    sessions = [votes.Session(f"session=s{k}; other=o{k}", f"token{k}") for k in range(4)]
+    prepared = votes.vote_requests(ballot, ballot.items, sessions)
+    script = wrk.write_script(tmp_path, wrk.deal(prepared))
+
+    lines = (tmp_path / "requests.tsv").read_text().splitlines()
+    assert len(lines) == 12
+    rows = [line.split("\t") for line in lines]
+    assert len({(path, cookie) for _, path, cookie, _ in rows}) == 12  # every (person, item) once
+    assert {thread for thread, *_ in rows} == {"0", "1"}
+    for _, path, cookie, body in rows:
+        k = cookie.split("=s")[1][0]
+        assert parse_qs(body) == {"csrf_token": [f"token{k}"], "option": ["d-accord"], "submit": ["submit"]}
+        assert path.startswith("/consultations/bench-smoke/contributions/") and path.endswith("/voter")
+    # the sessions take turns: the first requests of a thread come from different people
+    first = [cookie for thread, _, cookie, _ in rows if thread == "0"][:2]
+    assert first[0] != first[1]
+    lua = script.read_text()
+    assert str((tmp_path / "requests.tsv").resolve()) in lua
+    for hook in ("function setup(thread)", "function init(args)", "function request()",
+                 "function response(status, headers, body)", "function done(summary, latency, requests)"):
+        assert hook in lua
+    with pytest.raises(ValueError):
+        wrk.write_script(tmp_path, [prepared, []])  # a thread with nothing to send
+
+
+# What `wrk --latency -t2 -c16 -d15s -s walk.lua` printed against engage's vote route.
+WRK_OUTPUT = """\
+Running 15s test @ http://127.0.0.1:41234
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   163.52ms   58.41ms 412.07ms   70.12%
+    Req/Sec    49.33     15.02    90.00     68.00%
+  Latency Distribution
+     50%  157.20ms
+     75%  198.33ms
+     90%  241.87ms
+     99%  272.41ms
+  1476 requests in 15.04s, 1.23MB read
+  Socket errors: connect 0, read 0, write 0, timeout 2
+Requests/sec:     98.13
+Transfer/sec:     83.69KB
+bench-status 303 1470
+bench-status 409 4
+bench-wrapped 0
+bench-duration-us 15041233
+bench-latency-us 50 157203
+bench-latency-us 90 241870
+bench-latency-us 95 255102
+bench-latency-us 99 272410
+"""
+
+
+def test_wrk_output_is_parsed_with_the_scripts_statuses_and_p95():
+    result = wrk.parse(WRK_OUTPUT)
+    assert result.requests == 1476 and result.requests_per_s == 98.13
+    assert result.seconds == pytest.approx(15.041233)
+    assert result.latency_ms == {50: 157.203, 75: 198.33, 90: 241.87, 95: 255.102, 99: 272.41}
+    assert result.statuses == {303: 1470, 409: 4}
+    assert result.unexpected(303) == 4 + 2  # the 409s and the timeouts
+    assert result.rate(303) == pytest.approx(1470 / 15.041233)
+    assert "6 errors" in result.summary(303)
+    # wrk's own table alone (no script): seconds from its summary line, units converted
+    plain = wrk.parse(WRK_OUTPUT.split("bench-status")[0].replace("157.20ms", "1.50s"))
+    assert plain.seconds == pytest.approx(15.04) and plain.latency_ms[50] == 1500.0 and plain.statuses == {}
+    with pytest.raises(ValueError):
+        wrk.parse("unable to connect to 127.0.0.1:1 Connection refused")
+
+
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk is not installed (scripts/ensure-wrk.sh; make bench)")
+def test_wrk_drives_the_ceiling_for_one_second(tmp_path):
+    environment.drop_table(CEILING_TABLE)
+    port = servers.free_port()
+    script = wrk.write_script(tmp_path, [[wrk.Request(ceiling.PATH, "", "option=d-accord")]] * wrk.THREADS)
+    try:
+        with servers.ceiling(environment.base_url(), CEILING_TABLE, port):
+            result = wrk.run(f"http://127.0.0.1:{port}", script, 1, connections=4)
+        with psycopg.connect(**environment.conninfo(environment.base_url())) as conn:
+            rows = conn.execute(f"SELECT COUNT(*) FROM {CEILING_TABLE}").fetchone()[0]
+    finally:
+        environment.drop_table(CEILING_TABLE)
+    assert result.count(303) > 0 and result.unexpected(303) == 0
+    assert rows >= result.count(303)  # a request in flight at the end inserted without being counted
+    assert 95 in result.latency_ms
+
+
+def test_the_catch_up_lag_of_each_head_is_the_time_until_every_projection_reached_it():
+    samples = [(0.0, 10, 10), (0.05, 12, 10), (0.10, 15, 12), (0.15, 15, 14), (0.20, 15, 15), (0.25, 18, 15)]
+    lags, unreached = lag.catch_up_lags(samples)
+    assert lags == pytest.approx([0.0, 0.05, 0.10])  # 10 at once, 12 after 50 ms, 15 after 100 ms
+    assert unreached == 1  # 18, never reached within the samples
+    assert "1 heads never reached" in lag.summary(samples)
+
+
+RAW_PROFILE = """\
+Thread._bootstrap (threading.py:1002);handler_thread (waitress/task.py:84);wait (threading.py:320) 500
+Thread._bootstrap (threading.py:1002);handler_thread (waitress/task.py:84);HTTPChannel.service (waitress/channel.py:428);WSGITask.execute (waitress/task.py:543);Router.__call__ (pyramid/router.py:270);contribution_vote (engage/views/consultations/pages.py:314);wait_for_write (engage/views/toolkit.py:62);ProjectionEngine.wait_for (engage/projections/engine.py:225);Condition.wait (threading.py:324) 30
+Thread._bootstrap (threading.py:1002);handler_thread (waitress/task.py:84);HTTPChannel.service (waitress/channel.py:428);WSGITask.execute (waitress/task.py:543);Router.__call__ (pyramid/router.py:270);contribution_vote (engage/views/consultations/pages.py:311);Repository.get (eventsourcing/application.py:201);ConnectionPool.getconn (psycopg_pool/pool.py:190);ConnectionPool._check_connection (psycopg_pool/pool.py:310) 10
+Thread._bootstrap (threading.py:1002);handler_thread (waitress/task.py:84);HTTPChannel.service (waitress/channel.py:428);WSGITask.execute (waitress/task.py:543);Router.__call__ (pyramid/router.py:270);contribution_vote (engage/views/consultations/pages.py:311);Repository.get (eventsourcing/application.py:201);PostgresDatastore.select (eventsourcing/postgres.py:400) 20
+Thread._bootstrap (threading.py:1002);handler_thread (waitress/task.py:84);HTTPChannel.service (waitress/channel.py:428);WSGITask.execute (waitress/task.py:543);Router.__call__ (pyramid/router.py:270);Condition.wait (threading.py:324) 40
+"""
+
+
+def test_a_profile_counts_only_threads_serving_a_request_and_buckets_them():
+    spied = profile.aggregate(RAW_PROFILE)
+    assert spied.all_samples == 600 and spied.samples == 100  # the idle worker is left out
+    assert spied.buckets == {"read-your-writes wait": 30, "pool check": 10, "aggregate load": 20,
+                             profile.OTHER: 40}
+    assert spied.self_counts["Condition.wait (threading.py)"] == 70
+    assert spied.self_buckets["Condition.wait (threading.py)"].most_common(1)[0][0] == profile.OTHER
+    assert spied.inclusive_counts["Repository.get (eventsourcing/application.py)"] == 30
+    text = "\n".join(profile.report(spied, top=5))
+    assert "| read-your-writes wait | 30.0 % |" in text
+    assert "| 30.0 % | `Repository.get (eventsourcing/application.py)` |" in text
+    assert profile.frame_name("get (/x/.venv/lib/python3.11/site-packages/eventsourcing/application.py:201)") \
+        == "get (eventsourcing/application.py)"
+
+
+def test_the_ini_for_engage_serve_says_how_many_processes(tmp_path):
+    ini = servers.write_ini(tmp_path / "bench.ini", {"engage.database_url": "postgresql://u@h/d?x=%41"}, 6544,
+                            processes=2)
+    parser = configparser.ConfigParser()
+    parser.read(ini)
+    assert parser["server:main"][servers.PROCESSES_KEY] == "2"
+    assert parser["server:main"]["listen"] == "127.0.0.1:6544"
+    assert parser["server:main"]["threads"] == str(servers.WAITRESS["threads"])
+    assert parser["app:main"]["engage.database_url"] == "postgresql://u@h/d?x=%41"  # % escaped for the ini
+
+
+def test_a_missing_engage_serve_fails_the_measurement_instead_of_skipping_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(servers, "BIN", tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="engage-serve"):
+        with servers.engage_serve(tmp_path / "bench.ini", servers.free_port()):
+            pass
+
+
+def test_the_round_trips_of_a_vote_are_printed_and_their_absence_is_a_failure(monkeypatch):
+    module = types.ModuleType("benchmarks.roundtrips")
+    module.count_vote_round_trips = lambda url: {"POST (cast the vote)": 3, "GET (the page)": 2, "url": url}
+    monkeypatch.setitem(sys.modules, "benchmarks.roundtrips", module)
+    outcome = writes.Outcome()
+    writes._round_trips(outcome, "postgresql://u@h/d")
+    assert "| POST (cast the vote) | 3 |" in outcome.lines and not outcome.problems
+
+    monkeypatch.setitem(sys.modules, "benchmarks.roundtrips", None)  # what an unmerged branch has: no module
+    outcome = writes.Outcome()
+    writes._round_trips(outcome, "postgresql://u@h/d")
+    assert outcome.problems and "NOT MEASURED" in outcome.lines[-1]
