@@ -145,10 +145,11 @@ class GroupEngine(ProjectionEngine):
 
 
 def group_engine(engine: ProjectionEngine, group: Group,
-                 hooks: Sequence[tuple[str, Callable[[], object]]] = ()) -> GroupEngine:
+                 hooks: Sequence[tuple[str, Callable[[], object]]] = (), *,
+                 batch_size: int | None = None) -> GroupEngine:
     """An engine over one group of `engine`'s projections, with the after-catch-up hooks of
     the read models the group owns (`hooks`: (projection name, hook) pairs)."""
     member = GroupEngine(engine.app, engine.db, [engine.projections[n] for n in group.projections],
-                         trails=group.trails, batch_size=engine.batch_size)
+                         trails=group.trails, batch_size=batch_size or engine.batch_size)
     member.after_catch_up = [hook for owner, hook in hooks if owner in group.projections]
     return member

@@ -4,7 +4,8 @@ With --group, one process follows the log for one group of projections
 (engage/projections/groups.py). Without it, this process starts every group as its own
 child process and supervises them: a child that dies is started again after
 `engage.projections.restart_delay` seconds (5 by default), and SIGTERM or SIGINT stops
-every child and exits 0.
+every child and exits 0. `engage.projections.batch_size` (500 by default): events per
+batch, each one transaction.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def run_group(ini: str, name: str) -> None:
     engage = load(ini)
     try:
         group = group_named(name, engage.engine.projections)
-        engine = group_engine(engage.engine, group, engage.hooks)
+        batch_size = int(engage.settings.get("engage.projections.batch_size", 0)) or None
+        engine = group_engine(engage.engine, group, engage.hooks, batch_size=batch_size)
         worker = ProjectionWorker(engine, poll_interval=0.1)
 
         def stop(*_):
