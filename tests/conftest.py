@@ -201,9 +201,68 @@ def engage_services(database_url):
     engage.close()
 
 
+class ConfiguredApp:
+    """This worker's WSGI application with the plain test settings, configured once and given
+    each test's own services.
+
+    Configuring Pyramid (routes, ~160 views, tweens, templates) costs half a second of CPU, the
+    same for every test: about half of the whole suite. What differs from test to test lives in
+    services built from the settings: the event store, read models and projection worker
+    (`registry.engage`), the mail outbox, the support policy's mailer, the open-data export
+    cache. Those are rebuilt for every test on its own database, so no state crosses from one
+    test to the next; the settings are restored from the copy taken after configuration (a
+    test may have changed them). Only an app with no overrides and the environment it was
+    configured under is reused; any other is built afresh, as production builds it.
+    """
+
+    def __init__(self):
+        self.wsgi = None
+        self.settings: dict = {}
+        self.environment: dict = {}
+
+    @staticmethod
+    def _environment() -> dict:
+        from engage.settings import ENVIRONMENT_OVERRIDES
+
+        return {name: os.environ.get(name) for name in ENVIRONMENT_OVERRIDES}
+
+    def get(self, database_url: str):
+        """The configured app on `database_url`, or None when this environment differs."""
+        from pyramid_mailer import get_mailer
+
+        from engage.policies.support import attach_study_mailer
+        from engage.services import Engage
+
+        if self.wsgi is None or self._environment() != self.environment:
+            return None
+        registry = self.wsgi.registry
+        registry.settings.clear()
+        registry.settings.update(self.settings, **{"engage.database_url": database_url})
+        registry.engage = Engage.from_settings(registry.settings)
+        attach_study_mailer(registry)
+        mailer = get_mailer(registry)
+        mailer.outbox.clear()
+        mailer.queue.clear()
+        registry.__dict__.pop("opendata_exports", None)
+        return self.wsgi
+
+    def keep(self, wsgi) -> None:
+        self.wsgi = wsgi
+        self.settings = dict(wsgi.registry.settings)
+        self.environment = self._environment()
+
+
+@pytest.fixture(scope="session")
+def configured_app():
+    return ConfiguredApp()
+
+
 @pytest.fixture
-def make_app(database_url):
-    """Build the WSGI app on this test's database; every app built is closed afterwards."""
+def make_app(database_url, configured_app):
+    """Build the WSGI app on this test's database; every app built is closed afterwards.
+
+    The first app a test asks for without overrides is this worker's configured app given
+    fresh services (see ConfiguredApp); a second one, or one with overrides, is built whole."""
     import webtest
 
     from engage import main
@@ -211,13 +270,17 @@ def make_app(database_url):
     built = []
 
     def make(**overrides):
-        wsgi = main({}, **app_settings(database_url, **overrides))
-        built.append(wsgi)
+        wsgi = None if overrides or built else configured_app.get(database_url)
+        if wsgi is None:
+            wsgi = main({}, **app_settings(database_url, **overrides))
+            if not overrides and not built:
+                configured_app.keep(wsgi)  # the next test's, whatever this one's environment
+        built.append((wsgi, wsgi.registry.engage))
         return webtest.TestApp(wsgi)
 
     yield make
-    for wsgi in built:
-        wsgi.registry.engage.close()
+    for _, engage in built:
+        engage.close()
 
 
 @pytest.fixture

@@ -72,7 +72,12 @@ def study_mailer(registry) -> Callable[[UUID], None]:
     return notify
 
 
-def includeme(config) -> None:
-    for hook in config.registry.engage.engine.after_catch_up:
+def attach_study_mailer(registry) -> None:
+    """Give the application's support policy its mailer: again whenever `registry.engage` is rebuilt."""
+    for hook in registry.engage.engine.after_catch_up:
         if isinstance(hook, SupportPolicy):
-            hook.notify = study_mailer(config.registry)
+            hook.notify = study_mailer(registry)
+
+
+def includeme(config) -> None:
+    attach_study_mailer(config.registry)
