@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from engage.db import Database, database_url_from, note_write, read_replica_from
 from engage.domain.application import EngageApplication
@@ -16,8 +16,10 @@ from engage.identity.store import IdentityStore
 from engage.kek import keyring_from_settings
 from engage.policies.support import SupportPolicy
 from engage.projections import all_projections
+from engage.projections.consultations.projection import ConsultationsProjection
 from engage.projections.engine import ProjectionEngine, ProjectionWorker
 from engage.projections.transparency import cosignatures
+from engage.projections.transparency.projection import NAME as TRANSPARENCY
 from engage.projections.transparency.projection import CheckpointSigner
 from engage.transparency.keyfile import checkpoint_interval_from, signer_from_settings
 from engage.vault import Vault
@@ -60,6 +62,8 @@ class Engage:
     read_your_writes_timeout: float = 5.0
     settings: Mapping[str, Any] = field(default_factory=dict)
     witnesses: list = field(default_factory=list)  # whose cosignatures the log accepts
+    # After-catch-up hooks with the read model each one reads: (projection name, hook).
+    hooks: list[tuple[str, Callable[[], object]]] = field(default_factory=list)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], *, run_projections: bool | None = None) -> "Engage":
@@ -81,12 +85,15 @@ class Engage:
         engine = ProjectionEngine(app, db, all_projections(vault, identifier_key(settings)))
         engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
-        engine.after_catch_up.append(checkpoints.sign_if_due)
+        # Each hook with the read model it reads: a projection group runs those of its own
+        # read models (engage/projections/groups.py), one worker for all runs them all.
+        hooks: list[tuple[str, Callable[[], object]]] = [(TRANSPARENCY, checkpoints.sign_if_due)]
         if settings.get("engage.transparency.tiles_dir"):  # static tiles, after each signature
             from engage.projections.transparency.tiles import TileWriter
 
-            engine.after_catch_up.append(TileWriter(db, settings["engage.transparency.tiles_dir"]))
-        engine.after_catch_up.append(SupportPolicy(app, db))
+            hooks.append((TRANSPARENCY, TileWriter(db, settings["engage.transparency.tiles_dir"])))
+        hooks.append((ConsultationsProjection.name, SupportPolicy(app, db)))  # reads rm_support_due
+        engine.after_catch_up.extend(hook for _, hook in hooks)
         identity = IdentityStore(db)
         identity.setup()
         cosignatures.setup(db)
@@ -102,6 +109,7 @@ class Engage:
             read_your_writes_timeout=float(settings.get("engage.read_your_writes_timeout", 5)),
             settings=settings,
             witnesses=cosignatures.witnesses_from(settings),
+            hooks=hooks,
         )
         if run_projections is None:
             run_projections = as_bool(settings.get("engage.projections.in_process", "false"))

@@ -185,6 +185,21 @@ class ProjectionEngine:
     def rebuild(self, names: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> None:
         """Drop the read models and replay the whole log into them."""
         names = list(names or self.projections)
+        self.reset(names)
+        last = 0
+        while True:
+            _, read = self.process_shared_batch(names)
+            positions = self.positions()
+            position = min(positions[name] for name in names)
+            if progress:
+                progress((position - last) * len(names))  # projection-events, as before
+            if read < self.batch_size:
+                break
+            last = position
+
+    def reset(self, names: Sequence[str]) -> None:
+        """Empty these read models and move their positions back to 0 (a rebuild's first step;
+        projection groups then replay them in parallel: engage/projections/groups.py)."""
         with self._advanced:
             self._reached = 0  # no waiter may trust an earlier position during a rebuild
         with self.db.transaction() as cur:
@@ -198,16 +213,6 @@ class ProjectionEngine:
                     " ON CONFLICT (projection) DO UPDATE SET position = 0",
                     [name],
                 )
-        last = 0
-        while True:
-            _, read = self.process_shared_batch(names)
-            positions = self.positions()
-            position = min(positions[name] for name in names)
-            if progress:
-                progress((position - last) * len(names))  # projection-events, as before
-            if read < self.batch_size:
-                break
-            last = position
 
     def wait_for(self, position: int, timeout: float, poke: Callable[[], None] | None = None) -> None:
         """Read-your-writes: block until every projection has reached `position`.

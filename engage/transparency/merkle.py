@@ -56,6 +56,38 @@ def completed_nodes(nodes: NodeSource, index: int, leaf: bytes) -> Iterator[tupl
         yield level, position, digest
 
 
+def edge(size: int) -> list[tuple[int, int]]:
+    """The perfect subtrees along the right edge of a tree of `size` leaves, (level, index),
+    lowest level first: the only stored nodes that appending leaves after it needs."""
+    return [(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1]
+
+
+def extend(edge_hashes: dict[int, bytes], size: int, leaves: Sequence[bytes]) -> list[tuple[int, int, bytes]]:
+    """Every node that appending the leaf hashes `leaves` to a tree of `size` leaves completes,
+    (level, index, hash), in the order `completed_nodes` gives them leaf after leaf.
+
+    `edge_hashes` maps each level of `edge(size)` to its node's hash and is kept up to date
+    (the edge of the longer tree afterwards). A node's left sibling is always the last node
+    completed at its level, so no lookup is needed: one tight loop for a whole batch."""
+    sha256 = hashlib.sha256
+    completed = []
+    add = completed.append
+    for index, digest in enumerate(leaves, start=size):
+        add((0, index, digest))
+        level, position = 0, index
+        while position & 1:
+            digest = sha256(b"\x01" + edge_hashes[level] + digest).digest()
+            level, position = level + 1, position >> 1
+            add((level, position, digest))
+        edge_hashes[level] = digest
+    return completed
+
+
+def leaf_hashes(entries: Sequence[bytes]) -> list[bytes]:
+    sha256 = hashlib.sha256
+    return [sha256(b"\x00" + data).digest() for data in entries]
+
+
 def subtree_hash(nodes: NodeSource, start: int, end: int) -> bytes:
     """MTH(D[start:end]) for the ranges the RFC's recursions produce (start aligned on k)."""
     size = end - start

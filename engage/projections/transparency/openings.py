@@ -68,6 +68,10 @@ class Openings:
 
     def prefetch(self, keys: Iterable[str]) -> None:
         wanted = sorted(set(keys) - set(self._known))
+        if self.cur.backend == "postgresql" and wanted:  # one array parameter: planned once, not 500 marks
+            self._known.update(self.cur.execute(
+                "SELECT act_key, commitment FROM tlog_commitments WHERE act_key = ANY(%s)", [wanted]).fetchall())
+            return
         for start in range(0, len(wanted), _CHUNK):
             chunk = wanted[start:start + _CHUNK]
             marks = ", ".join(["%s"] * len(chunk))

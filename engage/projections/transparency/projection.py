@@ -189,34 +189,49 @@ class SqlTree:
 
 
 class BatchTree(SqlTree):
-    """Appends buffered in memory until `flush`; reads see the buffered nodes first."""
+    """A batch's leaves, kept in memory and appended by `flush` in one pass: the leaf hashes in
+    a tight loop, the nodes they complete from the tree's right edge (read in one query),
+    then one statement for the leaf rows and one for the node rows. The same tree as
+    appending each leaf in turn (`SqlTree.append`)."""
 
     def __init__(self, cur: Cursor):
         super().__init__(cur)
-        self._size = super().size()
-        self._leaves: list[tuple[int, int, str]] = []
-        self._nodes: dict[tuple[int, int], bytes] = {}
+        self._start = super().size()
+        self._positions: list[int] = []
+        self._data: list[bytes] = []
 
     def size(self) -> int:
-        return self._size
-
-    def node(self, level: int, index: int) -> bytes:
-        found = self._nodes.get((level, index))
-        return found if found is not None else super().node(level, index)
+        return self._start + len(self._data)
 
     def append(self, position: int, data: bytes) -> int:
-        index = self._size
-        self._leaves.append((index, position, base64.b64encode(data).decode()))
-        for level, node_index, digest in merkle.completed_nodes(self, index, merkle.leaf_hash(data)):
-            self._nodes[(level, node_index)] = digest
-        self._size += 1
-        return index
+        self._positions.append(position)
+        self._data.append(data)
+        return self._start + len(self._data) - 1
 
     def flush(self) -> None:
-        insert_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"), self._leaves)
+        if not self._data:
+            return
+        nodes = merkle.extend(self._edge(), self._start, merkle.leaf_hashes(self._data))
+        insert_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"),
+                    [(index, position, base64.b64encode(data).decode())
+                     for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)])
         insert_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
-                    [(level, index, digest.hex()) for (level, index), digest in self._nodes.items()])
-        self._leaves, self._nodes = [], {}
+                    [(level, index, digest.hex()) for level, index, digest in nodes])
+        self._start += len(self._data)
+        self._positions, self._data = [], []
+
+    def _edge(self) -> dict[int, bytes]:
+        wanted = merkle.edge(self._start)
+        if not wanted:
+            return {}
+        rows = self.cur.execute(
+            "SELECT level, node_index, hash FROM tlog_nodes WHERE "
+            + " OR ".join(["(level = %s AND node_index = %s)"] * len(wanted)),
+            [value for pair in wanted for value in pair]).fetchall()
+        found = {level: bytes.fromhex(digest) for level, index, digest in rows if (level, index) in wanted}
+        if len(found) != len(wanted):
+            raise LookupError(f"the stored tree of {self._start} leaves misses nodes of its right edge")
+        return found
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,148 @@
+"""Projection groups: a partition of the projections, each group followed by its own engine,
+trailing the groups it depends on, and together the same read models as one engine."""
+
+from __future__ import annotations
+
+import threading
+from uuid import uuid4
+
+import pytest
+
+from engage.projections.groups import GROUPS, UnknownGroup, group_engine, group_named, partition
+from tests.common.consultations import contribute, create_consultation
+
+
+def some_events(engage, cards=6, votes=5):
+    """Cards, a consultation with contributions and votes: events for every group."""
+    app = engage.app
+    for i in range(cards):
+        app.issue_card(name=f"Personne {i}", email=f"p{i}@exemple.fr", arrondissement=1 + i % 4,
+                       age_band="25-34", consent_to_consultation=True)
+    consultation = create_consultation(app)  # a threshold no item reaches: no flag appended meanwhile
+    items = [contribute(app, consultation, text=f"Proposition numéro {i}.").id for i in range(2)]
+    for i in range(votes):
+        for item in items:
+            app.cast_vote(person_id=uuid4(), item_id=item,
+                          option="d-accord" if i % 3 else "mitige", has_valid_card=True)
+
+
+# Rows that differ from one rebuild to the next by design: a new instance id for the export
+# files' names after every rebuild.
+UNSTABLE_TABLES = {"rm_opendata_instance"}
+
+
+def read_models(engage) -> dict[str, list]:
+    """Every read-model table's rows, in a stable order."""
+    found = {}
+    with engage.db.reading() as cur:
+        for projection in engage.engine.projections.values():
+            for table in projection.tables:
+                if table in UNSTABLE_TABLES:
+                    continue
+                rows = cur.execute(f"SELECT * FROM {table}").fetchall()
+                found[table] = sorted(rows, key=repr)
+    return found
+
+
+def engines(engage):
+    return {g.name: group_engine(engage.engine, g, engage.hooks) for g in partition(engage.engine.projections)}
+
+
+def test_every_projection_is_in_exactly_one_group(engage_services):
+    names = list(engage_services.engine.projections)
+    groups = partition(names)
+    members = [name for group in groups for name in group.projections]
+    assert sorted(members) == sorted(names) and len(members) == len(set(members))
+    assert all(group.projections for group in groups)  # no empty group
+    # A group naming a projection that does not exist (renamed) would run nothing.
+    named = {n for _, members, _ in GROUPS if members is not None for n in members}
+    assert named <= set(names)
+
+
+def test_an_unknown_group_is_refused_with_the_known_names(engage_services):
+    with pytest.raises(UnknownGroup) as refused:
+        group_named("nothing", engage_services.engine.projections)
+    assert "transparency, consultations, others" in str(refused.value)
+
+
+def test_hooks_run_in_the_group_of_their_read_model(engage_services):
+    groups = engines(engage_services)
+    hooks = {name: engine.after_catch_up for name, engine in groups.items()}
+    assert hooks["transparency"] == [engage_services.checkpoints.sign_if_due]
+    assert [type(h).__name__ for h in hooks["consultations"]] == ["SupportPolicy"]
+    assert hooks["others"] == []
+    # Each hook of the one-worker engine runs in exactly one group.
+    every = [h for group in hooks.values() for h in group]
+    assert sorted(map(id, every)) == sorted(map(id, engage_services.engine.after_catch_up))
+
+
+def test_a_group_never_passes_the_groups_it_trails(engage_services):
+    some_events(engage_services)
+    head = engage_services.engine.head()
+    groups = engines(engage_services)
+    groups["others"].catch_up()
+    groups["consultations"].catch_up()
+    positions = engage_services.engine.positions()
+    # Nothing yet: the public log comes first, before any published figure counts an event.
+    assert {positions[n] for n in groups["others"].projections} == {0}
+    assert {positions[n] for n in groups["consultations"].projections} == {0}
+
+    groups["transparency"].catch_up()
+    groups["others"].catch_up()  # still behind consultations, whose rows the change feed reads
+    assert {engage_services.engine.positions()[n] for n in groups["others"].projections} == {0}
+    groups["consultations"].catch_up()
+    groups["others"].catch_up()
+    assert set(engage_services.engine.positions().values()) == {head}
+
+
+def test_groups_in_parallel_build_what_one_engine_builds(engage_services):
+    some_events(engage_services)
+    engage_services.engine.catch_up()
+    expected = read_models(engage_services)
+    head = engage_services.engine.head()
+
+    engage_services.engine.reset(list(engage_services.engine.projections))
+    assert read_models(engage_services) != expected
+    errors = []
+
+    def replay(engine):
+        try:
+            engine.replay(head)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    # The trailing groups start first: they wait for the groups they trail.
+    threads = [threading.Thread(target=replay, args=(engine,)) for engine in reversed(engines(engage_services).values())]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert set(engage_services.engine.positions().values()) == {head}
+    assert read_models(engage_services) == expected
+
+
+class Crash(Exception):
+    pass
+
+
+def test_a_group_that_crashes_mid_batch_leaves_the_others_untouched(engage_services, monkeypatch):
+    some_events(engage_services)
+    groups = engines(engage_services)
+    groups["transparency"].catch_up()
+    before = engage_services.engine.positions()
+    restitution = groups["consultations"].projections["restitution"]
+    monkeypatch.setattr(restitution, "apply_batch", lambda cur, events: (_ for _ in ()).throw(Crash()))
+    with pytest.raises(Crash):
+        groups["consultations"].catch_up()
+    # The consultations projection's writes of the batch rolled back with restitution's.
+    assert engage_services.engine.positions() == before
+    with engage_services.db.reading() as cur:
+        assert cur.scalar("SELECT COUNT(*) FROM rm_votes") == 0
+    monkeypatch.undo()
+
+    for name in ("consultations", "others"):  # restarted
+        groups[name].catch_up()
+    restarted = read_models(engage_services)
+    engage_services.engine.rebuild()
+    assert read_models(engage_services) == restarted
