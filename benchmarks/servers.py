@@ -19,8 +19,9 @@ from pathlib import Path
 # client keeps open, so no request waits for a free thread.
 WAITRESS = {"threads": 24}
 
-# The key of [server:main] that tells `engage-serve <ini>` how many web processes to run.
-PROCESSES_KEY = "processes"
+# The key of [app:main] that tells `engage-serve <ini>` how many web processes to run (not in
+# [server:main]: waitress refuses keys it does not know, and pserve reads that section too).
+PROCESSES_KEY = "engage.web.processes"
 
 ENGAGE_SERVER = """
 import json, os, sys
@@ -93,11 +94,11 @@ def projections(ini: Path):
 
 
 def engage_serve(ini: Path, port: int):
-    """engage-serve <ini>: N web processes on one port, N from [server:main]'s `processes`.
+    """engage-serve <ini>: N web processes on one port, N from [app:main]'s engage.web.processes.
 
     What the measurement expects of it: the command in the virtualenv's bin (or on the PATH);
     the ini as write_ini() makes it ([app:main] with engage.projections.in_process = false,
-    [server:main] with listen, threads and `processes`); listening on `listen` within 60 s;
+    [server:main] with listen and threads); listening on `listen` within 60 s;
     SIGTERM to it stops every one of its processes. Missing is an error, never a skipped
     measurement."""
     command = BIN / "engage-serve"
@@ -114,12 +115,12 @@ def write_ini(path: Path, settings: dict, port: int, processes: int = 1) -> Path
     path.write_text(f"""[app:main]
 use = egg:engage
 {app}
+{PROCESSES_KEY} = {processes}
 
 [server:main]
 use = egg:waitress#main
 listen = 127.0.0.1:{port}
 {server}
-{PROCESSES_KEY} = {processes}
 
 [loggers]
 keys = root

@@ -189,7 +189,7 @@ def _report_two(outcome, ceiling, one, two, samples) -> None:
     rate = two.rate(EXPECTED)
     outcome.lines += [
         "#### Two web processes (`engage-serve`, "
-        f"`[server:main] {servers.PROCESSES_KEY} = 2`)",
+        f"`[app:main] {servers.PROCESSES_KEY} = 2`)",
         "",
         f"- engage, 2 web processes: **{rate:,.0f} votes/s**, {_latencies(two)}; {two.summary(EXPECTED)}",
         f"- **B1 at 2 processes ÷ the 1-process ceiling: {rate / ceiling.rate(EXPECTED):.2f}** (goal ≥ 1.0);"

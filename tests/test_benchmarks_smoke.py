@@ -239,7 +239,7 @@ def test_the_ini_for_engage_serve_says_how_many_processes(tmp_path):
                             processes=2)
     parser = configparser.ConfigParser()
     parser.read(ini)
-    assert parser["server:main"][servers.PROCESSES_KEY] == "2"
+    assert parser["app:main"][servers.PROCESSES_KEY] == "2"
     assert parser["server:main"]["listen"] == "127.0.0.1:6544"
     assert parser["server:main"]["threads"] == str(servers.WAITRESS["threads"])
     assert parser["app:main"]["engage.database_url"] == "postgresql://u@h/d?x=%41"  # % escaped for the ini
