@@ -20,7 +20,7 @@ import time
 
 from engage.projections.engine import ProjectionWorker
 from engage.projections.groups import UnknownGroup, group_engine, group_named, group_names
-from engage.scripts import load, log, usage
+from engage.scripts import load_with_web_services, log, usage
 
 USAGE = "usage: engage-projections <ini> [--group NAME]"
 #: How long a child has to finish its batch after SIGTERM before it is killed.
@@ -48,7 +48,7 @@ def main(argv=None) -> None:
 
 
 def run_group(ini: str, name: str) -> None:
-    engage = load(ini)
+    engage = load_with_web_services(ini)  # the support policy mails authors from here
     try:
         group = group_named(name, engage.engine.projections)
         batch_size = int(engage.settings.get("engage.projections.batch_size", 0)) or None
@@ -72,7 +72,7 @@ def run_group(ini: str, name: str) -> None:
 def supervise(ini: str) -> None:
     # Every table is set up once, here, before the children start: they would otherwise race
     # to create them (concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL).
-    engage = load(ini)
+    engage = load_with_web_services(ini)  # a setting missing: said once here, not by every child
     delay = float(engage.settings.get("engage.projections.restart_delay", 5))
     engage.close()
     stopping = threading.Event()

@@ -34,14 +34,9 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer, MultiSocketServer
 
 from engage.db import DatabaseURL, database_url_from
-from engage.kek import KekError
-from engage.public_url import PublicURLError
-from engage.scripts import log, usage
+from engage.scripts import REFUSALS, log, usage
 from engage.settings import apply_environment
-from engage.transparency.keyfile import KeyFileError
 
-# What the application raises when a setting or a key is missing or wrong: the operator's to fix.
-REFUSALS = (ValueError, KekError, KeyFileError, PublicURLError)
 USAGE = "usage: engage-serve <ini> [name=value ...]"
 PROCESSES_SETTING = "engage.web.processes"
 WAITRESS = {"egg:waitress", "egg:waitress#main"}

@@ -9,6 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+from engage.domain.accounts.model import Role
+from tests.common.accounts import with_roles
+from tests.common.consultations import create_via_web
+
 BIN = Path(sys.executable).parent
 PATIENCE = 60  # seconds a condition may take on a busy machine before the test gives up
 
@@ -20,7 +24,10 @@ def write_ini(tmp_path, database_url, **settings):
         f"engage.database_url = {database_url}\n"
         "engage.session_secret = test-only\n"
         "engage.identifier_key = test-card-number-key-0123456789\n"
-        + "".join(f"{key} = {value}\n" for key, value in settings.items())
+        + "".join(f"{key} = {value}\n" for key, value in {
+            # A group process wires the web application's mailer and routes (its policy mails
+            # authors), so it needs what the web application needs to start.
+            "engage.public_url": "http://localhost", "engage.mailer": "outbox", **settings}.items())
     )
     return str(ini)
 
@@ -160,3 +167,32 @@ def test_rebuild_without_a_read_model_rebuilds_every_group_in_parallel(tmp_path,
     assert (engage_services.engine.positions(), tree(engage_services)) == before
     with engage_services.db.reading() as cur:
         assert cur.execute("SELECT card_id, number, arrondissement FROM rm_cards ORDER BY card_id").fetchall() == cards
+
+
+def test_the_projections_process_mails_the_author_of_an_item_taken_up_for_study(tmp_path, database_url, make_app):
+    """The support policy runs in the projections process in production (the consultations
+    group): the author's mail must leave from there, not only from a web process that happens
+    to run the projections itself (development, tests)."""
+    editor = make_app(**{"engage.read_your_writes_timeout": "0.5"})
+    with_roles(editor, "editrice@exemple.fr", "Éditrice Ville", Role.EDITOR)
+    create_via_web(editor, threshold="1")
+    camille = make_app(**{"engage.read_your_writes_timeout": "0.5"})
+    with_roles(camille, "camille@exemple.fr", "Camille du 11e")
+    form = camille.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", "Information des habitants", "Des comptes rendus."
+    item = form.submit("submit", status=303).follow()
+    for app in (editor, camille):  # from now on, only the projections process runs the policy
+        app.app.registry.engage.worker.stop()
+    vote = item.forms["vote"]
+    vote["option"] = "d-accord"
+    vote.submit("submit", status=303)
+    mail = tmp_path / "mail"
+    ini = write_ini(tmp_path, database_url, **{"engage.mailer": "files", "engage.mail_directory": str(mail)})
+    supervisor = subprocess.Popen([BIN / "engage-projections", ini], stderr=subprocess.PIPE, text=True)
+    try:
+        eventually(lambda: mail.is_dir() and any(mail.iterdir()), "the author's mail")
+    finally:
+        supervisor.send_signal(signal.SIGTERM)
+        _, stderr = supervisor.communicate(timeout=PATIENCE)
+    sent = [path.read_text() for path in mail.iterdir()]
+    assert len(sent) == 1 and "To: camille@exemple.fr" in sent[0], stderr

@@ -19,6 +19,9 @@ def write_ini(tmp_path, database_url):
         f"engage.database_url = {database_url}\n"
         "engage.session_secret = test-only\n"
         "engage.identifier_key = test-card-number-key-0123456789\n"
+        # engage-projections wires the web application's mailer and routes: it needs them too.
+        "engage.public_url = http://localhost\n"
+        "engage.mailer = outbox\n"
     )
     return str(ini)
 
@@ -64,6 +67,16 @@ def test_projection_process_follows_the_log_and_stops_cleanly(ini, engage_servic
         worker.send_signal(signal.SIGTERM)
         _, stderr = worker.communicate(timeout=30)
     assert worker.returncode == 0, stderr
+
+
+def test_the_projections_refuse_to_start_without_a_public_url_in_one_line(tmp_path, database_url):
+    """Its mails link to pages: like the web application, it names the missing setting and exits 2."""
+    ini = tmp_path / "no-url.ini"
+    ini.write_text(write_ini(tmp_path, database_url) and (tmp_path / "test.ini").read_text()
+                   .replace("engage.public_url = http://localhost\n", ""))
+    result = subprocess.run([BIN / "engage-projections", str(ini)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "ENGAGE_PUBLIC_URL" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_scripts_print_usage_without_arguments():
