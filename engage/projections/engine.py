@@ -257,28 +257,34 @@ class ProjectionEngine:
         every commit in commit order, a rebuild's lower positions included: what it says is
         trusted. A worker in this process only knows its own commits (a rebuild elsewhere may
         have lowered a position since): its news is confirmed by reading the positions, a
-        cheap read in that setting. The positions are also read after `poll_after` seconds
-        without news (the listener may be down), and on SQLite with a backoff from 5 to 100 ms."""
+        cheap read in that setting. The positions are also read when the listener has heard
+        nothing for `poll_after` seconds during the wait or is not connected, and on SQLite,
+        with a backoff from 5 to 100 ms."""
         names = self.projections_named(projections)
         if not names:  # a page that reads no read model
             return
         listener = self.listening()
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         delay = 0.005
         while True:
             if poke:
                 poke()
             heard = self.progress.wait(names, position, min(delay, deadline - time.monotonic()))
-            if heard and listener is not None and listener.connected.is_set():
+            listening = listener is not None and listener.connected.is_set()
+            if heard and listening:
                 return
-            if heard or listener is None or not listener.fresh(self.poll_after):
+            # Silence is news too while listening: nothing committed. Polling is for a listener
+            # that has heard nothing for poll_after, since this wait began (it may be cut off).
+            quiet = not listening or min(listener.silence(), time.monotonic() - started) >= self.poll_after
+            if heard or quiet:
                 self.polls += 1
                 positions = self._positions_of(names)
                 if all(positions.get(name, 0) >= position for name in names):
                     return
             if time.monotonic() >= deadline:
                 raise ProjectionTimeout(position)
-            delay = self.poll_after if listener is not None else min(delay * 2, 0.1)
+            delay = self.poll_after if listening else min(delay * 2, 0.1)
 
     def projections_named(self, names: Iterable[str] | None) -> list[str]:
         """The projections of these names (all of them for None); a name no projection has is an

@@ -126,10 +126,9 @@ class ProgressListener:
         if thread is not None:
             thread.join(timeout=5)
 
-    def fresh(self, within: float) -> bool:
-        """Listening, and heard from the database in the last `within` seconds: what it knows is
-        then the truth, no need to poll."""
-        return self.connected.is_set() and time.monotonic() - self._heard_at < within
+    def silence(self) -> float:
+        """Seconds since it last heard from the database (a notification, or listening again)."""
+        return time.monotonic() - self._heard_at
 
     def _run(self) -> None:
         import psycopg
