@@ -21,6 +21,8 @@ READS: dict[str, tuple[str, ...]] = {
     # Every page: the signed-in person ("people"); a card, to say what it opens ("cards", "card_lifecycle").
     "contribution": ("consultations", "people", "organizations", "cards", "card_lifecycle",
                      "charter", "charter_provenance", "restitution"),  # and its page extensions
+    "consultation": ("consultations", "people", "organizations", "cards", "card_lifecycle",
+                     "restitution"),  # its extension: the City's answers beside the contributions
     "workshop_session": ("workshops", "people", "cards", "card_lifecycle"),
     "card_mine": ("cards", "card_lifecycle", "people"),
 }

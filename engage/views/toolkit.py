@@ -75,8 +75,8 @@ def reads_of(request, target: str | None) -> tuple[str, ...] | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.netloc and parts.netloc != request.host:
-        return None
+    if parts.netloc and parts.netloc not in (request.host, urlsplit(request.host_url).netloc):
+        return None  # another site's page (route_url leaves the default port out)
     path = unquote(parts.path)
     script_name = request.script_name
     if script_name and path.startswith(script_name):

@@ -14,13 +14,15 @@ from pyramid import testing
 from pyramid.interfaces import IRoutesMapper
 
 from engage.db import Cursor
+from engage.domain.accounts.model import Role
+from engage.projections.engine import ProjectionTimeout
 from engage.views import toolkit
 from engage.views.routes import READS
 from tests.common.accounts import CARD, log_in, services
 from tests.common.accounts import resident as signed_in_resident
 from tests.common.accounts import with_roles as resident
 from tests.common.cards import resident_with_card
-from tests.common.consultations import THEMES, create_via_web
+from tests.common.consultations import THEMES, create_via_web, fill_plan
 from tests.common.workshops import make_session
 
 
@@ -88,6 +90,7 @@ def test_the_reads_of_a_redirect_target_are_its_routes(testapp):
     pattern = mapper.get_route(some).generate({k: "0" * 32 for k in ("ref", "item", "session_id", "id")})
     assert toolkit.reads_of(request, pattern) == READS[some]
     assert toolkit.reads_of(request, "http://localhost:80" + pattern + "?page=2#votes") == READS[some]
+    assert toolkit.reads_of(request, request.host_url + pattern) == READS[some]  # as route_url writes it
     assert toolkit.reads_of(request, "/compte/mes-donnees") is None  # not declared: every projection
     assert toolkit.reads_of(request, "/nulle-part/ailleurs") is None
     assert toolkit.reads_of(request, "http://ailleurs.exemple" + pattern) is None
@@ -140,3 +143,93 @@ def test_the_card_pages_answer_with_a_page_reading_declared_read_models(testapp,
     route, seen = answered_page_reads(testapp, consent.submit(), monkeypatch)
     assert route == "card_mine"
     assert_declared(route, seen)
+
+
+def test_editing_a_consultation_answers_with_a_page_reading_declared_read_models(editor_app, monkeypatch):
+    form = editor_app.get("/consultations/nouvelle").forms["consultation"]
+    form["slug"], form["title"] = "charte", "Charte parisienne de la participation"
+    form["description"], form["themes"] = "Construisons ensemble la charte.", "\n".join(THEMES)
+    fill_plan(form)
+    form["card_required"], form["support_threshold"] = "non", "2"
+    route, seen = answered_page_reads(editor_app, form.submit("submit"), monkeypatch)
+    assert route == "consultation" and "consultations" in seen
+    assert_declared(route, seen)
+    phase = editor_app.get("/consultations/charte").forms[1]
+    route, seen = answered_page_reads(editor_app, phase.submit(), monkeypatch)
+    assert_declared(route, seen)
+    form = editor_app.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+    form.submit("submit", status=303)
+    with projections_read(services(editor_app), monkeypatch) as seen:  # with a contribution listed
+        assert "Des réunions le soir." in editor_app.get("/consultations/charte").text
+    assert_declared("consultation", seen)
+
+
+# -- the wait itself: declared read models only ----------------------------------------------------
+
+class Following:
+    """Projections followed by a thread of the test (the app runs none): the others lag, as a
+    stopped group of projection workers would."""
+
+    def __init__(self, engine, names):
+        self.engine, self.names = engine, list(names)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.engine.catch_up(self.names)
+            self._stop.wait(0.01)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
+def test_a_vote_waits_for_its_page_read_models_only_and_the_page_shows_it(make_app, monkeypatch):
+    editor = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "60"})
+    engage = services(editor)
+    with Following(engage.engine, engage.engine.projections):
+        resident(editor, "editrice@exemple.fr", "Éditrice Ville", Role.EDITOR)
+        create_via_web(editor)
+        form = editor.get("/consultations/charte/contribuer").forms["contribution"]
+        form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+        item = form.submit("submit", status=303).follow()
+    outcomes = []
+    wait_for = engage.engine.wait_for
+
+    def recorded(*args, **kwargs):
+        try:
+            wait_for(*args, **kwargs)
+        except ProjectionTimeout:
+            outcomes.append("timeout")
+            raise
+        outcomes.append("reached")
+
+    monkeypatch.setattr(engage.engine, "wait_for", recorded)
+    vote = item.forms["vote"]
+    vote["option"] = "d-accord"
+    with Following(engage.engine, READS["contribution"]):
+        page = vote.submit("submit", status=303).follow()
+    assert outcomes == ["reached"]
+    assert engage.engine.positions()["transparency"] < engage.engine.head()  # not waited for
+    counts = page.html.select("table.counts tbody tr")
+    assert [c.get_text(strip=True) for c in counts[0].find_all(["th", "td"])][:2] == ["D'accord", "non publié"]
+
+
+def test_a_write_answered_by_an_undeclared_page_waits_for_every_read_model(make_app):
+    app = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "0.3"})
+    engage = services(app)
+    request = testing.DummyRequest()
+    request.engage, request.registry, request.host = engage, app.app.registry, "localhost:80"
+    engage.app.issue_card(name="A B", email="a@exemple.fr", arrondissement=4, age_band="18-24",
+                          consent_to_consultation=True)
+    position = engage.engine.head()
+    with Following(engage.engine, READS["card_mine"]):
+        assert toolkit.wait_for_write(request, position, "http://localhost:80/carte/ma-carte")
+        assert not toolkit.wait_for_write(request, position, "/compte/mes-donnees")  # undeclared: all
+        assert not toolkit.wait_for_write(request, position)
