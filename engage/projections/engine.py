@@ -15,6 +15,7 @@ the batches of a worker in this process; it polls their positions only when no n
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Callable, Iterable, Sequence
@@ -242,6 +243,11 @@ class ProjectionEngine:
         if not self.listen:
             return None
         with self._listener_lock:
+            if self.listener is not None and self.listener.pid != os.getpid():
+                # Forked after it started (N web processes): its thread stayed in the parent,
+                # and what it knew is the parent's. Start afresh; the parent's connection is not
+                # this process's to close.
+                self.listener, self.progress = None, Progress()
             if self.listener is None:
                 self.listener = ProgressListener(self.db.url.conninfo(), channel_for(self.db.url.schema),
                                                  self.progress)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import threading
 import time
 from typing import Any, Callable, Collection, Mapping
@@ -105,6 +106,7 @@ class ProgressListener:
         self.progress = progress
         self.retry_after = retry_after
         self._connect = connect
+        self.pid = os.getpid()  # the process it listens for (a forked child needs its own)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()

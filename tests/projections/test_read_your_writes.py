@@ -3,6 +3,7 @@ this process hears of it (PostgreSQL NOTIFY, an in-process worker, or polling as
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -218,3 +219,20 @@ def test_a_payload_that_is_not_positions_changes_nothing():
     progress.advance({"cards": 7})
     progress.advance({"cards": 3})  # a rebuild: lower is the truth
     assert progress.known("cards") == 3 and progress.reached(["cards"], 3) and not progress.reached(["cards"], 4)
+
+
+def test_a_forked_process_listens_for_itself(postgres_only, engage_services, second_process):
+    waiter = engage_services.engine
+    inherited = waiter.listening()
+    wait_until(inherited.connected.is_set, "the listener never listened")
+    inherited.pid = -1  # as a web process forked after the listener started sees it
+    parents = waiter.progress
+    try:
+        own = waiter.listening()
+        assert own is not inherited and own.pid == os.getpid()
+        assert waiter.progress is not parents  # the parent's knowledge (and locks) stay behind
+        issue_cards(engage_services, 1)
+        with PartialWorker(second_process.engine, second_process.engine.projections):
+            waiter.wait_for(waiter.head(), timeout=2 * PATIENCE)
+    finally:
+        inherited.stop()
