@@ -24,6 +24,7 @@ READS: dict[str, tuple[str, ...]] = {
     "consultation": ("consultations", "people", "organizations", "cards", "card_lifecycle",
                      "restitution"),  # its extension: the City's answers beside the contributions
     "workshop_session": ("workshops", "people", "cards", "card_lifecycle"),
+    "session_roll": ("workshops", "people", "cards"),  # the facilitator's roll and walk-ins
     "card_mine": ("cards", "card_lifecycle", "people"),
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ from pyramid.interfaces import IRoutesMapper
 from engage.db import Cursor
 from engage.domain.accounts.model import Role
 from engage.projections.engine import ProjectionTimeout
+from engage.projections.workshops import queries as workshop_queries
 from engage.views import toolkit
 from engage.views.routes import READS
 from tests.common.accounts import CARD, log_in, services
@@ -23,7 +25,7 @@ from tests.common.accounts import resident as signed_in_resident
 from tests.common.accounts import with_roles as resident
 from tests.common.cards import resident_with_card
 from tests.common.consultations import THEMES, create_via_web, fill_plan
-from tests.common.workshops import make_session
+from tests.common.workshops import card_holder, make_session
 
 
 @contextmanager
@@ -163,6 +165,28 @@ def test_editing_a_consultation_answers_with_a_page_reading_declared_read_models
     with projections_read(services(editor_app), monkeypatch) as seen:  # with a contribution listed
         assert "Des réunions le soir." in editor_app.get("/consultations/charte").text
     assert_declared("consultation", seen)
+
+
+def test_the_roll_answers_with_a_page_reading_declared_read_models(testapp, monkeypatch):
+    engage = services(testapp)
+    facilitator = resident_with_card(testapp, "anim@exemple.fr", "Animatrice Nadia", card=False,
+                                     role=Role.FACILITATOR)
+    person = resident_with_card(testapp, "camille@exemple.fr", "Camille du 11e")
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=10)
+    sid, _ = make_session(engage.app, capacity=5, facilitator=facilitator, starts_at=start)
+    engage.app.register_for_session(sid, person, card_ids=workshop_queries.card_ids(engage.db, person))
+    _, _, number = card_holder(engage.app, 7)
+    engage.engine.catch_up()
+    log_in(testapp, "anim@exemple.fr")
+    form = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences").forms["roll"]
+    form[f"presence-{person.hex}"] = "present"
+    route, seen = answered_page_reads(testapp, form.submit(), monkeypatch)
+    assert route == "session_roll" and "workshops" in seen
+    assert_declared(route, seen)
+    walk = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences").forms["walk-in"]
+    walk["card_number"] = number
+    route, seen = answered_page_reads(testapp, walk.submit("submit"), monkeypatch)
+    assert_declared(route, seen)
 
 
 # -- the wait itself: declared read models only ----------------------------------------------------

@@ -488,10 +488,11 @@ def roll(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message))
-    wait_for_write(request, marked.position)
+    target = request.route_url("session_roll", session_id=session.session_id)
+    wait_for_write(request, marked.position, target)
     flash(request, plural(marked.changed, "Feuille de présence enregistrée (${count} changement).",
                          "Feuille de présence enregistrée (${count} changements).", request=request))
-    return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="session_walk_in", renderer="engage:templates/workshop_roll.pt",
@@ -515,9 +516,10 @@ def walk_in(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message), walk_in_form=form.render(data))
-    wait_for_write(request, marked.position)
+    target = request.route_url("session_roll", session_id=session.session_id)
+    wait_for_write(request, marked.position, target)
     flash(request, _("Participant·e ajouté·e comme présent·e."))
-    return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+    return HTTPSeeOther(target)
 
 
 # -- statistics --------------------------------------------------------------------------------
