@@ -115,6 +115,9 @@ def test_voting_and_contributing_answer_with_a_page_reading_declared_read_models
     route, seen = answered_page_reads(camille, vote.submit("submit"), monkeypatch)
     assert route == "contribution" and "consultations" in seen
     assert_declared(route, seen)
+    with projections_read(services(editor_app), monkeypatch) as seen:  # as its moderators see it
+        editor_app.get(item.request.url)
+    assert_declared("contribution", seen)
 
 
 def test_registering_for_a_session_answers_with_a_page_reading_declared_read_models(testapp, monkeypatch):
