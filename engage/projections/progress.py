@@ -135,13 +135,18 @@ class ProgressListener:
     def _run(self) -> None:
         import psycopg
 
+        reported = False  # the outage is logged once, not at every attempt
         while not self._stop.is_set():
+            listened = self.connections
             try:
                 self._listen()
             except psycopg.Error as error:
-                if not self._stop.is_set():
-                    log.warning("progress listener lost its connection (%s: %s); reconnecting",
+                if self.connections > listened:
+                    reported = False
+                if not self._stop.is_set() and not reported:
+                    log.warning("progress listener cut off (%s: %s): waiters poll until it listens again",
                                 type(error).__name__, error)
+                    reported = True
             except Exception:  # keep listening: waiters poll meanwhile
                 log.exception("progress listener failed; reconnecting")
             finally:
@@ -163,6 +168,8 @@ class ProgressListener:
             self.connections += 1
             self._heard_at = time.monotonic()
             self.connected.set()
+            if self.connections > 1:
+                log.info("progress listener listens again")
             while not self._stop.is_set():
                 for notify in conn.notifies(timeout=self.TICK):
                     self.notifications += 1
