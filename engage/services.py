@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from engage.db import Database, database_url_from, note_write, read_replica_from
 from engage.domain.application import EngageApplication
@@ -116,19 +116,23 @@ class Engage:
         if run_projections:
             engage.worker = ProjectionWorker(engine)
             engage.worker.start_thread()
+            # Its batches wake this process's waiters: no need to listen for other workers'.
+            engine.listen = False
         return engage
 
-    def wait_for(self, position: int) -> None:
-        """Bounded read-your-writes wait; raises ProjectionTimeout when it runs out. Inside a web
+    def wait_for(self, position: int, projections: Iterable[str] | None = None) -> None:
+        """Bounded read-your-writes wait for the named projections (every one when None): the
+        read models the next page reads. Raises ProjectionTimeout when it runs out. Inside a web
         request, the visitor's position in the primary's WAL is remembered afterwards, for the
         read replica (engage/replica.py)."""
         note_write()
         poke = self.worker.poke if self.worker else None
-        self.engine.wait_for(position, self.read_your_writes_timeout, poke=poke)
+        self.engine.wait_for(position, self.read_your_writes_timeout, poke=poke, projections=projections)
 
     def close(self) -> None:
         if self.worker:
             self.worker.stop()
+        self.engine.close()
         self.app.close()
         self.db.close()
 

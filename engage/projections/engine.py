@@ -6,11 +6,16 @@ old position: nothing is skipped, nothing counted twice. Polling the
 notification log works the same on SQLite (no push subscription there) and
 PostgreSQL (where eventsourcing's table lock serializes commits, so ids appear
 in commit order and a position never has to go back).
+
+Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
+their commits (engage/projections/progress.py): PostgreSQL NOTIFY from a worker anywhere, or
+the batches of a worker in this process; it polls their positions only when no news comes.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Callable, Iterable, Sequence
@@ -19,6 +24,7 @@ from eventsourcing.application import Application
 
 from engage.db import Cursor, Database
 from engage.projections.base import Projection
+from engage.projections.progress import Progress, ProgressListener, announcement, channel_for
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +56,16 @@ class ProjectionEngine:
         # Called after every catch_up, once the read models have reached the head: work
         # that must follow whole batches, such as signing a transparency checkpoint.
         self.after_catch_up: list[Callable[[], object]] = []
-        # The position every projection has reached, as far as this process has seen it
-        # commit: waiters in this process are woken by the batch itself, not by polling.
-        self._reached = 0
-        self._advanced = threading.Condition()
+        # Each projection's position, as far as this process has heard of its commits.
+        self.progress = Progress()
+        # On PostgreSQL, started at the first wait: hears the commits of workers in any process.
+        self.listen = db.backend == "postgresql"
+        self.listener: ProgressListener | None = None
+        self._listener_lock = threading.Lock()
+        # Without news for this long, a waiter reads the positions itself (the listener may be
+        # down, or a worker may commit without announcing).
+        self.poll_after = 0.1
+        self.polls = 0  # positions read by waiters: the fallback's counter
 
     # -- schema --------------------------------------------------------------
     def setup(self) -> None:
@@ -105,7 +117,9 @@ class ProjectionEngine:
                 "UPDATE projection_tracking SET position = %s WHERE projection = %s",
                 [new_position, name],
             )
-            return len(notifications)
+            self._announce(cur, {name: new_position})
+        self.progress.advance({name: new_position})
+        return len(notifications)
 
     def _lock_position(self, cur: Cursor, name: str) -> int:
         # FOR UPDATE makes two workers on one projection take turns on PostgreSQL;
@@ -123,10 +137,8 @@ class ProjectionEngine:
         yet (positions may differ: a projection added or rebuilt later catches up here
         while the others skip what they have). Returns (events applied, notifications read)."""
         applied, read, reached = self._shared_batch(names)
-        if reached is not None and set(names) >= set(self.projections):
-            with self._advanced:  # the truth as of this commit (a rebuild elsewhere may lower it)
-                self._reached = reached
-                self._advanced.notify_all()
+        if reached is not None:  # every one of them is there (or beyond) as of this commit
+            self.progress.advance({name: reached for name in names})
         return applied, read
 
     def _shared_batch(self, names: Sequence[str]) -> tuple[int, int, int | None]:
@@ -157,6 +169,7 @@ class ProjectionEngine:
             moved = [(name, new_position) for name, position in positions.items() if position < new_position]
             cur.executemany("INSERT INTO projection_tracking (projection, position) VALUES (%s, %s)"
                             " ON CONFLICT (projection) DO UPDATE SET position = excluded.position", moved)
+            self._announce(cur, dict(moved))
         # Committed: the lowest position is now new_position (or above, for those ahead).
         return applied, len(notifications), new_position
 
@@ -200,8 +213,8 @@ class ProjectionEngine:
     def reset(self, names: Sequence[str]) -> None:
         """Empty these read models and move their positions back to 0 (a rebuild's first step;
         projection groups then replay them in parallel: engage/projections/groups.py)."""
-        with self._advanced:
-            self._reached = 0  # no waiter may trust an earlier position during a rebuild
+        # No waiter may trust an earlier position during a rebuild (announced to the others below).
+        self.progress.advance({name: 0 for name in names})
         with self.db.transaction() as cur:
             cur.execute(TRACKING_SCHEMA)
             for name in names:
@@ -213,29 +226,95 @@ class ProjectionEngine:
                     " ON CONFLICT (projection) DO UPDATE SET position = 0",
                     [name],
                 )
+            self._announce(cur, {name: 0 for name in names})
 
-    def wait_for(self, position: int, timeout: float, poke: Callable[[], None] | None = None) -> None:
-        """Read-your-writes: block until every projection has reached `position`.
+    # -- read-your-writes ----------------------------------------------------
+    def _announce(self, cur: Cursor, positions: dict[str, int]) -> None:
+        # In the batch's transaction: PostgreSQL delivers it at commit, never for a rollback.
+        if positions and cur.backend == "postgresql":
+            cur.execute("SELECT pg_notify(%s, %s)", [channel_for(self.db.url.schema), announcement(positions)])
 
-        A worker in this process wakes the waiters when its batch commits; the read models'
-        positions are read from the database only when no such news came for a while (a
-        worker in another process, as in production)."""
-        deadline = time.monotonic() + timeout
+    def _positions_of(self, names: Sequence[str]) -> dict[str, int]:
+        marks = ", ".join(["%s"] * len(names))
+        with self.db.reading(primary=True) as cur:  # what was written, never a replica's view
+            return dict(cur.execute(
+                f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks})",
+                list(names)).fetchall())
+
+    def listening(self) -> ProgressListener | None:
+        """This process's listener to the workers' announcements, started at the first call
+        (at the first wait: a process that never waits opens no connection for it); None on
+        SQLite, or when a worker in this process reports its commits itself."""
+        if not self.listen:
+            return None
+        with self._listener_lock:
+            if self.listener is not None and self.listener.pid != os.getpid():
+                # Forked after it started (N web processes): its thread stayed in the parent,
+                # and what it knew is the parent's. Start afresh; the parent's connection is not
+                # this process's to close.
+                self.listener, self.progress = None, Progress()
+            if self.listener is None:
+                self.listener = ProgressListener(self.db.url.conninfo(), channel_for(self.db.url.schema),
+                                                 self.progress)
+                self.listener.start()
+            return self.listener
+
+    def wait_for(self, position: int, timeout: float, poke: Callable[[], None] | None = None,
+                 *, projections: Iterable[str] | None = None) -> None:
+        """Read-your-writes: block until the named projections (all of them when None) have
+        reached `position`; ProjectionTimeout after `timeout` seconds.
+
+        Woken by the news of their commits (progress.py). On PostgreSQL, the listener hears
+        every commit in commit order, a rebuild's lower positions included: what it says is
+        trusted. A worker in this process only knows its own commits (a rebuild elsewhere may
+        have lowered a position since): its news is confirmed by reading the positions, a
+        cheap read in that setting. The positions are also read when the listener has heard
+        nothing for `poll_after` seconds during the wait or is not connected, and on SQLite,
+        with a backoff from 5 to 100 ms."""
+        names = self.projections_named(projections)
+        if not names:  # a page that reads no read model
+            return
+        listener = self.listening()
+        started = time.monotonic()
+        deadline = started + timeout
         delay = 0.005
         while True:
-            if self._reached >= position:
-                return
             if poke:
                 poke()
-            with self._advanced:
-                woken = self._advanced.wait_for(lambda: self._reached >= position, delay)
-            if woken:
+            heard = self.progress.wait(names, position, min(delay, deadline - time.monotonic()))
+            listening = listener is not None and listener.connected.is_set()
+            if heard and listening:
                 return
-            if self.lowest_position() >= position:
-                return
+            # Silence is news too while listening: nothing committed. Polling is for a listener
+            # that has heard nothing for poll_after, since this wait began (it may be cut off).
+            quiet = not listening or min(listener.silence(), time.monotonic() - started) >= self.poll_after
+            if heard or quiet:
+                self.polls += 1
+                positions = self._positions_of(names)
+                if all(positions.get(name, 0) >= position for name in names):
+                    return
             if time.monotonic() >= deadline:
                 raise ProjectionTimeout(position)
-            delay = min(delay * 2, 0.1)
+            delay = self.poll_after if listening else min(delay * 2, 0.1)
+
+    def projections_named(self, names: Iterable[str] | None) -> list[str]:
+        """The projections of these names (all of them for None); a name no projection has is an
+        error of the caller (a typo would otherwise wait for nothing)."""
+        if names is None:
+            return list(self.projections)
+        names = list(names)
+        unknown = sorted(set(names) - set(self.projections))
+        if unknown:
+            raise ValueError(f"no such projection: {', '.join(unknown)}")
+        return names
+
+    def close(self) -> None:
+        """Stop listening (the worker, if any, is stopped by its owner)."""
+        with self._listener_lock:
+            listener, self.listener = self.listener, None
+            self.listen = False
+        if listener is not None:
+            listener.stop()
 
 
 class ProjectionWorker:

@@ -12,6 +12,22 @@ CARD = "engage.views.cards.resources:CardResource"
 SESSION = "engage.views.workshops.resources:SessionResource"
 WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 
+#: What the page of a route reads: the projections (engage/projections/__init__.py) whose
+#: tables it queries. A write answered by a redirect to that page waits for these read models
+#: only (read-your-writes, engage/views/toolkit.py wait_for_write); a route not named here
+#: waits for every projection. Reading one more table on a page means declaring its projection
+#: here: tests/views/test_route_reads.py checks both what a page reads and every name below.
+READS: dict[str, tuple[str, ...]] = {
+    # Every page: the signed-in person ("people"); a card, to say what it opens ("cards", "card_lifecycle").
+    "contribution": ("consultations", "people", "organizations", "cards", "card_lifecycle",
+                     "charter", "charter_provenance", "restitution"),  # and its page extensions
+    "consultation": ("consultations", "people", "organizations", "cards", "card_lifecycle",
+                     "restitution"),  # its extension: the City's answers beside the contributions
+    "workshop_session": ("workshops", "people", "cards", "card_lifecycle"),
+    "session_roll": ("workshops", "people", "cards"),  # the facilitator's roll and walk-ins
+    "card_mine": ("cards", "card_lifecycle", "people"),
+}
+
 
 def includeme(config) -> None:
     config.add_static_view("static", "engage:static", cache_max_age=3600)

@@ -9,7 +9,7 @@ import re
 from datetime import date, datetime, timezone
 from functools import lru_cache, partial
 from typing import Any, Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -18,10 +18,12 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from pyramid.events import BeforeRender, subscriber
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.interfaces import IRoutesMapper
 
 from engage.domain.common import DomainError
 from engage.i18n import _
 from engage.projections.engine import ProjectionTimeout
+from engage.views.routes import READS
 
 MAX_PAGE = 10_000
 
@@ -54,15 +56,36 @@ def page_number(request) -> int:
         return 1
 
 
-def wait_for_write(request, position: int | None) -> bool:
-    """Read-your-writes, bounded. False if the read models lag: the write itself is safe."""
+def wait_for_write(request, position: int | None, target: str | None = None) -> bool:
+    """Read-your-writes, bounded: wait until the read models the page at `target` reads (its
+    route's READS, engage/views/routes.py) have reached `position`; all of them when there is
+    no target or its route declares nothing. False if they lag: the write itself is safe."""
     if position is None:
         return True
     try:
-        request.engage.wait_for(position)
+        request.engage.wait_for(position, reads_of(request, target))
         return True
     except ProjectionTimeout:
         return False
+
+
+def reads_of(request, target: str | None) -> tuple[str, ...] | None:
+    """The projections the page at `target` (a URL of this site) reads, as its route declares
+    them; None (every projection) for a page whose route declares nothing or is not found."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.netloc and parts.netloc not in (request.host, urlsplit(request.host_url).netloc):
+        return None  # another site's page (route_url leaves the default port out)
+    path = unquote(parts.path)
+    script_name = request.script_name
+    if script_name and path.startswith(script_name):
+        path = path[len(script_name):]
+    mapper = request.registry.queryUtility(IRoutesMapper)
+    for route in mapper.get_routes() if mapper is not None else ():
+        if route.match(path) is not None:
+            return READS.get(route.name)
+    return None
 
 
 def validate(form: deform.Form, request) -> dict | None:
@@ -111,7 +134,7 @@ def form_view(request, form: deform.Form, page: dict, action: Callable[[dict], t
         request.response.status_int = 400
         return {**page, "form": form.render(_redisplayable(data)), "error": error_message(error)}
     position = recorded if isinstance(recorded, int) else getattr(recorded, "position", None)
-    wait_for_write(request, position)
+    wait_for_write(request, position, target)
     if done is not None:
         flash(request, done)
     return HTTPSeeOther(target)

@@ -132,9 +132,10 @@ def _holder_action(request, act, done):
     except DomainError as error:
         flash(request, _(error.message), ERROR)
         return HTTPSeeOther(request.route_url("card_mine"))
-    wait_for_write(request, position if isinstance(position, int) else position.position)
+    target = request.route_url("card_mine")
+    wait_for_write(request, position if isinstance(position, int) else position.position, target)
     flash(request, done)
-    return HTTPSeeOther(request.route_url("card_mine"))
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="card_renew", request_method="POST", permission=Permission.OWN_ACCOUNT)

@@ -312,7 +312,7 @@ def contribution_vote(context, request):
     except DomainError as error:
         flash(request, _(error.message), ERROR)
         return HTTPSeeOther(target)
-    wait_for_write(request, recorded.position)
+    wait_for_write(request, recorded.position, target)
     flash(request, _("Votre vote est enregistré."))
     return HTTPSeeOther(target)
 

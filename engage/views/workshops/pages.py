@@ -227,7 +227,8 @@ def register(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return session_page(context, request, error=_(error.message))
-    wait_for_write(request, registration.position)
+    target = request.route_url("workshop_session", session_id=session.session_id)
+    wait_for_write(request, registration.position, target)
     if registration.status == "registered":
         message = _("Votre inscription est enregistrée. Vous recevrez un message si la séance change.")
     else:
@@ -235,7 +236,7 @@ def register(context, request):
                     "Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e.",
                     mapping={"rank": registration.rank})
     flash(request, message)
-    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="workshop_withdraw", permission=Permission.OWN_ACCOUNT,
@@ -251,9 +252,10 @@ def withdraw(context, request):
         return session_page(context, request, error=_(error.message))
     if withdrawal.promoted:
         notify(request, [withdrawal.promoted], templates.SEAT_FREED, **_session_mapping(request, session))
-    wait_for_write(request, withdrawal.position)
+    target = request.route_url("workshop_session", session_id=session.session_id)
+    wait_for_write(request, withdrawal.position, target)
     flash(request, _("Votre désinscription est enregistrée."))
-    return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+    return HTTPSeeOther(target)
 
 
 NOTICE_LABELS = {
@@ -486,10 +488,11 @@ def roll(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message))
-    wait_for_write(request, marked.position)
+    target = request.route_url("session_roll", session_id=session.session_id)
+    wait_for_write(request, marked.position, target)
     flash(request, plural(marked.changed, "Feuille de présence enregistrée (${count} changement).",
                          "Feuille de présence enregistrée (${count} changements).", request=request))
-    return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="session_walk_in", renderer="engage:templates/workshop_roll.pt",
@@ -513,9 +516,10 @@ def walk_in(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return _roll_page(request, session, error=_(error.message), walk_in_form=form.render(data))
-    wait_for_write(request, marked.position)
+    target = request.route_url("session_roll", session_id=session.session_id)
+    wait_for_write(request, marked.position, target)
     flash(request, _("Participant·e ajouté·e comme présent·e."))
-    return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+    return HTTPSeeOther(target)
 
 
 # -- statistics --------------------------------------------------------------------------------

@@ -1,0 +1,262 @@
+"""Declared reads (engage/views/routes.py READS): the page that answers a write names the read models
+it reads, and read-your-writes waits for those only. A page reading a table its route does not
+declare would show a visitor a read model that may not have their write yet: these tests fail then."""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
+
+import pytest
+from pyramid import testing
+from pyramid.interfaces import IRoutesMapper
+
+from engage.db import Cursor
+from engage.domain.accounts.model import Role
+from engage.projections.engine import ProjectionTimeout
+from engage.projections.workshops import queries as workshop_queries
+from engage.views import toolkit
+from engage.views.routes import READS
+from tests.common.accounts import CARD, log_in, services
+from tests.common.accounts import resident as signed_in_resident
+from tests.common.accounts import with_roles as resident
+from tests.common.cards import resident_with_card
+from tests.common.consultations import THEMES, create_via_web, fill_plan
+from tests.common.workshops import card_holder, make_session
+
+
+@contextmanager
+def projections_read(engage, monkeypatch):
+    """The names of the projections whose tables the block's queries mention (this thread's only:
+    not the in-process worker's)."""
+    owners = {table: p.name for p in engage.engine.projections.values() for table in p.tables}
+    pattern = re.compile(r"\b(" + "|".join(sorted(map(re.escape, owners), key=len, reverse=True)) + r")\b")
+    seen: set[str] = set()
+    execute = Cursor.execute
+    here = threading.get_ident()
+
+    def recording(self, sql, params=()):
+        if threading.get_ident() == here:
+            seen.update(owners[table] for table in pattern.findall(sql))
+        return execute(self, sql, params)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Cursor, "execute", recording)
+        yield seen
+
+
+def route_of(app, url: str) -> str:
+    mapper = app.app.registry.getUtility(IRoutesMapper)
+    path = urlsplit(url).path
+    return next(route.name for route in mapper.get_routes() if route.match(path) is not None)
+
+
+def answered_page_reads(app, response, monkeypatch) -> tuple[str, set[str]]:
+    """The route a write's 303 leads to, and the projections its page read."""
+    assert response.status_int == 303
+    with projections_read(services(app), monkeypatch) as seen:
+        response.follow()
+    return route_of(app, response.location), seen
+
+
+def assert_declared(route: str, seen: set[str]) -> None:
+    assert route in READS, f"{route}: the page answering a hot write declares no reads (it reads {sorted(seen)})"
+    assert seen <= set(READS[route]), f"{route} reads {sorted(seen - set(READS[route]))} undeclared"
+
+
+# -- the declarations themselves ---------------------------------------------------------------
+
+def test_every_declared_read_names_a_projection_and_a_route(testapp):
+    """A typo in READS (a projection renamed, a route removed) is caught here, not by a visitor."""
+    engage = services(testapp)
+    routes = {route.name for route in testapp.app.registry.getUtility(IRoutesMapper).get_routes()}
+    assert set(READS) <= routes, sorted(set(READS) - routes)
+    for route, names in READS.items():
+        assert names, f"{route}: declare at least one read model, or nothing at all"
+        engage.engine.projections_named(names)  # raises for a name no projection has
+
+
+def test_a_wait_for_a_projection_that_does_not_exist_is_refused(engage_services):
+    with pytest.raises(ValueError, match="no such projection: contributions"):
+        engage_services.wait_for(1, projections=["contributions"])
+
+
+def test_the_reads_of_a_redirect_target_are_its_routes(testapp):
+    request = testing.DummyRequest()
+    request.registry, request.host = testapp.app.registry, "localhost:80"
+    some = next(iter(READS))
+    mapper = testapp.app.registry.getUtility(IRoutesMapper)
+    pattern = mapper.get_route(some).generate({k: "0" * 32 for k in ("ref", "item", "session_id", "id")})
+    assert toolkit.reads_of(request, pattern) == READS[some]
+    assert toolkit.reads_of(request, "http://localhost:80" + pattern + "?page=2#votes") == READS[some]
+    assert toolkit.reads_of(request, request.host_url + pattern) == READS[some]  # as route_url writes it
+    assert toolkit.reads_of(request, "/compte/mes-donnees") is None  # not declared: every projection
+    assert toolkit.reads_of(request, "/nulle-part/ailleurs") is None
+    assert toolkit.reads_of(request, "http://ailleurs.exemple" + pattern) is None
+    assert toolkit.reads_of(request, None) is None
+
+
+# -- the hot writes: the page that answers reads only what it declares ---------------------------
+
+def test_voting_and_contributing_answer_with_a_page_reading_declared_read_models(editor_app, make_app, monkeypatch):
+    create_via_web(editor_app)
+    camille = make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    form = camille.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+    route, seen = answered_page_reads(camille, form.submit("submit"), monkeypatch)
+    assert_declared(route, seen)
+    item = camille.get(camille.get("/consultations/charte").html.select_one("a[href*='/contributions/']")["href"])
+    vote = item.forms["vote"]
+    vote["option"] = "d-accord"
+    route, seen = answered_page_reads(camille, vote.submit("submit"), monkeypatch)
+    assert route == "contribution" and "consultations" in seen
+    assert_declared(route, seen)
+    with projections_read(services(editor_app), monkeypatch) as seen:  # as its moderators see it
+        editor_app.get(item.request.url)
+    assert_declared("contribution", seen)
+
+
+def test_registering_for_a_session_answers_with_a_page_reading_declared_read_models(testapp, monkeypatch):
+    engage = services(testapp)
+    session_id, _ = make_session(engage.app, capacity=1)
+    resident_with_card(testapp, "camille@exemple.fr", "Camille du 11e")
+    log_in(testapp, "camille@exemple.fr")
+    page = testapp.get(f"/ateliers/seance/{session_id.hex}")
+    route, seen = answered_page_reads(testapp, page.forms["register"].submit(), monkeypatch)
+    assert route == "workshop_session" and "workshops" in seen
+    assert_declared(route, seen)
+    page = testapp.get(f"/ateliers/seance/{session_id.hex}")
+    route, seen = answered_page_reads(testapp, page.forms["withdraw"].submit(), monkeypatch)
+    assert_declared(route, seen)
+
+
+def test_the_card_pages_answer_with_a_page_reading_declared_read_models(testapp, monkeypatch):
+    signed_in_resident(testapp, "camille@exemple.fr")
+    form = testapp.get("/carte").forms["card-request"]
+    for name, value in CARD.items():
+        form[name] = value
+    route, seen = answered_page_reads(testapp, form.submit("submit"), monkeypatch)
+    assert route == "card_mine" and "cards" in seen
+    assert_declared(route, seen)
+    services(testapp).engine.catch_up()
+    consent = next(f for f in testapp.get("/carte/ma-carte").forms.values()
+                   if f.action.endswith("/carte/ma-carte/consentements"))
+    route, seen = answered_page_reads(testapp, consent.submit(), monkeypatch)
+    assert route == "card_mine"
+    assert_declared(route, seen)
+
+
+def test_editing_a_consultation_answers_with_a_page_reading_declared_read_models(editor_app, monkeypatch):
+    form = editor_app.get("/consultations/nouvelle").forms["consultation"]
+    form["slug"], form["title"] = "charte", "Charte parisienne de la participation"
+    form["description"], form["themes"] = "Construisons ensemble la charte.", "\n".join(THEMES)
+    fill_plan(form)
+    form["card_required"], form["support_threshold"] = "non", "2"
+    route, seen = answered_page_reads(editor_app, form.submit("submit"), monkeypatch)
+    assert route == "consultation" and "consultations" in seen
+    assert_declared(route, seen)
+    phase = editor_app.get("/consultations/charte").forms[1]
+    route, seen = answered_page_reads(editor_app, phase.submit(), monkeypatch)
+    assert_declared(route, seen)
+    form = editor_app.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+    form.submit("submit", status=303)
+    with projections_read(services(editor_app), monkeypatch) as seen:  # with a contribution listed
+        assert "Des réunions le soir." in editor_app.get("/consultations/charte").text
+    assert_declared("consultation", seen)
+
+
+def test_the_roll_answers_with_a_page_reading_declared_read_models(testapp, monkeypatch):
+    engage = services(testapp)
+    facilitator = resident_with_card(testapp, "anim@exemple.fr", "Animatrice Nadia", card=False,
+                                     role=Role.FACILITATOR)
+    person = resident_with_card(testapp, "camille@exemple.fr", "Camille du 11e")
+    start = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=10)
+    sid, _ = make_session(engage.app, capacity=5, facilitator=facilitator, starts_at=start)
+    engage.app.register_for_session(sid, person, card_ids=workshop_queries.card_ids(engage.db, person))
+    _, _, number = card_holder(engage.app, 7)
+    engage.engine.catch_up()
+    log_in(testapp, "anim@exemple.fr")
+    form = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences").forms["roll"]
+    form[f"presence-{person.hex}"] = "present"
+    route, seen = answered_page_reads(testapp, form.submit(), monkeypatch)
+    assert route == "session_roll" and "workshops" in seen
+    assert_declared(route, seen)
+    walk = testapp.get(f"/ateliers/animation/seance/{sid.hex}/presences").forms["walk-in"]
+    walk["card_number"] = number
+    route, seen = answered_page_reads(testapp, walk.submit("submit"), monkeypatch)
+    assert_declared(route, seen)
+
+
+# -- the wait itself: declared read models only ----------------------------------------------------
+
+class Following:
+    """Projections followed by a thread of the test (the app runs none): the others lag, as a
+    stopped group of projection workers would."""
+
+    def __init__(self, engine, names):
+        self.engine, self.names = engine, list(names)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.engine.catch_up(self.names)
+            self._stop.wait(0.01)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+
+def test_a_vote_waits_for_its_page_read_models_only_and_the_page_shows_it(make_app, monkeypatch):
+    editor = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "60"})
+    engage = services(editor)
+    with Following(engage.engine, engage.engine.projections):
+        resident(editor, "editrice@exemple.fr", "Éditrice Ville", Role.EDITOR)
+        create_via_web(editor)
+        form = editor.get("/consultations/charte/contribuer").forms["contribution"]
+        form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+        item = form.submit("submit", status=303).follow()
+    outcomes = []
+    wait_for = engage.engine.wait_for
+
+    def recorded(*args, **kwargs):
+        try:
+            wait_for(*args, **kwargs)
+        except ProjectionTimeout:
+            outcomes.append("timeout")
+            raise
+        outcomes.append("reached")
+
+    monkeypatch.setattr(engage.engine, "wait_for", recorded)
+    vote = item.forms["vote"]
+    vote["option"] = "d-accord"
+    with Following(engage.engine, READS["contribution"]):
+        page = vote.submit("submit", status=303).follow()
+    assert outcomes == ["reached"]
+    assert engage.engine.positions()["transparency"] < engage.engine.head()  # not waited for
+    counts = page.html.select("table.counts tbody tr")
+    assert [c.get_text(strip=True) for c in counts[0].find_all(["th", "td"])][:2] == ["D'accord", "non publié"]
+
+
+def test_a_write_answered_by_an_undeclared_page_waits_for_every_read_model(make_app):
+    app = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "0.3"})
+    engage = services(app)
+    request = testing.DummyRequest()
+    request.engage, request.registry, request.host = engage, app.app.registry, "localhost:80"
+    engage.app.issue_card(name="A B", email="a@exemple.fr", arrondissement=4, age_band="18-24",
+                          consent_to_consultation=True)
+    position = engage.engine.head()
+    with Following(engage.engine, READS["card_mine"]):
+        assert toolkit.wait_for_write(request, position, "http://localhost:80/carte/ma-carte")
+        assert not toolkit.wait_for_write(request, position, "/compte/mes-donnees")  # undeclared: all
+        assert not toolkit.wait_for_write(request, position)
