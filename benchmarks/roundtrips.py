@@ -1,0 +1,307 @@
+"""Round trips to PostgreSQL of one vote: the POST (up to its 303) and the page it answers with.
+
+    python -m benchmarks.roundtrips [--votes 200]    (ENGAGE_BENCH_DATABASE_URL or the test URL)
+
+`count_vote_round_trips(url)` builds a fresh app in a scratch schema of that database (a
+consultation, an item, a signed-in resident with a card), casts one warm-up vote, then one
+counted vote through the WSGI app (webtest), and returns the breakdown; `make bench` prints it.
+
+Counted at the wire, with libpq's trace: every message the request's thread sends and
+receives on each connection. One round trip is one run of messages sent followed by the
+server's answer (a Query; a pipeline's Parse/Bind/Execute... up to its Sync or Flush; BEGIN and
+COMMIT; a pool's check). Only the thread that runs the request is traced: the in-process
+projection worker's own exchanges (reading the log, writing read models) are left out, and so
+is opening a new connection (done by the pools' own threads; reported apart, 0 once warm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from collections import Counter
+from contextlib import contextmanager
+from typing import Iterator
+from uuid import UUID
+
+import psycopg
+from psycopg import pq
+
+from engage.db import DatabaseURL
+
+from .environment import KEK_PATH
+
+PASSWORD = "quatre chevaux sur la passerelle 2017"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+EDITOR = UUID(int=1)
+GOAL = 4  # round trips of the vote POST, from the request's arrival to its 303
+
+
+def _purpose() -> str:
+    """What asked for this exchange: the innermost engage function on the stack, and the
+    eventsourcing one if the exchange is the event store's."""
+    engage = library = None
+    for frame in reversed(traceback.extract_stack()):
+        path = frame.filename.replace(os.sep, "/")
+        if library is None and "/eventsourcing/" in path:
+            library = f"eventsourcing.{frame.name}"
+        if "/engage/" in path:
+            module = path.rsplit("/engage/", 1)[1].removesuffix(".py").replace("/", ".")
+            engage = f"{module}.{frame.name}"
+            break
+    return " > ".join(p for p in (engage, library) if p) or "?"
+
+
+def _pool_of(conn) -> str:
+    pool = getattr(conn, "_pool", None)
+    name = getattr(pool, "name", None) or ""
+    return "read models" if name == "engage-read-models" else "event store" if pool is not None else "direct"
+
+
+class WireCounter:
+    """Traces, with libpq, the exchanges of one thread on every psycopg connection it uses."""
+
+    def __init__(self, thread: threading.Thread):
+        self.thread = thread
+        self.files: dict[int, object] = {}  # id(connection) -> its trace file
+        self.segments: list[tuple[int, str, str, int, int]] = []  # (conn, pool, purpose, start, end)
+        self.connects = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def counting(self) -> Iterator["WireCounter"]:
+        counter = self
+        original_wait = psycopg.Connection.wait
+        original_connect = psycopg.Connection.connect.__func__
+
+        def wait(conn, gen, *args, **kwargs):
+            if threading.current_thread() is not counter.thread or conn.pgconn.status != pq.ConnStatus.OK:
+                return original_wait(conn, gen, *args, **kwargs)
+            trace = counter.files.get(id(conn))
+            if trace is None:
+                trace = counter.files[id(conn)] = tempfile.TemporaryFile()
+            start = os.fstat(trace.fileno()).st_size
+            conn.pgconn.trace(trace.fileno())
+            conn.pgconn.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+            try:
+                return original_wait(conn, gen, *args, **kwargs)
+            finally:
+                conn.pgconn.untrace()  # flushes the trace up to here
+                end = os.fstat(trace.fileno()).st_size
+                counter.segments.append((id(conn), _pool_of(conn), _purpose(), start, end))
+
+        def connect(cls, *args, **kwargs):
+            with counter._lock:
+                counter.connects += 1
+            return original_connect(cls, *args, **kwargs)
+
+        psycopg.Connection.wait = wait
+        psycopg.Connection.connect = classmethod(connect)
+        try:
+            yield self
+        finally:
+            psycopg.Connection.wait = original_wait
+            psycopg.Connection.connect = classmethod(original_connect)
+
+    def reset(self) -> None:
+        self.segments.clear()
+        self.connects = 0
+
+    def breakdown(self) -> dict:
+        """{"total", "new_connections", "by_purpose": {(pool, purpose): n}, "statements": [...]}."""
+        by_purpose: Counter = Counter()
+        statements: list[str] = []
+        previous: dict[int, str] = {}  # a connection's last direction, across its segments
+        for conn, pool, purpose, start, end in self.segments:
+            trace = self.files[conn]
+            trace.seek(start)
+            lines = trace.read(end - start).decode(errors="replace").splitlines()
+            for line in lines:
+                direction, _, rest = line.partition("\t")
+                if direction == "F" and previous.get(conn) != "F":
+                    by_purpose[(pool, purpose)] += 1
+                    message = rest.split("\t", 2)
+                    statements.append(f"{pool}: {purpose}: {message[-1].strip()[:90] if len(message) > 2 else rest}")
+                if direction in ("F", "B"):
+                    previous[conn] = direction
+        return {"total": sum(by_purpose.values()), "new_connections": self.connects,
+                "by_purpose": dict(by_purpose), "statements": statements}
+
+
+def _settings(database_url: str) -> dict:
+    return {
+        "engage.database_url": database_url,
+        "engage.session_secret": "roundtrips-" + uuid.uuid4().hex,
+        "engage.identifier_key": "roundtrips-identifier-key-0123456789",
+        "engage.projections.in_process": "true",
+        "engage.read_your_writes_timeout": "30",
+        "engage.mailer": "outbox",
+        "engage.public_url": "http://localhost:6543",
+        "engage.password_hashing": "cheapest-for-tests-only",
+        "pyramid.default_locale_name": "fr",
+        "engage.vault.kek_path": KEK_PATH,  # ENGAGE_VAULT_KEK wins (the tests set it)
+        "engage.vault.create_kek": "true",
+    }
+
+
+@contextmanager
+def scratch_schema(database_url: str) -> Iterator[str]:
+    """A fresh schema in the URL's database, dropped afterwards: the URL of it."""
+    parsed = DatabaseURL.parse(database_url)
+    if parsed.backend != "postgresql":
+        raise ValueError("round trips are counted on PostgreSQL")
+    schema = f"rt_{uuid.uuid4().hex[:12]}"
+    admin = dict(host=parsed.host, port=parsed.port, user=parsed.user, password=parsed.password,
+                 dbname=parsed.dbname)
+    with psycopg.connect(**admin, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    base = database_url.split("?", 1)[0]
+    try:
+        yield f"{base}?schema={schema}"
+    finally:
+        with psycopg.connect(**admin, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+class VotingResident:
+    """A consultation open to card holders, `items` contributions, and a resident with a card
+    signed in on a webtest app."""
+
+    def __init__(self, database_url: str, items: int = 2):
+        import webtest
+
+        from engage import main
+        from engage.domain.consultations.model import PHASES
+
+        self.wsgi = main({}, **_settings(database_url))
+        self.browser = webtest.TestApp(self.wsgi)
+        engage = self.wsgi.registry.engage
+        app = engage.app
+        plan = [{"phase": p, "starts_on": f"2026-{m:02d}-01", "ends_on": f"2026-{m:02d}-28"}
+                for p, m in zip(PHASES, (1, 3, 5, 7))]
+        self.slug = "tours-de-fil"
+        consultation = app.create_consultation(
+            slug=self.slug, created_by=EDITOR, title="Compter les allers-retours", description="Mesure.",
+            themes=["Mesure"], plan=plan, card_required=True, support_threshold=10_000_000)
+        app.start_phase(consultation.id, PHASES[0], started_by=EDITOR)
+        self.items = [app.contribute(consultation_id=consultation.id, person_id=UUID(int=10**6 + i),
+                                     has_valid_card=True, kind="proposition", theme="Mesure",
+                                     text=f"Proposition numéro {i}.").id.hex
+                      for i in range(items)]
+        email = "votante@exemple.fr"
+        signed = engage.accounts.sign_up(name="Votante", email=email, display_name="Votante", password=PASSWORD)
+        engage.accounts.confirm_email(signed.confirmation_token)
+        person_id = app.find_person_by_email(email)
+        app.issue_card(name="Votante", email=email, arrondissement=11, age_band="25-34",
+                       consent_to_consultation=True, person_id=person_id)
+        engage.engine.catch_up()
+        page = self.browser.get("/compte/connexion")
+        self.browser.post("/compte/connexion", {"csrf_token": CSRF.search(page.text).group(1), "email": email,
+                                                "password": PASSWORD, "submit": "submit"}, status=303)
+        page = self.browser.get(self.item_path(self.items[0]))
+        self.csrf = CSRF.search(page.text).group(1)
+
+    def item_path(self, item: str) -> str:
+        return f"/consultations/{self.slug}/contributions/{item}"
+
+    def vote(self, item: str, option: str = "d-accord"):
+        return self.browser.post(self.item_path(item) + "/voter",
+                                 {"csrf_token": self.csrf, "option": option, "submit": "submit"}, status=303)
+
+    def close(self) -> None:
+        self.wsgi.registry.engage.close()
+
+
+def count_vote_round_trips(database_url: str) -> dict:
+    """Round trips of one vote on PostgreSQL: {"post": breakdown, "page": breakdown, "goal": GOAL}.
+
+    A breakdown is {"total", "new_connections", "by_purpose": {(pool, purpose): count},
+    "statements": [what each round trip began with]}; "post" runs from the request's arrival
+    to its 303 (the read-your-writes wait included), "page" is the GET of the page it answers
+    with, which shows the vote."""
+    with scratch_schema(database_url) as url:
+        resident = VotingResident(url, items=2)
+        try:
+            resident.vote(resident.items[0])  # warm-up: pools full, statements prepared
+            resident.browser.get(resident.item_path(resident.items[0]))
+            counter = WireCounter(threading.current_thread())
+            with counter.counting():
+                answer = resident.vote(resident.items[1])
+                post = counter.breakdown()
+                counter.reset()
+                page = answer.follow()
+                shown = page.html.find(string=re.compile("Votre vote")) is not None
+                result = {"post": post, "page": counter.breakdown(), "goal": GOAL, "page_shows_vote": shown}
+        finally:
+            resident.close()
+    return result
+
+
+def time_vote_posts(database_url: str, votes: int = 200) -> dict:
+    """Milliseconds of one vote POST through the in-process WSGI app (p50, p95 over `votes`
+    first votes, each on its own item), and of the whole round (POST, 303, the page)."""
+    with scratch_schema(database_url) as url:
+        resident = VotingResident(url, items=2 * votes + 5)
+        try:
+            for item in resident.items[:5]:
+                resident.vote(item)
+            posts, rounds = [], []
+            for k, item in enumerate(resident.items[5:]):
+                start = time.perf_counter()
+                answer = resident.vote(item)
+                posted = time.perf_counter()
+                if k % 2:
+                    answer.follow()
+                    rounds.append((time.perf_counter() - start) * 1000)
+                else:
+                    posts.append((posted - start) * 1000)
+        finally:
+            resident.close()
+
+    def p(samples, q):
+        return statistics.quantiles(samples, n=100)[q - 1]
+
+    return {"votes": votes, "post_p50_ms": statistics.median(posts), "post_p95_ms": p(posts, 95),
+            "round_p50_ms": statistics.median(rounds), "round_p95_ms": p(rounds, 95),
+            "load_average": os.getloadavg()}
+
+
+def report_lines(counted: dict) -> list[str]:
+    """RESULTS.md lines for `make bench`."""
+    lines = ["### Round trips to PostgreSQL of one vote", "",
+             f"- the vote POST, up to its 303: **{counted['post']['total']}** (goal ≤ {counted['goal']});"
+             f" the page it answers with: {counted['page']['total']}", ""]
+    for part in ("post", "page"):
+        lines.append(f"{'POST' if part == 'post' else 'GET of the answering page'}:")
+        for (pool, purpose), n in counted[part]["by_purpose"].items():
+            lines.append(f"  - {n} × {pool}: {purpose}")
+    lines.append("")
+    return lines
+
+
+def main(argv=None) -> int:
+    from .environment import base_url
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.roundtrips")
+    parser.add_argument("--votes", type=int, default=0, help="also time this many vote POSTs")
+    parser.add_argument("--statements", action="store_true", help="list what each round trip sent")
+    args = parser.parse_args(argv)
+    counted = count_vote_round_trips(base_url())
+    print("\n".join(report_lines(counted)))
+    if args.statements:
+        for part in ("post", "page"):
+            print(f"{part}:")
+            print("\n".join("  " + s for s in counted[part]["statements"]))
+    if args.votes:
+        print(time_vote_posts(base_url(), args.votes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
