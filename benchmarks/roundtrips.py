@@ -117,19 +117,25 @@ class WireCounter:
         """{"total", "new_connections", "by_purpose": {(pool, purpose): n}, "statements": [...]}."""
         by_purpose: Counter = Counter()
         statements: list[str] = []
-        previous: dict[int, str] = {}  # a connection's last direction, across its segments
+        # Per connection, across its segments: what it sent since it last read an answer, and
+        # whether that asks the server to answer now (libpq then waits for it). The messages a
+        # pipeline streams before its Sync, and the answers read meanwhile, cost no wait.
+        sent: dict[int, list[str]] = {}
+        waiting: dict[int, tuple[str, str] | None] = {}
         for conn, pool, purpose, start, end in self.segments:
             trace = self.files[conn]
             trace.seek(start)
-            lines = trace.read(end - start).decode(errors="replace").splitlines()
-            for line in lines:
+            for line in trace.read(end - start).decode(errors="replace").splitlines():
                 direction, _, rest = line.partition("\t")
-                if direction == "F" and previous.get(conn) != "F":
-                    by_purpose[(pool, purpose)] += 1
-                    message = rest.split("\t", 2)
-                    statements.append(f"{pool}: {purpose}: {message[-1].strip()[:90] if len(message) > 2 else rest}")
-                if direction in ("F", "B"):
-                    previous[conn] = direction
+                fields = rest.split("\t")
+                if direction == "F":
+                    sent.setdefault(conn, []).append(fields[-1].strip())
+                    if len(fields) > 1 and fields[1] in ("Query", "Sync", "Flush", "FunctionCall"):
+                        waiting[conn] = waiting.get(conn) or (pool, purpose)
+                elif direction == "B" and waiting.get(conn):
+                    by_purpose[waiting[conn]] += 1
+                    statements.append(f"{waiting[conn][0]}: {waiting[conn][1]}: {sent[conn][0][:90]}")
+                    sent[conn], waiting[conn] = [], None
         return {"total": sum(by_purpose.values()), "new_connections": self.connects,
                 "by_purpose": dict(by_purpose), "statements": statements}
 
@@ -226,13 +232,14 @@ def count_vote_round_trips(database_url: str) -> dict:
     to its 303 (the read-your-writes wait included), "page" is the GET of the page it answers
     with, which shows the vote."""
     with scratch_schema(database_url) as url:
-        resident = VotingResident(url, items=2)
+        resident = VotingResident(url, items=6)
         try:
-            resident.vote(resident.items[0])  # warm-up: pools full, statements prepared
-            resident.browser.get(resident.item_path(resident.items[0]))
+            for item in resident.items[:-1]:  # warm-up: pools full, statements prepared
+                resident.vote(item)
+                resident.browser.get(resident.item_path(item))
             counter = WireCounter(threading.current_thread())
             with counter.counting():
-                answer = resident.vote(resident.items[1])
+                answer = resident.vote(resident.items[-1])
                 post = counter.breakdown()
                 counter.reset()
                 page = answer.follow()
