@@ -131,7 +131,7 @@ class Database:
             # reading() sends its statements alone, transaction() its own BEGIN and COMMIT.
             self._pool = ConnectionPool(
                 kwargs={**self.url.conninfo(), "autocommit": True}, min_size=1, max_size=pool_size,
-                timeout=pool_timeout, open=True, name="engage-read-models",
+                timeout=pool_timeout, open=True, name="engage-read-models", check=closed_by_server,
             )
 
     def close(self) -> None:
@@ -183,6 +183,28 @@ class Database:
             raise
         else:
             conn.execute("COMMIT")
+
+    def _replica_serves(self, primary: bool) -> bool:
+        route = None if primary or self.replica is None else _route.get()
+        return route is not None and self.replica.serves(route)
+
+    def read_together(self, statements: Sequence[tuple[str, Sequence[Any]]], *,
+                      primary: bool = False) -> list[list[tuple]]:
+        """Independent reads, each statement's rows. On PostgreSQL they go in one pipeline,
+        one round trip for them all (one after another on SQLite, and on a read replica)."""
+        if self._pool is None or self._replica_serves(primary):
+            with self.reading(primary=primary) as cur:
+                return [cur.execute(sql, params).fetchall() for sql, params in statements]
+        with self._connection() as conn:
+            cursors = [conn.cursor() for _ in statements]
+            try:
+                with conn.pipeline():  # its end sends the one Sync and reads every answer
+                    for cur, (sql, params) in zip(cursors, statements):
+                        cur.execute(sql, tuple(params))
+                return [list(cur.fetchall()) for cur in cursors]
+            finally:
+                for cur in cursors:
+                    cur.close()
 
     @contextmanager
     def _connection(self) -> Iterator[Any]:
@@ -236,8 +258,7 @@ class Database:
         Inside a web request routed to the read replica (see ReadRoute), the replica's snapshot,
         once it has replayed the visitor's last write; the primary's otherwise. `primary=True`
         for what must never be stale: sessions, credentials, keys, the projections' positions."""
-        route = None if primary or self.replica is None else _route.get()
-        if route is not None and self.replica.serves(route):
+        if self._replica_serves(primary):
             with self.replica.reading() as cur:
                 yield cur
             return
@@ -261,6 +282,36 @@ class Database:
             yield Cursor(conn.cursor(), "sqlite")
         finally:
             conn.execute("ROLLBACK")
+
+
+def closed_by_server(conn: Any) -> None:
+    """A pool's check at checkout that costs no round trip: an idle connection has nothing to
+    read, one the server closed (pg_terminate_backend, a restart) has its farewell and the end
+    of the stream. Such a one is closed here, and the pool hands out another. (A connection
+    the server closes later still fails at its first statement: see Database._connection.)"""
+    import select
+
+    import psycopg
+
+    if conn.closed:
+        raise psycopg.OperationalError("connection already closed")
+    poller = select.poll()
+    poller.register(conn.pgconn.socket, select.POLLIN)
+    try:
+        # What an idle connection may find: a notice or a notification (kept for psycopg), or
+        # the server's farewell then the end of the stream, which raises (at the second read).
+        for _ in range(3):
+            if not poller.poll(0):
+                return
+            conn.pgconn.consume_input()
+            if conn.pgconn.status != psycopg.pq.ConnStatus.OK:
+                break
+        else:
+            return  # still talking: alive
+    except psycopg.OperationalError:
+        pass
+    conn.close()
+    raise psycopg.OperationalError("connection closed by the server")
 
 
 def lsn_value(text: str | None) -> int | None:
