@@ -126,3 +126,43 @@ def test_a_vote_through_event_store_connections_the_server_closed_is_recorded_on
         assert q.vote_counts(engage.db, resident.items[0])["total"]["d-accord"] == 1
     finally:
         resident.close()
+
+
+def test_the_page_after_a_vote_shows_it_without_reading_the_log(backend, database_url):
+    resident = VotingResident(database_url, items=1)
+    try:
+        page = resident.vote(resident.items[0]).follow()
+        resident.wsgi.registry.engage.app.repository.get = _no_reading
+        page = resident.browser.get(resident.item_path(resident.items[0]))
+        mine = [p for p in page.html.find_all("p") if "Votre vote :" in p.get_text() and p.strong]
+        assert mine and mine[0].strong.get_text(strip=True) == "D'accord"
+    finally:
+        resident.close()
+
+
+def _no_reading(*args, **kwargs):
+    raise AssertionError("the log was read")
+
+
+def test_a_connection_that_dies_after_its_checkout_gets_the_503_page_and_the_next_request_works(
+        backend, database_url):
+    """No check at checkout to catch it (a connection the server closes between the checkout
+    and its first statement): the request gets the 503 page, nothing is recorded, the pool
+    drops its dead connections, and the next vote goes through."""
+    on_postgresql(backend)
+    resident = VotingResident(database_url, items=2)
+    try:
+        engage = resident.wsgi.registry.engage
+        engage.db._pool._check = None
+        engage.app.recorder.datastore.pool._check = None
+        _terminate(database_url, _backend_pids(resident))
+        answer = resident.browser.post(resident.item_path(resident.items[0]) + "/voter",
+                                       {"csrf_token": resident.csrf, "option": "mitige", "submit": "submit"},
+                                       status=503)
+        assert "Réessayez" in answer.text and answer.headers["Retry-After"]
+        resident.vote(resident.items[1])
+        engage.engine.catch_up()
+        assert sum(q.vote_counts(engage.db, resident.items[0])["total"].values()) == 0
+        assert q.vote_counts(engage.db, resident.items[1])["total"]["d-accord"] == 1
+    finally:
+        resident.close()
