@@ -302,12 +302,23 @@ def time_vote_posts(database_url: str, votes: int = 200) -> dict:
 
 def report_lines(counted: dict) -> list[str]:
     """RESULTS.md lines for `make bench`."""
+    def part(breakdown: dict, purpose: str) -> int:
+        return sum(n for (_pool, p), n in breakdown["by_purpose"].items() if p == purpose)
+
+    post, page = counted["post"], counted["page"]
+    wait = part(post, WAIT)
     lines = ["### Round trips to PostgreSQL of one vote", "",
-             f"- the vote POST, up to its 303: **{counted['post']['total']}** (goal ≤ {counted['goal']});"
-             f" the page it answers with: {counted['page']['total']}", ""]
-    for part in ("post", "page"):
-        lines.append(f"{'POST' if part == 'post' else 'GET of the answering page'}:")
-        for (pool, purpose), n in counted[part]["by_purpose"].items():
+             "Counted at the wire (libpq's trace of the request's thread; the projection worker's own"
+             " exchanges left out): benchmarks/roundtrips.py.", "",
+             f"- the vote POST, from its arrival to its 303: **{post['total']}** (goal ≤ {counted['goal']}),"
+             f" of which {wait} in the read-your-writes wait's polls"
+             f" and {part(post, PREPARE)} preparing statements (once per connection)",
+             f"- the page it answers with (which shows the vote): {page['total']},"
+             f" of which {part(page, PREPARE)} preparing statements",
+             f"- connections opened meanwhile: {post['new_connections'] + page['new_connections']}", ""]
+    for name, breakdown in (("POST", post), ("GET of the answering page", page)):
+        lines.append(f"{name}:")
+        for (pool, purpose), n in breakdown["by_purpose"].items():
             lines.append(f"  - {n} × {pool}: {purpose}")
     lines.append("")
     return lines

@@ -253,7 +253,9 @@ class Database:
 
     @contextmanager
     def reading(self, *, primary: bool = False) -> Iterator["Cursor"]:
-        """A read-only snapshot (a deferred transaction on SQLite).
+        """Reads: a deferred transaction on SQLite (one snapshot); on PostgreSQL each statement
+        alone, with its own snapshot as READ COMMITTED gives it inside a transaction too, and a
+        transaction when the block asks for one with SET TRANSACTION (StatementReads).
 
         Inside a web request routed to the read replica (see ReadRoute), the replica's snapshot,
         once it has replayed the visitor's last write; the primary's otherwise. `primary=True`
