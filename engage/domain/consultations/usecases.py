@@ -244,13 +244,18 @@ class ConsultationUseCases(UseCases):
         what the read model of ballots (rm_votes) is looked up by."""
         return vote_id(person_id, item_id, self.identifier_key)
 
-    def withdraw_vote(self, *, person_id: UUID, item_id: UUID) -> ConsultationResult:
+    def withdraw_vote(self, *, person_id: UUID, item_id: UUID, shown: ItemAsShown | None = None) -> ConsultationResult:
+        """`shown`: as for cast_vote, the item as the voter's page read it (then only the ballot
+        is loaded from the log)."""
         key = vote_id(person_id, item_id, self.identifier_key)
         try:
             vote = self.repository.get(key)
         except AggregateNotFoundError:
             raise NoVoteToWithdraw() from None
-        self._votable(item_id, has_valid_card=True)
+        if shown is None:
+            self._votable(item_id, has_valid_card=True)
+        else:
+            shown.check_votable(has_valid_card=True)
         vote.withdraw()
         return ConsultationResult(key, last_position(self.save(vote)))
 

@@ -310,9 +310,14 @@ def contribution_vote(context, request):
     has_card = context.load_item(card_of=me)  # the consultation, the item, the card: one round trip
     item = context.contribution
     target = context.item_url(item.contribution_id) + "#votes"
+    consultation = context.consultation
+    # The item as these reads show it decides, as it did for the page's form: no aggregate is
+    # loaded from the log for the checks.
+    shown = ItemAsShown(available=item.published, current_phase=consultation.current_phase,
+                        card_required=consultation.card_required)
     try:
         if request.POST.get("retirer"):
-            recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id))
+            recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id), shown=shown)
         else:
             form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"))
             try:
@@ -320,11 +325,6 @@ def contribution_vote(context, request):
             except deform.ValidationFailure:
                 flash(request, _("Choisissez une réponse."), ERROR)
                 return HTTPSeeOther(target)
-            consultation = context.consultation
-            # The item as these reads show it decides, as it did for the page's form: no aggregate
-            # is loaded from the log for the checks.
-            shown = ItemAsShown(available=item.published, current_phase=consultation.current_phase,
-                                card_required=consultation.card_required)
             recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=data["option"],
                                      has_valid_card=has_card, shown=shown)
     except DomainError as error:

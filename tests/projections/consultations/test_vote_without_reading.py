@@ -10,7 +10,7 @@ import pytest
 from engage.domain.consultations import errors as c_errors
 from engage.domain.consultations.model import ItemAsShown, vote_id
 from engage.projections.consultations import queries as q
-from tests.common.consultations import contribute, create_consultation
+from tests.common.consultations import EDITOR, contribute, create_consultation
 
 OPEN = ItemAsShown(available=True, current_phase="consultation", card_required=False)
 
@@ -86,3 +86,42 @@ def test_concurrent_first_votes_and_changes_of_mind_count_once_each(engage_servi
     assert q.vote_counts(engage_services.db, item.hex)["total"] == {"d-accord": 8, "mitige": 0, "pas-d-accord": 0}
     for voter in voters:
         assert sum(type(e).__name__ == "VoteCast" for e in app.events.get(vote_id(voter, item, app.identifier_key))) == 1
+
+
+def test_a_withdrawal_loads_only_the_ballot(engage_services, monkeypatch):
+    app = engage_services.app
+    item = contribute(app, create_consultation(app)).id
+    voter = uuid4()
+    with pytest.raises(c_errors.NoVoteToWithdraw):
+        app.withdraw_vote(person_id=voter, item_id=item, shown=OPEN)
+    app.cast_vote(person_id=voter, item_id=item, option="mitige", has_valid_card=True, shown=OPEN)
+    with monkeypatch.context() as patch:
+        patch.setattr(app, "get_contribution", no_reading)
+        patch.setattr(app, "get_consultation", no_reading)
+        app.withdraw_vote(person_id=voter, item_id=item, shown=OPEN)
+    with pytest.raises(c_errors.ItemUnavailable):
+        app.withdraw_vote(person_id=voter, item_id=item,
+                          shown=ItemAsShown(available=False, current_phase="consultation", card_required=False))
+    engage_services.engine.catch_up()
+    assert sum(q.vote_counts(engage_services.db, item.hex)["total"].values()) == 0
+
+
+@pytest.mark.parametrize("order", ["withdrawn then hidden", "hidden then withdrawn"])
+def test_a_withdrawn_item_stays_withdrawn_when_its_hiding_is_lifted(engage_services, order):
+    """The read model the vote's checks come from agrees with the aggregate: a contribution
+    withdrawn by its author and also hidden by a moderator is unavailable (and its text not
+    shown) once the hiding is lifted."""
+    app = engage_services.app
+    author = uuid4()
+    item = contribute(app, create_consultation(app), author).id
+    steps = [lambda: app.withdraw_contribution(item, person_id=author),
+             lambda: app.hide_contribution(item, reason="Propos injurieux", moderator_id=EDITOR)]
+    for step in (steps if order.startswith("withdrawn") else reversed(steps)):
+        step()
+    app.restore_contribution(item, moderator_id=EDITOR)
+    engage_services.engine.catch_up()
+    shown = q.contribution(engage_services.db, item.hex)
+    assert not shown.published and shown.body is None
+    with pytest.raises(c_errors.ItemUnavailable):
+        app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True,
+                      shown=ItemAsShown(available=shown.published, current_phase="consultation", card_required=False))
