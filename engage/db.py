@@ -299,17 +299,14 @@ def closed_by_server(conn: Any) -> None:
         raise psycopg.OperationalError("connection already closed")
     poller = select.poll()
     poller.register(conn.pgconn.socket, select.POLLIN)
+    if not poller.poll(0):
+        return  # nothing to read: the usual case
+    # An idle connection is sent nothing but notifications (none of these pools LISTENs) or
+    # the server's farewell (FATAL: terminating connection...), the end of the stream after it.
     try:
-        # What an idle connection may find: a notice or a notification (kept for psycopg), or
-        # the server's farewell then the end of the stream, which raises (at the second read).
-        for _ in range(3):
-            if not poller.poll(0):
-                return
-            conn.pgconn.consume_input()
-            if conn.pgconn.status != psycopg.pq.ConnStatus.OK:
-                break
-        else:
-            return  # still talking: alive
+        conn.pgconn.consume_input()
+        if conn.pgconn.status == psycopg.pq.ConnStatus.OK and conn.pgconn.notifies() is not None:
+            return
     except psycopg.OperationalError:
         pass
     conn.close()

@@ -12,6 +12,7 @@ import pytest
 
 from benchmarks.roundtrips import PREPARE, WAIT, VotingResident, count_in_schema
 from engage.db import DatabaseURL, closed_by_server
+from engage.domain.consultations.model import ItemAsShown
 from engage.projections.consultations import queries as q
 
 # The vote POST, from the request's arrival to its 303, the read-your-writes wait left out
@@ -164,5 +165,32 @@ def test_a_connection_that_dies_after_its_checkout_gets_the_503_page_and_the_nex
         engage.engine.catch_up()
         assert sum(q.vote_counts(engage.db, resident.items[0])["total"].values()) == 0
         assert q.vote_counts(engage.db, resident.items[1])["total"]["d-accord"] == 1
+    finally:
+        resident.close()
+
+
+def test_a_write_through_a_connection_that_died_after_checkout_costs_one_failed_attempt(backend, database_url):
+    """The event store's write fails on the dead connection before anything is committed; the
+    pool is checked once (every dead connection goes), eventsourcing's retry writes once."""
+    on_postgresql(backend)
+    resident = VotingResident(database_url, items=1)
+    try:
+        engage = resident.wsgi.registry.engage
+        pool = engage.app.recorder.datastore.pool
+        pool.check()  # every connection opened and idle, so that all are terminated
+        pool._check = None  # no look at checkout: the write itself meets the dead connection
+        checks = []
+        original_check = pool.check
+        pool.check = lambda: (checks.append(1), original_check())
+        _terminate(database_url, {conn.pgconn.backend_pid for conn in list(pool._pool)})
+        person = engage.app.find_person_by_email("votante@exemple.fr")
+        item = UUID(resident.items[0])
+        shown = ItemAsShown(available=True, current_phase="consultation", card_required=True)
+        recorded = engage.app.cast_vote(person_id=person, item_id=item, option="mitige", has_valid_card=True,
+                                        shown=shown)
+        assert recorded.position is not None and checks == [1]
+        engage.engine.catch_up()
+        assert q.vote_counts(engage.db, resident.items[0])["total"]["mitige"] == 1
+        assert sum(type(e).__name__ == "VoteCast" for e in engage.app.events.get(engage.app.vote_key(person, item))) == 1
     finally:
         resident.close()
