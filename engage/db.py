@@ -85,7 +85,9 @@ class DatabaseURL:
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
         env = {
-            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            # eventsourcing's PostgreSQL persistence, a write in one round trip and no check of
+            # a connection at each checkout (engage/event_store.py).
+            "PERSISTENCE_MODULE": "engage.event_store:Factory",
             "POSTGRES_DBNAME": self.dbname,
             "POSTGRES_HOST": self.host,
             "POSTGRES_PORT": str(self.port),
@@ -94,7 +96,7 @@ class DatabaseURL:
             "POSTGRES_POOL_SIZE": "5",
             "POSTGRES_MAX_OVERFLOW": "10",
             "POSTGRES_CONN_MAX_AGE": "600",
-            "POSTGRES_PRE_PING": "y",
+            "POSTGRES_PRE_PING": "n",  # checked on error instead (engage/event_store.py)
         }
         if self.schema:
             env["POSTGRES_SCHEMA"] = self.schema
@@ -124,9 +126,12 @@ class Database:
         else:
             from psycopg_pool import ConnectionPool
 
+            # No check on checkout (a round trip each time): a connection the server closed is
+            # found at its first statement, and the pool checked then (_connection). Autocommit:
+            # reading() sends its statements alone, transaction() its own BEGIN and COMMIT.
             self._pool = ConnectionPool(
-                kwargs=self.url.conninfo(), min_size=1, max_size=pool_size, timeout=pool_timeout, open=True,
-                name="engage-read-models",
+                kwargs={**self.url.conninfo(), "autocommit": True}, min_size=1, max_size=pool_size,
+                timeout=pool_timeout, open=True, name="engage-read-models", check=closed_by_server,
             )
 
     def close(self) -> None:
@@ -157,7 +162,7 @@ class Database:
         primary; inside a routed web request, it marks the request as one that wrote."""
         note_write()
         if self._pool is not None:
-            with self._pool.connection() as conn:
+            with self._connection() as conn:
                 with conn.transaction():
                     with conn.cursor() as cur:
                         yield Cursor(cur, "postgresql")
@@ -179,11 +184,51 @@ class Database:
         else:
             conn.execute("COMMIT")
 
+    def _replica_serves(self, primary: bool) -> bool:
+        route = None if primary or self.replica is None else _route.get()
+        return route is not None and self.replica.serves(route)
+
+    def read_together(self, statements: Sequence[tuple[str, Sequence[Any]]], *,
+                      primary: bool = False) -> list[list[tuple]]:
+        """Independent reads, each statement's rows. On PostgreSQL they go in one pipeline,
+        one round trip for them all (one after another on SQLite, and on a read replica)."""
+        if self._pool is None or self._replica_serves(primary):
+            with self.reading(primary=primary) as cur:
+                return [cur.execute(sql, params).fetchall() for sql, params in statements]
+        with self._connection() as conn:
+            cursors = [conn.cursor() for _ in statements]
+            try:
+                with conn.pipeline():  # its end sends the one Sync and reads every answer
+                    for cur, (sql, params) in zip(cursors, statements):
+                        cur.execute(sql, tuple(params))
+                return [list(cur.fetchall()) for cur in cursors]
+            finally:
+                for cur in cursors:
+                    cur.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """A pooled connection. One the server closed (a restart, pg_terminate_backend) raises at
+        its first statement, before anything is committed; the pool then checks the others at
+        once, so the next request finds live ones (a check at every checkout would cost a round
+        trip each time). The failed request gets the 503 page (engage/views/errors.py)."""
+        import psycopg
+
+        conn = None
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except psycopg.OperationalError:
+            if conn is not None and conn.broken:
+                log.warning("a connection to the database was closed by the server: checking the others")
+                self._pool.check()
+            raise
+
     def wal_position(self) -> int | None:
         """The primary's current WAL position (pg_current_wal_lsn) as a number; None on SQLite."""
         if self._pool is None:
             return None
-        with self._pool.connection() as conn:
+        with self._connection() as conn:
             return lsn_value(conn.execute("SELECT pg_current_wal_lsn()::text").fetchone()[0])
 
     def scrub(self) -> None:
@@ -208,21 +253,27 @@ class Database:
 
     @contextmanager
     def reading(self, *, primary: bool = False) -> Iterator["Cursor"]:
-        """A read-only snapshot (a deferred transaction on SQLite).
+        """Reads: a deferred transaction on SQLite (one snapshot); on PostgreSQL each statement
+        alone, with its own snapshot as READ COMMITTED gives it inside a transaction too, and a
+        transaction when the block asks for one with SET TRANSACTION (StatementReads).
 
         Inside a web request routed to the read replica (see ReadRoute), the replica's snapshot,
         once it has replayed the visitor's last write; the primary's otherwise. `primary=True`
         for what must never be stale: sessions, credentials, keys, the projections' positions."""
-        route = None if primary or self.replica is None else _route.get()
-        if route is not None and self.replica.serves(route):
+        if self._replica_serves(primary):
             with self.replica.reading() as cur:
                 yield cur
             return
         if self._pool is not None:
-            with self._pool.connection() as conn:
-                with conn.transaction():
-                    with conn.cursor() as cur:
-                        yield Cursor(cur, "postgresql")
+            with self._connection() as conn:
+                with conn.cursor() as cur:
+                    reads = StatementReads(cur)
+                    try:
+                        yield reads
+                    except BaseException:
+                        reads.end(commit=False)
+                        raise
+                    reads.end(commit=True)
             return
         conn = self._sqlite_connection()
         if conn.in_transaction:
@@ -233,6 +284,33 @@ class Database:
             yield Cursor(conn.cursor(), "sqlite")
         finally:
             conn.execute("ROLLBACK")
+
+
+def closed_by_server(conn: Any) -> None:
+    """A pool's check at checkout that costs no round trip: an idle connection has nothing to
+    read, one the server closed (pg_terminate_backend, a restart) has its farewell and the end
+    of the stream. Such a one is closed here, and the pool hands out another. (A connection
+    the server closes later still fails at its first statement: see Database._connection.)"""
+    import select
+
+    import psycopg
+
+    if conn.closed:
+        raise psycopg.OperationalError("connection already closed")
+    poller = select.poll()
+    poller.register(conn.pgconn.socket, select.POLLIN)
+    if not poller.poll(0):
+        return  # nothing to read: the usual case
+    # An idle connection is sent nothing but notifications (none of these pools LISTENs) or
+    # the server's farewell (FATAL: terminating connection...), the end of the stream after it.
+    try:
+        conn.pgconn.consume_input()
+        if conn.pgconn.status == psycopg.pq.ConnStatus.OK and conn.pgconn.notifies() is not None:
+            return
+    except psycopg.OperationalError:
+        pass
+    conn.close()
+    raise psycopg.OperationalError("connection closed by the server")
 
 
 def lsn_value(text: str | None) -> int | None:
@@ -408,6 +486,8 @@ class ReadReplica:
 
 
 class Cursor:
+    backend: str
+
     def __init__(self, cursor: Any, backend: str):
         self._cursor = cursor
         self.backend = backend
@@ -436,6 +516,33 @@ class Cursor:
     def scalar(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
         row = self.execute(sql, params).fetchone()
         return default if row is None or row[0] is None else row[0]
+
+
+_STARTS_TRANSACTION = re.compile(r"\s*SET\s+(TRANSACTION|LOCAL)\b", re.IGNORECASE)
+
+
+class StatementReads(Cursor):
+    """reading() on PostgreSQL: each statement alone, in autocommit, one round trip each.
+
+    Under READ COMMITTED every statement takes its own snapshot anyway, so a transaction around
+    plain reads bought no consistency for two more round trips (BEGIN, COMMIT). A reading that
+    asks for one (SET TRANSACTION ISOLATION LEVEL REPEATABLE READ..., SET LOCAL) gets it: BEGIN
+    goes first, and the end of the block commits it (rolls it back on an error)."""
+
+    def __init__(self, cursor: Any):
+        super().__init__(cursor, "postgresql")
+        self.in_transaction = False
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> "Cursor":
+        if not self.in_transaction and _STARTS_TRANSACTION.match(sql):
+            self._cursor.execute("BEGIN")
+            self.in_transaction = True
+        return super().execute(sql, params)
+
+    def end(self, *, commit: bool) -> None:
+        if self.in_transaction and not self._cursor.connection.broken:
+            self._cursor.execute("COMMIT" if commit else "ROLLBACK")
+        self.in_transaction = False
 
 
 def read_replica_from(settings: dict[str, Any]) -> ReadReplica | None:

@@ -85,14 +85,15 @@ class SessionSecurityPolicy:
         token = request.cookies.get(AUTH_COOKIE)
         if not token:
             return None
-        session = request.engage.sessions.find(token)
+        # The person comes with the session, in the same statement, from the primary: a role
+        # withdrawn is gone at once, not after a read replica's lag.
+        session = request.engage.sessions.find(token, person_columns=account_queries.PERSON_COLUMNS)
         if session is None:
             # Ended or expired: the browser forgets the token on this very response.
             request.add_response_callback(self._clear)
             return None
         request.environ["engage.session"] = session
-        # From the primary: a role withdrawn is gone at once, not after a read replica's lag.
-        return account_queries.person(request.engage.db, session.person_id, primary=True)
+        return account_queries.person_from_row(session.person)
 
     def authenticated_userid(self, request):
         identity = self.identity(request)

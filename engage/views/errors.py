@@ -2,6 +2,8 @@
 
 import logging
 
+import psycopg
+from eventsourcing import persistence as es_persistence
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge, HTTPSeeOther
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
@@ -50,6 +52,19 @@ def bad_request(request):
 def too_large(request):
     return _page(request, 413, _("Envoi trop volumineux"),
                  _("Les données envoyées dépassent la taille autorisée. Rien n'a été enregistré."))
+
+
+@exception_view_config(psycopg.OperationalError, renderer=TEMPLATE)
+@exception_view_config(es_persistence.OperationalError, renderer=TEMPLATE)
+@exception_view_config(es_persistence.InterfaceError, renderer=TEMPLATE)
+def database_unavailable(request):
+    # A connection lost mid-request (a database restart): the pool has dropped its dead
+    # connections (engage.db), so trying again a moment later works.
+    log.warning("database connection lost on %s %s: %s", request.method, request.path, request.exception)
+    request.response.headers["Retry-After"] = "2"
+    return _page(request, 503, _("Service momentanément indisponible"),
+                 _("La connexion à la base de données a été interrompue. Réessayez dans un instant : "
+                   "si votre dernière action n'apparaît pas, elle n'a pas été enregistrée."))
 
 
 @exception_view_config(Exception, renderer=TEMPLATE)

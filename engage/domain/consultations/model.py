@@ -19,6 +19,7 @@ import datetime
 import hmac
 import re
 import unicodedata
+from dataclasses import dataclass
 from hashlib import sha256
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -500,6 +501,25 @@ class Vote(Aggregate):
     @event("VoteWithdrawn")
     def _withdrawn(self) -> None:
         self.option = None
+
+
+@dataclass(frozen=True)
+class ItemAsShown:
+    """An item and its consultation as the read models show them to the voter: what a vote's
+    checks need, without loading two aggregates from the log. The same rules as
+    Contribution.check_available and Consultation.check_participation, in the same order."""
+
+    available: bool  # neither withdrawn nor hidden
+    current_phase: str | None
+    card_required: bool
+
+    def check_votable(self, *, has_valid_card: bool) -> None:
+        if not self.available:
+            raise ItemUnavailable()
+        refusal = participation_refused(current_phase=self.current_phase, card_required=self.card_required,
+                                        has_valid_card=has_valid_card)
+        if refusal is not None:
+            raise refusal
 
 
 def check_option(option: str) -> str:

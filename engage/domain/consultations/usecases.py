@@ -28,6 +28,7 @@ from engage.domain.consultations.model import (
     Consultation,
     Contribution,
     ContributionReport,
+    ItemAsShown,
     PublicMeeting,
     SheetNumbering,
     Vote,
@@ -202,34 +203,59 @@ class ConsultationUseCases(UseCases):
             has_valid_card=has_valid_card)
         return contribution
 
-    def cast_vote(self, *, person_id: UUID, item_id: UUID, option: str, has_valid_card: bool) -> ConsultationResult:
+    def cast_vote(self, *, person_id: UUID, item_id: UUID, option: str, has_valid_card: bool,
+                  shown: ItemAsShown | None = None) -> ConsultationResult:
         """First vote, change of mind, or a vote again after withdrawing: one aggregate per
-        (person, item). Two concurrent first votes collide in the event store; the loser
-        reloads and records a change (or nothing, when it chose the same option)."""
-        self._votable(item_id, has_valid_card)
+        (person, item). `shown`: the item as the voter's page read it (its checks then load
+        nothing from the log); without it, the item and its consultation are loaded.
+
+        A first vote is the common case: it is saved without reading the log first. If the
+        person has voted on the item before (or votes in another tab at the same moment), the
+        event store refuses a second first version of the ballot; then, and only then, the
+        ballot is loaded and the change recorded (or nothing, for the same option)."""
+        if shown is None:
+            self._votable(item_id, has_valid_card)
+        else:
+            shown.check_votable(has_valid_card=has_valid_card)
         key = vote_id(person_id, item_id, self.identifier_key)
+        first_try = True
         for _ in range(self.VOTE_ATTEMPTS):
-            try:
-                vote = self.repository.get(key)
-            except AggregateNotFoundError:
+            if first_try:
                 vote = Vote.cast(vote_id=key, item_id=item_id, option=option,
                                  sealed_voter=self._seal_actor(key, person_id))
+                first_try = False
             else:
-                if not vote.change(option):
-                    return ConsultationResult(key, None)
+                try:
+                    vote = self.repository.get(key)
+                except AggregateNotFoundError:
+                    vote = Vote.cast(vote_id=key, item_id=item_id, option=option,
+                                     sealed_voter=self._seal_actor(key, person_id))
+                else:
+                    if not vote.change(option):
+                        return ConsultationResult(key, None)
             try:
                 return ConsultationResult(key, last_position(self.save(vote)))
             except IntegrityError:
-                continue  # someone (the same person, in another tab) wrote first: reload
+                continue  # a ballot exists (an earlier vote, or another tab just now): load it
         raise IntegrityError("vote kept conflicting")  # pragma: no cover - needs 5 racing writers
 
-    def withdraw_vote(self, *, person_id: UUID, item_id: UUID) -> ConsultationResult:
+    def vote_key(self, person_id: UUID, item_id: UUID) -> UUID:
+        """The keyed id of a person's ballot on an item (only the application holds the key):
+        what the read model of ballots (rm_votes) is looked up by."""
+        return vote_id(person_id, item_id, self.identifier_key)
+
+    def withdraw_vote(self, *, person_id: UUID, item_id: UUID, shown: ItemAsShown | None = None) -> ConsultationResult:
+        """`shown`: as for cast_vote, the item as the voter's page read it (then only the ballot
+        is loaded from the log)."""
         key = vote_id(person_id, item_id, self.identifier_key)
         try:
             vote = self.repository.get(key)
         except AggregateNotFoundError:
             raise NoVoteToWithdraw() from None
-        self._votable(item_id, has_valid_card=True)
+        if shown is None:
+            self._votable(item_id, has_valid_card=True)
+        else:
+            shown.check_votable(has_valid_card=True)
         vote.withdraw()
         return ConsultationResult(key, last_position(self.save(vote)))
 

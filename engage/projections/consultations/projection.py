@@ -487,17 +487,21 @@ class ConsultationsProjection(Projection):
 
     def _ContributionHidden(self, cur, e, position):
         cid = e.originator_id.hex
-        cur.execute("UPDATE rm_contributions SET status = %s, hidden_reason = %s WHERE contribution_id = %s",
-                    [HIDDEN, e.reason, cid])
+        # A contribution its author withdrew stays withdrawn, hidden or not (as its aggregate).
+        cur.execute("UPDATE rm_contributions SET status = CASE WHEN status = %s THEN status ELSE %s END,"
+                    " hidden_reason = %s WHERE contribution_id = %s", [WITHDRAWN, HIDDEN, e.reason, cid])
         self._index_text(cur, cid, None)
         cur.execute("DELETE FROM rm_moderation_queue WHERE contribution_id = %s", [cid])
         self._notify_author(cur, cid, position, "hidden", e.reason, e.timestamp)
 
     def _ContributionRestored(self, cur, e, position):
         cid = e.originator_id.hex
-        cur.execute("UPDATE rm_contributions SET status = %s, hidden_reason = NULL WHERE contribution_id = %s",
-                    [PUBLISHED, cid])
-        self._index_text(cur, cid, cur.scalar("SELECT body FROM rm_contributions WHERE contribution_id = %s", [cid]))
+        # Published again only if it was hidden, not withdrawn meanwhile (or before).
+        cur.execute("UPDATE rm_contributions SET status = CASE WHEN status = %s THEN %s ELSE status END,"
+                    " hidden_reason = NULL WHERE contribution_id = %s", [HIDDEN, PUBLISHED, cid])
+        if self._status(cur, cid) == PUBLISHED:
+            self._index_text(cur, cid, cur.scalar("SELECT body FROM rm_contributions WHERE contribution_id = %s",
+                                                  [cid]))
         self._notify_author(cur, cid, position, "restored", None, e.timestamp)
 
     def _ContributionFlaggedForStudy(self, cur, e, position):

@@ -133,6 +133,32 @@ def contribution(db: Database, contribution_id: str) -> ContributionView | None:
     return _contribution(row) if row else None
 
 
+def consultation_and_contribution(db: Database, ref: str, contribution_id: str,
+                                  extra: tuple[str, list] | None = None
+                                  ) -> tuple[ConsultationView | None, ContributionView | None, list[tuple]]:
+    """A consultation (by slug, or by id) and one contribution by id, and the rows of one more
+    independent read (`extra`: the visitor's valid card, for a vote), in one round trip."""
+    try:
+        key = UUID(contribution_id).hex
+    except ValueError:
+        key = None
+    statements = [(_CONSULTATION + " WHERE slug = %s", [ref])]
+    if key is not None:
+        statements.append((_CONTRIBUTION + " WHERE c.contribution_id = %s", [key]))
+    if extra is not None:
+        statements.append(extra)
+    results = db.read_together(statements)
+    found = _consultation(results[0][0]) if results[0] else consultation(db, ref)  # an id: rare
+    item = _contribution(results[1][0]) if key is not None and results[1] else None
+    return found, item, results[-1] if extra is not None else []
+
+
+def vote_option(db: Database, vote_id: UUID) -> str | None:
+    """A ballot's current option by its keyed id (None: no ballot, or withdrawn)."""
+    with db.reading() as cur:
+        return cur.scalar("SELECT option FROM rm_votes WHERE vote_id = %s", [vote_id.hex])
+
+
 def replies(db: Database, parent_id: str, *, page: int = 1, size: int = 50) -> tuple[list[ContributionView], bool]:
     with db.reading() as cur:
         rows = cur.execute(_CONTRIBUTION + " WHERE c.parent_id = %s ORDER BY c.position LIMIT %s OFFSET %s",

@@ -20,6 +20,7 @@ from engage.domain.consultations.model import (
     KINDS,
     OPTIONS,
     PHASE_LABELS,
+    ItemAsShown,
     edit_deadline,
     next_phase,
     open_for_contributions,
@@ -65,7 +66,14 @@ def _tell_author(request, author_id: str | None, template, **mapping) -> None:
 
 
 def _has_card(request) -> bool:
-    return card_queries.valid_card_of(request.engage.db, signed_in_person(request)) is not None
+    """Whether the signed-in visitor holds a valid card today: read once per request (with the
+    item, on the pages that load it with ConsultationResource.load_item)."""
+    if VALID_CARD not in request.environ:
+        request.environ[VALID_CARD] = card_queries.valid_card_of(request.engage.db, signed_in_person(request)) is not None
+    return request.environ[VALID_CARD]
+
+
+VALID_CARD = "engage.valid_card"
 
 
 def participation_closed(request, consultation) -> tuple[list, tuple | None]:
@@ -251,15 +259,19 @@ def contribute(context, request):
 
 @view_config(route_name="contribution", renderer="engage:templates/contribution_page.pt")
 def contribution_page(context, request):
+    db, me = request.engage.db, signed_in_person(request)
+    has_card = context.load_item(card_of=me)  # the consultation, the item, the card: one round trip
+    if me:
+        request.environ[VALID_CARD] = has_card
     consultation = context.consultation
     item = context.contribution
-    db, me = request.engage.db, signed_in_person(request)
     replies, more = q.replies(db, item.contribution_id, page=page_number(request))
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
     counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=not_published(request))
     open_ = open_for_contributions(consultation.current_phase) and item.published
     closed, card_link = participation_closed(request, consultation) if item.published else ([], None)
-    mine = request.engage.app.my_vote(person_id=me, item_id=UUID(item.contribution_id)) if me else None
+    # From the ballots' read model (fresh after the vote's read-your-writes wait), not the log.
+    mine = q.vote_option(db, request.engage.app.vote_key(me, UUID(item.contribution_id))) if me else None
     vote_form = None
     if me and open_ and not closed:
         vote_form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
@@ -294,12 +306,18 @@ def contribution_page(context, request):
 
 @view_config(route_name="contribution_vote", request_method="POST", permission=Permission.OWN_ACCOUNT)
 def contribution_vote(context, request):
+    app, me = request.engage.app, signed_in_person(request)
+    has_card = context.load_item(card_of=me)  # the consultation, the item, the card: one round trip
     item = context.contribution
     target = context.item_url(item.contribution_id) + "#votes"
-    app, me = request.engage.app, signed_in_person(request)
+    consultation = context.consultation
+    # The item as these reads show it decides, as it did for the page's form: no aggregate is
+    # loaded from the log for the checks.
+    shown = ItemAsShown(available=item.published, current_phase=consultation.current_phase,
+                        card_required=consultation.card_required)
     try:
         if request.POST.get("retirer"):
-            recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id))
+            recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id), shown=shown)
         else:
             form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"))
             try:
@@ -308,7 +326,7 @@ def contribution_vote(context, request):
                 flash(request, _("Choisissez une réponse."), ERROR)
                 return HTTPSeeOther(target)
             recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=data["option"],
-                                     has_valid_card=_has_card(request))
+                                     has_valid_card=has_card, shown=shown)
     except DomainError as error:
         flash(request, _(error.message), ERROR)
         return HTTPSeeOther(target)

@@ -8,8 +8,11 @@ The restitution's routes use them too (through engage/views/routes.py).
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from pyramid.decorator import reify
 
+from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
 from engage.public_url import public_url
 from engage.views.resources import Resource
@@ -29,6 +32,17 @@ class ConsultationResource(Resource):
     @reify
     def contribution(self) -> q.ContributionView:
         return self.of_this_consultation(q.contribution(self.db, self.request.matchdict["item"]))
+
+    def load_item(self, *, card_of: UUID | None = None) -> bool:
+        """The consultation and the contribution of the URL, and whether `card_of` holds a valid
+        card today, read together in one round trip (a vote's and the item page's reads);
+        `context.consultation` and `context.contribution` are then these (404s as above)."""
+        consultation, contribution, card = q.consultation_and_contribution(
+            self.db, self.request.matchdict["ref"], self.request.matchdict["item"],
+            extra=(card_queries.VALID_CARD, list(card_queries.valid_card_params(card_of))) if card_of else None)
+        self.__dict__["consultation"] = self.found(consultation)  # what @reify would have kept
+        self.__dict__["contribution"] = self.of_this_consultation(contribution)
+        return bool(card)
 
     @reify
     def meeting(self) -> q.MeetingView:
