@@ -326,9 +326,30 @@ class ProjectionWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._listener: ProgressListener | None = None
 
     def poke(self) -> None:
         self._wake.set()
+
+    def wake_on_commits(self) -> None:
+        """On PostgreSQL, be woken by each commit to the log (eventsourcing NOTIFYs on every
+        insert) and by the announced progress of the projections this engine trails (projection
+        groups), rather than finding them at the next poll: a vote's page then waits for the
+        read models' work, not for a timer. Polling stays, as the fallback while the listening
+        connection is down."""
+        engine = self.engine
+        if engine.db.backend != "postgresql":
+            return
+        log_channel = engine.app.recorder.channel_name
+        trailed = set(getattr(engine, "trails", ()))
+
+        def hear(channel: str, news: dict[str, int]) -> None:
+            if channel == log_channel or trailed & set(news):
+                self.poke()
+
+        self._listener = ProgressListener(engine.db.url.conninfo(), channel_for(engine.db.url.schema), Progress(),
+                                          also=[log_channel], hear=hear)
+        self._listener.start()
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
@@ -347,5 +368,7 @@ class ProjectionWorker:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if self._listener is not None:
+            self._listener.stop()
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -100,10 +100,16 @@ class ProgressListener:
     TICK = 0.1
 
     def __init__(self, conninfo: Mapping[str, Any], channel: str, progress: Progress,
-                 *, retry_after: float = 0.5, connect: Callable[..., Any] | None = None):
+                 *, retry_after: float = 0.5, connect: Callable[..., Any] | None = None,
+                 also: Collection[str] = (), hear: Callable[[str, dict[str, int]], None] | None = None):
         self.conninfo = dict(conninfo)
         self.channel = channel
         self.progress = progress
+        # Other channels to listen to (the event log's own NOTIFY on every insert), and who is
+        # told of each notification (channel, positions announced): a projection worker woken
+        # by the log's commits instead of polling it.
+        self.also = tuple(also)
+        self.hear = hear
         self.retry_after = retry_after
         self._connect = connect
         self.pid = os.getpid()  # the process it listens for (a forked child needs its own)
@@ -160,7 +166,8 @@ class ProgressListener:
 
         connect = self._connect or psycopg.connect
         with connect(**self.conninfo, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+            for channel in (self.channel, *self.also):
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
             # Listening first, then reading: nothing committed in between is missed.
             rows = conn.execute("SELECT projection, position FROM projection_tracking").fetchall()
             self.progress.replace(dict(rows))
@@ -174,7 +181,10 @@ class ProgressListener:
                 for notify in conn.notifies(timeout=self.TICK):
                     self.notifications += 1
                     self._heard_at = time.monotonic()
-                    self.progress.advance(read_announcement(notify.payload))
+                    news = read_announcement(notify.payload) if notify.channel == self.channel else {}
+                    self.progress.advance(news)
+                    if self.hear is not None:
+                        self.hear(notify.channel, news)
                 # A silent connection may be a dead one: a round trip tells (and raises).
                 if time.monotonic() - self._heard_at > 1.0:
                     conn.execute("SELECT 1")

@@ -53,7 +53,10 @@ def run_group(ini: str, name: str) -> None:
         group = group_named(name, engage.engine.projections)
         batch_size = int(engage.settings.get("engage.projections.batch_size", 0)) or None
         engine = group_engine(engage.engine, group, engage.hooks, batch_size=batch_size)
-        worker = ProjectionWorker(engine, poll_interval=0.1)
+        # Woken by the log's commits and the trailed groups' progress (PostgreSQL); the poll is
+        # the fallback, and SQLite's way.
+        worker = ProjectionWorker(engine, poll_interval=0.1 if engine.db.backend == "sqlite" else 1.0)
+        worker.wake_on_commits()
 
         def stop(*_):
             engine.stop()  # at the end of the batch under way, not of a long catch-up

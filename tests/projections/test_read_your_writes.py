@@ -236,3 +236,23 @@ def test_a_forked_process_listens_for_itself(postgres_only, engage_services, sec
             waiter.wait_for(waiter.head(), timeout=2 * PATIENCE)
     finally:
         inherited.stop()
+
+
+def test_a_worker_is_woken_by_a_commit_to_the_log_not_by_its_poll(postgres_only, engage_services, second_process):
+    """engage-projections' workers listen to the log's own NOTIFY: a write is applied when it
+    commits, not at the worker's next poll (here one that would never come in time)."""
+    from engage.projections.engine import ProjectionWorker
+
+    worker = ProjectionWorker(second_process.engine, poll_interval=10 * PATIENCE)
+    worker.wake_on_commits()
+    wait_until(worker._listener.connected.is_set, "the worker never listened")
+    head = engage_services.engine.head()
+    worker.start_thread()
+    try:  # its first catch-up done, it sleeps until something wakes it
+        wait_until(lambda: min(second_process.engine.positions().values()) >= head, "the first catch-up")
+        issued = engage_services.app.issue_card(name="A B", email="a@exemple.fr", arrondissement=4,
+                                                age_band="18-24", consent_to_consultation=True)
+        engage_services.engine.wait_for(issued.position, timeout=2 * PATIENCE)  # < the poll: woken
+    finally:
+        worker.stop()
+    assert worker._listener._thread is not None and not worker._listener._thread.is_alive()
