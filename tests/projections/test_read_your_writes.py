@@ -13,8 +13,8 @@ import pytest
 from engage.projections.engine import ProjectionEngine, ProjectionTimeout
 from engage.projections.progress import Progress, channel_for, read_announcement
 from engage.services import Engage
+from tests.common.projections import Crash, CrashingCardsProjection, issue_cards
 from tests.conftest import app_settings
-from tests.projections.test_engine import Crash, CrashingCardsProjection, issue_cards
 
 # Long enough that only a bug (or a machine stalled for minutes) reaches it; no test measures it.
 PATIENCE = 60
