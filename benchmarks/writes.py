@@ -16,6 +16,7 @@ import math
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 from . import environment, lag, profile, servers, votes, wrk
@@ -76,6 +77,7 @@ def run(schema: str, seconds: float = SECONDS, profile_seconds: int = PROFILE_SE
         ini = servers.write_ini(directory / "engage-2.ini", settings, port, processes=2)
         try:
             with servers.engage_serve(ini, port), servers.projections(ini):
+                _caught_up(schema)  # the groups' processes start (and build the app) before they follow
                 two, samples_two = _votes_under_wrk(directory / "two", port, ballot, two_items, sessions, schema,
                                                     seconds)
         except FileNotFoundError as error:
@@ -108,6 +110,20 @@ def _ceiling(directory: Path, seconds: float) -> wrk.WrkResult:
             return wrk.run(f"http://127.0.0.1:{port}", script, seconds)
     finally:
         environment.drop_table(table)
+
+
+def _caught_up(schema: str, timeout: float = 180) -> None:
+    """Once every projection has applied a new write: the load starts on a running deployment, not
+    on projection processes still starting (they would count as seconds of lag)."""
+    with environment.services(schema) as engage:
+        # A write of its own: the positions may already be at the head, from the last deployment.
+        head = engage.app.issue_card(name="Échauffement", email="echauffement@exemple.fr", arrondissement=1,
+                                     age_band="25-34", consent_to_consultation=False).position
+        deadline = time.monotonic() + timeout
+        while engage.engine.lowest_position() < head:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the projections did not reach the log's head ({head}) within {timeout:.0f} s")
+            time.sleep(0.2)
 
 
 def _votes_under_wrk(directory: Path, port: int, ballot, items, sessions, schema: str, seconds: float):
