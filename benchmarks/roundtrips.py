@@ -194,13 +194,23 @@ class VotingResident:
     """A consultation open to card holders, `items` contributions, and a resident with a card
     signed in on a webtest app."""
 
-    def __init__(self, database_url: str, items: int = 2):
+    def __init__(self, database_url: str, items: int = 2, *, projections_elsewhere: bool = False):
+        """`projections_elsewhere`: as production runs them, in another process (here a second
+        set of services with its own worker, woken by the log's NOTIFY); the web app then waits
+        through its listener's connection, not the request's. Otherwise in the web process."""
         import webtest
 
         from engage import main
         from engage.domain.consultations.model import PHASES
+        from engage.services import Engage
 
-        self.wsgi = main({}, **_settings(database_url))
+        settings = _settings(database_url)
+        self.projections = None
+        if projections_elsewhere:
+            settings["engage.projections.in_process"] = "false"
+            self.projections = Engage.from_settings(settings, run_projections=True)
+            self.projections.worker.wake_on_commits()
+        self.wsgi = main({}, **settings)
         self.browser = webtest.TestApp(self.wsgi)
         engage = self.wsgi.registry.engage
         app = engage.app
@@ -237,6 +247,8 @@ class VotingResident:
 
     def close(self) -> None:
         self.wsgi.registry.engage.close()
+        if self.projections is not None:
+            self.projections.close()
 
 
 def count_vote_round_trips(database_url: str) -> dict:
@@ -253,7 +265,7 @@ def count_vote_round_trips(database_url: str) -> dict:
 
 def count_in_schema(url: str) -> dict:
     """count_vote_round_trips on this URL's schema as it is (the tests give theirs)."""
-    resident = VotingResident(url, items=10)
+    resident = VotingResident(url, items=10, projections_elsewhere=True)
     try:
         for item in resident.items[:-1]:  # warm-up: pools full, statements prepared
             resident.vote(item)

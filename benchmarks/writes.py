@@ -224,7 +224,4 @@ def _round_trips(outcome: Outcome, database_url: str) -> None:
     except (ImportError, AttributeError) as error:
         outcome.missing("the round trips of one vote (benchmarks.roundtrips.count_vote_round_trips)", error)
         return
-    outcome.lines += ["### Round trips of one vote to PostgreSQL (goal ≤ 4)", "",
-                      "| what | count |", "|---|---|"]
-    outcome.lines += [f"| {key} | {value} |" for key, value in counts.items()]
-    outcome.lines.append("")
+    outcome.lines += module.report_lines(counts)

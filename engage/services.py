@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from engage.db import Database, database_url_from, note_write, read_replica_from
 from engage.domain.application import EngageApplication
+from engage.domain.written import unit_of_work
 from engage.identity import passwords
 from engage.identity.service import AccountService, Limits
 from engage.identity.sessions import IDLE_TIMEOUT, MAX_AGE, SessionStore
@@ -120,13 +121,18 @@ class Engage:
             engine.listen = False
         return engage
 
-    def wait_for(self, position: int, projections: Iterable[str] | None = None) -> None:
+    def wait_for(self, position: int, projections: Iterable[str] | None = None,
+                 written: Iterable[type] = ()) -> None:
         """Bounded read-your-writes wait for the named projections (every one when None): the
-        read models the next page reads. Raises ProjectionTimeout when it runs out. Inside a web
-        request, the visitor's position in the primary's WAL is remembered afterwards, for the
-        read replica (engage/replica.py)."""
+        read models the next page reads, less those that follow none of the event classes
+        `written` (they cannot have changed; nothing is left out when `written` is empty).
+        Raises ProjectionTimeout when it runs out. Inside a web request, the visitor's position
+        in the primary's WAL is remembered afterwards, for the read replica (engage/replica.py)."""
         note_write()
         poke = self.worker.poke if self.worker else None
+        written = tuple(written)
+        if written:
+            projections = self.engine.changed_by(self.engine.projections_named(projections), written)
         self.engine.wait_for(position, self.read_your_writes_timeout, poke=poke, projections=projections)
 
     def close(self) -> None:
@@ -137,7 +143,19 @@ class Engage:
         self.db.close()
 
 
+def unit_of_work_tween_factory(handler, registry):
+    """Each request is a unit of work: what its command writes is noted (engage/domain/written.py),
+    for the read-your-writes wait of its answer."""
+
+    def unit_of_work_tween(request):
+        with unit_of_work():
+            return handler(request)
+
+    return unit_of_work_tween
+
+
 def includeme(config) -> None:
     engage = Engage.from_settings(config.get_settings())
     config.registry.engage = engage
     config.add_request_method(lambda request: request.registry.engage, "engage", reify=True)
+    config.add_tween("engage.services.unit_of_work_tween_factory")

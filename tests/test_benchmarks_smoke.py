@@ -77,7 +77,7 @@ def test_generator_resumes_after_an_interruption_and_the_suite_reports(bench_sch
             assert cur.scalar("SELECT COUNT(*) FROM rm_votes") == counts["votes"] == 1000
             assert cur.scalar("SELECT SUM(votes) FROM rm_vote_counts") == 1000
             assert cur.scalar("SELECT COUNT(*) FROM rm_workshop_sessions") == counts["workshop_sessions"]
-        lines = suite.projections_and_rebuild(engage) + suite.transparency(engage)
+        lines = suite.projections_and_rebuild(engage, bench_schema) + suite.transparency(engage)
     assert any("B2 ratio" in line for line in lines)
     assert any("inclusion proof" in line for line in lines)
     assert measure.raw_insert_rate(rows=32, clients=4) > 0
@@ -254,12 +254,17 @@ def test_a_missing_engage_serve_fails_the_measurement_instead_of_skipping_it(tmp
 
 
 def test_the_round_trips_of_a_vote_are_printed_and_their_absence_is_a_failure(monkeypatch):
+    from benchmarks import roundtrips
+
     module = types.ModuleType("benchmarks.roundtrips")
-    module.count_vote_round_trips = lambda url: {"POST (cast the vote)": 3, "GET (the page)": 2, "url": url}
+    breakdown = {"total": 3, "new_connections": 0, "by_purpose": {("read models", "sessions"): 3}}
+    module.count_vote_round_trips = lambda url: {"post": breakdown, "page": breakdown, "goal": 4}
+    module.report_lines = roundtrips.report_lines
     monkeypatch.setitem(sys.modules, "benchmarks.roundtrips", module)
     outcome = writes.Outcome()
     writes._round_trips(outcome, "postgresql://u@h/d")
-    assert "| POST (cast the vote) | 3 |" in outcome.lines and not outcome.problems
+    assert any("the vote POST, from its arrival to its 303: **3** (goal ≤ 4)" in line for line in outcome.lines)
+    assert not outcome.problems
 
     monkeypatch.setitem(sys.modules, "benchmarks.roundtrips", None)  # what an unmerged branch has: no module
     outcome = writes.Outcome()

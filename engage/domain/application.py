@@ -26,6 +26,7 @@ from engage.domain.restitution.usecases import RestitutionUseCases
 from engage.domain.seats.usecases import SeatUseCases
 from engage.domain.transparency.usecases import TransparencyUseCases
 from engage.domain.workshops.usecases import WorkshopUseCases
+from engage.domain.written import note as note_written
 from engage.group_commit import GroupCommitter
 
 __all__ = ["CardIssueResult", "EngageApplication", "SignUpResult"]
@@ -73,6 +74,8 @@ class EngageApplication(
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Any]:
         if self.group_committer is None or kwargs:
+            note_written(event for obj in objs if obj is not None
+                         for event in getattr(obj, "pending_events", (obj,)))
             return super().save(*objs, **kwargs)
         # Take the aggregates' pending events now: a shared transaction that fails
         # must be able to retry this command's events alone.
@@ -86,4 +89,5 @@ class EngageApplication(
                 events.append(obj)
         if not events:
             return []
+        note_written(events)
         return self.group_committer.commit(events)

@@ -297,6 +297,14 @@ class ProjectionEngine:
                 raise ProjectionTimeout(position)
             delay = self.poll_after if listening else min(delay * 2, 0.1)
 
+    def changed_by(self, names: Iterable[str], written: Iterable[type]) -> list[str]:
+        """Of these projections, the ones a write of these event classes can change: those that
+        follow one of them, and those that follow every event (the public log)."""
+        written = tuple(written)
+        return [name for name in names
+                if not self.projections[name].follows
+                or any(issubclass(kind, self.projections[name].follows) for kind in written)]
+
     def projections_named(self, names: Iterable[str] | None) -> list[str]:
         """The projections of these names (all of them for None); a name no projection has is an
         error of the caller (a typo would otherwise wait for nothing)."""

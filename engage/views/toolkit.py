@@ -21,6 +21,7 @@ from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.interfaces import IRoutesMapper
 
 from engage.domain.common import DomainError
+from engage.domain.written import written
 from engage.i18n import _
 from engage.projections.engine import ProjectionTimeout
 from engage.views.routes import READS
@@ -59,11 +60,12 @@ def page_number(request) -> int:
 def wait_for_write(request, position: int | None, target: str | None = None) -> bool:
     """Read-your-writes, bounded: wait until the read models the page at `target` reads (its
     route's READS, engage/views/routes.py) have reached `position`; all of them when there is
-    no target or its route declares nothing. False if they lag: the write itself is safe."""
+    no target or its route declares nothing. Of those, only the ones that follow an event this
+    request wrote (the others cannot have changed). False if they lag: the write itself is safe."""
     if position is None:
         return True
     try:
-        request.engage.wait_for(position, reads_of(request, target))
+        request.engage.wait_for(position, reads_of(request, target), written=written())
         return True
     except ProjectionTimeout:
         return False

@@ -256,3 +256,33 @@ def test_a_worker_is_woken_by_a_commit_to_the_log_not_by_its_poll(postgres_only,
     finally:
         worker.stop()
     assert worker._listener._thread is not None and not worker._listener._thread.is_alive()
+
+
+def test_a_wait_skips_the_read_models_the_write_cannot_change(engage_services, second_process):
+    """A card issued changes no consultation: the page reading both waits for the cards only, so
+    a lagging consultations projection (another group) does not hold it up."""
+    from engage.domain.written import unit_of_work, written
+
+    with unit_of_work():
+        issued = engage_services.app.issue_card(name="A B", email="a@exemple.fr", arrondissement=4,
+                                                age_band="18-24", consent_to_consultation=True)
+        kinds = written()
+    assert kinds and all(kind.__module__.startswith("engage.domain.cards") for kind in kinds)
+    engine = engage_services.engine
+    assert engine.changed_by(["consultations", "cards", "transparency"], kinds) == ["cards", "transparency"]
+    with PartialWorker(second_process.engine, ["cards", "transparency"]):
+        engage_services.wait_for(issued.position, ["consultations", "cards", "transparency"], written=kinds)
+        with pytest.raises(ProjectionTimeout):  # without knowing what was written: every one it reads
+            engine.wait_for(issued.position, 0.5, projections=["consultations", "cards"])
+
+
+def test_only_a_unit_of_work_notes_what_it_writes(engage_services):
+    from engage.domain.written import unit_of_work, written
+
+    issue_cards(engage_services, 1)
+    assert written() == frozenset()  # outside a request: nothing noted, nothing left out of a wait
+    with unit_of_work():
+        assert written() == frozenset()
+        issue_cards(engage_services, 1)
+        assert written()
+    assert written() == frozenset()
