@@ -26,6 +26,13 @@ READS: dict[str, tuple[str, ...]] = {
     "workshop_session": ("workshops", "people", "cards", "card_lifecycle"),
     "session_roll": ("workshops", "people", "cards"),  # the facilitator's roll and walk-ins
     "card_mine": ("cards", "card_lifecycle", "people"),
+    # Its public: a valid card, a participatory-budget member, an organization's representative.
+    "questionnaire": ("questionnaires", "people", "cards", "card_lifecycle", "pb_members", "organizations"),
+    "questionnaire_results": ("questionnaires", "people"),
+    "meeting": ("consultations", "people"),
+    "meeting_transcribe": ("consultations", "people"),
+    "organization": ("organizations", "seat_calls", "people"),  # its calls for seats by lot
+    "seat_call": ("seat_calls", "organizations", "people", "cards", "card_lifecycle"),
 }
 
 
