@@ -264,9 +264,18 @@ def test_a_write_answered_by_an_undeclared_page_waits_for_every_read_model(make_
 
 # -- every other page a write answers with ---------------------------------------------------------
 
-def followed(app, response, monkeypatch, route: str):
-    """The page a write's 303 leads to, checked: it is `route`'s, and reads only what it declares."""
+def followed(app, write, monkeypatch, route: str):
+    """The page the 303 of `write()` leads to, checked: it is `route`'s, the write waited for
+    the read models it declares (not for all: its target was passed), and it reads only those."""
+    engage = services(app)
+    waits = []
+    wait_for = engage.wait_for
+    with monkeypatch.context() as patch:
+        patch.setattr(engage, "wait_for", lambda position, projections=None: (
+            waits.append(projections), wait_for(position, projections))[1])
+        response = write()
     assert response.status_int == 303
+    assert waits and waits[-1] == READS.get(route), f"{route}: the write waited for {waits[-1:]}"
     assert route_of(app, response.location) == route
     with projections_read(services(app), monkeypatch) as seen:
         page = response.follow()
@@ -278,15 +287,15 @@ def test_questionnaire_pages_answering_writes_read_declared_read_models(editor_a
     form = editor_app.get("/questionnaires/nouveau").forms["questionnaire"]
     form["title"], form["target"] = "La charte et vous", "tous"
     form["questions"] = "Votre priorité ? | choix-unique | obligatoire | Information ; Quartiers"
-    page = followed(editor_app, form.submit("submit"), monkeypatch, "questionnaire")
+    page = followed(editor_app, lambda: form.submit("submit"), monkeypatch, "questionnaire")
     url = page.request.path
     camille = make_app()
     resident(camille, "camille@exemple.fr", "Camille du 11e")
     answers = camille.get(url).forms["answers"]
     answers["q1"] = "Information"
-    followed(camille, answers.submit(), monkeypatch, "questionnaire_results")
+    followed(camille, answers.submit, monkeypatch, "questionnaire_results")
     close = next(f for f in editor_app.get(url + "/resultats").forms.values() if f.action.endswith("/fermer"))
-    followed(editor_app, close.submit(), monkeypatch, "questionnaire_results")
+    followed(editor_app, close.submit, monkeypatch, "questionnaire_results")
 
 
 def test_meeting_pages_answering_writes_read_declared_read_models(editor_app, monkeypatch):
@@ -294,20 +303,20 @@ def test_meeting_pages_answering_writes_read_declared_read_models(editor_app, mo
     form = editor_app.get("/consultations/charte/reunions/nouvelle").forms["meeting"]
     form["title"], form["starts_at"] = "Réunion publique du 11e", "2027-01-15T18:30"
     form["place"], form["arrondissement"] = "Mairie du 11e", "11"
-    meeting = followed(editor_app, form.submit("submit"), monkeypatch, "meeting")
+    meeting = followed(editor_app, lambda: form.submit("submit"), monkeypatch, "meeting")
     head = meeting.forms["headcount"]
     head["headcount"] = "42"
-    followed(editor_app, head.submit("submit"), monkeypatch, "meeting")
+    followed(editor_app, lambda: head.submit("submit"), monkeypatch, "meeting")
     sheets = editor_app.get(meeting.request.url + "/feuilles").forms["sheets"]
     sheets["count"] = "1"
-    followed(editor_app, sheets.submit("submit"), monkeypatch, "meeting")
+    followed(editor_app, lambda: sheets.submit("submit"), monkeypatch, "meeting")
     transcribe = editor_app.get(meeting.request.url + "/transcrire").forms["transcription"]
     transcribe["sheet"] = "000001-8"
     transcribe["kind"], transcribe["theme"] = "proposition", THEMES[2]
     transcribe["text"] = "Tirer au sort une partie des conseillers de quartier."
     transcribe["paper_reference"] = "F-11-007"
     transcribe["scan"] = ("scan.pdf", b"%PDF-1.4 scan du formulaire")
-    followed(editor_app, transcribe.submit("submit"), monkeypatch, "meeting_transcribe")
+    followed(editor_app, lambda: transcribe.submit("submit"), monkeypatch, "meeting_transcribe")
 
 
 def test_moderation_answers_with_a_page_reading_declared_read_models(editor_app, monkeypatch):
@@ -317,9 +326,9 @@ def test_moderation_answers_with_a_page_reading_declared_read_models(editor_app,
     item = form.submit("submit", status=303).follow()
     hide = editor_app.get(item.request.path + "/masquer").forms["hide"]
     hide["reason"] = "hors-sujet"
-    item = followed(editor_app, hide.submit("submit"), monkeypatch, "contribution")
+    item = followed(editor_app, lambda: hide.submit("submit"), monkeypatch, "contribution")
     restore = next(f for f in item.forms.values() if f.action.endswith("/restaurer"))
-    followed(editor_app, restore.submit(), monkeypatch, "contribution")
+    followed(editor_app, restore.submit, monkeypatch, "contribution")
 
 
 def test_organization_and_seat_call_pages_answering_writes_read_declared_read_models(testapp, monkeypatch):
@@ -330,15 +339,15 @@ def test_organization_and_seat_call_pages_answering_writes_read_declared_read_mo
     for key, value in {"name": "Conseil parisien de la jeunesse", "kind": "consultative-body", "place": "paris",
                        "description": "L'instance consultative des jeunes Parisiennes et Parisiens."}.items():
         form[key] = value
-    org = followed(testapp, form.submit("submit"), monkeypatch, "organization")
+    org = followed(testapp, lambda: form.submit("submit"), monkeypatch, "organization")
     attach = org.forms["attach"]
     attach["email"] = "rep@exemple.fr"
-    org = followed(testapp, attach.submit("submit"), monkeypatch, "organization")
+    org = followed(testapp, lambda: attach.submit("submit"), monkeypatch, "organization")
     detach = next(f for f in org.forms.values() if f.action.endswith("/detacher"))
-    followed(testapp, detach.submit(), monkeypatch, "organization")
+    followed(testapp, detach.submit, monkeypatch, "organization")
     form = testapp.get(org.request.path + "/tirages/nouveau").forms["seat-call"]
     form["title"], form["seats"], form["strata"] = "Sièges 2027", "1", "Nord-est ; 18,19,20 ; ; 1"
-    call = followed(testapp, form.submit("submit"), monkeypatch, "seat_call")
+    call = followed(testapp, lambda: form.submit("submit"), monkeypatch, "seat_call")
     commit = call.forms["commit"]
     commit["seed_sha256"] = "0" * 64
-    followed(testapp, commit.submit("submit"), monkeypatch, "seat_call")
+    followed(testapp, lambda: commit.submit("submit"), monkeypatch, "seat_call")
