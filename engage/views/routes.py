@@ -33,6 +33,14 @@ READS: dict[str, tuple[str, ...]] = {
     "meeting_transcribe": ("consultations", "people"),
     "organization": ("organizations", "seat_calls", "people"),  # its calls for seats by lot
     "seat_call": ("seat_calls", "organizations", "people", "cards", "card_lifecycle"),
+    # The charter's pages: its linked consultation (phase, dates) and the contributions cited.
+    "charter_edit": ("charter", "charter_provenance", "consultations", "people"),
+    "charter_article": ("charter", "charter_provenance", "consultations", "people"),
+    "charter_amendment": ("charter", "charter_provenance", "consultations", "people"),
+    "charter_adopted": ("charter", "charter_provenance", "consultations", "people"),
+    "engagement": ("charter", "people"),  # the milestones are the charter projection's
+    "engagement_step": ("charter", "people"),
+    "guide_page": ("charter", "people"),
 }
 
 

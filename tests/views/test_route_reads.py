@@ -20,10 +20,11 @@ from engage.projections.engine import ProjectionTimeout
 from engage.projections.workshops import queries as workshop_queries
 from engage.views import toolkit
 from engage.views.routes import READS
-from tests.common.accounts import CARD, log_in, services
+from tests.common.accounts import CARD, log_in, person, services
 from tests.common.accounts import resident as signed_in_resident
 from tests.common.accounts import with_roles as resident
 from tests.common.cards import resident_with_card
+from tests.common.charter import start_charter
 from tests.common.consultations import THEMES, create_via_web, fill_plan
 from tests.common.workshops import card_holder, make_session
 
@@ -351,3 +352,47 @@ def test_organization_and_seat_call_pages_answering_writes_read_declared_read_mo
     commit = call.forms["commit"]
     commit["seed_sha256"] = "0" * 64
     followed(testapp, lambda: commit.submit("submit"), monkeypatch, "seat_call")
+
+
+def fill(page, formid, **fields):
+    form = page.forms[formid]
+    for name, value in fields.items():
+        form[name] = value
+    return form.submit("submit")
+
+
+def test_charter_guide_and_engagement_pages_answering_writes_read_declared_read_models(testapp, monkeypatch):
+    editor = person(testapp, "editrice@paris.fr", "Éditrice DDCT", role=Role.EDITOR)
+    camille = person(testapp, "camille@exemple.fr", "Camille du 11e")
+    article = start_charter(editor)
+    followed(editor, lambda: fill(editor.get("/charte/redaction"), "publish", note="Première version"),
+             monkeypatch, "charter_edit")
+    amendment = followed(camille, lambda: fill(camille.get(article + "/amender"), "amendment",
+                                               text="La participation est ouverte à toutes et tous.",
+                                               rationale="Plus inclusif"), monkeypatch, "charter_amendment")
+    url = amendment.request.path
+    followed(camille, lambda: fill(camille.get(url), "vote", choice="agree"), monkeypatch, "charter_amendment")
+    followed(camille, lambda: fill(camille.get(url), "withdraw"), monkeypatch, "charter_amendment")
+    followed(editor, lambda: fill(editor.get(url), "decision", decision="accept", reason="Retenu"),
+             monkeypatch, "charter_amendment")
+    page = editor.get(article + "/modifier")
+    followed(editor, lambda: fill(page, "revise", text="La participation est ouverte à chacune et chacun.",
+                                  reason="Plus simple"), monkeypatch, "charter_article")
+    engage = services(testapp)
+    engage.wait_for(engage.app.start_phase(editor.consultation_id, "adoption", started_by=editor.person_id).position)
+    followed(editor, lambda: fill(
+        editor.get("/charte/adoption"), "deliberation", DELIB_ID="2017 DDCT 183", DELIB_DATE="2017-11-20",
+        DELIB_OBJET="Adoption de la Charte parisienne de la participation", DELIB_MATIERE_CODE="9.1",
+        DELIB_MATIERE_NOM="Autres domaines de compétences des communes", VOTE_EFFECTIF="163", VOTE_REEL="150",
+        VOTE_POUR="120", VOTE_CONTRE="20", VOTE_ABSTENTION="10", groups="Groupe écologiste ; 16 ; 0 ; 0",
+        illustrative=True), monkeypatch, "charter_adopted")
+    engage.wait_for(engage.app.plan_milestone(step=1, title="Lancement de la consultation", description="Guide",
+                                              planned_start="2017-01-01", planned_end="2017-06-30").position)
+    followed(editor, lambda: fill(editor.get("/engagement/etapes/1"), "progress", level="substantial",
+                                  actual_start="2017-01-15", actual_end="", note="Consultation en ligne ouverte"),
+             monkeypatch, "engagement")
+    followed(editor, lambda: fill(editor.get("/engagement/etapes/1"), "deliverable", title="La charte",
+                                  url="/charte"), monkeypatch, "engagement_step")
+    followed(editor, lambda: fill(editor.get("/guide/rediger"), "guide", slug="comment-participer",
+                                  title="Comment participer", body="## Les conseils de quartier"),
+             monkeypatch, "guide_page")
