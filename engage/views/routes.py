@@ -25,6 +25,8 @@ READS: dict[str, tuple[str, ...]] = {
                      "restitution"),  # its extension: the City's answers beside the contributions
     "workshop_session": ("workshops", "people", "cards", "card_lifecycle"),
     "session_roll": ("workshops", "people", "cards"),  # the facilitator's roll and walk-ins
+    "session_new": ("workshops", "people"),  # the facilitators to choose from
+    "workshops_mine": ("workshops", "people"),
     "card_mine": ("cards", "card_lifecycle", "people"),
     # Its public: a valid card, a participatory-budget member, an organization's representative.
     "questionnaire": ("questionnaires", "people", "cards", "card_lifecycle", "pb_members", "organizations"),

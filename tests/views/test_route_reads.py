@@ -191,6 +191,10 @@ def test_the_roll_answers_with_a_page_reading_declared_read_models(testapp, monk
     walk["card_number"] = number
     route, seen = answered_page_reads(testapp, walk.submit("submit"), monkeypatch)
     assert_declared(route, seen)
+    log_in(testapp, "camille@exemple.fr")  # present: they may give their opinion
+    feedback = testapp.get(f"/ateliers/seance/{sid.hex}/avis").forms["feedback"]
+    feedback["rating"], feedback["comment"] = "5", "Passionnant."
+    followed(testapp, lambda: feedback.submit("submit"), monkeypatch, "workshops_mine")
 
 
 # -- the wait itself: declared read models only ----------------------------------------------------
@@ -396,3 +400,22 @@ def test_charter_guide_and_engagement_pages_answering_writes_read_declared_read_
     followed(editor, lambda: fill(editor.get("/guide/rediger"), "guide", slug="comment-participer",
                                   title="Comment participer", body="## Les conseils de quartier"),
              monkeypatch, "guide_page")
+
+
+def test_workshop_staff_pages_answering_writes_read_declared_read_models(testapp, monkeypatch):
+    resident_with_card(testapp, "anim@exemple.fr", "Animatrice Nadia", card=False, role=Role.FACILITATOR)
+    log_in(testapp, "anim@exemple.fr")
+    form = testapp.get("/ateliers/animation/nouvel-atelier").forms["workshop"]
+    form["title"], form["theme"], form["language"] = "Rencontrer vos élus du 18e", "rencontrer-des-elus", "fr"
+    form["description"] = "Une heure d'échange avec les conseillers d'arrondissement."
+    form["accessibility"] = "Accès de plain-pied."
+    session_form = followed(testapp, lambda: form.submit("submit"), monkeypatch, "session_new").forms["session"]
+    session_form["starts_at"], session_form["ends_at"] = "2030-03-04T18:00", "2030-03-04T19:30"
+    session_form["capacity"], session_form["place"], session_form["arrondissement"] = "20", "Mairie du 18e", "18"
+    session = followed(testapp, lambda: session_form.submit("submit"), monkeypatch, "workshop_session")
+    base = session.request.path.replace("/ateliers/seance/", "/ateliers/animation/seance/")
+    form = testapp.get(base + "/deplacer").forms["reschedule"]
+    form["starts_at"], form["ends_at"] = "2030-05-06T10:00", "2030-05-06T12:00"
+    followed(testapp, lambda: form.submit("submit"), monkeypatch, "workshop_session")
+    cancel = testapp.get(base + "/annuler").forms["cancel-session"]
+    followed(testapp, lambda: cancel.submit("submit"), monkeypatch, "workshop_session")
