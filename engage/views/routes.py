@@ -28,6 +28,8 @@ READS: dict[str, tuple[str, ...]] = {
     "session_new": ("workshops", "people"),  # the facilitators to choose from
     "workshops_mine": ("workshops", "people"),
     "card_mine": ("cards", "card_lifecycle", "people"),
+    "staff_card": ("cards", "card_lifecycle", "people"),  # its history and its holder's display name
+    "restitution_version": ("restitution", "consultations", "people"),
     # Its public: a valid card, a participatory-budget member, an organization's representative.
     "questionnaire": ("questionnaires", "people", "cards", "card_lifecycle", "pb_members", "organizations"),
     "questionnaire_results": ("questionnaires", "people"),

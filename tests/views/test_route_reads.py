@@ -9,6 +9,7 @@ import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import pytest
 from pyramid import testing
@@ -16,6 +17,8 @@ from pyramid.interfaces import IRoutesMapper
 
 from engage.db import Cursor
 from engage.domain.accounts.model import Role
+from engage.domain.cards.model import card_id_for_person
+from engage.projections.consultations import queries as consultation_queries
 from engage.projections.engine import ProjectionTimeout
 from engage.projections.workshops import queries as workshop_queries
 from engage.views import toolkit
@@ -419,3 +422,35 @@ def test_workshop_staff_pages_answering_writes_read_declared_read_models(testapp
     followed(testapp, lambda: form.submit("submit"), monkeypatch, "workshop_session")
     cancel = testapp.get(base + "/annuler").forms["cancel-session"]
     followed(testapp, lambda: cancel.submit("submit"), monkeypatch, "workshop_session")
+
+
+def test_restitution_pages_answering_writes_read_declared_read_models(editor_app, monkeypatch):
+    create_via_web(editor_app)
+    form = editor_app.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+    item_url = form.submit("submit", status=303).location.replace("http://localhost", "")
+    engage = services(editor_app)
+    consultation = UUID(consultation_queries.consultation(engage.db, "charte").consultation_id)
+    engage.wait_for(engage.app.start_phase(consultation, "restitution", started_by=UUID(int=7)).position)
+    form = editor_app.get(item_url + "/suite-donnee").forms["answer"]
+    form["status"], form["justification"] = "retenue", "La charte prévoit désormais un compte rendu sous huit jours."
+    followed(editor_app, lambda: form.submit("submit"), monkeypatch, "contribution")
+    followed(editor_app, lambda: editor_app.get(item_url + "/citer").forms["quote"].submit("submit"),
+             monkeypatch, "contribution")
+    publish = editor_app.get("/consultations/charte/restitution/publier").forms["publish"]
+    followed(editor_app, lambda: publish.submit("submit"), monkeypatch, "restitution_version")
+
+
+def test_the_staff_card_page_answering_a_decision_reads_declared_read_models(testapp, monkeypatch):
+    signed_in_resident(testapp, "camille@exemple.fr")
+    form = testapp.get("/carte").forms["card-request"]
+    for name, value in CARD.items():
+        form[name] = value
+    form.submit("submit", status=303)
+    testapp.reset()
+    resident(testapp, "agent@paris.example", "Agent Ville", Role.ADMIN)
+    card_id = card_id_for_person(services(testapp).app.find_person_by_email("camille@exemple.fr"))
+    page = testapp.get(f"/admin/cartes/{card_id.hex}")
+    suspend = page.forms["decision-suspend"]
+    suspend["reason"] = "Perte déclarée au guichet"
+    followed(testapp, lambda: suspend.submit("submit"), monkeypatch, "staff_card")
