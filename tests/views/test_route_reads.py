@@ -4,10 +4,12 @@ declare would show a visitor a read model that may not have their write yet: the
 
 from __future__ import annotations
 
+import ast
 import re
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import urlsplit
 from uuid import UUID
 
@@ -15,6 +17,7 @@ import pytest
 from pyramid import testing
 from pyramid.interfaces import IRoutesMapper
 
+import engage.views
 from engage.db import Cursor
 from engage.domain.accounts.model import Role
 from engage.domain.cards.model import card_id_for_person
@@ -81,6 +84,89 @@ def test_every_declared_read_names_a_projection_and_a_route(testapp):
     for route, names in READS.items():
         assert names, f"{route}: declare at least one read model, or nothing at all"
         engage.engine.projections_named(names)  # raises for a name no projection has
+
+
+#: Routes a view may redirect to after a write, declaring no reads on purpose: each waits for every
+#: read model (or for nothing at all), for the reason given.
+WAITS_FOR_ALL = {
+    "account": "sign-in: the people read model must know a fresh confirmation, and `retour` may name any page",
+    "account_erased": "an erasure: every read model must have forgotten the person before it is said done",
+    "account_sessions": "ending sessions writes nothing to the event log: nothing to wait for",
+    "reset_sent": "asking for a reset link writes nothing to the event log: nothing to wait for",
+    "login": "rare writes (an address confirmed, a password changed), and the sign-in that follows waits",
+}
+
+#: Helpers of the views' resources that build a route's URL.
+URL_HELPERS = {"item_url": "contribution"}
+WRITES = {"form_view", "one_of_several", "wait_for_write"}
+
+
+def _called(call: ast.Call) -> str | None:
+    return getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+
+
+def _routes_in(expr, assigned: dict[str, ast.expr], followed: set[str]):
+    """The routes whose URL `expr` builds, through the function's local names."""
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Call) and _called(node) == "route_url" and node.args \
+                and isinstance(node.args[0], ast.Constant):
+            yield node.args[0].value
+        elif isinstance(node, ast.Call) and _called(node) in URL_HELPERS:
+            yield URL_HELPERS[_called(node)]
+        elif isinstance(node, ast.Name) and node.id in assigned and node.id not in followed:
+            followed.add(node.id)
+            yield from _routes_in(assigned[node.id], assigned, followed)
+
+
+def _targets_of(function: ast.FunctionDef):
+    """Where a view that writes sends its visitor: the URL its actions return, the one it waits
+    for, the one it redirects to."""
+    assigned = {n.targets[0].id: n.value for n in ast.walk(function)
+                if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)}
+    for node in ast.walk(function):
+        answer = node.value if isinstance(node, ast.Return) else node.body if isinstance(node, ast.Lambda) else None
+        if isinstance(answer, ast.Tuple) and len(answer.elts) == 2:
+            yield from _routes_in(answer.elts[1], assigned, set())
+        if isinstance(node, ast.Call) and _called(node) in ("HTTPSeeOther", "wait_for_write"):
+            at = 0 if _called(node) == "HTTPSeeOther" else 2
+            if len(node.args) > at:
+                yield from _routes_in(node.args[at], assigned, set())
+
+
+def redirect_targets_after_writes() -> dict[str, set[str]]:
+    """Every route some view (engage/views) may send its visitor to after a write, and the views."""
+    found: dict[str, set[str]] = {}
+    root = Path(engage.views.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        for function in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(function, ast.FunctionDef) and any(
+                    isinstance(n, ast.Call) and _called(n) in WRITES for n in ast.walk(function)):
+                for route in _targets_of(function):
+                    found.setdefault(route, set()).add(f"{path.relative_to(root)}:{function.name}")
+    return found
+
+
+def test_every_page_answering_a_write_declares_its_reads_or_says_why_it_waits_for_all():
+    """A new page a write redirects to cannot silently wait for every projection."""
+    found = redirect_targets_after_writes()
+    assert {"contribution", "card_mine", "meeting", "charter_amendment"} <= set(found)  # the scan sees them
+    silent = {route: sorted(views) for route, views in found.items()
+              if route not in READS and route not in WAITS_FOR_ALL}
+    assert not silent, f"declare these routes' reads in READS (engage/views/routes.py), or say why not: {silent}"
+    assert not set(READS) & set(WAITS_FOR_ALL)
+    assert set(WAITS_FOR_ALL) <= set(found), sorted(set(WAITS_FOR_ALL) - set(found))  # no stale excuse
+
+
+def test_every_declared_route_is_followed_after_a_write_below():
+    """A declaration no flow of this file checks could drift from what its page reads."""
+    checked = set()
+    for node in ast.walk(ast.parse(Path(__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and _called(node) in ("followed", "assert_declared") and node.args:
+            route = node.args[-1] if _called(node) == "followed" else node.args[0]
+            checked.add(route.value if isinstance(route, ast.Constant) else None)
+        elif isinstance(node, ast.Compare) and getattr(node.left, "id", None) == "route":
+            checked.update(c.value for c in node.comparators if isinstance(c, ast.Constant))
+    assert set(READS) <= checked, f"add a flow for {sorted(set(READS) - checked)}"
 
 
 def test_a_wait_for_a_projection_that_does_not_exist_is_refused(engage_services):
