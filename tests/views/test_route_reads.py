@@ -5,6 +5,7 @@ declare would show a visitor a read model that may not have their write yet: the
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 import threading
 from contextlib import contextmanager
@@ -379,13 +380,17 @@ def followed(app, write, monkeypatch, route: str):
 
 def test_questionnaire_pages_answering_writes_read_declared_read_models(editor_app, make_app, monkeypatch):
     form = editor_app.get("/questionnaires/nouveau").forms["questionnaire"]
-    form["title"], form["target"] = "La charte et vous", "tous"
+    form["title"], form["target"] = "La charte et vous", "carte"  # its public: the card holders
     form["questions"] = "Votre priorité ? | choix-unique | obligatoire | Information ; Quartiers"
     page = followed(editor_app, lambda: form.submit("submit"), monkeypatch, "questionnaire")
     url = page.request.path
     camille = make_app()
-    resident(camille, "camille@exemple.fr", "Camille du 11e")
-    answers = camille.get(url).forms["answers"]
+    resident_with_card(camille, "camille@exemple.fr", "Camille du 11e")
+    log_in(camille, "camille@exemple.fr")
+    with projections_read(services(camille), monkeypatch) as seen:
+        answers = camille.get(url).forms["answers"]
+    assert {"cards", "questionnaires"} <= seen
+    assert_declared("questionnaire", seen)
     answers["q1"] = "Information"
     followed(camille, answers.submit, monkeypatch, "questionnaire_results")
     close = next(f for f in editor_app.get(url + "/resultats").forms.values() if f.action.endswith("/fermer"))
@@ -426,25 +431,46 @@ def test_moderation_answers_with_a_page_reading_declared_read_models(editor_app,
 
 
 def test_organization_and_seat_call_pages_answering_writes_read_declared_read_models(testapp, monkeypatch):
-    resident(testapp, "rep@exemple.fr", "Rita du 10e")
-    testapp.reset()
+    resident_with_card(testapp, "rep@exemple.fr", "Rita du 10e", card=False)
+    resident_with_card(testapp, "vol@exemple.fr", "Victor du 19e")  # a card: may volunteer
     resident(testapp, "agent@paris.example", "Agent Ville", Role.ADMIN)
     form = testapp.get("/organisations/nouvelle").forms["organization"]
     for key, value in {"name": "Conseil parisien de la jeunesse", "kind": "consultative-body", "place": "paris",
                        "description": "L'instance consultative des jeunes Parisiennes et Parisiens."}.items():
         form[key] = value
     org = followed(testapp, lambda: form.submit("submit"), monkeypatch, "organization")
+    org_path = org.request.path
     attach = org.forms["attach"]
     attach["email"] = "rep@exemple.fr"
-    org = followed(testapp, lambda: attach.submit("submit"), monkeypatch, "organization")
-    detach = next(f for f in org.forms.values() if f.action.endswith("/detacher"))
+    followed(testapp, lambda: attach.submit("submit"), monkeypatch, "organization")
+    log_in(testapp, "rep@exemple.fr")  # the representative publishes an offer, then withdraws it
+    form = testapp.get(org_path + "/offres/nouvelle").forms["offer"]
+    form["title"], form["kind"], form["place"] = "Balade au fil du canal", "cultural", "10"
+    form["description"] = "Une visite commentée du canal Saint-Martin."
+    form["starts_on"], form["ends_on"] = "2027-05-01", "2027-06-30"
+    form["card_conditions"] = "Gratuit sur présentation de la carte."
+    org = followed(testapp, lambda: form.submit("submit"), monkeypatch, "organization")
+    withdraw = next(f for f in org.forms.values() if "/offres/" in f.action and f.action.endswith("/retirer"))
+    followed(testapp, withdraw.submit, monkeypatch, "organization")
+    log_in(testapp, "agent@paris.example")
+    detach = next(f for f in testapp.get(org_path).forms.values() if f.action.endswith("/detacher"))
     followed(testapp, detach.submit, monkeypatch, "organization")
-    form = testapp.get(org.request.path + "/tirages/nouveau").forms["seat-call"]
+    form = testapp.get(org_path + "/tirages/nouveau").forms["seat-call"]
     form["title"], form["seats"], form["strata"] = "Sièges 2027", "1", "Nord-est ; 18,19,20 ; ; 1"
-    call = followed(testapp, lambda: form.submit("submit"), monkeypatch, "seat_call")
-    commit = call.forms["commit"]
-    commit["seed_sha256"] = "0" * 64
+    call_path = followed(testapp, lambda: form.submit("submit"), monkeypatch, "seat_call").request.path
+    log_in(testapp, "vol@exemple.fr")
+    volunteer = testapp.get(call_path).forms["volunteer"]
+    followed(testapp, lambda: volunteer.submit("submit"), monkeypatch, "seat_call")
+    log_in(testapp, "agent@paris.example")
+    seed = "ab" * 32
+    commit = testapp.get(call_path).forms["commit"]
+    commit["seed_sha256"] = hashlib.sha256(bytes.fromhex(seed)).hexdigest()
     followed(testapp, lambda: commit.submit("submit"), monkeypatch, "seat_call")
+    close = testapp.get(call_path).forms["close"]
+    followed(testapp, lambda: close.submit("submit"), monkeypatch, "seat_call")
+    reveal = testapp.get(call_path).forms["reveal"]
+    reveal["seed"] = seed
+    followed(testapp, lambda: reveal.submit("submit"), monkeypatch, "seat_call")
 
 
 def fill(page, formid, **fields):
