@@ -239,6 +239,9 @@ def test_the_card_pages_answer_with_a_page_reading_declared_read_models(testapp,
     route, seen = answered_page_reads(testapp, consent.submit(), monkeypatch)
     assert route == "card_mine"
     assert_declared(route, seen)
+    replace = testapp.get("/carte/ma-carte/remplacer").forms["card-replace"]
+    replace["reason"] = "lost"
+    followed(testapp, lambda: replace.submit("submit"), monkeypatch, "card_mine")
 
 
 def test_editing_a_consultation_answers_with_a_page_reading_declared_read_models(editor_app, monkeypatch):
@@ -566,3 +569,33 @@ def test_the_staff_card_page_answering_a_decision_reads_declared_read_models(tes
     suspend = page.forms["decision-suspend"]
     suspend["reason"] = "Perte déclarée au guichet"
     followed(testapp, lambda: suspend.submit("submit"), monkeypatch, "staff_card")
+
+
+def test_the_contribution_page_answers_its_author_moderators_and_editors_with_declared_reads(
+        editor_app, make_app, monkeypatch):
+    create_via_web(editor_app)
+    form = editor_app.get("/consultations/charte/reunions/nouvelle").forms["meeting"]
+    form["title"], form["starts_at"] = "Réunion publique du 11e", "2027-01-15T18:30"
+    form["place"], form["arrondissement"] = "Mairie du 11e", "11"
+    form.submit("submit", status=303)
+    form = editor_app.get("/consultations/charte/modifier").forms["consultation"]
+    form["description"] = "Construisons ensemble la charte, quartier par quartier."
+    followed(editor_app, lambda: form.submit("submit"), monkeypatch, "consultation")
+    camille = make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    form = camille.get("/consultations/charte/contribuer").forms["contribution"]
+    form["kind"], form["theme"], form["text"] = "proposition", THEMES[0], "Des réunions le soir."
+    item_url = form.submit("submit", status=303).location.replace("http://localhost", "")
+    edit = camille.get(item_url + "/modifier").forms["edit"]
+    edit["text"] = "Des réunions le soir, et le samedi."
+    followed(camille, lambda: edit.submit("submit"), monkeypatch, "contribution")
+    hands = editor_app.get(item_url).forms["hands"]
+    hands["agree"], hands["mixed"], hands["disagree"] = "12", "3", "1"
+    followed(editor_app, lambda: hands.submit("submit"), monkeypatch, "contribution")
+    lea = make_app()
+    resident(lea, "lea@exemple.fr", "Léa du 20e")
+    report = lea.get(item_url + "/signaler").forms["report"]
+    report["reason"] = "Hors sujet à mon avis."
+    followed(lea, lambda: report.submit("submit"), monkeypatch, "contribution")
+    withdraw = camille.get(item_url + "/retirer").forms["withdraw"]
+    followed(camille, lambda: withdraw.submit("submit"), monkeypatch, "contribution")
