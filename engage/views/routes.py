@@ -30,6 +30,9 @@ READS: dict[str, tuple[str, ...]] = {
     "card_mine": ("cards", "card_lifecycle", "people"),
     "staff_card": ("cards", "card_lifecycle", "people"),  # its history and its holder's display name
     "restitution_version": ("restitution", "consultations", "people"),
+    # Pages answering their own form (no redirect): the import's report, the staff list.
+    "pb_members_import": ("pb_members", "people"),
+    "admin_roles": ("staff", "people"),
     # Its public: a valid card, a participatory-budget member, an organization's representative.
     "questionnaire": ("questionnaires", "people", "cards", "card_lifecycle", "pb_members", "organizations"),
     "questionnaire_results": ("questionnaires", "people"),

@@ -17,6 +17,7 @@ from uuid import UUID
 import pytest
 from pyramid import testing
 from pyramid.interfaces import IRoutesMapper
+from webtest import Upload
 
 import engage.views
 from engage.db import Cursor
@@ -158,12 +159,34 @@ def test_every_page_answering_a_write_declares_its_reads_or_says_why_it_waits_fo
     assert set(WAITS_FOR_ALL) <= set(found), sorted(set(WAITS_FOR_ALL) - set(found))  # no stale excuse
 
 
+#: Views whose wait names no page on purpose: they wait for every read model, for this reason.
+WAITS_WITHOUT_A_PAGE = {
+    "accounts/pages.py:login": "the next request identifies the person from the people read model, "
+                               "and `retour` may name any page",
+    "accounts/personal_data.py:erase_my_data": "an erasure: every read model must have forgotten the person",
+    "accounts/personal_data.py:admin_erasure": "an erasure: every read model must have forgotten the person",
+}
+
+
+def test_every_wait_for_a_write_names_the_page_it_answers_with():
+    """Without its page, wait_for_write cannot know what the page reads, and waits for all."""
+    root = Path(engage.views.__file__).parent
+    blind = set()
+    for path in sorted(root.rglob("*.py")):
+        for function in ast.parse(path.read_text(encoding="utf-8")).body:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and _called(node) == "wait_for_write" and len(node.args) < 3 \
+                        and not any(k.arg == "target" for k in node.keywords):
+                    blind.add(f"{path.relative_to(root)}:{function.name}")
+    assert blind == set(WAITS_WITHOUT_A_PAGE), f"pass the page to wait_for_write: {sorted(blind - set(WAITS_WITHOUT_A_PAGE))}"
+
+
 def test_every_declared_route_is_followed_after_a_write_below():
     """A declaration no flow of this file checks could drift from what its page reads."""
     checked = set()
     for node in ast.walk(ast.parse(Path(__file__).read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and _called(node) in ("followed", "assert_declared") and node.args:
-            route = node.args[-1] if _called(node) == "followed" else node.args[0]
+        if isinstance(node, ast.Call) and _called(node) in ("followed", "answered", "assert_declared") and node.args:
+            route = node.args[0] if _called(node) == "assert_declared" else node.args[-1]
             checked.add(route.value if isinstance(route, ast.Constant) else None)
         elif isinstance(node, ast.Compare) and getattr(node.left, "id", None) == "route":
             checked.update(c.value for c in node.comparators if isinstance(c, ast.Constant))
@@ -377,6 +400,23 @@ def followed(app, write, monkeypatch, route: str):
     assert route_of(app, response.location) == route
     with projections_read(services(app), monkeypatch) as seen:
         page = response.follow()
+    assert_declared(route, seen)
+    return page
+
+
+def answered(app, write, monkeypatch, route: str):
+    """A write answered by its own page, not a redirect (a report, a list): checked like `followed`,
+    the write's own queries included."""
+    engage = services(app)
+    waits = []
+    wait_for = engage.wait_for
+    with monkeypatch.context() as patch:
+        patch.setattr(engage, "wait_for", lambda position, projections=None: (
+            waits.append(projections), wait_for(position, projections))[1])
+        with projections_read(engage, monkeypatch) as seen:
+            page = write()
+    assert page.status_int == 200
+    assert waits and waits[-1] == READS.get(route), f"{route}: the write waited for {waits[-1:]}"
     assert_declared(route, seen)
     return page
 
@@ -599,3 +639,16 @@ def test_the_contribution_page_answers_its_author_moderators_and_editors_with_de
     followed(lea, lambda: report.submit("submit"), monkeypatch, "contribution")
     withdraw = camille.get(item_url + "/retirer").forms["withdraw"]
     followed(camille, lambda: withdraw.submit("submit"), monkeypatch, "contribution")
+
+
+def test_pages_answering_their_own_writes_read_declared_read_models(testapp, monkeypatch):
+    resident_with_card(testapp, "claude@exemple.fr", "Claude", card=False)
+    resident(testapp, "agent@paris.example", "Agent Ville", Role.ADMIN)
+    form = testapp.get("/gestion/membres").forms["pb-import"]
+    form["membership_file"] = Upload("membres.csv", (
+        "email;arrondissement;nom;date d'adhésion\nm1@exemple.fr;11;Membre 1;2024-02-01\n").encode(), "text/csv")
+    answered(testapp, lambda: form.submit("submit"), monkeypatch, "pb_members_import")
+    form = testapp.get("/admin/roles").forms["role"]
+    form["email"], form["role"], form["action"] = "claude@exemple.fr", "editor", "grant"
+    confirm = form.submit("submit").forms["role-confirm"]
+    answered(testapp, lambda: confirm.submit("submit"), monkeypatch, "admin_roles")
