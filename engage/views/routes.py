@@ -16,7 +16,8 @@ WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 #: tables it queries. A write answered by a redirect to that page waits for these read models
 #: only (read-your-writes, engage/views/toolkit.py wait_for_write); a route not named here
 #: waits for every projection. Reading one more table on a page means declaring its projection
-#: here: tests/views/test_route_reads.py checks both what a page reads and every name below.
+#: here: tests/views/test_route_reads.py checks both what a page reads and every name below, and
+#: fails for a page a write lands on that is neither declared nor excused there (WAITS_FOR_ALL).
 READS: dict[str, tuple[str, ...]] = {
     # Every page: the signed-in person ("people"); a card, to say what it opens ("cards", "card_lifecycle").
     "contribution": ("consultations", "people", "organizations", "cards", "card_lifecycle",
@@ -39,7 +40,7 @@ READS: dict[str, tuple[str, ...]] = {
     "meeting": ("consultations", "people"),
     "meeting_transcribe": ("consultations", "people"),
     "organization": ("organizations", "seat_calls", "people"),  # its calls for seats by lot
-    "seat_call": ("seat_calls", "organizations", "people", "cards", "card_lifecycle"),
+    "seat_call": ("seat_calls", "organizations", "people", "cards", "card_lifecycle"),  # may they volunteer
     # The charter's pages: its linked consultation (phase, dates) and the contributions cited.
     "charter_edit": ("charter", "charter_provenance", "consultations", "people"),
     "charter_article": ("charter", "charter_provenance", "consultations", "people"),
