@@ -16,7 +16,8 @@ WORKSHOP = "engage.views.workshops.resources:WorkshopResource"
 #: tables it queries. A write answered by a redirect to that page waits for these read models
 #: only (read-your-writes, engage/views/toolkit.py wait_for_write); a route not named here
 #: waits for every projection. Reading one more table on a page means declaring its projection
-#: here: tests/views/test_route_reads.py checks both what a page reads and every name below.
+#: here: tests/views/test_route_reads.py checks both what a page reads and every name below, and
+#: fails for a page a write lands on that is neither declared nor excused there (WAITS_FOR_ALL).
 READS: dict[str, tuple[str, ...]] = {
     # Every page: the signed-in person ("people"); a card, to say what it opens ("cards", "card_lifecycle").
     "contribution": ("consultations", "people", "organizations", "cards", "card_lifecycle",
@@ -25,7 +26,29 @@ READS: dict[str, tuple[str, ...]] = {
                      "restitution"),  # its extension: the City's answers beside the contributions
     "workshop_session": ("workshops", "people", "cards", "card_lifecycle"),
     "session_roll": ("workshops", "people", "cards"),  # the facilitator's roll and walk-ins
+    "session_new": ("workshops", "people"),  # the facilitators to choose from
+    "workshops_mine": ("workshops", "people"),
     "card_mine": ("cards", "card_lifecycle", "people"),
+    "staff_card": ("cards", "card_lifecycle", "people"),  # its history and its holder's display name
+    "restitution_version": ("restitution", "consultations", "people"),
+    # Pages answering their own form (no redirect): the import's report, the staff list.
+    "pb_members_import": ("pb_members", "people"),
+    "admin_roles": ("staff", "people"),
+    # Its public: a valid card, a participatory-budget member, an organization's representative.
+    "questionnaire": ("questionnaires", "people", "cards", "card_lifecycle", "pb_members", "organizations"),
+    "questionnaire_results": ("questionnaires", "people"),
+    "meeting": ("consultations", "people"),
+    "meeting_transcribe": ("consultations", "people"),
+    "organization": ("organizations", "seat_calls", "people"),  # its calls for seats by lot
+    "seat_call": ("seat_calls", "organizations", "people", "cards", "card_lifecycle"),  # may they volunteer
+    # The charter's pages: its linked consultation (phase, dates) and the contributions cited.
+    "charter_edit": ("charter", "charter_provenance", "consultations", "people"),
+    "charter_article": ("charter", "charter_provenance", "consultations", "people"),
+    "charter_amendment": ("charter", "charter_provenance", "consultations", "people"),
+    "charter_adopted": ("charter", "charter_provenance", "consultations", "people"),
+    "engagement": ("charter", "people"),  # the milestones are the charter projection's
+    "engagement_step": ("charter", "people"),
+    "guide_page": ("charter", "people"),
 }
 
 

@@ -198,9 +198,10 @@ def reset_password(request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "form": form.render(), "error": _(error.message)}
-    wait_for_write(request, position)
+    target = request.route_url("login")
+    wait_for_write(request, position, target)
     flash(request, _("Votre mot de passe est changé. Connectez-vous avec le nouveau."))
-    return HTTPSeeOther(request.route_url("login"))
+    return HTTPSeeOther(target)
 
 
 ROLE_LABELS = {

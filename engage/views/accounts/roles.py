@@ -59,6 +59,6 @@ def roles(request):
         request.response.status_int = 400
         return _page(request, error=_(error.message))
     request.engage.sessions.end_all(person_id)  # their rights change: they sign in again
-    wait_for_write(request, position)
+    wait_for_write(request, position, request.route_url("admin_roles"))  # the staff list, below
     done = _("Le rôle est attribué.") if data["action"] == "grant" else _("Le rôle est retiré.")
     return _page(request, done=done)

@@ -123,5 +123,6 @@ def decide(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return staff_card(context, request, error=_(error.message))
-    wait_for_write(request, position)
-    return HTTPSeeOther(request.route_url("staff_card", card_id=card_id.hex))
+    target = request.route_url("staff_card", card_id=card_id.hex)
+    wait_for_write(request, position, target)
+    return HTTPSeeOther(target)

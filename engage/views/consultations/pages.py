@@ -156,15 +156,16 @@ def consultation_edit(context, request):
 @view_config(route_name="consultation_phase", request_method="POST", permission=Permission.OPEN_PHASE)
 def consultation_phase(context, request):
     consultation = context.consultation
+    target = request.route_url("consultation", ref=consultation.slug)
     try:
         recorded = request.engage.app.start_phase(
             UUID(consultation.consultation_id), request.POST.get("phase", ""), started_by=signed_in_person(request))
     except DomainError as error:
         flash(request, _(error.message), ERROR)
     else:
-        wait_for_write(request, recorded.position)
+        wait_for_write(request, recorded.position, target)
         flash(request, _("La nouvelle phase est ouverte."))
-    return HTTPSeeOther(request.route_url("consultation", ref=consultation.slug))
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="consultation", renderer="engage:templates/consultation_page.pt")
@@ -403,13 +404,14 @@ def contribution_hide(context, request):
 @view_config(route_name="contribution_restore", request_method="POST", permission=Permission.MODERATE)
 def contribution_restore(context, request):
     item = context.contribution
+    target = context.item_url(item.contribution_id)
     try:
         recorded = request.engage.app.restore_contribution(UUID(item.contribution_id), moderator_id=signed_in_person(request))
     except DomainError as error:
         flash(request, _(error.message), ERROR)
     else:
-        wait_for_write(request, recorded.position)
-    return HTTPSeeOther(context.item_url(item.contribution_id))
+        wait_for_write(request, recorded.position, target)
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="contribution_hands", renderer=FORM, request_method="POST", permission=Permission.FACILITATE)

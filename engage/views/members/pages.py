@@ -45,7 +45,7 @@ def pb_members_import(request):
     if report.refused:
         request.response.status_int = 400
     else:
-        wait_for_write(request, report.position)
+        wait_for_write(request, report.position, request.route_url("pb_members_import"))  # its report, below
     return {
         **page,
         "counts": member_queries.pb_member_counts(db),

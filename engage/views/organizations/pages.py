@@ -168,8 +168,9 @@ def organization_detach(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return _organization_page(context, request, error=_(error.message))
-    wait_for_write(request, position)
-    return HTTPSeeOther(request.route_url("organization", id=context.organization.organization_id))
+    target = request.route_url("organization", id=context.organization.organization_id)
+    wait_for_write(request, position, target)
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="offer_new", renderer=FORM, permission=Permission.OWN_ACCOUNT)
@@ -212,5 +213,6 @@ def offer_withdraw(context, request):
         request.response.status_int = 400
         return {**page, "error": _(error.message),
                 "links": [(request.route_url("organization", id=offer.organization_id), offer.organization_name)]}
-    wait_for_write(request, position)
-    return HTTPSeeOther(request.route_url("organization", id=offer.organization_id))
+    target = request.route_url("organization", id=offer.organization_id)
+    wait_for_write(request, position, target)
+    return HTTPSeeOther(target)

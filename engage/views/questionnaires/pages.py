@@ -92,9 +92,10 @@ def questionnaire_page(context, request):
     except DomainError as error:
         request.response.status_int = 400
         return {**page, "answers": answers, "error": _(error.message)}
-    wait_for_write(request, recorded.position)
+    target = request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id)
+    wait_for_write(request, recorded.position, target)
     flash(request, _("Merci : votre réponse est enregistrée."))
-    return HTTPSeeOther(request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id))
+    return HTTPSeeOther(target)
 
 
 @view_config(route_name="questionnaire_results", renderer="engage:templates/questionnaire_results.pt")
@@ -126,5 +127,6 @@ def questionnaire_results(context, request):
 def questionnaire_close(context, request):
     questionnaire = context.questionnaire
     recorded = request.engage.app.close_questionnaire(UUID(questionnaire.questionnaire_id), by=signed_in_person(request))
-    wait_for_write(request, recorded.position)
-    return HTTPSeeOther(request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id))
+    target = request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id)
+    wait_for_write(request, recorded.position, target)
+    return HTTPSeeOther(target)
