@@ -32,8 +32,9 @@ from typing import Any, Callable
 from engage.db import Cursor, Database
 from engage.domain.accounts.model import Account
 from engage.domain.attribution import actor_key, open_actor
-from engage.projections.base import Projection, insert_rows
+from engage.projections.base import Projection
 from engage.projections.transparency import openings
+from engage.projections.transparency.rows import write_rows
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
 from engage.transparency.public_form import LEAF_FORMAT, _person, leaf_data, leaf_plan, utc_iso
@@ -213,11 +214,11 @@ class BatchTree(SqlTree):
         if not self._data:
             return
         nodes = merkle.extend(self._edge(), self._start, merkle.leaf_hashes(self._data))
-        insert_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"),
-                    [(index, position, base64.b64encode(data).decode())
-                     for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)])
-        insert_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
-                    [(level, index, digest.hex()) for level, index, digest in nodes])
+        write_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"),
+                   [(index, position, base64.b64encode(data).decode())
+                    for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)])
+        write_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
+                   [(level, index, digest.hex()) for level, index, digest in nodes])
         self._start += len(self._data)
         self._positions, self._data = [], []
 
