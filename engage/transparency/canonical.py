@@ -38,10 +38,14 @@ def canonical_json(value: Any) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def encode_plain(value: Any) -> bytes:
-    """The RFC 8785 bytes of a value its builder already knows to be plain (see `_plain`):
+def encode_plain_text(value: Any) -> str:
+    """The RFC 8785 text of a value its builder already knows to be plain (see `_plain`):
     `canonical_json` without the walk that checks it (engage.transparency.public_form)."""
-    return _encode_plain(value).encode("utf-8")
+    return _encode_plain(value)
+
+
+#: A plain string as the C encoder writes it inside any value (json.encoder's own function).
+quote = json.encoder.encode_basestring
 
 
 def plain_text(text: str) -> bool:

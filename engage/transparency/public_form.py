@@ -33,7 +33,14 @@ from typing import Any, Callable
 from uuid import UUID
 
 from engage.domain.publicity import UNDECLARED, Publicity, publicity_of
-from engage.transparency.canonical import _plain, canonical_json, encode_plain, plain_int, plain_text
+from engage.transparency.canonical import (
+    _plain,
+    canonical_json,
+    encode_plain_text,
+    plain_int,
+    plain_text,
+    quote,
+)
 
 LEAF_FORMAT = 2
 SEALED_PREFIX = "sealed_"
@@ -116,20 +123,28 @@ def leaf_data(event: Any, position: int, commit: Commit | None = None,
         value = commit(event, name, _person(event, name, state[name], open_actor))
         fields[shown_as] = None if value is None else {"commitment": value}
         plain = plain and (value is None or _plain(value))
-    position_is_plain = type(position) is int and plain_int(position)
+    timestamp = utc_minute(event.timestamp)
+    if plan.public_id:
+        aggregate_id, version = str(event.originator_id), event.originator_version
+        plain = plain and plain_text(aggregate_id) and type(version) is int and plain_int(version)
+    if plain and plan.plain and type(position) is int and plain_int(position):
+        # What the C encoder writes for the whole form (members in name order: aggregate_id,
+        # fields, format, position, timestamp, type, version), without building it.
+        text = "%s%s,\"format\":%d,\"position\":%d,\"timestamp\":%s,\"type\":%s%s" % (
+            '{"aggregate_id":%s,"fields":' % quote(aggregate_id) if plan.public_id else '{"fields":',
+            encode_plain_text(fields), LEAF_FORMAT, position, quote(timestamp), plan.type_json,
+            ',"version":%d}' % version if plan.public_id else "}")
+        return text.encode("utf-8")
     form: dict[str, Any] = {
         "format": LEAF_FORMAT,
         "position": position,
         "type": plan.type,
-        "timestamp": utc_minute(event.timestamp),
+        "timestamp": timestamp,
         "fields": fields,
     }
     if plan.public_id:
-        form["aggregate_id"] = aggregate_id = str(event.originator_id)
-        form["version"] = version = event.originator_version
-        plain = plain and plain_text(aggregate_id) and type(version) is int and plain_int(version)
-    if plain and position_is_plain and plan.plain:
-        return encode_plain(form)
+        form["aggregate_id"] = aggregate_id
+        form["version"] = version
     return canonical_json(form)  # a float, a huge integer...: the general serializer decides
 
 
@@ -138,6 +153,8 @@ class LeafPlan:
     """What `public_form` reads of an event class's declaration, in the order it reads it."""
 
     type: str
+    #: the type as a JSON string
+    type_json: str
     #: (field, whether it is a sealed_* field), in name order
     public: tuple[tuple[str, bool], ...]
     #: (field, the name the leaf shows it under), in name order
@@ -158,7 +175,7 @@ def leaf_plan(event_class: type) -> LeafPlan:
         commit = tuple((name, committed_name(name)) for name in sorted(declared.commit))
         names = {name: None for name, _ in public} | {shown: None for _, shown in commit}
         plan = _plans[event_class] = LeafPlan(
-            event_class.__name__, public, commit, declared.public_id,
+            event_class.__name__, quote(event_class.__name__), public, commit, declared.public_id,
             _plain({"type": event_class.__name__, "fields": names}))
     return plan
 
