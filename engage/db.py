@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 from urllib.parse import parse_qs, unquote, urlsplit
 
 log = logging.getLogger(__name__)
@@ -502,6 +502,16 @@ class Cursor:
         if self.backend == "sqlite":
             sql = sql.replace("%s", "?")
         self._cursor.executemany(sql, [tuple(r) for r in rows])
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """PostgreSQL only: the rows in one COPY ... FROM STDIN, the cheapest bulk insert there
+        is (no statement to parse, no JSON to build and take apart). No ON CONFLICT: for rows
+        that are new by construction (a read model being written, a rebuild)."""
+        if self.backend != "postgresql":
+            raise NotImplementedError("COPY is PostgreSQL's: use executemany on SQLite")
+        with self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
     @property
     def rowcount(self) -> int:

@@ -38,6 +38,25 @@ def canonical_json(value: Any) -> bytes:
     return "".join(parts).encode("utf-8")
 
 
+def encode_plain_text(value: Any) -> str:
+    """The RFC 8785 text of a value its builder already knows to be plain (see `_plain`):
+    `canonical_json` without the walk that checks it (engage.transparency.public_form)."""
+    return _encode_plain(value)
+
+
+#: A plain string as the C encoder writes it inside any value (json.encoder's own function).
+quote = json.encoder.encode_basestring
+
+
+def plain_text(text: str) -> bool:
+    """`_plain` for a string, cheap for ASCII (no surrogate there)."""
+    return text.isascii() or _LONE_SURROGATE.search(text) is None
+
+
+def plain_int(number: int) -> bool:
+    return -MAX_SAFE_INTEGER <= number <= MAX_SAFE_INTEGER
+
+
 def _plain(value: Any) -> bool:
     """True when the C encoder's output is the canonical form (see `_encode_plain`)."""
     kind = type(value)

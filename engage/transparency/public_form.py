@@ -27,12 +27,20 @@ from __future__ import annotations
 import datetime
 import enum
 import hashlib
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 from uuid import UUID
 
 from engage.domain.publicity import UNDECLARED, Publicity, publicity_of
-from engage.transparency.canonical import canonical_json
+from engage.transparency.canonical import (
+    _plain,
+    canonical_json,
+    encode_plain_text,
+    plain_int,
+    plain_text,
+    quote,
+)
 
 LEAF_FORMAT = 2
 SEALED_PREFIX = "sealed_"
@@ -77,7 +85,99 @@ def public_form(event: Any, position: int, commit: Commit | None = None,
 
 def leaf_data(event: Any, position: int, commit: Commit | None = None,
               open_actor: OpenActor | None = None) -> bytes:
-    return canonical_json(public_form(event, position, commit, open_actor))
+    """canonical_json(public_form(...)), the same bytes, several times faster: what the
+    event class declares is read once per class (`leaf_plan`), and the form is checked for
+    the C encoder's fast path while it is built rather than walked again afterwards
+    (tests/transparency/test_leaf_fast_path.py holds it to the reference)."""
+    plan = leaf_plan(type(event))
+    state = vars(event)
+    fields: dict[str, Any] = {}
+    plain = True
+    for name, sealed in plan.public:
+        if name not in state:
+            continue
+        value = state[name]
+        kind = type(value)
+        if value is None:
+            fields[name] = None
+        elif sealed:
+            fields[name] = _public_field(name, value)  # {"sha256": hex}: plain
+        elif kind is str:
+            fields[name] = value
+            plain = plain and plain_text(value)
+        elif kind is UUID:
+            fields[name] = str(value)  # hex and hyphens: plain
+        elif kind is int:
+            fields[name] = value
+            plain = plain and plain_int(value)
+        elif kind is bool:
+            fields[name] = value
+        else:
+            fields[name] = value = public_value(value)
+            plain = plain and _plain(value)
+    for name, shown_as in plan.commit:
+        if name not in state:
+            continue
+        if commit is None:
+            raise ValueError(f"{type(event).__name__}.{name} needs a commitment: pass `commit`")
+        value = commit(event, name, _person(event, name, state[name], open_actor))
+        fields[shown_as] = None if value is None else {"commitment": value}
+        plain = plain and (value is None or _plain(value))
+    timestamp = utc_minute(event.timestamp)
+    if plan.public_id:
+        aggregate_id, version = str(event.originator_id), event.originator_version
+        plain = plain and plain_text(aggregate_id) and type(version) is int and plain_int(version)
+    if plain and plan.plain and type(position) is int and plain_int(position):
+        # What the C encoder writes for the whole form (members in name order: aggregate_id,
+        # fields, format, position, timestamp, type, version), without building it.
+        text = "%s%s,\"format\":%d,\"position\":%d,\"timestamp\":%s,\"type\":%s%s" % (
+            '{"aggregate_id":%s,"fields":' % quote(aggregate_id) if plan.public_id else '{"fields":',
+            encode_plain_text(fields), LEAF_FORMAT, position, quote(timestamp), plan.type_json,
+            ',"version":%d}' % version if plan.public_id else "}")
+        return text.encode("utf-8")
+    form: dict[str, Any] = {
+        "format": LEAF_FORMAT,
+        "position": position,
+        "type": plan.type,
+        "timestamp": timestamp,
+        "fields": fields,
+    }
+    if plan.public_id:
+        form["aggregate_id"] = aggregate_id
+        form["version"] = version
+    return canonical_json(form)  # a float, a huge integer...: the general serializer decides
+
+
+@dataclass(frozen=True)
+class LeafPlan:
+    """What `public_form` reads of an event class's declaration, in the order it reads it."""
+
+    type: str
+    #: the type as a JSON string
+    type_json: str
+    #: (field, whether it is a sealed_* field), in name order
+    public: tuple[tuple[str, bool], ...]
+    #: (field, the name the leaf shows it under), in name order
+    commit: tuple[tuple[str, str], ...]
+    public_id: bool
+    #: whether the names alone (type, field names) let the C encoder write the leaf
+    plain: bool
+
+
+_plans: dict[type, LeafPlan] = {}
+
+
+def leaf_plan(event_class: type) -> LeafPlan:
+    plan = _plans.get(event_class)
+    if plan is None:
+        declared: Publicity = publicity_of(event_class) or UNDECLARED
+        public = tuple((name, name.startswith(SEALED_PREFIX)) for name in sorted(declared.public))
+        commit = tuple((name, committed_name(name)) for name in sorted(declared.commit))
+        names = {name: None for name, _ in public} | {shown: None for _, shown in commit}
+        plan = _plans[event_class] = LeafPlan(
+            event_class.__name__, quote(event_class.__name__), public, commit, declared.public_id,
+            _plain({"type": event_class.__name__, "fields": names}))
+    return plan
 
 
 def committed_name(field: str) -> str:
@@ -112,6 +212,9 @@ def utc_iso(moment: datetime.datetime) -> str:
 
 
 def utc_minute(moment: datetime.datetime) -> str:
+    if type(moment) is datetime.datetime and (moment.tzinfo is None or moment.tzinfo is datetime.timezone.utc):
+        # isoformat's own spelling, without the three datetimes it takes to get there
+        return "%04d-%02d-%02dT%02d:%02dZ" % (moment.year, moment.month, moment.day, moment.hour, moment.minute)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=datetime.timezone.utc)
     moment = moment.astimezone(datetime.timezone.utc)

@@ -22,7 +22,7 @@ from uuid import UUID
 
 from engage.db import Cursor
 from engage.domain.publicity import publicity_of
-from engage.projections.base import insert_rows
+from engage.projections.transparency.rows import write_rows
 from engage.transparency.commitments import commitment, new_salt
 from engage.transparency.public_form import committed_name
 
@@ -94,8 +94,8 @@ class Openings:
         self._erased.append(str(person_id))
 
     def flush(self) -> None:
-        insert_rows(self.cur, "tlog_commitments", ("act_key", "commitment", "person_id", "salt"), self._new)
-        insert_rows(self.cur, "tlog_acts", ("position", "field", "act_key"), self._acts)
+        write_rows(self.cur, "tlog_commitments", ("act_key", "commitment", "person_id", "salt"), self._new)
+        write_rows(self.cur, "tlog_acts", ("position", "field", "act_key"), self._acts)
         for person in self._erased:  # after the inserts: the batch's own acts are erased too
             self.cur.execute(
                 "UPDATE tlog_commitments SET person_id = NULL, salt = NULL WHERE person_id = %s", [person]

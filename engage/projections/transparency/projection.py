@@ -32,12 +32,12 @@ from typing import Any, Callable
 from engage.db import Cursor, Database
 from engage.domain.accounts.model import Account
 from engage.domain.attribution import actor_key, open_actor
-from engage.domain.publicity import publicity_of
-from engage.projections.base import Projection, insert_rows
+from engage.projections.base import Projection
 from engage.projections.transparency import openings
+from engage.projections.transparency.rows import write_rows
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
-from engage.transparency.public_form import LEAF_FORMAT, _person, leaf_data, utc_iso
+from engage.transparency.public_form import LEAF_FORMAT, _person, leaf_data, leaf_plan, utc_iso
 
 log = logging.getLogger(__name__)
 
@@ -89,28 +89,30 @@ class TransparencyProjection(Projection):
         # One size read, nodes completed within the batch kept in memory, commitments read
         # and written once per batch: the same tree, a few statements per batch.
         store = openings.Openings(cur)
-        store.prefetch(
-            openings.act_key(event, field, self._person(event, field), position)
-            for event, position in events
-            for field in self._committed(event)
-        )
-        tree = BatchTree(cur)
+        # Each committed field's person and act key, worked out once per event: opening a
+        # sealed actor is an AES-GCM decryption, needed by the prefetch and by the leaf.
+        acts: list[dict[str, tuple[Any, str]]] = []
         for event, position in events:
+            state = vars(event)
+            found = {}
+            for field, _ in leaf_plan(type(event)).commit:
+                if field in state:
+                    person = self._person(event, field)
+                    found[field] = (person, openings.act_key(event, field, person, position))
+            acts.append(found)
+        store.prefetch(key for found in acts for _, key in found.values())
+        tree = BatchTree(cur)
+        for (event, position), found in zip(events, acts):
             tree.append(position, leaf_data(
                 event, position,
-                lambda ev, field, person, position=position: store.commit(
-                    openings.act_key(ev, field, person, position), person, position, field),
-                self._open_actor,
+                lambda ev, field, person, position=position, found=found: store.commit(
+                    found[field][1], person, position, field),
+                lambda ev, field, found=found: found[field][0],
             ))
             if isinstance(event, Account.PersonalDataErased):
                 store.erase(event.originator_id)
         tree.flush()
         store.flush()
-
-    @staticmethod
-    def _committed(event: Any) -> tuple[str, ...]:
-        declared = publicity_of(type(event))
-        return tuple(field for field in declared.commit if field in vars(event)) if declared else ()
 
     def _person(self, event: Any, field: str) -> Any:
         return _person(event, field, vars(event)[field], self._open_actor)
@@ -212,11 +214,11 @@ class BatchTree(SqlTree):
         if not self._data:
             return
         nodes = merkle.extend(self._edge(), self._start, merkle.leaf_hashes(self._data))
-        insert_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"),
-                    [(index, position, base64.b64encode(data).decode())
-                     for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)])
-        insert_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
-                    [(level, index, digest.hex()) for level, index, digest in nodes])
+        write_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"),
+                   [(index, position, base64.b64encode(data).decode())
+                    for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)])
+        write_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
+                   [(level, index, digest.hex()) for level, index, digest in nodes])
         self._start += len(self._data)
         self._positions, self._data = [], []
 
