@@ -29,6 +29,7 @@ from engage.domain.consultations.model import AGREE, IN_PERSON, ONLINE, Contribu
 from engage.domain.restitution.model import Restitution
 from engage.domain.restitution.usecases import snapshot_key
 from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
+from engage.projections.consultations.keyed import select_keyed
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -265,8 +266,8 @@ class RestitutionProjection(Projection):
     def _apply_votes(self, cur, run) -> None:
         """The votes' options and their items' counters are read once, the run replayed in
         memory as `_vote` would, and the results written once."""
-        votes = {vote: (item, option) for vote, item, option in select_in(
-            cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id IN ({marks})",
+        votes = {vote: (item, option) for vote, item, option in select_keyed(
+            cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id {in_keys}",
             stored_votes(run, Vote.VoteCast))}
         for e, _ in run:
             if e.originator_id.hex not in votes:
@@ -275,10 +276,10 @@ class RestitutionProjection(Projection):
                         self.apply(cur, event, position)
                     return
                 votes[e.originator_id.hex] = (e.item_id.hex, None)
-        items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_in(
+        items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_keyed(
             cur, "SELECT r.contribution_id, r.consultation_id, r.theme, s.votes, s.agree FROM rm_restitution_items r"
                  " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
-                 " WHERE r.contribution_id IN ({marks})", list({item for item, _ in votes.values()}))}
+                 " WHERE r.contribution_id {in_keys}", list({item for item, _ in votes.values()}))}
         current = {vote: option for vote, (_, option) in votes.items()}
         changed, counts = set(), {}
         for e, _ in run:
