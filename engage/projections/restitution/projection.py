@@ -30,6 +30,7 @@ from engage.domain.restitution.model import Restitution
 from engage.domain.restitution.usecases import snapshot_key
 from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
 from engage.projections.consultations.keyed import select_keyed
+from engage.projections.consultations.pipeline import pipelined
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -269,6 +270,7 @@ class RestitutionProjection(Projection):
         votes = {vote: (item, option) for vote, item, option in select_keyed(
             cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id {in_keys}",
             stored_votes(run, Vote.VoteCast))}
+        stored = set(votes)
         for e, _ in run:
             if e.originator_id.hex not in votes:
                 if not isinstance(e, Vote.VoteCast):
@@ -296,12 +298,15 @@ class RestitutionProjection(Projection):
             changed.add(item)
             for dimension, bucket in (("total", ""), ("theme", row[1])) if n else ():
                 counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
-        insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
-                    [(vote, votes[vote][0], option) for vote, option in current.items()],
-                    "ON CONFLICT (vote_id) DO UPDATE SET option = excluded.option")
-        update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
-                    [(item, items[item][2], items[item][3]) for item in changed])
-        self._add_all(cur, counts)
+        with pipelined(cur):
+            # New ballots a plain INSERT, stored ones an UPDATE (as in the consultations projection).
+            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
+                        [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored])
+            update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
+                        [(vote, option) for vote, option in current.items() if vote in stored])
+            update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
+                        [(item, items[item][2], items[item][3]) for item in changed])
+            self._add_all(cur, counts)
 
     def _CardIssued(self, cur, e, position):
         cur.execute("INSERT INTO rm_restitution_people (person_id, arrondissement, age_band) VALUES (%s, %s, %s)"
