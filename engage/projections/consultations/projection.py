@@ -35,7 +35,7 @@ from engage.projections.base import (
     update_rows,
 )
 from engage.projections.consultations.keyed import select_keyed
-from engage.projections.consultations.pipeline import pipelined
+from engage.projections.consultations.pipeline import pipelined, room_to_update
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
 _RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes",
@@ -150,7 +150,7 @@ class ConsultationsProjection(Projection):
                 contribution_id TEXT PRIMARY KEY,
                 agree INTEGER NOT NULL,
                 replies INTEGER NOT NULL
-            )"""
+            )""" + room_to_update(cur)
         )
         for name, columns in (
             ("all", "consultation_id, top_level, position"),
@@ -197,7 +197,7 @@ class ConsultationsProjection(Projection):
                 option TEXT NOT NULL,
                 votes INTEGER NOT NULL,
                 PRIMARY KEY (item_id, channel, option)
-            )"""
+            )""" + room_to_update(cur)
         )
         cur.execute(
             """CREATE TABLE IF NOT EXISTS rm_show_of_hands (

@@ -30,7 +30,7 @@ from engage.domain.restitution.model import Restitution
 from engage.domain.restitution.usecases import snapshot_key
 from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
 from engage.projections.consultations.keyed import select_keyed
-from engage.projections.consultations.pipeline import pipelined
+from engage.projections.consultations.pipeline import pipelined, room_to_update
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -119,7 +119,7 @@ class RestitutionProjection(Projection):
         # its five indexes.
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_support (
             contribution_id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL, position BIGINT NOT NULL,
-            agree INTEGER NOT NULL, votes INTEGER NOT NULL)""")
+            agree INTEGER NOT NULL, votes INTEGER NOT NULL)""" + room_to_update(cur))
         cur.execute("CREATE INDEX IF NOT EXISTS rm_restitution_support_rank"
                     " ON rm_restitution_support (consultation_id, agree, position)")
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_answers (
