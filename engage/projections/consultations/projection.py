@@ -25,7 +25,17 @@ from engage.domain.consultations.model import (
     sheet_label,
 )
 from engage.domain.restitution.model import Restitution
-from engage.projections.base import Projection, add_column, insert_rows, runs, select_in, stored_votes
+from engage.projections.base import (
+    Projection,
+    add_column,
+    insert_rows,
+    runs,
+    select_in,
+    stored_votes,
+    update_rows,
+)
+from engage.projections.consultations.keyed import select_keyed
+from engage.projections.consultations.pipeline import pipelined, room_to_update
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
 _RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes",
@@ -140,7 +150,7 @@ class ConsultationsProjection(Projection):
                 contribution_id TEXT PRIMARY KEY,
                 agree INTEGER NOT NULL,
                 replies INTEGER NOT NULL
-            )"""
+            )""" + room_to_update(cur)
         )
         for name, columns in (
             ("all", "consultation_id, top_level, position"),
@@ -187,7 +197,7 @@ class ConsultationsProjection(Projection):
                 option TEXT NOT NULL,
                 votes INTEGER NOT NULL,
                 PRIMARY KEY (item_id, channel, option)
-            )"""
+            )""" + room_to_update(cur)
         )
         cur.execute(
             """CREATE TABLE IF NOT EXISTS rm_show_of_hands (
@@ -328,9 +338,10 @@ class ConsultationsProjection(Projection):
         """The votes' current options and the counts' starting points are read once; the run
         is replayed in memory (the support check after every vote, as `_vote` does); the
         results are written once."""
-        votes = {vote: (item, option) for vote, item, option in select_in(
-            cur, "SELECT vote_id, item_id, option FROM rm_votes WHERE vote_id IN ({marks})",
+        votes = {vote: (item, option) for vote, item, option in select_keyed(
+            cur, "SELECT vote_id, item_id, option FROM rm_votes WHERE vote_id {in_keys}",
             stored_votes(run, Vote.VoteCast))}
+        stored = set(votes)
         for e, _ in run:
             if e.originator_id.hex in votes:
                 continue
@@ -341,12 +352,20 @@ class ConsultationsProjection(Projection):
             votes[e.originator_id.hex] = (e.item_id.hex, None)
         items = list({item for item, _ in votes.values()})
         agree = dict.fromkeys(items, 0)
-        agree.update(select_in(cur, f"SELECT item_id, SUM(votes) FROM rm_vote_counts WHERE option = '{AGREE}'"
-                                    " AND item_id IN ({marks}) GROUP BY item_id", items))
-        rules = {item: (flagged, threshold) for item, flagged, threshold in select_in(
-            cur, "SELECT c.contribution_id, c.flagged_for_study, s.support_threshold FROM rm_contributions c"
-                 " JOIN rm_consultations s ON s.consultation_id = c.consultation_id"
-                 " WHERE c.contribution_id IN ({marks})", items)}
+        # The counts row's agree is the sum of the item's d'accord votes (`_check_support`
+        # writes it after every change of them): one read for the rules and the starting points.
+        rules = {}
+        for item, flagged, threshold, counted in select_keyed(
+                cur, "SELECT c.contribution_id, c.flagged_for_study, s.support_threshold, k.agree"
+                     " FROM rm_contributions c JOIN rm_consultations s ON s.consultation_id = c.consultation_id"
+                     " LEFT JOIN rm_contribution_counts k ON k.contribution_id = c.contribution_id"
+                     " WHERE c.contribution_id {in_keys}", items):
+            rules[item] = (flagged, threshold)
+            agree[item] = counted or 0
+        # Votes for an item this read model does not hold (none in a well-formed log).
+        agree.update(select_keyed(cur, f"SELECT item_id, SUM(votes) FROM rm_vote_counts WHERE option = '{AGREE}'"
+                                       " AND item_id {in_keys} GROUP BY item_id",
+                                  [item for item in items if item not in rules]))
         # Votes already stored keep their row's item (as `_vote` reads it); new ones take the event's.
         current = {vote: option for vote, (_, option) in votes.items()}
         deltas: dict[tuple[str, str], int] = {}
@@ -363,18 +382,27 @@ class ConsultationsProjection(Projection):
             rule = rules.get(item)
             if rule and not rule[0] and agree[item] >= rule[1]:
                 due[item] = (agree[item], rule[1])
-        insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"),
-                    [(vote, votes[vote][0], option) for vote, option in current.items()],
-                    "ON CONFLICT (vote_id) DO UPDATE SET option = excluded.option")
-        insert_rows(cur, "rm_vote_counts", ("item_id", "channel", "option", "votes"),
-                    [(item, ONLINE, option, delta) for (item, option), delta in deltas.items()],
-                    "ON CONFLICT (item_id, channel, option) DO UPDATE SET votes = rm_vote_counts.votes + excluded.votes")
-        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
-                    [(item, agree[item], 0) for item in items],
-                    "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree")
-        insert_rows(cur, "rm_support_due", ("item_id", "agree", "threshold"),
-                    [(item, a, threshold) for item, (a, threshold) in due.items()],
-                    "ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree")
+        with pipelined(cur):
+            # A ballot's row is created by its one VoteCast (stored_votes): the new ones are a plain
+            # INSERT (an ON CONFLICT insert writes a third WAL record per row, and the rows of
+            # 2 M ballots are most of the rebuild's writes), the others an UPDATE.
+            insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"),
+                        [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored])
+            update_rows(cur, "rm_votes", "vote_id", ("option",),
+                        [(vote, option) for vote, option in current.items() if vote in stored])
+            insert_rows(cur, "rm_vote_counts", ("item_id", "channel", "option", "votes"),
+                        [(item, ONLINE, option, delta) for (item, option), delta in deltas.items()],
+                        "ON CONFLICT (item_id, channel, option) DO UPDATE SET votes = rm_vote_counts.votes + excluded.votes"
+                        " WHERE excluded.votes <> 0")
+            # A row whose count did not move is left as it is (not rewritten with the same values).
+            insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                        [(item, agree[item], 0) for item in items],
+                        "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree"
+                        " WHERE rm_contribution_counts.agree <> excluded.agree")
+            insert_rows(cur, "rm_support_due", ("item_id", "agree", "threshold"),
+                        [(item, a, threshold) for item, (a, threshold) in due.items()],
+                        "ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree"
+                        " WHERE rm_support_due.agree <> excluded.agree")
 
     def _ConsultationCreated(self, cur, e, position):
         cur.execute(

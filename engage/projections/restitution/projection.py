@@ -29,6 +29,8 @@ from engage.domain.consultations.model import AGREE, IN_PERSON, ONLINE, Contribu
 from engage.domain.restitution.model import Restitution
 from engage.domain.restitution.usecases import snapshot_key
 from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
+from engage.projections.consultations.keyed import select_keyed
+from engage.projections.consultations.pipeline import pipelined, room_to_update
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -117,7 +119,7 @@ class RestitutionProjection(Projection):
         # its five indexes.
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_support (
             contribution_id TEXT PRIMARY KEY, consultation_id TEXT NOT NULL, position BIGINT NOT NULL,
-            agree INTEGER NOT NULL, votes INTEGER NOT NULL)""")
+            agree INTEGER NOT NULL, votes INTEGER NOT NULL)""" + room_to_update(cur))
         cur.execute("CREATE INDEX IF NOT EXISTS rm_restitution_support_rank"
                     " ON rm_restitution_support (consultation_id, agree, position)")
         cur.execute("""CREATE TABLE IF NOT EXISTS rm_restitution_answers (
@@ -265,9 +267,10 @@ class RestitutionProjection(Projection):
     def _apply_votes(self, cur, run) -> None:
         """The votes' options and their items' counters are read once, the run replayed in
         memory as `_vote` would, and the results written once."""
-        votes = {vote: (item, option) for vote, item, option in select_in(
-            cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id IN ({marks})",
+        votes = {vote: (item, option) for vote, item, option in select_keyed(
+            cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id {in_keys}",
             stored_votes(run, Vote.VoteCast))}
+        stored = set(votes)
         for e, _ in run:
             if e.originator_id.hex not in votes:
                 if not isinstance(e, Vote.VoteCast):
@@ -275,10 +278,10 @@ class RestitutionProjection(Projection):
                         self.apply(cur, event, position)
                     return
                 votes[e.originator_id.hex] = (e.item_id.hex, None)
-        items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_in(
+        items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_keyed(
             cur, "SELECT r.contribution_id, r.consultation_id, r.theme, s.votes, s.agree FROM rm_restitution_items r"
                  " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
-                 " WHERE r.contribution_id IN ({marks})", list({item for item, _ in votes.values()}))}
+                 " WHERE r.contribution_id {in_keys}", list({item for item, _ in votes.values()}))}
         current = {vote: option for vote, (_, option) in votes.items()}
         changed, counts = set(), {}
         for e, _ in run:
@@ -295,12 +298,15 @@ class RestitutionProjection(Projection):
             changed.add(item)
             for dimension, bucket in (("total", ""), ("theme", row[1])) if n else ():
                 counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
-        insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
-                    [(vote, votes[vote][0], option) for vote, option in current.items()],
-                    "ON CONFLICT (vote_id) DO UPDATE SET option = excluded.option")
-        update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
-                    [(item, items[item][2], items[item][3]) for item in changed])
-        self._add_all(cur, counts)
+        with pipelined(cur):
+            # New ballots a plain INSERT, stored ones an UPDATE (as in the consultations projection).
+            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
+                        [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored])
+            update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
+                        [(vote, option) for vote, option in current.items() if vote in stored])
+            update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
+                        [(item, items[item][2], items[item][3]) for item in changed])
+            self._add_all(cur, counts)
 
     def _CardIssued(self, cur, e, position):
         cur.execute("INSERT INTO rm_restitution_people (person_id, arrondissement, age_band) VALUES (%s, %s, %s)"
