@@ -300,10 +300,15 @@ class ProjectionEngine:
     def changed_by(self, names: Iterable[str], written: Iterable[type]) -> list[str]:
         """Of these projections, the ones a write of these event classes can change: those that
         follow one of them, and those that follow every event (the public log)."""
-        written = tuple(written)
-        return [name for name in names
-                if not self.projections[name].follows
-                or any(issubclass(kind, self.projections[name].follows) for kind in written)]
+        from eventsourcing.utils import get_topic
+
+        topics = {get_topic(kind) for kind in written}
+        changed = []
+        for name in names:
+            follows = set(self.projections[name].topics())  # what the engine gives it: exact topics
+            if not follows or follows & topics:
+                changed.append(name)
+        return changed
 
     def projections_named(self, names: Iterable[str] | None) -> list[str]:
         """The projections of these names (all of them for None); a name no projection has is an

@@ -398,8 +398,8 @@ def followed(app, write, monkeypatch, route: str):
     waits = []
     wait_for = engage.wait_for
     with monkeypatch.context() as patch:
-        patch.setattr(engage, "wait_for", lambda position, projections=None: (
-            waits.append(projections), wait_for(position, projections))[1])
+        patch.setattr(engage, "wait_for", lambda position, projections=None, written=(): (
+            waits.append(projections), wait_for(position, projections, written))[1])
         response = write()
     assert response.status_int == 303
     assert waits and waits[-1] == READS.get(route), f"{route}: the write waited for {waits[-1:]}"
@@ -417,8 +417,8 @@ def answered(app, write, monkeypatch, route: str):
     waits = []
     wait_for = engage.wait_for
     with monkeypatch.context() as patch:
-        patch.setattr(engage, "wait_for", lambda position, projections=None: (
-            waits.append(projections), wait_for(position, projections))[1])
+        patch.setattr(engage, "wait_for", lambda position, projections=None, written=(): (
+            waits.append(projections), wait_for(position, projections, written))[1])
         with projections_read(engage, monkeypatch) as seen:
             page = write()
     assert page.status_int == 200
