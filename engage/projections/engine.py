@@ -209,6 +209,16 @@ class ProjectionEngine:
             if read < self.batch_size:
                 break
             last = position
+        self.analyze(names)
+
+    def analyze(self, names: Sequence[str]) -> None:
+        """Fresh planner statistics for these read models' tables, after a rebuild: until
+        autovacuum comes by, PostgreSQL would plan the pages' queries over the statistics of
+        the emptied tables (the restitution report measured 3x slower just after one)."""
+        with self.db.transaction() as cur:
+            for name in names:
+                for table in self.projections[name].tables:
+                    cur.execute(f"ANALYZE {table}")
 
     def reset(self, names: Sequence[str]) -> None:
         """Empty these read models and move their positions back to 0 (a rebuild's first step;

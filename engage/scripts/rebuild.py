@@ -42,6 +42,11 @@ def main(argv=None) -> None:
     if failed:
         log.error("rebuild failed for the groups %s: run engage-rebuild again", ", ".join(failed))
         raise SystemExit(1)
+    engage = load(argv[0])
+    try:
+        engage.engine.analyze(list(engage.engine.projections))
+    finally:
+        engage.close()
 
 
 def rebuild_in_parallel(ini: str, groups: list[str], until: int) -> list[str]:

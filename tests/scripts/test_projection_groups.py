@@ -128,7 +128,9 @@ def test_the_supervisor_restarts_a_group_that_dies_and_stops_them_all(tmp_path, 
 
 
 def test_a_group_process_killed_mid_run_resumes_exactly_once(tmp_path, database_url, engage_services):
-    issue_cards(engage_services, 150)
+    # Enough batches of 2 that the kill lands mid-run: the faster log projection once finished
+    # 150 cards on SQLite before the test's look (every 50 ms) saw its first batch.
+    issue_cards(engage_services, 600)
     head = engage_services.engine.head()
     ini = write_ini(tmp_path, database_url, **{"engage.projections.batch_size": "2"})
     command = [BIN / "engage-projections", ini, "--group", "transparency"]
