@@ -1,7 +1,8 @@
-"""Projection workers in trouble, for the tests of exactly-once and read-your-writes: cards to
-project, and a projection that dies mid-batch."""
+"""Projection workers for the tests of exactly-once and read-your-writes: cards to project, a
+projection that dies mid-batch, and a worker that follows some projections only."""
 
 import random
+import threading
 
 from engage.projections.cards.projection import CardsProjection
 
@@ -33,3 +34,26 @@ class CrashingCardsProjection(CardsProjection):
         super().apply_batch(cur, events[: self.crash_at])
         if len(events) >= self.crash_at:
             raise Crash()
+
+
+class PartialWorker:
+    """A worker following some projections only, in a thread of the test (the others stay
+    behind, as a stopped group's would)."""
+
+    def __init__(self, engine, names, patience: float = 60):
+        self.engine, self.names, self.patience = engine, list(names), patience
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.engine.catch_up(self.names)
+            self._stop.wait(0.01)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=self.patience)

@@ -4,7 +4,6 @@ this process hears of it (PostgreSQL NOTIFY, an in-process worker, or polling as
 from __future__ import annotations
 
 import os
-import threading
 import time
 
 import psycopg
@@ -13,7 +12,7 @@ import pytest
 from engage.projections.engine import ProjectionEngine, ProjectionTimeout
 from engage.projections.progress import Progress, channel_for, read_announcement
 from engage.services import Engage
-from tests.common.projections import Crash, CrashingCardsProjection, issue_cards
+from tests.common.projections import Crash, CrashingCardsProjection, PartialWorker, issue_cards
 from tests.conftest import app_settings
 
 # Long enough that only a bug (or a machine stalled for minutes) reaches it; no test measures it.
@@ -26,28 +25,6 @@ def second_process(database_url):
     other = Engage.from_settings(app_settings(database_url), run_projections=False)
     yield other
     other.close()
-
-
-class PartialWorker:
-    """A worker following some projections only (the others stay behind, as a stopped group's)."""
-
-    def __init__(self, engine: ProjectionEngine, names):
-        self.engine, self.names = engine, list(names)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.engine.catch_up(self.names)
-            self._stop.wait(0.01)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(timeout=PATIENCE)
 
 
 def wait_until(condition, what: str):

@@ -34,6 +34,7 @@ from tests.common.accounts import with_roles as resident
 from tests.common.cards import resident_with_card
 from tests.common.charter import start_charter
 from tests.common.consultations import THEMES, create_via_web, fill_plan
+from tests.common.projections import PartialWorker
 from tests.common.workshops import card_holder, make_session
 
 
@@ -321,33 +322,10 @@ def test_the_roll_answers_with_a_page_reading_declared_read_models(testapp, monk
 
 # -- the wait itself: declared read models only ----------------------------------------------------
 
-class Following:
-    """Projections followed by a thread of the test (the app runs none): the others lag, as a
-    stopped group of projection workers would."""
-
-    def __init__(self, engine, names):
-        self.engine, self.names = engine, list(names)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self):
-        while not self._stop.is_set():
-            self.engine.catch_up(self.names)
-            self._stop.wait(0.01)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join(timeout=60)
-
-
 def test_a_vote_waits_for_its_page_read_models_only_and_the_page_shows_it(make_app, monkeypatch):
     editor = make_app(**{"engage.projections.in_process": "false", "engage.read_your_writes_timeout": "60"})
     engage = services(editor)
-    with Following(engage.engine, engage.engine.projections):
+    with PartialWorker(engage.engine, engage.engine.projections):
         resident(editor, "editrice@exemple.fr", "Éditrice Ville", Role.EDITOR)
         create_via_web(editor)
         form = editor.get("/consultations/charte/contribuer").forms["contribution"]
@@ -367,7 +345,7 @@ def test_a_vote_waits_for_its_page_read_models_only_and_the_page_shows_it(make_a
     monkeypatch.setattr(engage.engine, "wait_for", recorded)
     vote = item.forms["vote"]
     vote["option"] = "d-accord"
-    with Following(engage.engine, READS["contribution"]):
+    with PartialWorker(engage.engine, READS["contribution"]):
         page = vote.submit("submit", status=303).follow()
     assert outcomes == ["reached"]
     assert engage.engine.positions()["transparency"] < engage.engine.head()  # not waited for
@@ -383,7 +361,7 @@ def test_a_write_answered_by_an_undeclared_page_waits_for_every_read_model(make_
     engage.app.issue_card(name="A B", email="a@exemple.fr", arrondissement=4, age_band="18-24",
                           consent_to_consultation=True)
     position = engage.engine.head()
-    with Following(engage.engine, READS["card_mine"]):
+    with PartialWorker(engage.engine, READS["card_mine"]):
         assert toolkit.wait_for_write(request, position, "http://localhost:80/carte/ma-carte")
         assert not toolkit.wait_for_write(request, position, "/compte/mes-donnees")  # undeclared: all
         assert not toolkit.wait_for_write(request, position)
