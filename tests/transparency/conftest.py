@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import pytest
 import webtest
 
+from engage.db import Database
+from engage.projections.transparency.projection import TransparencyProjection
 from tests.common.transparency import log_settings
 
 
@@ -75,6 +77,16 @@ class Site:
         if response.status_int >= 400:
             raise FetchError(path, response.status_int, response.text[:300])
         return response.body
+
+
+@pytest.fixture
+def db(database_url):
+    """The log's tables alone, on the test's database: for the tree and its batch writer."""
+    database = Database(database_url)
+    with database.transaction() as cur:
+        TransparencyProjection().create_tables(cur)
+    yield database
+    database.close()
 
 
 @pytest.fixture

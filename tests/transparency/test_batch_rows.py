@@ -3,20 +3,8 @@ rows as appending each leaf in turn with one INSERT each (SqlTree), on both back
 
 import random
 
-import pytest
-
-from engage.db import Database
-from engage.projections.transparency.projection import BatchTree, SqlTree, TransparencyProjection
+from engage.projections.transparency.projection import BatchTree, SqlTree
 from engage.transparency import merkle
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    with database.transaction() as cur:
-        TransparencyProjection().create_tables(cur)
-    yield database
-    database.close()
 
 
 def _rows(db):

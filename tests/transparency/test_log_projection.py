@@ -10,22 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engage.db import Database
-from engage.projections.transparency.projection import CheckpointSigner, SqlTree, TransparencyProjection
+from engage.projections.transparency.projection import CheckpointSigner, SqlTree
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
 from tests.common.merkle import ReferenceTree
 
 LEAVES = 300
-
-
-@pytest.fixture
-def db(database_url):
-    database = Database(database_url)
-    with database.transaction() as cur:
-        TransparencyProjection().create_tables(cur)
-    yield database
-    database.close()
 
 
 def test_the_stored_tree_equals_the_rfc_definition_and_answers_every_proof(db):
