@@ -513,6 +513,20 @@ class Cursor:
             for row in rows:
                 copy.write_row(row)
 
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """PostgreSQL's pipeline mode for the block: its statements go out without waiting for
+        each other's results, the server runs them back to back and the block ends with one
+        wait. On a busy machine each wait costs a wake-up of both processes, more than the
+        statement itself (~3 ms for 500 rows). A read in the block still gets its rows (psycopg
+        syncs first); an error surfaces by the end of the block at the latest, and rolls the
+        transaction back as before. SQLite runs in process: nothing to save, nothing done."""
+        if self.backend != "postgresql":
+            yield
+            return
+        with self._cursor.connection.pipeline():
+            yield
+
     @property
     def rowcount(self) -> int:
         return self._cursor.rowcount

@@ -34,8 +34,8 @@ from engage.projections.base import (
     stored_votes,
     update_rows,
 )
+from engage.projections.consultations.counters import room_to_update
 from engage.projections.consultations.keyed import select_keyed
-from engage.projections.consultations.pipeline import pipelined, room_to_update
 
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
 _RUN_KINDS = {Vote.VoteCast: "votes", Vote.VoteChanged: "votes", Vote.VoteWithdrawn: "votes",
@@ -382,7 +382,7 @@ class ConsultationsProjection(Projection):
             rule = rules.get(item)
             if rule and not rule[0] and agree[item] >= rule[1]:
                 due[item] = (agree[item], rule[1])
-        with pipelined(cur):
+        with cur.pipeline():
             # A ballot's row is created by its one VoteCast (stored_votes): the new ones are a plain
             # INSERT (an ON CONFLICT insert writes a third WAL record per row, and the rows of
             # 2 M ballots are most of the rebuild's writes), the others an UPDATE.

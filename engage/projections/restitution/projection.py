@@ -29,8 +29,8 @@ from engage.domain.consultations.model import AGREE, IN_PERSON, ONLINE, Contribu
 from engage.domain.restitution.model import Restitution
 from engage.domain.restitution.usecases import snapshot_key
 from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
+from engage.projections.consultations.counters import room_to_update
 from engage.projections.consultations.keyed import select_keyed
-from engage.projections.consultations.pipeline import pipelined, room_to_update
 
 PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED, WITHDRAWN, HIDDEN = "publiee", "retiree", "masquee"
@@ -298,7 +298,7 @@ class RestitutionProjection(Projection):
             changed.add(item)
             for dimension, bucket in (("total", ""), ("theme", row[1])) if n else ():
                 counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
-        with pipelined(cur):
+        with cur.pipeline():
             # New ballots a plain INSERT, stored ones an UPDATE (as in the consultations projection).
             insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
                         [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored])
