@@ -34,7 +34,23 @@ def pytest_addoption(parser):
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
         chosen = [b for b in metafunc.config.getoption("--backends").split(",") if b]
+        independent = metafunc.definition.get_closest_marker("backend_independent")
+        if independent is not None:
+            chosen = [one_backend(independent, chosen, metafunc.definition.nodeid)]
         metafunc.parametrize("backend", chosen)
+
+
+def one_backend(marker, chosen: list[str], nodeid: str) -> str:
+    """The one back end a `backend_independent` test runs on: the marker's `backend=` (SQLite
+    unless it says otherwise: in memory, no server, the cheapest) when it is among the chosen
+    back ends, else the first chosen. The marker must say why the back end makes no difference."""
+    reason = marker.args[0] if marker.args else marker.kwargs.get("reason")
+    if not (isinstance(reason, str) and reason.strip()):
+        raise pytest.UsageError(f"{nodeid}: @pytest.mark.backend_independent needs its reason")
+    preferred = marker.kwargs.get("backend", "sqlite")
+    if preferred not in BACKENDS:
+        raise pytest.UsageError(f"{nodeid}: backend_independent(backend={preferred!r}): not one of {BACKENDS}")
+    return preferred if preferred in chosen else chosen[0]
 
 
 def _postgres_admin_url() -> str:
@@ -201,24 +217,31 @@ def engage_services(database_url):
     engage.close()
 
 
-class ConfiguredApp:
-    """This worker's WSGI application with the plain test settings, configured once and given
-    each test's own services.
+class ConfiguredApps:
+    """This worker's WSGI applications, each configured once per set of settings and given each
+    test's own services.
 
-    Configuring Pyramid (routes, ~160 views, tweens, templates) costs half a second of CPU, the
-    same for every test: about half of the whole suite. What differs from test to test lives in
-    services built from the settings: the event store, read models and projection worker
-    (`registry.engage`), the mail outbox, the support policy's mailer, the open-data export
-    cache. Those are rebuilt for every test on its own database, so no state crosses from one
-    test to the next; the settings are restored from the copy taken after configuration (a
-    test may have changed them). Only an app with no overrides and the environment it was
-    configured under is reused; any other is built afresh, as production builds it.
+    Configuring Pyramid (routes, ~160 views, tweens, templates) costs half a second of CPU (a
+    second on a slow machine), the same for every test with the same settings: about half of
+    the whole suite. What differs from test to test lives in services built from the settings:
+    the event store, read models and projection worker (`registry.engage`), the mail outbox,
+    the support policy's mailer, the open-data export cache. Those are rebuilt for every test
+    on its own database, so no state crosses from one test to the next; the settings are
+    restored from the copy taken after configuration (a test may have changed them).
+
+    An app is reused only for the same overrides (PER_TEST settings aside: their value is the
+    test's own) under the environment it was configured in, and by one user at a time: a
+    second app in one test with the same overrides is built whole, as production builds it.
     """
 
+    # Read only when the services are built (Engage.from_settings), never while configuring:
+    # each use of a configured app gets its own value. A setting added here must be so.
+    PER_TEST = ("engage.database_url", "engage.transparency.key_path")
+    KEEP = 8  # configured apps kept per worker (an app is some megabytes), least recently used out
+
     def __init__(self):
-        self.wsgi = None
-        self.settings: dict = {}
-        self.environment: dict = {}
+        self.apps: dict[tuple, tuple] = {}  # key -> (wsgi, settings, environment)
+        self.in_use: set[tuple] = set()
 
     @staticmethod
     def _environment() -> dict:
@@ -226,61 +249,85 @@ class ConfiguredApp:
 
         return {name: os.environ.get(name) for name in ENVIRONMENT_OVERRIDES}
 
-    def get(self, database_url: str):
-        """The configured app on `database_url`, or None when this environment differs."""
+    def _key(self, overrides: dict) -> tuple:
+        return (tuple(sorted((k, str(v)) for k, v in overrides.items() if k not in self.PER_TEST)),
+                tuple(sorted(k for k in overrides if k in self.PER_TEST)))
+
+    def acquire(self, database_url: str, **overrides):
+        """The WSGI app for `app_settings(database_url, **overrides)`, configured once per worker
+        when possible; give it back with release(wsgi) once its services are closed."""
+        from engage import main
+
+        key = self._key(overrides)
+        entry = self.apps.get(key)
+        if key in self.in_use or (entry is not None and entry[2] != self._environment()):
+            return main({}, **app_settings(database_url, **overrides))  # built whole, not kept
+        if entry is None:
+            wsgi = main({}, **app_settings(database_url, **overrides))
+            self.apps[key] = (wsgi, dict(wsgi.registry.settings), self._environment())
+            while len(self.apps) > self.KEEP:
+                self.apps.pop(next(k for k in self.apps if k not in self.in_use and k != key))
+        else:
+            self.apps[key] = self.apps.pop(key)  # most recently used last
+            wsgi = self._renew(entry, {"engage.database_url": database_url,
+                                       **{k: str(v) for k, v in overrides.items() if k in self.PER_TEST}})
+        self.in_use.add(key)
+        return wsgi
+
+    @staticmethod
+    def _renew(entry, per_test: dict):
         from pyramid_mailer import get_mailer
 
         from engage.policies.support import attach_study_mailer
         from engage.services import Engage
+        from engage.settings import apply_environment
 
-        if self.wsgi is None or self._environment() != self.environment:
-            return None
-        registry = self.wsgi.registry
+        wsgi, settings, _ = entry
+        registry = wsgi.registry
         registry.settings.clear()
-        registry.settings.update(self.settings, **{"engage.database_url": database_url})
+        registry.settings.update(settings, **per_test)
+        apply_environment(registry.settings)  # as configuring does: the environment wins
         registry.engage = Engage.from_settings(registry.settings)
         attach_study_mailer(registry)
         mailer = get_mailer(registry)
-        mailer.outbox.clear()
-        mailer.queue.clear()
+        for sent in ("outbox", "queue"):
+            getattr(mailer, sent, []).clear()
         registry.__dict__.pop("opendata_exports", None)
-        return self.wsgi
+        return wsgi
 
-    def keep(self, wsgi) -> None:
-        self.wsgi = wsgi
-        self.settings = dict(wsgi.registry.settings)
-        self.environment = self._environment()
+    def release(self, wsgi) -> None:
+        for key, (kept, _, _) in self.apps.items():
+            if kept is wsgi:
+                self.in_use.discard(key)
+
+
+CONFIGURED_APPS = ConfiguredApps()  # this worker's (tests/common builds apps through it too)
 
 
 @pytest.fixture(scope="session")
-def configured_app():
-    return ConfiguredApp()
+def configured_apps():
+    return CONFIGURED_APPS
 
 
 @pytest.fixture
-def make_app(database_url, configured_app):
+def make_app(database_url, configured_apps):
     """Build the WSGI app on this test's database; every app built is closed afterwards.
 
-    The first app a test asks for without overrides is this worker's configured app given
-    fresh services (see ConfiguredApp); a second one, or one with overrides, is built whole."""
+    Apps come from this worker's configured apps, given fresh services (see ConfiguredApps);
+    a second one with the same overrides in one test is built whole."""
     import webtest
-
-    from engage import main
 
     built = []
 
     def make(**overrides):
-        wsgi = None if overrides or built else configured_app.get(database_url)
-        if wsgi is None:
-            wsgi = main({}, **app_settings(database_url, **overrides))
-            if not overrides and not built:
-                configured_app.keep(wsgi)  # the next test's, whatever this one's environment
+        wsgi = configured_apps.acquire(database_url, **overrides)
         built.append((wsgi, wsgi.registry.engage))
         return webtest.TestApp(wsgi)
 
     yield make
-    for _, engage in built:
+    for wsgi, engage in built:
         engage.close()
+        configured_apps.release(wsgi)
 
 
 @pytest.fixture
@@ -289,6 +336,10 @@ def testapp(make_app):
 
 
 def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "backend_independent(reason, backend='sqlite'): runs on one storage back end only; the reason"
+        " says why no storage behaviour differs there (HACKING.md, Tests)")
     # Hypothesis's per-example deadline is a timed assertion: on a shared, busy machine it
     # fails tests that are right. Speed is measured in benchmarks/, never here.
     from hypothesis import settings as hypothesis_settings

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from tests.common.accounts import PASSWORD
 from tests.common.demo_templates import KEY_SETTINGS, copy_demo
-from tests.conftest import app_settings
+from tests.conftest import CONFIGURED_APPS, app_settings
 
 DEMO_CARDS = 30
 
@@ -65,10 +65,8 @@ def demo_server(database_url, setup=None, **demo):
     """engage with the demo (`demo`: load_demo's options), then `setup(services)`, served over HTTP.
 
     The demo is a copy of one loaded once per worker (tests/common/demo_templates.py)."""
-    import engage
-
     copy_demo(database_url, lambda url: _load_demo_into(url, **demo), **demo)
-    app = engage.main({}, **app_settings(database_url, **KEY_SETTINGS))
+    app = CONFIGURED_APPS.acquire(database_url, **KEY_SETTINGS)  # configured once per worker
     services = app.registry.engage
     try:
         if setup is not None:
@@ -76,12 +74,14 @@ def demo_server(database_url, setup=None, **demo):
         server = LiveServer(app).start()
     except Exception:
         services.close()
+        CONFIGURED_APPS.release(app)
         raise
     try:
         yield server
     finally:
         server.stop()
         services.close()
+        CONFIGURED_APPS.release(app)
 
 
 def log_in(page, email, password=PASSWORD, check=None):

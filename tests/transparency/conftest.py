@@ -10,7 +10,7 @@ import webtest
 
 from engage.db import Database
 from engage.projections.transparency.projection import TransparencyProjection
-from tests.common.transparency import log_settings
+from tests.common.transparency import log_overrides
 
 
 class LiveServer:
@@ -90,22 +90,22 @@ def db(database_url):
 
 
 @pytest.fixture
-def make_site(database_url, tmp_path):
-    """make_site(key_path=...): the whole app on this test's database; all closed afterwards."""
-    from engage import main
-
+def make_site(database_url, tmp_path, configured_apps):
+    """make_site(key_path=...): the whole app on this test's database (configured once per
+    worker, fresh services: tests/conftest.py's ConfiguredApps); all closed afterwards."""
     built = []
 
     def make(key_path=None, **overrides) -> Site:
-        app = main(
-            {}, **log_settings(database_url, key_path or tmp_path / "transparency.key", **overrides)
+        app = configured_apps.acquire(
+            database_url, **log_overrides(key_path or tmp_path / "transparency.key", **overrides)
         )
-        built.append(app)
+        built.append((app, app.registry.engage))
         return Site(app, webtest.TestApp(app))
 
     yield make
-    for app in built:
-        app.registry.engage.close()
+    for app, engage in built:
+        engage.close()
+        configured_apps.release(app)
 
 
 @pytest.fixture
