@@ -6,6 +6,9 @@ import pytest
 from engage.domain.accounts.model import Role
 from tests.common.accounts import person, resident
 
+# Response headers, set by tweens from the settings and the request: no storage behaviour in them.
+pytestmark = pytest.mark.backend_independent("headers set by tweens; sessions are held in tests/identity")
+
 
 @pytest.mark.parametrize("path", ["/compte", "/compte/mes-donnees", "/carte/ma-carte", "/carte", "/",
                                   "/page-qui-n-existe-pas"])

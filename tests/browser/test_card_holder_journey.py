@@ -15,7 +15,13 @@ from engage.scripts.demo import DEMO_PASSWORD, DEMO_RESIDENT
 from tests.common.accounts import PASSWORD
 from tests.common.browser import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # What the browser shows and how it is reached (axe, keyboard, widths); every page's reads and
+    # writes are held on both back ends by its webtest tests (tests/views/). On production's store.
+    pytest.mark.backend_independent("the browser's view of pages whose storage tests/views/ holds on both",
+                                    backend="postgresql"),
+]
 
 CARD_NUMBER = re.compile(r"75 \d{4} \d{4} \d")
 

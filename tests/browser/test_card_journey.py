@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # What the browser shows and how it is reached (axe, keyboard, widths); every page's reads and
+    # writes are held on both back ends by its webtest tests (tests/views/). On production's store.
+    pytest.mark.backend_independent("the browser's view of pages whose storage tests/views/ holds on both",
+                                    backend="postgresql"),
+]
 
 CARD_NUMBER = re.compile(r"75 \d{4} \d{4} \d")
 EDITORIAL_PAGES = ("/accessibilite", "/mentions-legales", "/donnees-personnelles", "/transparence")

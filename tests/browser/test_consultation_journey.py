@@ -10,7 +10,13 @@ from pyramid_mailer import get_mailer
 
 from tests.common.browser import follow_nav_link
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # What the browser shows and how it is reached (axe, keyboard, widths); every page's reads and
+    # writes are held on both back ends by its webtest tests (tests/views/). On production's store.
+    pytest.mark.backend_independent("the browser's view of pages whose storage tests/views/ holds on both",
+                                    backend="postgresql"),
+]
 
 PASSWORD = "une phrase longue et unique 2017"
 

@@ -10,7 +10,13 @@ from playwright.sync_api import expect
 
 from engage.scripts.demo import DEMO_PASSWORD, DEMO_STAFF
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # What the browser shows and how it is reached (axe, keyboard, widths); every page's reads and
+    # writes are held on both back ends by its webtest tests (tests/views/). On production's store.
+    pytest.mark.backend_independent("the browser's view of pages whose storage tests/views/ holds on both",
+                                    backend="postgresql"),
+]
 
 
 def test_editor_answers_and_publishes_the_report(page, live_server, check_accessibility):

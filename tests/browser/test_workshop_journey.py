@@ -14,7 +14,13 @@ from engage.scripts.demo_workshops import DEMO_FACILITATOR
 from tests.common.browser import follow_nav_link, log_in, resident
 from tests.common.workshops import make_session
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    # What the browser shows and how it is reached (axe, keyboard, widths); every page's reads and
+    # writes are held on both back ends by its webtest tests (tests/views/). On production's store.
+    pytest.mark.backend_independent("the browser's view of pages whose storage tests/views/ holds on both",
+                                    backend="postgresql"),
+]
 
 
 def test_registration_journey(page, live_server, check_accessibility):

@@ -8,6 +8,8 @@ never accepted, and the event log does not move.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.common.routes import route_views
 
 REFUSED = {400, 403, 404, 405}
@@ -23,6 +25,7 @@ def last_position(engage) -> int:
     return engage.app.recorder.max_notification_id() or 0
 
 
+@pytest.mark.backend_independent("the permission and CSRF checks refuse before any view writes")
 def test_no_unsafe_request_without_a_token_is_accepted(personas, testapp):
     engage = testapp.app.registry.engage
     routes = route_views(testapp.app.registry)

@@ -11,6 +11,8 @@ expiré" (400) and nothing is written, whatever the route does.
 
 from __future__ import annotations
 
+import pytest
+
 from engage.domain.accounts.model import Role
 from engage.security import PUBLIC, ROLE_PERMISSIONS, SIGNED_IN, Permission
 from tests.common.accounts import log_in
@@ -34,6 +36,7 @@ def outcome(response) -> str:
     return "allowed"
 
 
+@pytest.mark.backend_independent("security.py's decision, taken before any view reads storage")
 def test_every_route_answers_every_role_as_the_matrix_says(personas, testapp):
     routes = route_views(testapp.app.registry)
     assert len(routes) >= 20, routes

@@ -84,6 +84,7 @@ def test_sign_ups_from_one_client_are_throttled_and_write_nothing(make_app):
     assert len(outbox(testapp)) == 2
 
 
+@pytest.mark.backend_independent("form validation refuses before anything is read or written")
 @pytest.mark.parametrize("password, message", [
     ("court", "au moins 12 caractères"),
     ("azerty123456", "fuites de données"),
@@ -97,6 +98,7 @@ def test_weak_passwords_are_refused_with_a_reason(testapp, password, message):
     assert outbox(testapp) == []
 
 
+@pytest.mark.backend_independent("form validation refuses before anything is read or written")
 @pytest.mark.parametrize("email, second_password, message", [
     ("pas-une-adresse", PASSWORD, "adresse électronique valide"),
     ("camille@exemple.fr", PASSWORD + "x", "ne sont pas identiques"),
@@ -146,6 +148,7 @@ def test_login_is_throttled_after_repeated_failures(testapp):
     assert "Trop de tentatives" in page.text and "attendez 15 minutes" in page.text
 
 
+@pytest.mark.backend_independent("the view cleans the return address; logging in is held on both above")
 @pytest.mark.parametrize("retour", ["/%0d%0aSet-Cookie:x=y", "/compte%0aX:y", "%ff", "/\x7f"])
 def test_a_login_return_address_with_a_line_break_or_bad_bytes_goes_to_the_account(testapp, retour):
     sign_up(testapp)
