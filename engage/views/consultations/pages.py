@@ -6,7 +6,6 @@ import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import deform
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -320,13 +319,11 @@ def contribution_vote(context, request):
         if request.POST.get("retirer"):
             recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id), shown=shown)
         else:
-            form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"))
-            try:
-                data = form.validate(request.POST.items())
-            except deform.ValidationFailure:
+            option = forms.posted_vote_option(request.POST.get("option"))
+            if option is None:
                 flash(request, _("Choisissez une réponse."), ERROR)
                 return HTTPSeeOther(target)
-            recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=data["option"],
+            recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=option,
                                      has_valid_card=has_card, shown=shown)
     except DomainError as error:
         flash(request, _(error.message), ERROR)
