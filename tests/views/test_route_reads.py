@@ -205,6 +205,21 @@ def test_a_wait_for_a_projection_that_does_not_exist_is_refused(engage_services)
         engage_services.wait_for(1, projections=["contributions"])
 
 
+def test_the_route_a_target_is_found_in_is_the_one_pyramid_matches_first(testapp):
+    """reads_of tries only the routes that may match a path (by its first segment): for every
+    route's sample path, the one found first is the one a scan of every route finds first."""
+    from tests.common.routes import route_views
+
+    request = testing.DummyRequest()
+    request.registry, request.host = testapp.app.registry, "localhost:80"
+    routes = testapp.app.registry.getUtility(IRoutesMapper).get_routes()
+    paths = {view.path.split("?", 1)[0] for view in route_views(testapp.app.registry)}
+    assert len(paths) > 50
+    for path in sorted(paths | {"/", "/nulle-part", "/consultations", "/consultations/"}):
+        first = next((r for r in routes if r.match(path) is not None), None)
+        assert toolkit.reads_of(request, path) == (READS.get(first.name) if first else None), path
+
+
 def test_the_reads_of_a_redirect_target_are_its_routes(testapp):
     request = testing.DummyRequest()
     request.registry, request.host = testapp.app.registry, "localhost:80"
