@@ -259,19 +259,22 @@ def contribute(context, request):
 
 @view_config(route_name="contribution", renderer="engage:templates/contribution_page.pt")
 def contribution_page(context, request):
-    db, me = request.engage.db, signed_in_person(request)
-    has_card = context.load_item(card_of=me)  # the consultation, the item, the card: one round trip
+    me = signed_in_person(request)
+    # The consultation, the item, the card, the replies, the counts, the visitor's ballot and the
+    # meetings: one round trip.
+    read = context.load_item_page(page=page_number(request), card_of=me,
+                                  vote_of=(lambda item_id: request.engage.app.vote_key(me, item_id)) if me else None)
     if me:
-        request.environ[VALID_CARD] = has_card
+        request.environ[VALID_CARD] = read.card
     consultation = context.consultation
     item = context.contribution
-    replies, more = q.replies(db, item.contribution_id, page=page_number(request))
+    replies, more = read.replies, read.more_replies
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
-    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=not_published(request))
+    counts = vote_page(read.counts, hidden=not_published(request))
     open_ = open_for_contributions(consultation.current_phase) and item.published
     closed, card_link = participation_closed(request, consultation) if item.published else ([], None)
     # From the ballots' read model (fresh after the vote's read-your-writes wait), not the log.
-    mine = q.vote_option(db, request.engage.app.vote_key(me, UUID(item.contribution_id))) if me else None
+    mine = read.mine
     vote_form = None
     if me and open_ and not closed:
         vote_form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
@@ -279,7 +282,7 @@ def contribution_page(context, request):
                                                         item=item.contribution_id)).render({"option": mine} if mine else {})
     can_facilitate = request.has_permission(Permission.FACILITATE)
     hands_form = None
-    meetings = q.meetings(db, consultation.consultation_id)
+    meetings = read.meetings
     if can_facilitate and item.published and meetings:
         hands_form = make_form(
             forms.ShowOfHandsSchema, request, formid="hands", button=_("Enregistrer le vote à main levée"),

@@ -8,6 +8,7 @@ The restitution's routes use them too (through engage/views/routes.py).
 
 from __future__ import annotations
 
+from typing import Callable
 from uuid import UUID
 
 from pyramid.decorator import reify
@@ -43,6 +44,23 @@ class ConsultationResource(Resource):
         self.__dict__["consultation"] = self.found(consultation)  # what @reify would have kept
         self.__dict__["contribution"] = self.of_this_consultation(contribution)
         return bool(card)
+
+    def load_item_page(self, *, page: int = 1, card_of: UUID | None = None,
+                       vote_of: Callable[[UUID], UUID] | None = None) -> q.ItemPage:
+        """What the contribution's page reads (q.item_page) in one round trip: the consultation
+        and the contribution (404s as above), `card_of`'s valid card, and the ballot whose id
+        `vote_of(contribution id)` gives."""
+        try:
+            item_id = UUID(self.request.matchdict["item"])
+        except ValueError:
+            item_id = None
+        read = q.item_page(
+            self.db, self.request.matchdict["ref"], self.request.matchdict["item"], page=page,
+            card=(card_queries.VALID_CARD, list(card_queries.valid_card_params(card_of))) if card_of else None,
+            vote_id=vote_of(item_id) if vote_of is not None and item_id is not None else None)
+        self.__dict__["consultation"] = self.found(read.consultation)
+        self.__dict__["contribution"] = self.of_this_consultation(read.item)
+        return read
 
     @reify
     def meeting(self) -> q.MeetingView:
