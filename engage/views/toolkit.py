@@ -317,6 +317,37 @@ def make_form(schema_class, request, *, formid: str, button, action: str | None 
                        formid=formid, action=action or "", counter=counter)
 
 
+# Forms whose markup is the same for every visitor but for two values: rendered once per
+# language and values, with marks where the action and the CSRF token go.
+_RENDERED_FORMS: dict[tuple, tuple[str, int]] = {}
+_MAX_RENDERED_FORMS = 256
+_ACTION_MARK = "/engage-form-action-mark"
+_CSRF_MARK = "engage-form-csrf-token-mark"
+
+
+def render_form(schema_class, request, *, formid: str, button, action: str, values: dict) -> str:
+    """make_form(schema_class, request, ...).render(values), byte for byte, for a schema with no
+    binding but the request's CSRF token: the page's first form (its element ids start the
+    request's counter) is rendered once per process for each language and `values` and kept,
+    the action and the token put in. A deform form costs a page more than all its reads."""
+    if "engage.deform_counter" in request.environ or "csrf_token" in values:
+        return make_form(schema_class, request, formid=formid, button=button, action=action).render(values)
+    key = (schema_class, formid, str(button), getattr(button, "domain", None), request.locale_name,
+           tuple(sorted(values.items())))
+    found = _RENDERED_FORMS.get(key)
+    if found is None:
+        counter = itertools.count()
+        form = deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
+                           formid=formid, action=_ACTION_MARK, counter=counter)
+        found = (form.render({**values, "csrf_token": _CSRF_MARK}), next(counter))
+        if len(_RENDERED_FORMS) < _MAX_RENDERED_FORMS:
+            _RENDERED_FORMS[key] = found
+    rendered, next_id = found
+    request.environ["engage.deform_counter"] = itertools.count(next_id)  # the ids it used are taken
+    return (rendered.replace(_ACTION_MARK, html.escape(action, quote=False).replace('"', "&quot;"))
+            .replace(_CSRF_MARK, html.escape(request.csrf_token)))
+
+
 # -- plurals: one helper --------------------------------------------------------------------
 
 def plural(n: int, singular: str, plural_: str, mapping: dict | None = None, *, request) -> str:

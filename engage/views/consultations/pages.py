@@ -47,6 +47,7 @@ from engage.views.toolkit import (
     not_published,
     page_number,
     query,
+    render_form,
     signed_in_person,
     wait_for_write,
     when,
@@ -277,9 +278,10 @@ def contribution_page(context, request):
     mine = read.mine
     vote_form = None
     if me and open_ and not closed:
-        vote_form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
-                               action=request.route_url("contribution_vote", ref=consultation.slug,
-                                                        item=item.contribution_id)).render({"option": mine} if mine else {})
+        vote_form = render_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
+                                action=request.route_url("contribution_vote", ref=consultation.slug,
+                                                         item=item.contribution_id),
+                                values={"option": mine} if mine else {})
     can_facilitate = request.has_permission(Permission.FACILITATE)
     hands_form = None
     meetings = read.meetings
