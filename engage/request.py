@@ -9,13 +9,16 @@
   without arguments is the same for every request (kept per registry), and the application URL
   (scheme, host, port, script name) is worked out once per distinct origin. Any argument, an
   element or a pregenerator: Pyramid's own route_url, given the application URL.
+- `request.localizer` translates a message without a mapping once per process and language
+  (a page translates some 60 of them, the layout's most of all).
 """
 
 from __future__ import annotations
 
 from pyramid.csrf import get_csrf_token
 from pyramid.decorator import reify
-from pyramid.interfaces import IRoutesMapper
+from pyramid.i18n import Localizer, make_localizer
+from pyramid.interfaces import ILocalizer, IRoutesMapper, ITranslationDirectories
 from pyramid.request import Request
 from pyramid_mailer import get_mailer
 
@@ -24,6 +27,30 @@ from pyramid_mailer import get_mailer
 _APPLICATION_URLS: dict[tuple, str] = {}
 _MAX_ORIGINS = 64
 _OVERRIDES = ("_app_url", "_scheme", "_host", "_port")
+
+
+_MAX_MEMO = 4096  # messages are the code's; past this, translated each time
+
+
+class MemoLocalizer(Localizer):
+    """Pyramid's Localizer, remembering its translations of messages without a mapping (the
+    catalogues do not change while the process runs)."""
+
+    def __init__(self, locale_name, translations):
+        super().__init__(locale_name, translations)
+        self._memo: dict[tuple, str] = {}
+
+    def translate(self, tstring, domain=None, mapping=None):
+        if mapping or getattr(tstring, "mapping", None):
+            return super().translate(tstring, domain, mapping)
+        key = (str(tstring), domain, getattr(tstring, "domain", None), getattr(tstring, "default", None),
+               getattr(tstring, "context", None))
+        found = self._memo.get(key)
+        if found is None:
+            found = super().translate(tstring, domain, mapping)
+            if len(self._memo) < _MAX_MEMO:
+                self._memo[key] = found
+        return found
 
 
 class EngageRequest(Request):
@@ -38,6 +65,16 @@ class EngageRequest(Request):
     @reify
     def mailer(self):  # pyramid_mailer's request property (engage.mail registers the utility)
         return get_mailer(self)
+
+    @reify
+    def localizer(self) -> Localizer:
+        registry, name = self.registry, self.locale_name
+        localizer = registry.queryUtility(ILocalizer, name=name)
+        if not isinstance(localizer, MemoLocalizer):
+            made = make_localizer(name, registry.queryUtility(ITranslationDirectories, default=[]))
+            localizer = MemoLocalizer(name, made.translations)
+            registry.registerUtility(localizer, ILocalizer, name=name)
+        return localizer
 
     def _application_url(self) -> str:
         environ = self.environ

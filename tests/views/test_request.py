@@ -41,3 +41,31 @@ def test_a_request_gets_no_class_of_its_own(testapp):
     assert extensions is None or not (extensions.descriptors or extensions.methods)
     request = _request(testapp.app.registry)
     assert request.engage is testapp.app.registry.engage and request.mailer is not None
+
+
+def test_the_remembering_localizer_translates_as_pyramids(testapp):
+    from pyramid.i18n import Localizer, TranslationString, make_localizer
+    from pyramid.interfaces import ITranslationDirectories
+
+    from engage.i18n import _
+    from engage.request import MemoLocalizer
+
+    registry = testapp.app.registry
+    for locale in ("fr", "en"):
+        translations = make_localizer(locale, registry.queryUtility(ITranslationDirectories)).translations
+        plain, memo = Localizer(locale, translations), MemoLocalizer(locale, translations)
+        messages = [_("Voter"), _("Votre vote est enregistré."), _("Choisissez une réponse."), "Voter",
+                    TranslationString("Required", domain="colander"), _("Feuille n°"),
+                    _("Feuilles ${first} à ${last} numérotées : téléchargez-les ci-dessous pour les imprimer.")]
+        for _round in range(2):
+            for message in messages:
+                assert memo.translate(message) == plain.translate(message)
+                assert memo.translate(message, domain="engage") == plain.translate(message, domain="engage")
+            mapped = _("Feuilles ${first} à ${last} numérotées : téléchargez-les ci-dessous pour les imprimer.",
+                       mapping={"first": "A1", "last": "A9"})
+            assert memo.translate(mapped) == plain.translate(mapped) and "A9" in memo.translate(mapped)
+            assert memo.translate(messages[-1], mapping={"first": "B", "last": "C"}) == \
+                plain.translate(messages[-1], mapping={"first": "B", "last": "C"})
+    request = _request(registry)
+    assert isinstance(request.localizer, MemoLocalizer)
+    assert request.localizer.translate(_("Voter")) == "Voter"
