@@ -187,32 +187,42 @@ class ItemPage:
     counts: dict[str, dict[str, int]]
     mine: str | None  # the visitor's ballot's option (None: none asked, none, or withdrawn)
     meetings: list[MeetingView]
+    more: list[list[tuple]]  # the rows of each of `more`'s statements
+
+
+def contribution_key(contribution_id: str) -> str:
+    """A contribution's id as the read models key it; "" for a malformed one (found nowhere)."""
+    try:
+        return UUID(contribution_id).hex
+    except ValueError:
+        return ""
 
 
 def item_page(db: Database, ref: str, contribution_id: str, *, page: int = 1,
-              card: tuple[str, list] | None = None, vote_id: UUID | None = None) -> ItemPage:
+              card: tuple[str, list] | None = None, vote_id: UUID | None = None,
+              more: list[tuple[str, list]] = ()) -> ItemPage:
     """The consultation, the contribution, the visitor's valid card (`card`: its statement),
-    a page of replies, the vote counts, the visitor's ballot (`vote_id`) and the consultation's
-    meetings, in one round trip (the same reads as consultation_and_contribution, replies,
-    vote_counts, vote_option and meetings)."""
-    try:
-        key = UUID(contribution_id).hex
-    except ValueError:
-        key = ""
+    a page of replies, the vote counts, the visitor's ballot (`vote_id`), the consultation's
+    meetings and `more` statements (what other capabilities show on the page), in one round
+    trip (the same reads as consultation_and_contribution, replies, vote_counts, vote_option and
+    meetings)."""
+    key = contribution_key(contribution_id)
     extra = [(_REPLIES, [key, REPLIES_PAGE + 1, (page - 1) * REPLIES_PAGE]), (_VOTE_COUNTS, [key]),
-             (_MEETINGS_OF_ITEM, [key, MEETINGS_LIMIT])]
+             (_MEETINGS_OF_ITEM, [key, MEETINGS_LIMIT]), *more]
     if card is not None:
         extra.append(card)
     if vote_id is not None:
         extra.append((_VOTE_OPTION, [vote_id.hex]))
     found, item, rows = consultation_and_contribution_with(db, ref, contribution_id, extra)
     replies_rows, count_rows, meeting_rows = rows[:3]
+    mine_rows = rows.pop() if vote_id is not None else []
+    card_rows = rows.pop() if card is not None else []
     return ItemPage(
-        consultation=found, item=item, card=bool(rows[3]) if card is not None else False,
+        consultation=found, item=item, card=bool(card_rows),
         replies=[_contribution(r) for r in replies_rows[:REPLIES_PAGE]],
         more_replies=len(replies_rows) > REPLIES_PAGE, counts=_vote_counts(count_rows),
-        mine=rows[-1][0][0] if vote_id is not None and rows[-1] else None,
-        meetings=[MeetingView(*r) for r in meeting_rows])
+        mine=mine_rows[0][0] if mine_rows else None,
+        meetings=[MeetingView(*r) for r in meeting_rows], more=rows[3:3 + len(more)])
 
 
 def vote_option(db: Database, vote_id: UUID) -> str | None:

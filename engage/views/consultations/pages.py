@@ -258,12 +258,15 @@ def contribute(context, request):
                      done=_("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
 
 
-@view_config(route_name="contribution", renderer="engage:templates/contribution_page.pt")
+ITEM_PAGE = "engage:templates/contribution_page.pt"
+
+
+@view_config(route_name="contribution", renderer=ITEM_PAGE)
 def contribution_page(context, request):
     me = signed_in_person(request)
     # The consultation, the item, the card, the replies, the counts, the visitor's ballot and the
     # meetings: one round trip.
-    read = context.load_item_page(page=page_number(request), card_of=me,
+    read = context.load_item_page(page=page_number(request), card_of=me, template=ITEM_PAGE,
                                   vote_of=(lambda item_id: request.engage.app.vote_key(me, item_id)) if me else None)
     if me:
         request.environ[VALID_CARD] = read.card

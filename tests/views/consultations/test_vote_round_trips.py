@@ -22,9 +22,9 @@ from engage.projections.engine import ProjectionWorker
 # (one pipeline), the event store's write (one pipeline).
 POST_ROUND_TRIPS = 3
 # The page the 303 leads to, which shows the vote: its "mine" comes from a read model. Who is
-# asking; the consultation, the item, the card, the replies, the counts, the ballot and the
-# meetings (one pipeline); the charter's citations and the restitution's answers and quote.
-PAGE_ROUND_TRIPS = 5
+# asking; then the consultation, the item, the card, the replies, the counts, the ballot, the
+# meetings, the charter's citations and the restitution's answers and quote (one pipeline).
+PAGE_ROUND_TRIPS = 2
 
 
 def on_postgresql(backend):
