@@ -260,8 +260,11 @@ def flash(request, message, kind: str = SUCCESS) -> None:
 
 
 def pop_flashes(request) -> dict[str, list[str]]:
-    """The messages waiting for this visitor, by kind; each is shown once."""
-    return {kind: [str(m) for m in request.session.pop_flash(kind)] for kind in (SUCCESS, ERROR)}
+    """The messages waiting for this visitor, by kind; each is shown once. A kind with none is
+    only looked at: popping it would mark the session changed and send its cookie again."""
+    session = request.session
+    return {kind: [str(m) for m in session.pop_flash(kind)] if session.peek_flash(kind) else []
+            for kind in (SUCCESS, ERROR)}
 
 
 # -- required fields --------------------------------------------------------------------------

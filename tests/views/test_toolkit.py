@@ -171,3 +171,16 @@ def test_a_form_from_the_cache_is_the_form_deform_renders(testapp):
                         VoteSchema, request, formid="vote", button=toolkit._("Voter"), action=action, values=values))
                     assert cached == plain
     assert 'value="0123abcd"' in plain[0] and "deformField" in plain[1]
+
+
+def test_a_page_without_a_message_leaves_the_session_cookie_alone(testapp):
+    """Showing no flash message changes nothing in the session: no Set-Cookie for it (each one
+    costs the signing and the bytes); a message shown once is taken out, with a new cookie."""
+    testapp.get("/")
+    again = testapp.get("/")
+    assert not [v for v in again.headers.getall("Set-Cookie") if v.startswith("engage_session=")]
+    # A flash (the language switch's page shows none; a refused vote flashes): taken out once shown.
+    request = testing.DummyRequest()
+    request.session.flash("Choisissez une réponse.", toolkit.ERROR)
+    assert toolkit.pop_flashes(request) == {"success": [], "error": ["Choisissez une réponse."]}
+    assert toolkit.pop_flashes(request) == {"success": [], "error": []}
