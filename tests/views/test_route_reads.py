@@ -20,7 +20,7 @@ from pyramid.interfaces import IRoutesMapper
 from webtest import Upload
 
 import engage.views
-from engage.db import Cursor
+from engage.db import Cursor, Database
 from engage.domain.accounts.model import Role
 from engage.domain.cards.model import card_id_for_person
 from engage.projections.consultations import queries as consultation_queries
@@ -48,13 +48,22 @@ def projections_read(engage, monkeypatch):
     execute = Cursor.execute
     here = threading.get_ident()
 
+    read_together = Database.read_together
+
     def recording(self, sql, params=()):
         if threading.get_ident() == here:
             seen.update(owners[table] for table in pattern.findall(sql))
         return execute(self, sql, params)
 
+    def recording_together(self, statements, **kwargs):
+        # On PostgreSQL its statements go in one pipeline, past Cursor.execute.
+        if threading.get_ident() == here:
+            seen.update(owners[table] for sql, _params in statements for table in pattern.findall(sql))
+        return read_together(self, statements, **kwargs)
+
     with monkeypatch.context() as patch:
         patch.setattr(Cursor, "execute", recording)
+        patch.setattr(Database, "read_together", recording_together)
         yield seen
 
 
