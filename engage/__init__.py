@@ -7,6 +7,7 @@ def main(global_config, **settings):
     """The WSGI application: one explicit include chain, in the order things depend on."""
     with Configurator(settings=settings) as config:
         config.include(".settings")  # environment overrides first: everything reads settings
+        config.include(".request")  # request.engage, request.csrf_token, cheaper route URLs
         config.include(".public_url")  # no public URL, no start: mails and open data need it
         config.include(".security")  # sessions, identity, ACL, CSRF
         config.include(".headers")  # CSP and friends, request-size limit

@@ -10,7 +10,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from pyramid.authorization import ACLHelper, Allow, Authenticated, Everyone
-from pyramid.csrf import SessionCSRFStoragePolicy, get_csrf_token
+from pyramid.csrf import SessionCSRFStoragePolicy
 from pyramid.response import Response
 from pyramid.session import JSONSerializer, SignedCookieSessionFactory
 
@@ -100,12 +100,16 @@ class SessionSecurityPolicy:
         return identity.person_id if identity else None
 
     def principals(self, request) -> list[str]:
-        principals = [Everyone]
-        identity = self.identity(request)
-        if identity:
-            principals += [Authenticated, f"person:{identity.person_id}"]
-            principals += [f"role:{role}" for role in sorted(identity.roles)]
-        return principals
+        """Worked out once per request (a page asks permits() several times), again after a
+        login or logout within it."""
+        if "engage.principals" not in request.environ:
+            principals = [Everyone]
+            identity = self.identity(request)
+            if identity:
+                principals += [Authenticated, f"person:{identity.person_id}"]
+                principals += [f"role:{role}" for role in sorted(identity.roles)]
+            request.environ["engage.principals"] = principals
+        return list(request.environ["engage.principals"])
 
     def permits(self, request, context, permission):
         return self.helper.permits(context, self.principals(request), permission)
@@ -116,6 +120,7 @@ class SessionSecurityPolicy:
         request.session.invalidate()
         token = request.engage.sessions.start(UUID(str(userid)), request.user_agent)
         request.environ.pop("engage.identity", None)
+        request.environ.pop("engage.principals", None)
         request.environ["engage.session_token"] = token
         return self._cookie_headers(token, max_age=int(request.engage.sessions.max_age.total_seconds()))
 
@@ -123,6 +128,7 @@ class SessionSecurityPolicy:
         request.engage.sessions.end(request.cookies.get(AUTH_COOKIE))
         request.session.invalidate()
         request.environ.pop("engage.identity", None)
+        request.environ.pop("engage.principals", None)
         request.environ.pop("engage.session", None)
         return self._cookie_headers("", max_age=0)
 
@@ -163,5 +169,4 @@ def includeme(config) -> None:
     config.set_security_policy(SessionSecurityPolicy(secure=as_bool(settings.get("engage.secure_cookies", "false"))))
     config.set_csrf_storage_policy(SessionCSRFStoragePolicy())
     config.set_default_csrf_options(require_csrf=True)
-    config.add_request_method(get_csrf_token, "csrf_token", reify=True)
     config.set_default_permission(Permission.VIEW)

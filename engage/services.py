@@ -157,5 +157,4 @@ def unit_of_work_tween_factory(handler, registry):
 def includeme(config) -> None:
     engage = Engage.from_settings(config.get_settings())
     config.registry.engage = engage
-    config.add_request_method(lambda request: request.registry.engage, "engage", reify=True)
     config.add_tween("engage.services.unit_of_work_tween_factory")

@@ -13,7 +13,8 @@ from uuid import UUID
 
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
-from pyramid_mailer import _set_mailer, get_mailer, mailer_factory_from_settings
+from pyramid_mailer import get_mailer, mailer_factory_from_settings
+from pyramid_mailer.interfaces import IMailer
 from pyramid_mailer.mailer import DebugMailer, DummyMailer
 from pyramid_mailer.message import Message
 
@@ -77,4 +78,6 @@ def includeme(config) -> None:
         mailer = mailer_factory_from_settings(settings, prefix="mail.")
     else:
         raise ValueError(f"engage.mailer must be smtp, files or outbox, not {kind!r}")
-    _set_mailer(config, mailer)
+    # The utility only: pyramid_mailer's _set_mailer also adds a reified request.mailer, which made
+    # Pyramid build a new request class per request; engage.request.EngageRequest has it instead.
+    config.registry.registerUtility(mailer, IMailer)

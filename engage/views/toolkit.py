@@ -83,11 +83,32 @@ def reads_of(request, target: str | None) -> tuple[str, ...] | None:
     script_name = request.script_name
     if script_name and path.startswith(script_name):
         path = path[len(script_name):]
-    mapper = request.registry.queryUtility(IRoutesMapper)
-    for route in mapper.get_routes() if mapper is not None else ():
+    for route in _routes_that_may_match(request.registry, path):
         if route.match(path) is not None:
             return READS.get(route.name)
     return None
+
+
+def _first_segment(pattern_or_path: str) -> str:
+    return pattern_or_path.lstrip("/").split("/", 1)[0]
+
+
+def _routes_that_may_match(registry, path: str) -> list:
+    """The routes, in Pyramid's order, that may match `path`: those whose pattern begins with the
+    path's first segment, and those whose first segment is not plain text (a placeholder). Built
+    once per set of routes: matching a path against every route (some 80) cost more than the
+    rest of a vote's view."""
+    mapper = registry.queryUtility(IRoutesMapper)
+    routes = mapper.get_routes() if mapper is not None else []
+    index = registry.__dict__.get("engage_routes_by_segment")
+    if index is None or index[0] is not routes or index[1] != len(routes):
+        fixed = {_first_segment(r.pattern) for r in routes}
+        fixed = {segment for segment in fixed if not any(c in segment for c in "{}*:")}
+        buckets = {segment: [r for r in routes if _first_segment(r.pattern) == segment
+                             or _first_segment(r.pattern) not in fixed] for segment in fixed}
+        anywhere = [r for r in routes if _first_segment(r.pattern) not in fixed]
+        index = registry.__dict__["engage_routes_by_segment"] = (routes, len(routes), buckets, anywhere)
+    return index[2].get(_first_segment(path), index[3])
 
 
 def validate(form: deform.Form, request) -> dict | None:
@@ -239,8 +260,11 @@ def flash(request, message, kind: str = SUCCESS) -> None:
 
 
 def pop_flashes(request) -> dict[str, list[str]]:
-    """The messages waiting for this visitor, by kind; each is shown once."""
-    return {kind: [str(m) for m in request.session.pop_flash(kind)] for kind in (SUCCESS, ERROR)}
+    """The messages waiting for this visitor, by kind; each is shown once. A kind with none is
+    only looked at: popping it would mark the session changed and send its cookie again."""
+    session = request.session
+    return {kind: [str(m) for m in session.pop_flash(kind)] if session.peek_flash(kind) else []
+            for kind in (SUCCESS, ERROR)}
 
 
 # -- required fields --------------------------------------------------------------------------
@@ -294,6 +318,37 @@ def make_form(schema_class, request, *, formid: str, button, action: str | None 
         schema = extend(schema)
     return deform.Form(schema.bind(request=request, **bindings), buttons=(deform.Button("submit", button),),
                        formid=formid, action=action or "", counter=counter)
+
+
+# Forms whose markup is the same for every visitor but for two values: rendered once per
+# language and values, with marks where the action and the CSRF token go.
+_RENDERED_FORMS: dict[tuple, tuple[str, int]] = {}
+_MAX_RENDERED_FORMS = 256
+_ACTION_MARK = "/engage-form-action-mark"
+_CSRF_MARK = "engage-form-csrf-token-mark"
+
+
+def render_form(schema_class, request, *, formid: str, button, action: str, values: dict) -> str:
+    """make_form(schema_class, request, ...).render(values), byte for byte, for a schema with no
+    binding but the request's CSRF token: the page's first form (its element ids start the
+    request's counter) is rendered once per process for each language and `values` and kept,
+    the action and the token put in. A deform form costs a page more than all its reads."""
+    if "engage.deform_counter" in request.environ or "csrf_token" in values:
+        return make_form(schema_class, request, formid=formid, button=button, action=action).render(values)
+    key = (schema_class, formid, str(button), getattr(button, "domain", None), request.locale_name,
+           tuple(sorted(values.items())))
+    found = _RENDERED_FORMS.get(key)
+    if found is None:
+        counter = itertools.count()
+        form = deform.Form(schema_class().bind(request=request), buttons=(deform.Button("submit", button),),
+                           formid=formid, action=_ACTION_MARK, counter=counter)
+        found = (form.render({**values, "csrf_token": _CSRF_MARK}), next(counter))
+        if len(_RENDERED_FORMS) < _MAX_RENDERED_FORMS:
+            _RENDERED_FORMS[key] = found
+    rendered, next_id = found
+    request.environ["engage.deform_counter"] = itertools.count(next_id)  # the ids it used are taken
+    return (rendered.replace(_ACTION_MARK, html.escape(action, quote=False).replace('"', "&quot;"))
+            .replace(_CSRF_MARK, html.escape(request.csrf_token)))
 
 
 # -- plurals: one helper --------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pyramid.interfaces import IRoutesMapper
 from webtest import Upload
 
 import engage.views
-from engage.db import Cursor
+from engage.db import Cursor, Database
 from engage.domain.accounts.model import Role
 from engage.domain.cards.model import card_id_for_person
 from engage.projections.consultations import queries as consultation_queries
@@ -48,13 +48,22 @@ def projections_read(engage, monkeypatch):
     execute = Cursor.execute
     here = threading.get_ident()
 
+    read_together = Database.read_together
+
     def recording(self, sql, params=()):
         if threading.get_ident() == here:
             seen.update(owners[table] for table in pattern.findall(sql))
         return execute(self, sql, params)
 
+    def recording_together(self, statements, **kwargs):
+        # On PostgreSQL its statements go in one pipeline, past Cursor.execute.
+        if threading.get_ident() == here:
+            seen.update(owners[table] for sql, _params in statements for table in pattern.findall(sql))
+        return read_together(self, statements, **kwargs)
+
     with monkeypatch.context() as patch:
         patch.setattr(Cursor, "execute", recording)
+        patch.setattr(Database, "read_together", recording_together)
         yield seen
 
 
@@ -203,6 +212,21 @@ def test_every_declared_route_is_followed_after_a_write_below():
 def test_a_wait_for_a_projection_that_does_not_exist_is_refused(engage_services):
     with pytest.raises(ValueError, match="no such projection: contributions"):
         engage_services.wait_for(1, projections=["contributions"])
+
+
+def test_the_route_a_target_is_found_in_is_the_one_pyramid_matches_first(testapp):
+    """reads_of tries only the routes that may match a path (by its first segment): for every
+    route's sample path, the one found first is the one a scan of every route finds first."""
+    from tests.common.routes import route_views
+
+    request = testing.DummyRequest()
+    request.registry, request.host = testapp.app.registry, "localhost:80"
+    routes = testapp.app.registry.getUtility(IRoutesMapper).get_routes()
+    paths = {view.path.split("?", 1)[0] for view in route_views(testapp.app.registry)}
+    assert len(paths) > 50
+    for path in sorted(paths | {"/", "/nulle-part", "/consultations", "/consultations/"}):
+        first = next((r for r in routes if r.match(path) is not None), None)
+        assert toolkit.reads_of(request, path) == (READS.get(first.name) if first else None), path
 
 
 def test_the_reads_of_a_redirect_target_are_its_routes(testapp):

@@ -137,3 +137,50 @@ def test_the_asterisk_sentence_only_on_forms_with_a_required_field(testapp):
     confirm = testapp.get(last_link(testapp))  # one button, no field
     assert "confirm" in confirm.forms and sentence not in confirm.text
     assert not toolkit.has_required_field(None, "<form><button>OK</button></form>")
+
+
+def test_a_form_from_the_cache_is_the_form_deform_renders(testapp):
+    """render_form gives make_form(...).render(values) byte for byte, the element ids of the
+    forms made after it included, in each language, from the cache too."""
+    from pyramid.scripting import prepare
+
+    from engage.request import EngageRequest
+    from engage.views.consultations.forms import ReasonSchema, VoteSchema
+
+    registry = testapp.app.registry
+
+    def page(locale, render):
+        request = EngageRequest.blank("/")
+        request._LOCALE_ = locale
+        env = prepare(request=request, registry=registry)
+        try:
+            request.session["_csrft_"] = "0123abcd"
+            first = render(request)
+            second = toolkit.make_form(ReasonSchema, request, formid="report", button="Signaler").render()
+            return first, second
+        finally:
+            env["closer"]()
+
+    for locale in ("fr", "en"):
+        for values in ({}, {"option": "mitige"}):
+            for action in ("http://localhost/consultations/c/contributions/0a/voter", "/x?a=1&b=\"<'>é"):
+                plain = page(locale, lambda request: toolkit.make_form(
+                    VoteSchema, request, formid="vote", button=toolkit._("Voter"), action=action).render(values))
+                for _ in range(2):  # rendered, then from the cache
+                    cached = page(locale, lambda request: toolkit.render_form(
+                        VoteSchema, request, formid="vote", button=toolkit._("Voter"), action=action, values=values))
+                    assert cached == plain
+    assert 'value="0123abcd"' in plain[0] and "deformField" in plain[1]
+
+
+def test_a_page_without_a_message_leaves_the_session_cookie_alone(testapp):
+    """Showing no flash message changes nothing in the session: no Set-Cookie for it (each one
+    costs the signing and the bytes); a message shown once is taken out, with a new cookie."""
+    testapp.get("/")
+    again = testapp.get("/")
+    assert not [v for v in again.headers.getall("Set-Cookie") if v.startswith("engage_session=")]
+    # A flash (the language switch's page shows none; a refused vote flashes): taken out once shown.
+    request = testing.DummyRequest()
+    request.session.flash("Choisissez une réponse.", toolkit.ERROR)
+    assert toolkit.pop_flashes(request) == {"success": [], "error": ["Choisissez une réponse."]}
+    assert toolkit.pop_flashes(request) == {"success": [], "error": []}

@@ -90,15 +90,22 @@ class Destination:
     amendment_id: str | None
 
 
+def where_it_went_read(contribution_id: str) -> tuple[str, list]:
+    """where_it_went's statement, for a page that reads it with others (Database.read_together)."""
+    return ("SELECT x.article_id, a.number, a.title, x.version, x.cited_at, v.amendment_id"
+            " FROM rm_article_citations x JOIN rm_charter_articles a ON a.article_id = x.article_id"
+            " JOIN rm_article_versions v ON v.article_id = x.article_id AND v.version = x.version"
+            " WHERE x.contribution_id = %s ORDER BY x.position LIMIT %s", [contribution_id, WENT_LIMIT])
+
+
+def destinations(rows) -> list[Destination]:
+    return [Destination(*row) for row in rows]
+
+
 def where_it_went(db: Database, contribution_id: str) -> list[Destination]:
     """The article versions that cite a contribution, oldest first (index on contribution_id)."""
     with db.reading() as cur:
-        rows = cur.execute(
-            "SELECT x.article_id, a.number, a.title, x.version, x.cited_at, v.amendment_id"
-            " FROM rm_article_citations x JOIN rm_charter_articles a ON a.article_id = x.article_id"
-            " JOIN rm_article_versions v ON v.article_id = x.article_id AND v.version = x.version"
-            " WHERE x.contribution_id = %s ORDER BY x.position LIMIT %s", [contribution_id, WENT_LIMIT]).fetchall()
-    return [Destination(*row) for row in rows]
+        return destinations(cur.execute(*where_it_went_read(contribution_id)).fetchall())
 
 
 @dataclass(frozen=True)

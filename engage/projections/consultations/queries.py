@@ -138,42 +138,117 @@ def consultation_and_contribution(db: Database, ref: str, contribution_id: str,
                                   ) -> tuple[ConsultationView | None, ContributionView | None, list[tuple]]:
     """A consultation (by slug, or by id) and one contribution by id, and the rows of one more
     independent read (`extra`: the visitor's valid card, for a vote), in one round trip."""
+    found, item, more = consultation_and_contribution_with(db, ref, contribution_id,
+                                                           [extra] if extra is not None else [])
+    return found, item, more[0] if extra is not None else []
+
+
+def consultation_and_contribution_with(db: Database, ref: str, contribution_id: str,
+                                       extra: list[tuple[str, list]]
+                                       ) -> tuple[ConsultationView | None, ContributionView | None, list[list[tuple]]]:
+    """consultation_and_contribution with any number of more independent reads, each one's rows;
+    nothing but the first two is read for a malformed contribution id (a 404)."""
     try:
         key = UUID(contribution_id).hex
     except ValueError:
         key = None
     statements = [(_CONSULTATION + " WHERE slug = %s", [ref])]
     if key is not None:
-        statements.append((_CONTRIBUTION + " WHERE c.contribution_id = %s", [key]))
-    if extra is not None:
-        statements.append(extra)
+        statements += [(_CONTRIBUTION + " WHERE c.contribution_id = %s", [key]), *extra]
     results = db.read_together(statements)
     found = _consultation(results[0][0]) if results[0] else consultation(db, ref)  # an id: rare
     item = _contribution(results[1][0]) if key is not None and results[1] else None
-    return found, item, results[-1] if extra is not None else []
+    return found, item, results[2:] if key is not None else [[] for _ in extra]
+
+
+# -- a contribution's page: every read of its own in one round trip ------------------------------
+
+REPLIES_PAGE = 50
+_REPLIES = _CONTRIBUTION + " WHERE c.parent_id = %s ORDER BY c.position LIMIT %s OFFSET %s"
+_VOTE_COUNTS = "SELECT channel, option, votes FROM rm_vote_counts WHERE item_id = %s"
+_VOTE_OPTION = "SELECT option FROM rm_votes WHERE vote_id = %s"
+_MEETINGS = "SELECT * FROM rm_meetings WHERE consultation_id = %s ORDER BY starts_at LIMIT %s"
+# The meetings of the contribution's consultation, found from the contribution (the URL may name
+# the consultation by slug); a contribution of another consultation is a 404 anyway.
+_MEETINGS_OF_ITEM = ("SELECT * FROM rm_meetings WHERE consultation_id ="
+                     " (SELECT consultation_id FROM rm_contributions WHERE contribution_id = %s)"
+                     " ORDER BY starts_at LIMIT %s")
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """What a contribution's page reads of the consultations' read models."""
+
+    consultation: ConsultationView | None
+    item: ContributionView | None
+    card: bool  # the visitor holds a valid card (False when no card was asked)
+    replies: list[ContributionView]
+    more_replies: bool
+    counts: dict[str, dict[str, int]]
+    mine: str | None  # the visitor's ballot's option (None: none asked, none, or withdrawn)
+    meetings: list[MeetingView]
+    more: list[list[tuple]]  # the rows of each of `more`'s statements
+
+
+def contribution_key(contribution_id: str) -> str:
+    """A contribution's id as the read models key it; "" for a malformed one (found nowhere)."""
+    try:
+        return UUID(contribution_id).hex
+    except ValueError:
+        return ""
+
+
+def item_page(db: Database, ref: str, contribution_id: str, *, page: int = 1,
+              card: tuple[str, list] | None = None, vote_id: UUID | None = None,
+              more: list[tuple[str, list]] = ()) -> ItemPage:
+    """The consultation, the contribution, the visitor's valid card (`card`: its statement),
+    a page of replies, the vote counts, the visitor's ballot (`vote_id`), the consultation's
+    meetings and `more` statements (what other capabilities show on the page), in one round
+    trip (the same reads as consultation_and_contribution, replies, vote_counts, vote_option and
+    meetings)."""
+    key = contribution_key(contribution_id)
+    extra = [(_REPLIES, [key, REPLIES_PAGE + 1, (page - 1) * REPLIES_PAGE]), (_VOTE_COUNTS, [key]),
+             (_MEETINGS_OF_ITEM, [key, MEETINGS_LIMIT]), *more]
+    if card is not None:
+        extra.append(card)
+    if vote_id is not None:
+        extra.append((_VOTE_OPTION, [vote_id.hex]))
+    found, item, rows = consultation_and_contribution_with(db, ref, contribution_id, extra)
+    replies_rows, count_rows, meeting_rows = rows[:3]
+    mine_rows = rows.pop() if vote_id is not None else []
+    card_rows = rows.pop() if card is not None else []
+    return ItemPage(
+        consultation=found, item=item, card=bool(card_rows),
+        replies=[_contribution(r) for r in replies_rows[:REPLIES_PAGE]],
+        more_replies=len(replies_rows) > REPLIES_PAGE, counts=_vote_counts(count_rows),
+        mine=mine_rows[0][0] if mine_rows else None,
+        meetings=[MeetingView(*r) for r in meeting_rows], more=rows[3:3 + len(more)])
 
 
 def vote_option(db: Database, vote_id: UUID) -> str | None:
     """A ballot's current option by its keyed id (None: no ballot, or withdrawn)."""
     with db.reading() as cur:
-        return cur.scalar("SELECT option FROM rm_votes WHERE vote_id = %s", [vote_id.hex])
+        return cur.scalar(_VOTE_OPTION, [vote_id.hex])
 
 
-def replies(db: Database, parent_id: str, *, page: int = 1, size: int = 50) -> tuple[list[ContributionView], bool]:
+def replies(db: Database, parent_id: str, *, page: int = 1, size: int = REPLIES_PAGE
+            ) -> tuple[list[ContributionView], bool]:
     with db.reading() as cur:
-        rows = cur.execute(_CONTRIBUTION + " WHERE c.parent_id = %s ORDER BY c.position LIMIT %s OFFSET %s",
-                           [parent_id, size + 1, (page - 1) * size]).fetchall()
+        rows = cur.execute(_REPLIES, [parent_id, size + 1, (page - 1) * size]).fetchall()
     return [_contribution(r) for r in rows[:size]], len(rows) > size
 
 
 def vote_counts(db: Database, item_id: str) -> dict[str, dict[str, int]]:
     """{channel: {option: votes}} with zeros filled in, plus a "total" channel."""
-    counts = {channel: dict.fromkeys(OPTIONS, 0) for channel in (*CHANNELS, "total")}
     with db.reading() as cur:
-        for channel, option, votes in cur.execute(
-                "SELECT channel, option, votes FROM rm_vote_counts WHERE item_id = %s", [item_id]).fetchall():
-            counts[channel][option] = votes
-            counts["total"][option] += votes
+        return _vote_counts(cur.execute(_VOTE_COUNTS, [item_id]).fetchall())
+
+
+def _vote_counts(rows) -> dict[str, dict[str, int]]:
+    counts = {channel: dict.fromkeys(OPTIONS, 0) for channel in (*CHANNELS, "total")}
+    for channel, option, votes in rows:
+        counts[channel][option] = votes
+        counts["total"][option] += votes
     return counts
 
 
@@ -207,10 +282,12 @@ class MeetingView:
     contributions: int
 
 
-def meetings(db: Database, consultation_id: str, *, limit: int = 50) -> list[MeetingView]:
+MEETINGS_LIMIT = 50
+
+
+def meetings(db: Database, consultation_id: str, *, limit: int = MEETINGS_LIMIT) -> list[MeetingView]:
     with db.reading() as cur:
-        rows = cur.execute("SELECT * FROM rm_meetings WHERE consultation_id = %s ORDER BY starts_at LIMIT %s",
-                           [consultation_id, limit]).fetchall()
+        rows = cur.execute(_MEETINGS, [consultation_id, limit]).fetchall()
     return [MeetingView(*r) for r in rows]
 
 

@@ -193,12 +193,20 @@ class AnswerView:
     answered_at: str
 
 
+def answer_history_read(contribution_id: str) -> tuple[str, list]:
+    """answer_history's statement, for a page that reads it with others (Database.read_together)."""
+    return ("SELECT revision, status, justification, answered_at FROM rm_restitution_answers"
+            " WHERE contribution_id = %s ORDER BY revision DESC LIMIT 100", [contribution_id])
+
+
+def answer_views(rows) -> list[AnswerView]:
+    return [AnswerView(*r) for r in rows]
+
+
 def answer_history(db: Database, contribution_id: str) -> list[AnswerView]:
     """Every revision of the City's answer, the current one first."""
     with db.reading() as cur:
-        rows = cur.execute("SELECT revision, status, justification, answered_at FROM rm_restitution_answers"
-                           " WHERE contribution_id = %s ORDER BY revision DESC LIMIT 100", [contribution_id]).fetchall()
-    return [AnswerView(*r) for r in rows]
+        return answer_views(cur.execute(*answer_history_read(contribution_id)).fetchall())
 
 
 def answer_statuses(db: Database, contribution_ids: list[str]) -> dict[str, str]:
@@ -212,10 +220,17 @@ def answer_statuses(db: Database, contribution_ids: list[str]) -> dict[str, str]
                                 list(contribution_ids)).fetchall())
 
 
+def is_quoted_read(contribution_id: str) -> tuple[str, list]:
+    return "SELECT quoted_position FROM rm_restitution_items WHERE contribution_id = %s", [contribution_id]
+
+
+def quoted(rows) -> bool:
+    return bool(rows) and rows[0][0] is not None
+
+
 def is_quoted(db: Database, contribution_id: str) -> bool:
     with db.reading() as cur:
-        return cur.scalar("SELECT quoted_position FROM rm_restitution_items WHERE contribution_id = %s",
-                          [contribution_id]) is not None
+        return quoted(cur.execute(*is_quoted_read(contribution_id)).fetchall())
 
 
 # -- published versions ----------------------------------------------------------------------

@@ -26,10 +26,14 @@ def article_version(context, request):
             "cited": pq.cited_by_version(db, article.article_id, version.version), "kinds": KINDS}
 
 
-@extends("engage:templates/contribution_page.pt")
-def where_it_went(request, values) -> dict:
-    """The article versions citing the page's contribution (an indexed read)."""
+@extends("engage:templates/contribution_page.pt",
+         reads=lambda known: [pq.where_it_went_read(known["contribution_id"])])
+def where_it_went(request, values, rows=None) -> dict:
+    """The article versions citing the page's contribution (an indexed read, with the page's own
+    when it gives `rows`)."""
     item = values.get("item")
     if item is None:
         return {}
-    return {"charter_citations": pq.where_it_went(request.engage.db, item.contribution_id)}
+    if rows is None:
+        return {"charter_citations": pq.where_it_went(request.engage.db, item.contribution_id)}
+    return {"charter_citations": pq.destinations(rows[0])}

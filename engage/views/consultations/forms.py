@@ -137,6 +137,20 @@ class VoteSchema(CSRFSchema):
         widget=deform.widget.RadioChoiceWidget(values=[(k, _(v)) for k, v in OPTIONS.items()]))
 
 
+# The vote POST checks its one field with the schema's own node, without building a form: the
+# CSRF token is Pyramid's to check (require_csrf, before the view), and a node with nothing
+# deferred deserializes the same for every request, so one serves every thread.
+_VOTE_OPTION = VoteSchema()["option"]
+
+
+def posted_vote_option(value: str | None) -> str | None:
+    """The option a vote POST names, as VoteSchema validates it; None when missing or unknown."""
+    try:
+        return _VOTE_OPTION.deserialize(colander.null if value is None else value)
+    except colander.Invalid:
+        return None
+
+
 class ReasonSchema(CSRFSchema):
     reason = _textarea(_("Motif"), _("Indiquez le motif."), max_length=300,
                        max_err=_("Le motif ne peut pas dépasser 300 caractères."), rows=3)

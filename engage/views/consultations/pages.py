@@ -6,7 +6,6 @@ import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import deform
 from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -48,6 +47,7 @@ from engage.views.toolkit import (
     not_published,
     page_number,
     query,
+    render_form,
     signed_in_person,
     wait_for_write,
     when,
@@ -258,29 +258,36 @@ def contribute(context, request):
                      done=_("Votre contribution est publiée. Vous pouvez la modifier pendant 15 minutes."))
 
 
-@view_config(route_name="contribution", renderer="engage:templates/contribution_page.pt")
+ITEM_PAGE = "engage:templates/contribution_page.pt"
+
+
+@view_config(route_name="contribution", renderer=ITEM_PAGE)
 def contribution_page(context, request):
-    db, me = request.engage.db, signed_in_person(request)
-    has_card = context.load_item(card_of=me)  # the consultation, the item, the card: one round trip
+    me = signed_in_person(request)
+    # The consultation, the item, the card, the replies, the counts, the visitor's ballot and the
+    # meetings: one round trip.
+    read = context.load_item_page(page=page_number(request), card_of=me, template=ITEM_PAGE,
+                                  vote_of=(lambda item_id: request.engage.app.vote_key(me, item_id)) if me else None)
     if me:
-        request.environ[VALID_CARD] = has_card
+        request.environ[VALID_CARD] = read.card
     consultation = context.consultation
     item = context.contribution
-    replies, more = q.replies(db, item.contribution_id, page=page_number(request))
+    replies, more = read.replies, read.more_replies
     # The vote-counts dataset's cells, with the same blanks (small counts and complements).
-    counts = vote_page(q.vote_counts(db, item.contribution_id), hidden=not_published(request))
+    counts = vote_page(read.counts, hidden=not_published(request))
     open_ = open_for_contributions(consultation.current_phase) and item.published
     closed, card_link = participation_closed(request, consultation) if item.published else ([], None)
     # From the ballots' read model (fresh after the vote's read-your-writes wait), not the log.
-    mine = q.vote_option(db, request.engage.app.vote_key(me, UUID(item.contribution_id))) if me else None
+    mine = read.mine
     vote_form = None
     if me and open_ and not closed:
-        vote_form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
-                               action=request.route_url("contribution_vote", ref=consultation.slug,
-                                                        item=item.contribution_id)).render({"option": mine} if mine else {})
+        vote_form = render_form(forms.VoteSchema, request, formid="vote", button=_("Voter"),
+                                action=request.route_url("contribution_vote", ref=consultation.slug,
+                                                         item=item.contribution_id),
+                                values={"option": mine} if mine else {})
     can_facilitate = request.has_permission(Permission.FACILITATE)
     hands_form = None
-    meetings = q.meetings(db, consultation.consultation_id)
+    meetings = read.meetings
     if can_facilitate and item.published and meetings:
         hands_form = make_form(
             forms.ShowOfHandsSchema, request, formid="hands", button=_("Enregistrer le vote à main levée"),
@@ -320,13 +327,11 @@ def contribution_vote(context, request):
         if request.POST.get("retirer"):
             recorded = app.withdraw_vote(person_id=me, item_id=UUID(item.contribution_id), shown=shown)
         else:
-            form = make_form(forms.VoteSchema, request, formid="vote", button=_("Voter"))
-            try:
-                data = form.validate(request.POST.items())
-            except deform.ValidationFailure:
+            option = forms.posted_vote_option(request.POST.get("option"))
+            if option is None:
                 flash(request, _("Choisissez une réponse."), ERROR)
                 return HTTPSeeOther(target)
-            recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=data["option"],
+            recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=option,
                                      has_valid_card=has_card, shown=shown)
     except DomainError as error:
         flash(request, _(error.message), ERROR)

@@ -8,6 +8,7 @@ The restitution's routes use them too (through engage/views/routes.py).
 
 from __future__ import annotations
 
+from typing import Callable
 from uuid import UUID
 
 from pyramid.decorator import reify
@@ -15,6 +16,7 @@ from pyramid.decorator import reify
 from engage.projections.cards import queries as card_queries
 from engage.projections.consultations import queries as q
 from engage.public_url import public_url
+from engage.views.extensions import prefetched, statements_of
 from engage.views.resources import Resource
 
 
@@ -43,6 +45,25 @@ class ConsultationResource(Resource):
         self.__dict__["consultation"] = self.found(consultation)  # what @reify would have kept
         self.__dict__["contribution"] = self.of_this_consultation(contribution)
         return bool(card)
+
+    def load_item_page(self, *, page: int = 1, card_of: UUID | None = None,
+                       vote_of: Callable[[UUID], UUID] | None = None, template: str | None = None) -> q.ItemPage:
+        """What the contribution's page reads (q.item_page) in one round trip: the consultation
+        and the contribution (404s as above), `card_of`'s valid card, the ballot whose id
+        `vote_of(contribution id)` gives, and what the extensions of `template` that declare
+        their reads show (engage/views/extensions.py)."""
+        key = q.contribution_key(self.request.matchdict["item"])
+        reads = statements_of(template, {"contribution_id": key}) if template and key else []
+        read = q.item_page(
+            self.db, self.request.matchdict["ref"], self.request.matchdict["item"], page=page,
+            card=(card_queries.VALID_CARD, list(card_queries.valid_card_params(card_of))) if card_of else None,
+            vote_id=vote_of(UUID(key)) if vote_of is not None and key else None,
+            more=[statement for _extension, statements in reads for statement in statements])
+        if reads:
+            prefetched(self.request, reads, read.more)
+        self.__dict__["consultation"] = self.found(read.consultation)
+        self.__dict__["contribution"] = self.of_this_consultation(read.item)
+        return read
 
     @reify
     def meeting(self) -> q.MeetingView:

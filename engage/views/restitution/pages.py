@@ -250,16 +250,21 @@ def contribution_unquote(context, request):
     return _quote_view(context, request, quote=False)
 
 
-@extends("engage:templates/contribution_page.pt")
-def contribution_restitution(request, values) -> dict:
+@extends("engage:templates/contribution_page.pt",
+         reads=lambda known: [rq.answer_history_read(known["contribution_id"]),
+                              rq.is_quoted_read(known["contribution_id"])])
+def contribution_restitution(request, values, rows=None) -> dict:
     """The restitution's part of a contribution's page: the City's answers, whether the report
-    quotes it, and for editors the links to answer and quote once the restitution is open."""
+    quotes it, and for editors the links to answer and quote once the restitution is open (read
+    with the page's own reads when it gives `rows`)."""
     consultation, item = values.get("consultation"), values.get("item")
     if consultation is None or item is None:
         return {}
     db = request.engage.db
-    return {"answer_history": rq.answer_history(db, item.contribution_id), "answer_statuses": STATUS_LABELS,
-            "quoted": rq.is_quoted(db, item.contribution_id),
+    history = rq.answer_history(db, item.contribution_id) if rows is None else rq.answer_views(rows[0])
+    quoted = rq.is_quoted(db, item.contribution_id) if rows is None else rq.quoted(rows[1])
+    return {"answer_history": history, "answer_statuses": STATUS_LABELS,
+            "quoted": quoted,
             "can_answer": request.has_permission(Permission.EDIT) and item.published
             and consultation.current_phase in RESTITUTION_PHASES}
 

@@ -85,6 +85,26 @@ def test_contribute_vote_and_see_the_count(editor_app, make_app):
     assert "Aucune contribution" in camille.get("/consultations/charte?canal=en-presentiel").text
 
 
+def test_a_vote_without_a_known_option_is_refused_in_french_and_records_nothing(editor_app, make_app):
+    create_via_web(editor_app)
+    camille = make_app()
+    resident(camille, "camille@exemple.fr", "Camille du 11e")
+    item = contribute(camille).follow()
+    vote_url = item.forms["vote"].action
+    token = item.forms["vote"]["csrf_token"].value
+    head = camille.app.registry.engage.engine.head()
+    for fields in ({"option": "peut-etre"}, {"option": ""}, {}):
+        answer = camille.post(vote_url, {"csrf_token": token, "submit": "submit", **fields}, status=303)
+        assert answer.location.endswith("#votes")
+        assert "Choisissez une réponse." in answer.follow().text
+    assert camille.app.registry.engage.engine.head() == head
+    camille.post(vote_url, {"option": "d-accord", "submit": "submit"}, status=400)  # no CSRF token
+    assert camille.app.registry.engage.engine.head() == head
+    item = camille.post(vote_url, {"csrf_token": token, "option": "pas-d-accord", "submit": "submit"},
+                        status=303).follow()
+    assert "Votre vote est enregistré" in item.text and item.forms["vote"]["option"].value == "pas-d-accord"
+
+
 def test_bad_contributions_are_refused_in_french_and_change_nothing(editor_app, make_app):
     create_via_web(editor_app)
     camille = make_app()

@@ -71,5 +71,5 @@ def test_the_consultation_views_know_nothing_of_the_restitution():
     restitution = "".join(p.read_text() for p in (SOURCE / "restitution").glob("*.py"))
     assert "engage.views.restitution" not in consultations
     assert "engage.views.consultations" not in restitution
-    assert '@extends("engage:templates/contribution_page.pt")' in restitution
-    assert '@extends("engage:templates/consultation_page.pt")' in restitution
+    assert '@extends("engage:templates/contribution_page.pt"' in restitution
+    assert '@extends("engage:templates/consultation_page.pt"' in restitution

@@ -21,8 +21,10 @@ from engage.projections.engine import ProjectionWorker
 # who is asking (session and person, one statement), the consultation, the item and the card
 # (one pipeline), the event store's write (one pipeline).
 POST_ROUND_TRIPS = 3
-# The page the 303 leads to, which shows the vote: its "mine" comes from a read model.
-PAGE_ROUND_TRIPS = 9
+# The page the 303 leads to, which shows the vote: its "mine" comes from a read model. Who is
+# asking; then the consultation, the item, the card, the replies, the counts, the ballot, the
+# meetings, the charter's citations and the restitution's answers and quote (one pipeline).
+PAGE_ROUND_TRIPS = 2
 
 
 def on_postgresql(backend):
