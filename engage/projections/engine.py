@@ -7,6 +7,13 @@ notification log works the same on SQLite (no push subscription there) and
 PostgreSQL (where eventsourcing's table lock serializes commits, so ids appear
 in commit order and a position never has to go back).
 
+A batch on PostgreSQL costs four round trips of its own, on one connection of the read
+models' pool, whatever the projections then write: BEGIN; one statement that locks the
+batch's positions and reads the trailed projections' positions, the log's head and the next
+notifications in one snapshot (_BATCH_READ); the projections' own statements; one statement
+that writes the positions and NOTIFYs them (_WRITE_POSITIONS); COMMIT. Both are static texts,
+prepared by psycopg after a few runs. On SQLite the log is read through the recorder.
+
 Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
 their commits (engage/projections/progress.py): PostgreSQL NOTIFY from a worker anywhere, or
 the batches of a worker in this process; it polls their positions only when no news comes.

@@ -108,8 +108,10 @@ class SpeculationGivenUp(Exception):
 class GroupEngine(ProjectionEngine):
     """The engine of one group: its projections only, never ahead of the groups it trails."""
 
-    #: Seconds a speculative batch waits for the trailed groups before it is rolled back.
-    speculation_timeout = 2.0
+    #: Seconds a speculative batch waits for the trailed groups before it is rolled back: their
+    #: batch under way and their next one, on a busy machine (a group stopped or dead costs
+    #: this much of a held transaction, and a rebuild's reset may wait for it as long).
+    speculation_timeout = 10.0
     #: Seconds without speculation after one was given up.
     speculation_backoff = 1.0
 
