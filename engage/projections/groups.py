@@ -165,6 +165,9 @@ class GroupEngine(ProjectionEngine):
             self._speculate_after = time.monotonic() + self.speculation_backoff
             self._covered = min((self.progress.known(name) for name in names), default=0)
             return 0, 0
+        except BaseException:  # rolled back too: the trailed groups' news wakes it again
+            self._covered = min((self.progress.known(name) for name in names), default=0)
+            raise
 
     def _slack(self) -> int:
         return self.batch_size if self.speculating() else 0
