@@ -7,6 +7,13 @@ notification log works the same on SQLite (no push subscription there) and
 PostgreSQL (where eventsourcing's table lock serializes commits, so ids appear
 in commit order and a position never has to go back).
 
+A batch on PostgreSQL costs four round trips of its own, on one connection of the read
+models' pool, whatever the projections then write: BEGIN; one statement that locks the
+batch's positions and reads the trailed projections' positions, the log's head and the next
+notifications in one snapshot (_BATCH_READ); the projections' own statements; one statement
+that writes the positions and NOTIFYs them (_WRITE_POSITIONS); COMMIT. Both are static texts,
+prepared by psycopg after a few runs. On SQLite the log is read through the recorder.
+
 Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
 their commits (engage/projections/progress.py): PostgreSQL NOTIFY from a worker anywhere, or
 the batches of a worker in this process; it polls their positions only when no news comes.
@@ -18,9 +25,11 @@ import logging
 import os
 import threading
 import time
+from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
 
 from engage.db import Cursor, Database
 from engage.projections.base import Projection
@@ -40,6 +49,17 @@ class ProjectionTimeout(Exception):
     """The read models did not reach a position in time; the write itself is safe."""
 
 
+@dataclass
+class _Batch:
+    """What a batch read: its projections' positions, how far it may go (head), the trailed
+    projections' lowest committed position (None: it trails none) and the notifications."""
+
+    positions: dict[str, int]
+    head: int
+    trailed: int | None
+    notifications: list[Notification]
+
+
 class ProjectionEngine:
     def __init__(
         self,
@@ -53,6 +73,9 @@ class ProjectionEngine:
         self.db = db
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        # Projections of other engines this one never passes (projection groups: groups.py).
+        self.trails: tuple[str, ...] = ()
+        self._statements: dict[bool, str] = {}  # the batch's read, with and without a topic filter
         # Called after every catch_up, once the read models have reached the head: work
         # that must follow whole batches, such as signing a transparency checkpoint.
         self.after_catch_up: list[Callable[[], object]] = []
@@ -143,18 +166,17 @@ class ProjectionEngine:
 
     def _shared_batch(self, names: Sequence[str]) -> tuple[int, int, int | None]:
         projections = [self.projections[name] for name in self.projections if name in set(names)]
+        topics = [set(p.topics()) for p in projections]
+        wanted = None if any(not t for t in topics) else sorted(set().union(*topics))
         with self.db.transaction() as cur:
-            positions = self._lock_positions(cur, sorted(p.name for p in projections))
-            head = self.head()
+            batch = self._read_batch(cur, sorted(p.name for p in projections), wanted)
+            positions, head, notifications = batch.positions, batch.head, batch.notifications
             low = min(positions.values())
             if head <= low:
                 return 0, 0, low
-            topics = [set(p.topics()) for p in projections]
-            wanted = None if any(not t for t in topics) else set().union(*topics)
-            notifications = self.app.recorder.select_notifications(
-                start=low + 1, limit=self.batch_size, stop=head,
-                topics=sorted(wanted) if wanted is not None else (),
-            )
+            # Every followed event up to head is applied when the batch was not full.
+            new_position = head if len(notifications) < self.batch_size else notifications[-1].id
+            self._reading_up_to(new_position)
             decoded = [(n.topic, self.app.mapper.to_domain_event(n), n.id) for n in notifications]
             applied = 0
             for projection, follows in zip(projections, topics):
@@ -164,23 +186,147 @@ class ProjectionEngine:
                 if events:
                     projection.apply_batch(cur, events)
                     applied += len(events)
-            # Every followed event up to head is applied when the batch was not full.
-            new_position = head if len(notifications) < self.batch_size else notifications[-1].id
             moved = [(name, new_position) for name, position in positions.items() if position < new_position]
-            cur.executemany("INSERT INTO projection_tracking (projection, position) VALUES (%s, %s)"
-                            " ON CONFLICT (projection) DO UPDATE SET position = excluded.position", moved)
-            self._announce(cur, dict(moved))
+            # Past what the trailed groups had committed when it was read (a speculative batch,
+            # groups.py): committed only once they have.
+            gated = batch.trailed is not None and new_position > batch.trailed
+            self._write_positions(cur, moved, new_position, gated=gated)
         # Committed: the lowest position is now new_position (or above, for those ahead).
         return applied, len(notifications), new_position
 
-    def _lock_positions(self, cur: Cursor, names: list[str]) -> dict[str, int]:
-        # In name order, so two workers never wait on each other's rows in a cycle.
-        lock = " FOR UPDATE" if cur.backend == "postgresql" else ""
-        marks = ", ".join(["%s"] * len(names))
+    def _reading_up_to(self, position: int) -> None:
+        """Told, once a batch has read the log, where it will leave its projections (GroupEngine)."""
+
+    # The batch's reads on PostgreSQL, in one statement (one round trip, one connection, a
+    # static text that psycopg converts once and prepares): lock the batch's positions (FOR
+    # UPDATE: two workers on one projection take turns, in name order so never in a cycle),
+    # read the log's head and the trailed projections' lowest position in the same snapshot as
+    # the log's rows, and the next notifications up to LEAST(head, trailed + slack). Rows: (0,
+    # projection, position), (1, NULL, head), (2, NULL, trailed or NULL), then (3, topic, id,
+    # originator_id, originator_version, state) per notification. The positions locked are
+    # the latest committed (a rival's batch waited for); the rest is the statement's snapshot,
+    # which has every event up to its head (the log's table lock orders commits by id). The
+    # bounds are scalar subqueries, computed first: the index scan starts at `low` and stops at
+    # the LIMIT (a join to them let the planner scan the index from the log's first event).
+    _BATCH_READ = """
+WITH mine AS MATERIALIZED (
+    SELECT projection, position FROM projection_tracking
+    WHERE projection = ANY(%s) ORDER BY projection FOR UPDATE
+), bounds AS MATERIALIZED (
+    SELECT CASE WHEN (SELECT count(*) FROM mine) = %s THEN (SELECT min(position) FROM mine) ELSE 0 END AS low,
+           COALESCE((SELECT max(notification_id) FROM {events}), 0) AS top,
+           (SELECT CASE WHEN count(*) = %s THEN min(position) ELSE 0 END
+              FROM projection_tracking WHERE projection = ANY(%s)) AS trailed
+)
+SELECT 0, projection, position, NULL::uuid, NULL::integer, NULL::bytea FROM mine
+UNION ALL SELECT 1, NULL, top, NULL, NULL, NULL FROM bounds
+UNION ALL SELECT 2, NULL, trailed, NULL, NULL, NULL FROM bounds
+UNION ALL (
+    SELECT 3, e.topic, e.notification_id, e.originator_id, e.originator_version, e.state
+    FROM {events} e
+    WHERE e.notification_id > (SELECT low FROM bounds)
+      AND e.notification_id <= (SELECT LEAST(top, trailed + %s) FROM bounds){topics}
+    ORDER BY e.notification_id LIMIT %s
+)"""
+
+    # The batch's positions and its announcement, in one statement: written (and announced at
+    # commit) only when every trailed projection has reached `new` (no trailed projections
+    # given: at once). One row when written; none when the trailed groups are not there yet.
+    _WRITE_POSITIONS = """
+WITH ready AS (
+    SELECT count(*) = %s AND (count(*) = 0 OR min(position) >= %s) AS ok
+    FROM projection_tracking WHERE projection = ANY(%s)
+), moved AS (
+    INSERT INTO projection_tracking (projection, position)
+    SELECT name, %s::bigint FROM unnest(%s::text[]) AS name, ready WHERE ready.ok
+    ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+    RETURNING projection
+)
+SELECT pg_notify(%s, %s) FROM ready WHERE ready.ok"""
+
+    def _batch_read_sql(self, with_topics: bool) -> str:
+        statement = self._statements.get(with_topics)
+        if statement is None:
+            from psycopg import sql
+
+            recorder = self.app.recorder
+            events = sql.Identifier(recorder.datastore.schema, recorder.events_table_name).as_string(None)
+            statement = self._statements[with_topics] = self._BATCH_READ.format(
+                events=events, topics=" AND e.topic = ANY(%s)" if with_topics else "")
+        return statement
+
+    def _slack(self) -> int:
+        """How far past the trailed projections' committed positions a batch may read (GroupEngine)."""
+        return 0
+
+    def _read_batch(self, cur: Cursor, names: list[str], topics: list[str] | None) -> "_Batch":
+        trails = [name for name in self.trails if name not in names]
+        if cur.backend == "postgresql":
+            slack = self._slack()
+            params: list = [names, len(names), len(trails), trails, slack]
+            if topics is not None:
+                params.append(topics)
+            params.append(self.batch_size)
+            rows = cur.execute(self._batch_read_sql(topics is not None), params).fetchall()
+            found: dict[str, int] = {}
+            top, trailed, notifications = 0, None, []
+            for kind, text, number, originator_id, version, state in rows:
+                if kind == 0:
+                    found[text] = number
+                elif kind == 1:
+                    top = number
+                elif kind == 2:
+                    trailed = number
+                else:
+                    notifications.append(Notification(id=number, originator_id=originator_id,
+                                                      originator_version=version, topic=text,
+                                                      state=bytes(state)))
+            notifications.sort(key=lambda n: n.id)
+            positions = {name: found.get(name, 0) for name in names}
+            head = top if trailed is None else min(top, trailed + slack)
+            return _Batch(positions, head, None if trailed is None else trailed, notifications)
+        # SQLite: the transaction holds the database's write lock already (no rival moves a
+        # position under it); the log is read through the recorder.
+        marks = ", ".join(["%s"] * (len(names) + len(trails)))
         found = dict(cur.execute(
-            f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks})"
-            f" ORDER BY projection{lock}", names).fetchall())
-        return {name: found.get(name, 0) for name in names}
+            f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks})",
+            [*names, *trails]).fetchall())
+        positions = {name: found.get(name, 0) for name in names}
+        trailed = min((found.get(name, 0) for name in trails), default=None)
+        top = self.app.recorder.max_notification_id() or 0
+        head = top if trailed is None else min(top, trailed)
+        low = min(positions.values())
+        notifications = [] if head <= low else list(self.app.recorder.select_notifications(
+            start=low + 1, limit=self.batch_size, stop=head, topics=topics or ()))
+        return _Batch(positions, head, trailed, notifications)
+
+    def _write_positions(self, cur: Cursor, moved: list[tuple[str, int]], new_position: int, *,
+                         gated: bool) -> None:
+        if not moved:
+            return
+        if cur.backend != "postgresql":
+            cur.executemany("INSERT INTO projection_tracking (projection, position) VALUES (%s, %s)"
+                            " ON CONFLICT (projection) DO UPDATE SET position = excluded.position", moved)
+            return
+        # The announcement in the batch's transaction: PostgreSQL delivers it at commit, never
+        # for a rollback.
+        trails = list(self.trails) if gated else []
+        params = [len(trails), new_position, trails, new_position, [name for name, _ in moved],
+                  channel_for(self.db.url.schema), announcement(dict(moved))]
+
+        def write() -> bool:
+            return cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None
+
+        if gated:
+            self._when_trailed_reach(new_position, write)
+        elif not write():  # pragma: no cover - nothing gates it
+            raise RuntimeError("projection positions not written")
+
+    def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
+        """A speculative batch's end (GroupEngine): `write()` its positions once the trailed
+        projections have committed `position` (it returns False until they have); raise to roll
+        the batch back."""
+        raise RuntimeError("a batch past the trailed projections outside a GroupEngine")
 
     def catch_up(self, names: Sequence[str] | None = None) -> int:
         """Process until every projection has reached the head of the log."""
@@ -364,14 +510,20 @@ class ProjectionWorker:
         if engine.db.backend != "postgresql":
             return
         log_channel = engine.app.recorder.channel_name
-        trailed = set(getattr(engine, "trails", ()))
+        # A projection group (groups.py) keeps what it hears: its speculative batches wait on
+        # it, and the trailed groups' news wakes it only when it lets a batch go further.
+        heard = getattr(engine, "heard", None)
+        wanted_by = getattr(engine, "wanted_by", None)
 
         def hear(channel: str, news: dict[str, int]) -> None:
-            if channel == log_channel or trailed & set(news):
+            if channel == log_channel or (wanted_by is not None and wanted_by(news)):
                 self.poke()
 
-        self._listener = ProgressListener(engine.db.url.conninfo(), channel_for(engine.db.url.schema), Progress(),
+        self._listener = ProgressListener(engine.db.url.conninfo(), channel_for(engine.db.url.schema),
+                                          heard if heard is not None else Progress(),
                                           also=[log_channel], hear=hear)
+        if heard is not None:
+            engine.speculate_with(self._listener)
         self._listener.start()
 
     def run_forever(self) -> None:

@@ -22,6 +22,22 @@ ETags), still runs behind them, as it did when one process applied everything in
 
 Work after a catch-up (signing a checkpoint, writing tiles, the support policy) runs in the
 group that owns the read model it reads (`Engage.hooks`).
+
+Speculative batches (PostgreSQL, a worker that listens: `ProjectionWorker.wake_on_commits`).
+Trailing used to cost a hop: a vote's event reached the consultations read models only after
+the transparency group had applied it and committed, the consultations group had heard that,
+read the log and applied it in turn. A trailing group now starts at the log's commit, as the
+group it trails does: its batch may read up to `batch_size` events past the trailed groups'
+committed positions, and applies them in its transaction, but the positions are written only
+once every trailed projection has committed that far (the write's own statement checks it, in
+the database, at the time of writing; the trailed groups' NOTIFY wakes it). Until then nothing
+is committed, so nothing is visible: no figure counts an event the public log has not
+published, as before; only the waiting is done in parallel. A batch whose trailed groups do
+not get there within `speculation_timeout` seconds (stopped, crashed, far behind) is rolled
+back and given up, and for `speculation_backoff` seconds batches stop at the trailed
+positions again, as they always do on SQLite, without a listener, and in a rebuild's replay.
+While it waits, the batch holds its own rows only (its positions, its read models' rows): the
+trailed groups never wait for it.
 """
 
 from __future__ import annotations
@@ -36,6 +52,7 @@ from eventsourcing.application import Application
 from engage.db import Database
 from engage.projections.base import Projection
 from engage.projections.engine import ProjectionEngine
+from engage.projections.progress import Progress, ProgressListener
 
 #: (group, its projections or None for every projection no other group names, groups it trails)
 GROUPS: tuple[tuple[str, frozenset[str] | None, tuple[str, ...]], ...] = (
@@ -84,8 +101,19 @@ def group_names() -> list[str]:
     return [name for name, _, _ in GROUPS]
 
 
+class SpeculationGivenUp(Exception):
+    """A speculative batch's trailed groups did not reach it in time: it is rolled back."""
+
+
 class GroupEngine(ProjectionEngine):
     """The engine of one group: its projections only, never ahead of the groups it trails."""
+
+    #: Seconds a speculative batch waits for the trailed groups before it is rolled back: their
+    #: batch under way and their next one, on a busy machine (a group stopped or dead costs
+    #: this much of a held transaction, and a rebuild's reset may wait for it as long).
+    speculation_timeout = 10.0
+    #: Seconds without speculation after one was given up.
+    speculation_backoff = 1.0
 
     def __init__(
         self,
@@ -98,40 +126,72 @@ class GroupEngine(ProjectionEngine):
     ):
         super().__init__(app, db, projections, batch_size=batch_size)
         self.trails = tuple(trails)
-        self._ceiling: int | None = None
         self._stopped = threading.Event()
+        # The committed positions announced by every worker (the trailed groups' among them),
+        # kept by `news`, the listener that wakes this group's worker: speculation while it listens.
+        self.heard = Progress()
+        self.news: ProgressListener | None = None
+        self._covered = 0  # where the batch under way (or the last one) leaves the group
+        self._speculate_after = 0.0
 
     def stop(self) -> None:
         """No batch after the one under way: a long catch-up ends at once (SIGTERM)."""
         self._stopped.set()
 
-    def trailed_position(self) -> int | None:
-        """The lowest committed position of the trailed projections (None: trails nothing)."""
-        if not self.trails:
-            return None
-        marks = ", ".join(["%s"] * len(self.trails))
-        with self.db.reading(primary=True) as cur:
-            found = dict(cur.execute(
-                f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks})",
-                list(self.trails)).fetchall())
-        return min(found.get(name, 0) for name in self.trails)
+    def speculate_with(self, listener: ProgressListener) -> None:
+        """Read past the trailed groups while `listener` (whose progress is `self.heard`) hears
+        their commits (module docstring)."""
+        if listener.progress is not self.heard:
+            raise ValueError("the listener must report to this engine's `heard` progress")
+        self.news = listener
+
+    def speculating(self) -> bool:
+        return (bool(self.trails) and self.db.backend == "postgresql" and self.news is not None
+                and self.news.connected.is_set() and time.monotonic() >= self._speculate_after)
+
+    def wanted_by(self, news: dict[str, int]) -> bool:
+        """Whether this news of trailed projections lets a batch go further than the one under way
+        (or the last one) goes: a speculative batch already covers what it announces."""
+        if not set(news) & set(self.trails):
+            return False
+        return min(self.heard.known(name) for name in self.trails) > self._covered
 
     def process_shared_batch(self, names: Sequence[str]) -> tuple[int, int]:
         if self._stopped.is_set():
             return 0, 0
-        # Read before the batch's transaction takes its connection: one connection at a time.
-        self._ceiling = self.trailed_position()
-        return super().process_shared_batch(names)
+        try:
+            return super().process_shared_batch(names)
+        except SpeculationGivenUp:  # rolled back: nothing was written
+            self._speculate_after = time.monotonic() + self.speculation_backoff
+            self._covered = min((self.progress.known(name) for name in names), default=0)
+            return 0, 0
+        except BaseException:  # rolled back too: the trailed groups' news wakes it again
+            self._covered = min((self.progress.known(name) for name in names), default=0)
+            raise
 
-    def head(self) -> int:
-        head = super().head()
-        return head if self._ceiling is None else min(head, self._ceiling)
+    def _slack(self) -> int:
+        return self.batch_size if self.speculating() else 0
+
+    def _reading_up_to(self, position: int) -> None:
+        self._covered = position
+
+    def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + self.speculation_timeout
+        while True:
+            # Woken by the trailed groups' NOTIFY; the write's own check is the one that counts
+            # (news may be late or lost: a tenth of a second between two tries at most).
+            self.heard.wait(self.trails, position, max(0.0, min(0.1, deadline - time.monotonic())))
+            if write():
+                return
+            if self._stopped.is_set() or time.monotonic() >= deadline:
+                raise SpeculationGivenUp(position)
 
     def replay(self, until: int, progress: Callable[[int], None] | None = None, *,
                pause: float = 0.05) -> None:
         """Apply batches until every projection of the group has reached `until` (the log's
         head when the rebuild began), waiting for the trailed groups when it has caught up
-        with them; `progress` gets the log events passed by each batch."""
+        with them (no speculation: nothing listens here); `progress` gets the log events passed
+        by each batch."""
         names = list(self.projections)
         reached = min(self.positions().get(name, 0) for name in names)
         while reached < until:
