@@ -1,6 +1,6 @@
 """Run the benchmarks and append the results to benchmarks/RESULTS.md.
 
-    python -m benchmarks [--scale 0.02] [--only writes]
+    python -m benchmarks [--scale 0.02] [--only writes|rebuild]
 
 Exits with status 1, after writing what it measured, when something could not be measured
 (a command or module another piece of work provides is missing): never a silent skip.
@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from .environment import machine
-from .suite import run_all, run_writes
+from .suite import run_all, run_rebuild_and_reads, run_writes
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
@@ -28,17 +28,25 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--scale", type=float, default=0.02,
                         help="1.0 is the Paris 2017 scale (108,000 card holders...)")
-    parser.add_argument("--only", choices=["writes"],
-                        help="only B1 (votes through HTTP, its baselines, lag, profile, round trips)")
+    parser.add_argument("--only", choices=["writes", "rebuild"],
+                        help="writes: only B1 (votes through HTTP, its baselines, lag, profile, round trips);"
+                             " rebuild: only the datasets, B2/B3 (engage-rebuild) and B4 (reads)")
     args = parser.parse_args(argv)
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = os.getloadavg()
     clock = time.perf_counter()
-    lines, problems = run_writes() if args.only == "writes" else run_all(args.scale)
+    if args.only == "writes":
+        lines, problems = run_writes()
+    elif args.only == "rebuild":
+        lines, problems = run_rebuild_and_reads(args.scale)
+    else:
+        lines, problems = run_all(args.scale)
     load_after = os.getloadavg()
     minutes = (time.perf_counter() - clock) / 60
     report = [
-        f"## {started:%Y-%m-%d %H:%M} UTC, " + ("B1 only (`--only writes`)" if args.only else f"scale {args.scale}"),
+        f"## {started:%Y-%m-%d %H:%M} UTC, " + {"writes": "B1 only (`--only writes`)",
+                                                 "rebuild": f"scale {args.scale}, B2/B3/B4 only (`--only rebuild`)"
+                                                 }.get(args.only, f"scale {args.scale}"),
         "",
         f"Machine: {machine()}",
         "",

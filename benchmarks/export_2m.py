@@ -137,7 +137,7 @@ def fill(url: str, rows: int) -> float:
                    n % 100 >= 85 AND 5 + (n * 7919) % 60 >= 50
             FROM generate_series(1::bigint, {int(rows)}) AS n""")
         # One restitution line per contribution (its arrondissement), a tenth answered.
-        conn.execute(f"""
+        conn.execute("""
             INSERT INTO rm_restitution_items (contribution_id, consultation_id, position, channel, theme, week,
                 arrondissement, age_band, status, withdrawn, answer_status, answer_justification,
                 answer_revision, answered_at, answer_position, quoted_position)

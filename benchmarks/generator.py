@@ -34,9 +34,9 @@ from tqdm import tqdm
 from engage.domain.cards import numbers as card_numbers
 from engage.domain.cards.model import CardNumberClaim, CitizenCard, card_number_claim_id
 from engage.domain.common import AGE_BANDS, ARRONDISSEMENTS
+from engage.domain.consultations.errors import ConsultationNotFound
 from engage.domain.consultations.model import IN_PERSON, ONLINE, PHASES, Contribution, Vote, slugify, vote_id
 from engage.domain.consultations.model import consultation_id as consultation_id_for
-from engage.domain.consultations.errors import ConsultationNotFound
 from engage.domain.workshops.model import THEMES as WORKSHOP_THEMES
 from engage.domain.workshops.model import WorkshopSession
 

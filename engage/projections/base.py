@@ -102,6 +102,24 @@ def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tu
         cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks}) {tail}", rows)
 
 
+#: From this many rows, `append_rows` writes them with one COPY on PostgreSQL.
+COPY_FROM = 64
+
+
+def append_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> bool:
+    """Insert rows that are new by construction (a plain INSERT: a key already there is an
+    error, with either path). Many rows (a rebuild's batches, a burst) go in one COPY on
+    PostgreSQL, the cheapest bulk insert for both processes (no JSON built in Python and taken
+    apart by the server); a few (a live batch) in insert_rows' one statement, since a COPY
+    waits for the server once more. The table ends the same either way. COPY cannot run in
+    pipeline mode: call this before `cur.pipeline()`, and give the rows to insert_rows inside
+    it when this returns False (not written here)."""
+    if cur.backend == "postgresql" and len(rows) >= COPY_FROM:
+        cur.copy_rows(table, columns, rows)
+        return True
+    return False
+
+
 def update_rows(cur: Cursor, table: str, key: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """`UPDATE table SET columns WHERE key` for many (key, *values) rows, as insert_rows does."""
     if not rows:

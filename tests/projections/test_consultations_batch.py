@@ -5,6 +5,7 @@ exactly the tables that applying each event in turn leaves."""
 import random
 from uuid import uuid4
 
+from engage.projections import base
 from engage.projections.base import Projection
 from engage.projections.cards.lifecycle import CardLifecycleProjection
 from engage.projections.consultations.projection import ConsultationsProjection
@@ -46,8 +47,8 @@ def dump(db):
                 for table, columns in TABLES.items()}
 
 
-def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
-    app, rng = engage_services.app, random.Random(9)
+def votes_and_contributions(app) -> None:
+    rng = random.Random(9)
     consultation = create_consultation(app, threshold=3)
     authors = [card_holder(app, i, arrondissement=1 + i, age_band="25-34")[0] for i in range(2)] + [uuid4()]
     items = [contribute(app, consultation, authors[i % 3], text=f"Idée {i}").id for i in range(4)]
@@ -64,6 +65,10 @@ def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
         else:
             app.cast_vote(person_id=who, item_id=item, option=rng.choice(["d-accord", "mitige", "pas-d-accord"]),
                           has_valid_card=True)
+
+
+def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
+    votes_and_contributions(engage_services.app)
     engine = engage_services.engine
     engine.rebuild(REBUILT)
     batched = dump(engage_services.db)
@@ -81,3 +86,25 @@ def test_batch_path_equals_one_event_at_a_time(engage_services, monkeypatch):
     assert any(row[4] for row in batched["rm_restitution_counts"])  # distinct participants counted
     assert {row[6] for row in batched["rm_restitution_items"]} >= {1, 2, None}  # cards' arrondissements
     assert sum(v for *_, v in batched["rm_vote_counts"]) == sum(1 for *_, o in batched["rm_votes"] if o)
+
+
+def test_copy_path_equals_statement_path(engage_services, monkeypatch):
+    """New rows by construction (ballots, contributions, restitution items, the change feed)
+    go in one COPY on PostgreSQL when a batch has many (a rebuild), in one INSERT statement
+    when it has few (a live batch): the tables end the same. On SQLite both are executemany."""
+    votes_and_contributions(engage_services.app)
+    engine = engage_services.engine
+    tables = {**TABLES, "rm_opendata_changes": "position, seq, dataset, record_key, operation, occurred_at"}
+    rebuilt = [*REBUILT, "opendata_changes"]
+
+    def rebuilt_tables():
+        engine.rebuild(rebuilt)
+        with engage_services.db.reading() as cur:
+            return {table: cur.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2, 3").fetchall()
+                    for table, columns in tables.items()}
+
+    monkeypatch.setattr(base, "COPY_FROM", 10**9)  # never a COPY
+    statements = rebuilt_tables()
+    monkeypatch.setattr(base, "COPY_FROM", 1)  # a COPY for every run of new rows
+    assert rebuilt_tables() == statements
+    assert statements["rm_votes"] and statements["rm_opendata_changes"]

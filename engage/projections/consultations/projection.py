@@ -28,6 +28,7 @@ from engage.domain.restitution.model import Restitution
 from engage.projections.base import (
     Projection,
     add_column,
+    append_rows,
     insert_rows,
     runs,
     select_in,
@@ -289,18 +290,18 @@ class ConsultationsProjection(Projection):
         bodies = self.vault.unseal_many([(e.originator_id, e.sealed_text) for e, _ in run], cur=cur)
         bodies = [fields["text"] if fields else None for fields in bodies]
         hexed = lambda value: value.hex if value else None  # noqa: E731
-        insert_rows(
-            cur, "rm_contributions",
-            ("contribution_id", "consultation_id", "position", "parent_id", "top_level", "kind", "theme",
-             "channel", "author_id", "organization_id", "meeting_id", "transcriber_id", "paper_reference",
-             "scan_sha256", "body", "status", "hidden_reason", "posted_at", "edited_at", "versions",
-             "reports", "flagged_for_study", "sheet"),
-            [(e.originator_id.hex, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None,
-              e.kind, e.theme, e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
-              hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED, None,
-              e.timestamp.isoformat(), None, 1, 0, False, sheet_of(e))
-             for (e, position), body in zip(run, bodies)],
-        )
+        columns = ("contribution_id", "consultation_id", "position", "parent_id", "top_level", "kind", "theme",
+                   "channel", "author_id", "organization_id", "meeting_id", "transcriber_id", "paper_reference",
+                   "scan_sha256", "body", "status", "hidden_reason", "posted_at", "edited_at", "versions",
+                   "reports", "flagged_for_study", "sheet")
+        rows = [(e.originator_id.hex, e.consultation_id.hex, position, hexed(e.parent_id), e.parent_id is None,
+                 e.kind, e.theme, e.channel, hexed(e.author_id), hexed(e.organization_id), hexed(e.meeting_id),
+                 hexed(e.transcriber_id), e.paper_reference, e.scan_sha256, body, PUBLISHED, None,
+                 e.timestamp.isoformat(), None, 1, 0, False, sheet_of(e))
+                for (e, position), body in zip(run, bodies)]
+        # A contribution's row is created by its one ContributionPosted: new by construction.
+        if not append_rows(cur, "rm_contributions", columns, rows):
+            insert_rows(cur, "rm_contributions", columns, rows)
         if cur.backend == "sqlite":
             cur.executemany("INSERT INTO rm_contributions_fts (contribution_id, body) VALUES (%s, %s)",
                             [(e.originator_id.hex, body) for (e, _), body in zip(run, bodies) if body])
@@ -382,12 +383,15 @@ class ConsultationsProjection(Projection):
             rule = rules.get(item)
             if rule and not rule[0] and agree[item] >= rule[1]:
                 due[item] = (agree[item], rule[1])
+        # A ballot's row is created by its one VoteCast (stored_votes): the new ones are a plain
+        # INSERT (an ON CONFLICT insert writes a third WAL record per row, and the rows of
+        # 2 M ballots are most of the rebuild's writes), a COPY when many (before the pipeline:
+        # COPY cannot run in it), the others an UPDATE.
+        ballots = [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored]
+        if append_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), ballots):
+            ballots = []
         with cur.pipeline():
-            # A ballot's row is created by its one VoteCast (stored_votes): the new ones are a plain
-            # INSERT (an ON CONFLICT insert writes a third WAL record per row, and the rows of
-            # 2 M ballots are most of the rebuild's writes), the others an UPDATE.
-            insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"),
-                        [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored])
+            insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), ballots)
             update_rows(cur, "rm_votes", "vote_id", ("option",),
                         [(vote, option) for vote, option in current.items() if vote in stored])
             insert_rows(cur, "rm_vote_counts", ("item_id", "channel", "option", "votes"),

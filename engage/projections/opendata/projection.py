@@ -20,7 +20,7 @@ from typing import Any
 from engage.db import Cursor
 from engage.domain.cards.model import CitizenCard
 from engage.opendata.registry import RECOUNT, WHOLE_DATASET
-from engage.projections.base import Projection, insert_rows
+from engage.projections.base import Projection, append_rows, insert_rows
 
 CHANGES = "opendata_changes"
 # Bumped when what the feed records changes (not only which datasets): the feed is replayed.
@@ -37,6 +37,7 @@ class OpenDataChangesProjection(Projection):
             from engage.opendata import REGISTRY as registry  # noqa: N811 (the datasets, registered)
         self.registry = registry
         self.followed = registry.followed_events()
+        self._plans: dict[type, list] = {}  # event class: the datasets it changes (_plan)
 
     def shape(self) -> str:
         """What the feed is made of: a new dataset (or new events followed) changes it."""
@@ -88,19 +89,35 @@ class OpenDataChangesProjection(Projection):
             cur.execute("INSERT INTO rm_opendata_feed_shape (shape) VALUES (%s)", [shape])
             cur.execute("UPDATE projection_tracking SET position = 0 WHERE projection = %s", [self.name])
 
+    def _plan(self, event_class: type) -> list[tuple[Any, list[tuple[Any, bool]]]]:
+        """The datasets an event of this class changes, in the registry's order, each with
+        its change functions in its own order (and whether each one takes the cursor): the
+        matching `rows` did per event over every dataset, done once per class."""
+        plan = self._plans.get(event_class)
+        if plan is None:
+            plan = []
+            for dataset in self.registry:
+                functions = [(changes, _wants_cursor(changes)) for kind, changes in dataset.changes.items()
+                             if issubclass(event_class, kind)]
+                if functions:
+                    plan.append((dataset, functions))
+            self._plans[event_class] = plan
+        return plan
+
     def rows(self, cur: Cursor, event: Any, position: int) -> list[tuple]:
         found = []
+        plan = self._plan(type(event))
+        if not plan:
+            return found
         occurred_at = event.timestamp.isoformat()
-        for dataset in self.registry:
+        for dataset, functions in plan:
             keys = []
-            for event_class, changes in dataset.changes.items():
-                if isinstance(event, event_class):
-                    # A change function takes the event, or (event, cursor) when the event
-                    # alone does not say which record it touched (a lookup in a read model).
-                    found_changes = changes(event, cur) if _wants_cursor(changes) else changes(event)
-                    for record_key, operation in found_changes:
-                        found.append((position, len(found), dataset.name, str(record_key), operation, occurred_at))
-                        keys.append(str(record_key))
+            for changes, wants_cursor in functions:
+                # A change function takes the event, or (event, cursor) when the event
+                # alone does not say which record it touched (a lookup in a read model).
+                for record_key, operation in (changes(event, cur) if wants_cursor else changes(event)):
+                    found.append((position, len(found), dataset.name, str(record_key), operation, occurred_at))
+                    keys.append(str(record_key))
             for block in _recounted_blocks(dataset, keys):
                 found.append((position, len(found), dataset.name, block, RECOUNT, occurred_at))
         return found
@@ -110,8 +127,10 @@ class OpenDataChangesProjection(Projection):
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
         rows = [row for event, position in events for row in self.rows(cur, event, position)]
-        insert_rows(cur, "rm_opendata_changes",
-                    ("position", "seq", "dataset", "record_key", "operation", "occurred_at"), rows)
+        # New rows by construction (each position is applied once): a COPY when there are many.
+        columns = ("position", "seq", "dataset", "record_key", "operation", "occurred_at")
+        if not append_rows(cur, "rm_opendata_changes", columns, rows):
+            insert_rows(cur, "rm_opendata_changes", columns, rows)
 
 
 def _recounted_blocks(dataset, keys: list[str]) -> list[str]:

@@ -28,7 +28,15 @@ from engage.domain.common import PersonalDataVault
 from engage.domain.consultations.model import AGREE, IN_PERSON, ONLINE, Contribution, PublicMeeting, Vote
 from engage.domain.restitution.model import Restitution
 from engage.domain.restitution.usecases import snapshot_key
-from engage.projections.base import Projection, insert_rows, runs, select_in, stored_votes, update_rows
+from engage.projections.base import (
+    Projection,
+    append_rows,
+    insert_rows,
+    runs,
+    select_in,
+    stored_votes,
+    update_rows,
+)
 from engage.projections.consultations.counters import room_to_update
 from engage.projections.consultations.keyed import select_keyed
 
@@ -233,11 +241,14 @@ class RestitutionProjection(Projection):
                 counts.setdefault((consultation_id, dimension, bucket, e.channel), [0, 0, 0])[1] += 1
                 if e.channel == ONLINE and e.author_id:
                     wanted.setdefault((consultation_id, dimension, bucket, e.author_id.hex), None)
-        insert_rows(cur, "rm_restitution_items",
-                    ("contribution_id", "consultation_id", "position", "channel", "theme", "week", "arrondissement",
-                     "age_band", "status", "withdrawn"), items)
-        insert_rows(cur, "rm_restitution_support", ("contribution_id", "consultation_id", "position", "agree", "votes"),
-                    [(item[0], item[1], item[2], 0, 0) for item in items])
+        # An item's rows are created by its one ContributionPosted: new by construction.
+        for table, columns, rows in (
+                ("rm_restitution_items", ("contribution_id", "consultation_id", "position", "channel", "theme", "week",
+                                          "arrondissement", "age_band", "status", "withdrawn"), items),
+                ("rm_restitution_support", ("contribution_id", "consultation_id", "position", "agree", "votes"),
+                 [(item[0], item[1], item[2], 0, 0) for item in items])):
+            if not append_rows(cur, table, columns, rows):
+                insert_rows(cur, table, columns, rows)
         # Distinct participants: the (bucket, person) pairs not yet members count once each.
         new = self._new_members(cur, list(wanted))
         for consultation_id, dimension, bucket in new:
@@ -298,10 +309,13 @@ class RestitutionProjection(Projection):
             changed.add(item)
             for dimension, bucket in (("total", ""), ("theme", row[1])) if n else ():
                 counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
+        # New ballots a plain INSERT (a COPY when many, before the pipeline), stored ones an
+        # UPDATE (as in the consultations projection).
+        ballots = [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored]
+        if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), ballots):
+            ballots = []
         with cur.pipeline():
-            # New ballots a plain INSERT, stored ones an UPDATE (as in the consultations projection).
-            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"),
-                        [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored])
+            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), ballots)
             update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
                         [(vote, option) for vote, option in current.items() if vote in stored])
             update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),

@@ -1,0 +1,140 @@
+"""The rebuild, group by group, on a generated data set: where each projection group spends its
+time, and a fingerprint of every read model (to show that a change of the rebuild's path
+leaves the tables byte-identical).
+
+    python -m benchmarks.rebuild_groups <schema> [group...] [--batch N] [--profile DIR] [--fingerprint]
+
+Each named group (all three by default, in the order of groups.py) is emptied and replayed
+alone, in this process, the way `engage-rebuild` replays it (a GroupEngine over the group's
+projections): the groups it trails are at the head already, so it never waits for them. Per
+group: wall time, this process's CPU, the CPU of its PostgreSQL backend (read from /proc: the
+server runs on this machine), and the CPU inside each projection's apply_batch and in reading
+and decoding the log. Wall figures are noisy on a shared machine; the CPU figures less so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import os
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from benchmarks import environment
+from engage.projections.groups import group_engine, group_named, group_names
+from engage.scripts.rebuild import REBUILD_BATCH
+
+
+def backend_cpu(pid: int) -> float:
+    """User + system CPU seconds of a local process (a PostgreSQL backend)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def timing_of(cls, attribute: str, spent: dict, key: str):
+    """Add the CPU spent in cls.attribute (a method) to spent[key] while the block runs."""
+    original = getattr(cls, attribute)
+
+    def timed(*args, **kwargs):
+        cpu = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[key] = spent.get(key, 0.0) + time.process_time() - cpu
+
+    setattr(cls, attribute, timed)
+    try:
+        yield
+    finally:
+        setattr(cls, attribute, original)
+
+
+#: Tables whose content is drawn afresh by every rebuild (the read models' instance id).
+RANDOM = {"rm_opendata_instance"}
+
+
+def fingerprint(engage, names) -> dict[str, str]:
+    """SHA-256 over every row of every table of these projections, rows in the order of all
+    their columns (a read model's rows have no order of their own), RANDOM tables left out."""
+    prints = {}
+    with engage.db.reading(primary=True) as cur:
+        for name in names:
+            digest = hashlib.sha256()
+            for table in engage.engine.projections[name].tables:
+                if table in RANDOM:
+                    continue
+                count = len(cur.execute(f"SELECT * FROM {table} LIMIT 0")._cursor.description)
+                order = ", ".join(str(i) for i in range(1, count + 1))
+                for row in cur.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall():
+                    digest.update(repr(row).encode())
+                digest.update(f"--{table}--".encode())
+            prints[name] = digest.hexdigest()
+    return prints
+
+
+def replay_group(engage, name: str, batch: int, profile_dir: Path | None) -> dict:
+    engine = engage.engine
+    group = group_named(name, engine.projections)
+    engine.reset(list(group.projections))
+    member = group_engine(engine, group, batch_size=batch)
+    until = engine.head()
+    spent: dict[str, float] = {}
+    with engage.db.reading(primary=True) as cur:
+        pid = cur.scalar("SELECT pg_backend_pid()")  # the pool's one connection (pool_size 1)
+    server_before = backend_cpu(pid)
+    recorder, mapper = type(engage.app.recorder), type(engage.app.mapper)
+    profiler = cProfile.Profile() if profile_dir else None
+    with timing_of(recorder, "select_notifications", spent, "read the log"), \
+            timing_of(mapper, "to_domain_event", spent, "decode"):
+        patches = [timing_of(type(engine.projections[p]), "apply_batch", spent, p) for p in group.projections]
+        for patch in patches:
+            patch.__enter__()
+        try:
+            wall, cpu = time.perf_counter(), time.process_time()
+            if profiler:
+                profiler.enable()
+            member.replay(until)
+            if profiler:
+                profiler.disable()
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        finally:
+            for patch in reversed(patches):
+                patch.__exit__(None, None, None)
+    server = backend_cpu(pid) - server_before
+    if profiler:
+        profile_dir.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(str(profile_dir / f"{name}.prof"))
+    return {"group": name, "events": until, "wall": wall, "cpu": cpu, "server": server, "spent": spent}
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.rebuild_groups")
+    parser.add_argument("schema")
+    parser.add_argument("groups", nargs="*", default=None)
+    parser.add_argument("--batch", type=int, default=REBUILD_BATCH)
+    parser.add_argument("--profile", type=Path, help="a directory for one cProfile file per group")
+    parser.add_argument("--fingerprint", action="store_true", help="SHA-256 of each replayed read model")
+    args = parser.parse_args(argv)
+    # One connection: the backend whose CPU is read is the one every statement goes to.
+    with environment.services(args.schema, **{"engage.database.pool_size": "1"}) as engage:
+        print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}, batch {args.batch}")
+        for name in args.groups or group_names():
+            result = replay_group(engage, name, args.batch, args.profile)
+            events = result["events"]
+            print(f"{name}: {events:,} events, wall {result['wall']:.1f} s ({events / result['wall']:,.0f} events/s),"
+                  f" CPU {result['cpu']:.1f} s ({result['cpu'] / events * 1e6:.0f} µs/event),"
+                  f" its PostgreSQL backend {result['server']:.1f} s ({result['server'] / events * 1e6:.0f} µs/event)")
+            for key, seconds in sorted(result["spent"].items(), key=lambda kv: -kv[1]):
+                print(f"    {key}: {seconds:.1f} s CPU ({seconds / events * 1e6:.0f} µs/event)")
+            if args.fingerprint:
+                projections = group_named(name, engage.engine.projections).projections
+                for projection, digest in fingerprint(engage, projections).items():
+                    print(f"    sha256 {projection}: {digest}")
+
+
+if __name__ == "__main__":
+    main()
