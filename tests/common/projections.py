@@ -3,8 +3,11 @@ projection that dies mid-batch, and a worker that follows some projections only.
 
 import random
 import threading
+from uuid import uuid4
 
 from engage.projections.cards.projection import CardsProjection
+from engage.projections.groups import group_engine, partition
+from tests.common.consultations import contribute, create_consultation
 
 
 def issue_cards(engage, count, seed=0):
@@ -57,3 +60,39 @@ class PartialWorker:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join(timeout=self.patience)
+
+
+def some_events(engage, cards=6, votes=5):
+    """Cards, a consultation with contributions and votes: events for every group."""
+    app = engage.app
+    for i in range(cards):
+        app.issue_card(name=f"Personne {i}", email=f"p{i}@exemple.fr", arrondissement=1 + i % 4,
+                       age_band="25-34", consent_to_consultation=True)
+    consultation = create_consultation(app)  # a threshold no item reaches: no flag appended meanwhile
+    items = [contribute(app, consultation, text=f"Proposition numéro {i}.").id for i in range(2)]
+    for i in range(votes):
+        for item in items:
+            app.cast_vote(person_id=uuid4(), item_id=item,
+                          option="d-accord" if i % 3 else "mitige", has_valid_card=True)
+
+
+# Rows that differ from one rebuild to the next by design: a new instance id for the export
+# files' names after every rebuild.
+UNSTABLE_TABLES = {"rm_opendata_instance"}
+
+
+def read_models(engage) -> dict[str, list]:
+    """Every read-model table's rows, in a stable order."""
+    found = {}
+    with engage.db.reading() as cur:
+        for projection in engage.engine.projections.values():
+            for table in projection.tables:
+                if table in UNSTABLE_TABLES:
+                    continue
+                rows = cur.execute(f"SELECT * FROM {table}").fetchall()
+                found[table] = sorted(rows, key=repr)
+    return found
+
+
+def engines(engage):
+    return {g.name: group_engine(engage.engine, g, engage.hooks) for g in partition(engage.engine.projections)}

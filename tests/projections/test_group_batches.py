@@ -16,7 +16,7 @@ from benchmarks.roundtrips import WireCounter
 from engage.projections.engine import ProjectionWorker
 from engage.projections.progress import ProgressListener, channel_for
 from tests.common.consultations import contribute, create_consultation
-from tests.projections.test_groups import engines, read_models, some_events
+from tests.common.projections import engines, read_models, some_events
 
 PATIENCE = 60  # seconds; only a bug (or a stalled machine) reaches it, nothing measures it
 

@@ -4,48 +4,11 @@ trailing the groups it depends on, and together the same read models as one engi
 from __future__ import annotations
 
 import threading
-from uuid import uuid4
 
 import pytest
 
-from engage.projections.groups import GROUPS, UnknownGroup, group_engine, group_named, partition
-from tests.common.consultations import contribute, create_consultation
-
-
-def some_events(engage, cards=6, votes=5):
-    """Cards, a consultation with contributions and votes: events for every group."""
-    app = engage.app
-    for i in range(cards):
-        app.issue_card(name=f"Personne {i}", email=f"p{i}@exemple.fr", arrondissement=1 + i % 4,
-                       age_band="25-34", consent_to_consultation=True)
-    consultation = create_consultation(app)  # a threshold no item reaches: no flag appended meanwhile
-    items = [contribute(app, consultation, text=f"Proposition numéro {i}.").id for i in range(2)]
-    for i in range(votes):
-        for item in items:
-            app.cast_vote(person_id=uuid4(), item_id=item,
-                          option="d-accord" if i % 3 else "mitige", has_valid_card=True)
-
-
-# Rows that differ from one rebuild to the next by design: a new instance id for the export
-# files' names after every rebuild.
-UNSTABLE_TABLES = {"rm_opendata_instance"}
-
-
-def read_models(engage) -> dict[str, list]:
-    """Every read-model table's rows, in a stable order."""
-    found = {}
-    with engage.db.reading() as cur:
-        for projection in engage.engine.projections.values():
-            for table in projection.tables:
-                if table in UNSTABLE_TABLES:
-                    continue
-                rows = cur.execute(f"SELECT * FROM {table}").fetchall()
-                found[table] = sorted(rows, key=repr)
-    return found
-
-
-def engines(engage):
-    return {g.name: group_engine(engage.engine, g, engage.hooks) for g in partition(engage.engine.projections)}
+from engage.projections.groups import GROUPS, UnknownGroup, group_named, partition
+from tests.common.projections import engines, read_models, some_events
 
 
 def test_every_projection_is_in_exactly_one_group(engage_services):
