@@ -8,6 +8,7 @@ line. With read models named, those, one after another, in this process.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import sys
 import time
 
@@ -59,15 +60,26 @@ def main(argv=None) -> None:
         engage.close()
 
 
-def rebuild_in_parallel(ini: str, groups: list[str], until: int) -> list[str]:
-    """One process per group replays it up to `until`; the names of the groups that failed."""
+def rebuild_in_parallel(ini: str, groups: list[str], until: int, *, replay=None) -> list[str]:
+    """One process per group replays it up to `until`; the names of the groups that failed or
+    were stopped. When one fails the others are stopped at once: a group trailing it would wait
+    for it forever, and the rebuild is to be run again anyway (each batch is its own
+    transaction: what was stopped is left consistent, only behind)."""
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no pool inherited
-    children = [spawn.Process(target=replay_group, args=(ini, name, until, line), name=f"rebuild-{name}")
+    children = [spawn.Process(target=replay or replay_group, args=(ini, name, until, line), name=f"rebuild-{name}")
                 for line, name in enumerate(groups)]
     for child in children:
         child.start()
-    for child in children:
-        child.join()
+    running = list(children)
+    while running:
+        multiprocessing.connection.wait([child.sentinel for child in running])
+        running = [child for child in running if child.exitcode is None]
+        if any(child.exitcode not in (None, 0) for child in children):
+            for child in running:
+                child.terminate()
+            for child in running:
+                child.join()
+            break
     return [name for name, child in zip(groups, children) if child.exitcode != 0]
 
 
