@@ -9,9 +9,9 @@ eventsourcing 9.5.6's recorder and datastore, everything else as it is:
   refused INSERT (a second first version of an aggregate) aborts the rest of the pipeline, the
   COMMIT included: nothing is written, and it is the IntegrityError the domain expects.
 - Connections are not checked with a round trip each time they are taken from the pool
-  (eventsourcing's POSTGRES_PRE_PING): engage.db.closed_by_server only looks, locally, whether
-  the server closed the socket (pg_terminate_backend, a restart), and such a connection is
-  replaced. One the server closes while it is in use fails at its first statement, before
+  (eventsourcing's POSTGRES_PRE_PING): engage.db.locally_checked only looks, locally, whether
+  the server closed the socket (pg_terminate_backend, a restart), and then replaces every
+  dead connection of the pool at once. One the server closes while it is in use fails at its first statement, before
   anything is committed; the pool is then checked once, so every other dead connection goes
   too, and eventsourcing's retry decorator runs the read or write again on a live one: one
   failed attempt, not one per dead connection.
@@ -32,7 +32,7 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import retry
 from psycopg import pq
 
-from engage.db import closed_by_server
+from engage.db import locally_checked
 
 
 class CheckedOnErrorDatastore(PostgresDatastore):
@@ -78,6 +78,8 @@ class Factory(PostgresFactory):
         super().__init__(env)
         # The datastore eventsourcing built from the environment, with the check-on-error above.
         self.datastore.__class__ = CheckedOnErrorDatastore
-        # eventsourcing gives its pool no check without PRE_PING: this one costs no round trip.
-        self.datastore.pool._check = closed_by_server
+        # eventsourcing gives its pool no check without PRE_PING: this one costs no round trip,
+        # and after a restart drops every dead connection at once (engage.db.locally_checked).
+        pool = self.datastore.pool
+        pool.__class__ = locally_checked(type(pool))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from uuid import UUID
 
 import psycopg
+import psycopg_pool.pool
 import pytest
 
 from benchmarks.roundtrips import PREPARE, WAIT, VotingResident, count_in_schema
@@ -58,6 +59,11 @@ def _backend_pids(resident) -> set[int]:
     return {conn.pgconn.backend_pid for pool in pools for conn in list(pool._pool)}
 
 
+def _no_look_at_checkout(pool) -> None:
+    """As if the server closed a connection after the checkout's look (engage.db.locally_checked)."""
+    pool.__class__ = type(pool).__bases__[0]
+
+
 def _terminate(database_url: str, pids: set[int]) -> None:
     url = DatabaseURL.parse(database_url)
     with psycopg.connect(host=url.host, port=url.port, user=url.user, password=url.password, dbname=url.dbname,
@@ -94,6 +100,29 @@ def test_a_vote_after_the_server_closed_the_apps_connections(backend, database_u
         engage.engine.catch_up()
         assert q.vote_counts(engage.db, first)["total"]["d-accord"] == 1
         assert q.vote_counts(engage.db, third)["total"]["d-accord"] == 1
+    finally:
+        resident.close()
+
+
+def test_the_first_vote_after_a_restart_does_not_back_off_once_per_dead_connection(backend, database_url,
+                                                                                    monkeypatch):
+    """After a restart every idle connection of both pools is dead. psycopg_pool's own check
+    loop sleeps after each one it throws away (1 s, then 2, 4, 8...): the first request after a
+    restart waited ~30 s. The checkout now throws every dead one away at once, without sleeping."""
+    on_postgresql(backend)
+    slept = []
+    monkeypatch.setattr(psycopg_pool.pool, "sleep", slept.append)
+    resident = VotingResident(database_url, items=2)
+    try:
+        engage = resident.wsgi.registry.engage
+        resident.vote(resident.items[0])
+        for pool in (engage.db._pool, engage.app.recorder.datastore.pool):
+            pool.check()  # every connection opened and idle, so that all are terminated
+        _terminate(database_url, _backend_pids(resident))
+        resident.vote(resident.items[1])
+        assert slept == []
+        engage.engine.catch_up()
+        assert q.vote_counts(engage.db, resident.items[1])["total"]["d-accord"] == 1
     finally:
         resident.close()
 
@@ -157,8 +186,8 @@ def test_a_connection_that_dies_after_its_checkout_gets_the_503_page_and_the_nex
     resident = VotingResident(database_url, items=2)
     try:
         engage = resident.wsgi.registry.engage
-        engage.db._pool._check = None
-        engage.app.recorder.datastore.pool._check = None
+        _no_look_at_checkout(engage.db._pool)
+        _no_look_at_checkout(engage.app.recorder.datastore.pool)
         # The in-process projection worker would otherwise meet a dead connection first, have the
         # pool checked, and leave the request live ones (a race the busy machine revealed).
         engage.worker.stop()
@@ -186,7 +215,7 @@ def test_a_write_through_a_connection_that_died_after_checkout_costs_one_failed_
         engage = resident.wsgi.registry.engage
         pool = engage.app.recorder.datastore.pool
         pool.check()  # every connection opened and idle, so that all are terminated
-        pool._check = None  # no look at checkout: the write itself meets the dead connection
+        _no_look_at_checkout(pool)  # the write itself meets the dead connection
         checks = []
         original_check = pool.check
         pool.check = lambda: (checks.append(1), original_check())
