@@ -157,6 +157,28 @@ class Database:
         return conn
 
     @contextmanager
+    def setting_up(self) -> Iterator[None]:
+        """The creation of the tables (CREATE ... IF NOT EXISTS), one process at a time.
+
+        IF NOT EXISTS does not hold against a concurrent creator: processes starting together
+        on a fresh database (engage-serve's workers, engage-projections' groups) failed with
+        "duplicate key value violates unique constraint pg_type_typname_nsp_index" or "tuple
+        concurrently updated", and were restarted. A session advisory lock, per schema, on a
+        connection of its own, held for the whole setup. SQLite serializes writers itself."""
+        if self.backend != "postgresql":
+            yield
+            return
+        import psycopg
+
+        key = f"engage: setting up {self.url.dbname}.{self.url.schema or 'public'}"
+        with psycopg.connect(**self.url.conninfo(), autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", [key])
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", [key])
+
+    @contextmanager
     def transaction(self) -> Iterator["Cursor"]:
         """A transaction: committed when the block ends, rolled back if it raises. Always on the
         primary; inside a routed web request, it marks the request as one that wrote."""

@@ -77,14 +77,19 @@ class Engage:
                       pool_timeout=float(settings.get("engage.database.pool_timeout", 30)),
                       replica=read_replica_from(dict(settings)))
         vault = Vault(db, keyring)
-        vault.setup()
-        app = EngageApplication(
-            env=db.url.eventsourcing_env(), vault=vault, identifier_key=identifier_key(settings)
-        )
+        with db.setting_up():  # every table created here, one process at a time
+            vault.setup()
+            app = EngageApplication(  # the event store's tables
+                env=db.url.eventsourcing_env(), vault=vault, identifier_key=identifier_key(settings)
+            )
+            engine = ProjectionEngine(app, db, all_projections(vault, identifier_key(settings)))
+            engine.setup()
+            identity = IdentityStore(db)
+            identity.setup()
+            cosignatures.setup(db)
+            sessions = session_store(db, settings)
         if as_bool(settings.get("engage.group_commit", "true")):
             app.enable_group_commit()
-        engine = ProjectionEngine(app, db, all_projections(vault, identifier_key(settings)))
-        engine.setup()
         checkpoints = CheckpointSigner(db, signer, interval=checkpoint_interval_from(settings))
         # Each hook with the read model it reads: a projection group runs those of its own
         # read models (engage/projections/groups.py), one worker for all runs them all.
@@ -95,10 +100,6 @@ class Engage:
             hooks.append((TRANSPARENCY, TileWriter(db, settings["engage.transparency.tiles_dir"])))
         hooks.append((ConsultationsProjection.name, SupportPolicy(app, db)))  # reads rm_support_due
         engine.after_catch_up.extend(hook for _, hook in hooks)
-        identity = IdentityStore(db)
-        identity.setup()
-        cosignatures.setup(db)
-        sessions = session_store(db, settings)
         engage = cls(
             db=db,
             accounts=AccountService(app, identity, Limits.from_settings(settings), sessions),
