@@ -18,11 +18,14 @@ from tqdm import tqdm
 from engage.projections.groups import group_engine, group_named, partition
 from engage.scripts import load, log, usage
 
-#: Log events per batch of a group's replay: ten times a live worker's (500, short batches for
+#: Log events per batch of a group's replay: forty times a live worker's (500, short batches for
 #: the read-your-writes wait). A rebuild wants few statements per event: at scale 0.02 the
 #: consultations group's CPU per event went from 116 + 89 µs (Python + its PostgreSQL backend)
-#: to 80 + 40 µs (benchmarks/rebuild_groups.py; RESULTS.md, perf5).
-REBUILD_BATCH = 5000
+#: to 80 + 40 µs at 5000 (benchmarks/rebuild_groups.py; RESULTS.md, perf5); at scale 0.05 its
+#: backend's from ~43 to ~31 µs at 20000 (a batch reads its items' counters once, and a run of
+#: 20000 votes concerns hardly more items than one of 5000). A batch holds its events in memory
+#: (tens of MB at 20000) and is one transaction.
+REBUILD_BATCH = 20_000
 GROUP_DONE = "rebuilt group"
 
 #: The cyclic garbage collector's thresholds in a replaying process (gc.set_threshold). A batch

@@ -72,5 +72,5 @@ def test_uuid_from_hex_is_the_uuid_of_any_spelling():
 def test_a_replaying_process_collects_garbage_less_often():
     # In a child interpreter: the thresholds are the whole process's.
     code = ("import gc; from engage.scripts.rebuild import collect_less, REPLAY_GC_THRESHOLDS as t;"
-            " collect_less(); assert gc.get_threshold() == t and gc.get_freeze_count() > 0, gc.get_threshold()")
+            " collect_less(); assert gc.get_threshold() == t and gc.get_freeze_count() > 0")
     subprocess.run([sys.executable, "-c", code], check=True)
