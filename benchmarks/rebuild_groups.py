@@ -25,6 +25,7 @@ from pathlib import Path
 
 from benchmarks import environment
 from engage.projections.decoding import BatchDecoder
+from engage.projections.deferred_indexes import defer_indexes, deferring_tables, restore_indexes
 from engage.projections.engine import ProjectionEngine
 from engage.projections.groups import group_engine, group_named, group_names
 from engage.scripts.rebuild import REBUILD_BATCH, collect_less
@@ -83,6 +84,7 @@ def replay_group(engage, name: str, batch: int, profile_dir: Path | None) -> dic
     engine = engage.engine
     group = group_named(name, engine.projections)
     engine.reset(list(group.projections))
+    deferred = defer_indexes(engage.db, deferring_tables(engine.projections[p] for p in group.projections))
     member = group_engine(engine, group, batch_size=batch)
     until = engine.head()
     spent: dict[str, float] = {}
@@ -100,6 +102,7 @@ def replay_group(engage, name: str, batch: int, profile_dir: Path | None) -> dic
             if profiler:
                 profiler.enable()
             member.replay(until)
+            restore_indexes(engage.db, deferred)  # counted: engage-rebuild builds them at its end
             if profiler:
                 profiler.disable()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
