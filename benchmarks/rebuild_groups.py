@@ -3,6 +3,7 @@ time, and a fingerprint of every read model (to show that a change of the rebuil
 leaves the tables byte-identical).
 
     python -m benchmarks.rebuild_groups <schema> [group...] [--batch N] [--profile DIR] [--fingerprint]
+                                        [--default-gc]
 
 Each named group (all three by default, in the order of groups.py) is emptied and replayed
 alone, in this process, the way `engage-rebuild` replays it (a GroupEngine over the group's
@@ -23,8 +24,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks import environment
+from engage.projections.decoding import BatchDecoder
+from engage.projections.deferred_indexes import defer_indexes, deferring_tables, restore_indexes
+from engage.projections.engine import ProjectionEngine
 from engage.projections.groups import group_engine, group_named, group_names
-from engage.scripts.rebuild import REBUILD_BATCH
+from engage.scripts.rebuild import REBUILD_BATCH, collect_less
 
 
 def backend_cpu(pid: int) -> float:
@@ -80,16 +84,16 @@ def replay_group(engage, name: str, batch: int, profile_dir: Path | None) -> dic
     engine = engage.engine
     group = group_named(name, engine.projections)
     engine.reset(list(group.projections))
+    deferred = defer_indexes(engage.db, deferring_tables(engine.projections[p] for p in group.projections))
     member = group_engine(engine, group, batch_size=batch)
     until = engine.head()
     spent: dict[str, float] = {}
     with engage.db.reading(primary=True) as cur:
         pid = cur.scalar("SELECT pg_backend_pid()")  # the pool's one connection (pool_size 1)
     server_before = backend_cpu(pid)
-    recorder, mapper = type(engage.app.recorder), type(engage.app.mapper)
     profiler = cProfile.Profile() if profile_dir else None
-    with timing_of(recorder, "select_notifications", spent, "read the log"), \
-            timing_of(mapper, "to_domain_event", spent, "decode"):
+    with timing_of(ProjectionEngine, "_read_batch", spent, "read the log"), \
+            timing_of(BatchDecoder, "decode", spent, "decode"):
         patches = [timing_of(type(engine.projections[p]), "apply_batch", spent, p) for p in group.projections]
         for patch in patches:
             patch.__enter__()
@@ -98,6 +102,7 @@ def replay_group(engage, name: str, batch: int, profile_dir: Path | None) -> dic
             if profiler:
                 profiler.enable()
             member.replay(until)
+            restore_indexes(engage.db, deferred)  # counted: engage-rebuild builds them at its end
             if profiler:
                 profiler.disable()
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -117,10 +122,14 @@ def main(argv=None) -> None:
     parser.add_argument("groups", nargs="*", default=None)
     parser.add_argument("--batch", type=int, default=REBUILD_BATCH)
     parser.add_argument("--profile", type=Path, help="a directory for one cProfile file per group")
+    parser.add_argument("--default-gc", action="store_true",
+                        help="Python's own garbage collector thresholds, not a replay's (collect_less)")
     parser.add_argument("--fingerprint", action="store_true", help="SHA-256 of each replayed read model")
     args = parser.parse_args(argv)
     # One connection: the backend whose CPU is read is the one every statement goes to.
     with environment.services(args.schema, **{"engage.database.pool_size": "1"}) as engage:
+        if not args.default_gc:
+            collect_less()  # as each replaying process of engage-rebuild
         print(f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}, batch {args.batch}")
         for name in args.groups or group_names():
             result = replay_group(engage, name, args.batch, args.profile)

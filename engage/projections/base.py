@@ -17,6 +17,10 @@ class Projection(ABC):
     follows: ClassVar[tuple[type, ...]]
     #: Its tables, in creation order (dropped in reverse on rebuild).
     tables: ClassVar[tuple[str, ...]]
+    #: Whether a full rebuild drops its tables' secondary indexes while it replays and builds
+    #: them at its end (engage/projections/deferred_indexes.py): only when no projection
+    #: looks its rows up by them during a replay.
+    rebuild_defers_indexes: ClassVar[bool] = False
 
     @abstractmethod
     def create_tables(self, cur: Cursor) -> None: ...

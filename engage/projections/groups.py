@@ -193,10 +193,14 @@ class GroupEngine(ProjectionEngine):
         with them (no speculation: nothing listens here); `progress` gets the log events passed
         by each batch."""
         names = list(self.projections)
-        reached = min(self.positions().get(name, 0) for name in names)
+        positions = self.positions()  # read once: each batch then says where it left them
+        self.progress.advance({name: positions.get(name, 0) for name in names})
+        reached = min(positions.get(name, 0) for name in names)
         while reached < until:
             _, read = self.process_shared_batch(names)
-            now = min(self.positions().get(name, 0) for name in names)
+            # Where the batch left them, as it committed it (no speculation here: a batch that
+            # returns has committed its positions, or found nothing to do).
+            now = min(self.progress.known(name) for name in names)
             if progress and now > reached:
                 progress(min(now, until) - reached)
             if read == 0 and now == reached:

@@ -146,3 +146,18 @@ def test_a_rebuild_leaves_fresh_planner_statistics(engage_services, backend):
             assert rows == 12  # -1 for a table never analyzed
         else:
             assert cur.scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'rm_cards'") > 0
+
+
+def test_a_shared_batch_hands_each_projection_its_topics_past_its_position():
+    from eventsourcing.persistence import Notification
+
+    log = [Notification(id=i, originator_id=None, originator_version=1, topic=topic, state=b"{}")
+           for i, topic in [(1, "a"), (2, "b"), (4, "a"), (5, "c"), (6, "b")]]
+    events = [f"event {n.id}" for n in log]
+    shares = ProjectionEngine._dispatch(log, events, [0, 2, 4, 9], [{"a"}, set(), {"b", "c"}, {"a"}])
+    assert shares == [
+        [("event 1", 1), ("event 4", 4)],  # its topic only
+        [("event 4", 4), ("event 5", 5), ("event 6", 6)],  # every topic, past its position
+        [("event 5", 5), ("event 6", 6)],
+        [],  # ahead of the batch
+    ]

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from engage.projections.groups import GROUPS, UnknownGroup, group_named, partition
+from engage.projections.groups import GROUPS, UnknownGroup, group_engine, group_named, partition
 from tests.common.projections import engines, read_models, some_events
 
 
@@ -83,6 +83,21 @@ def test_groups_in_parallel_build_what_one_engine_builds(engage_services):
     assert errors == []
     assert set(engage_services.engine.positions().values()) == {head}
     assert read_models(engage_services) == expected
+
+
+def test_a_replay_reads_the_positions_once_and_reports_every_event(engage_services, monkeypatch):
+    some_events(engage_services)
+    head = engage_services.engine.head()
+    engage_services.engine.reset(list(engage_services.engine.projections))
+    engine = engage_services.engine
+    transparency = group_engine(engine, group_named("transparency", engine.projections), batch_size=3)
+    reads, reported = [], []
+    positions = transparency.positions
+    monkeypatch.setattr(transparency, "positions", lambda: reads.append(1) or positions())
+    transparency.replay(head, progress=reported.append)
+    assert len(reads) == 1  # each batch says where it left the group: no read of its own
+    assert sum(reported) == head and len(reported) > 1
+    assert engage_services.engine.positions()["transparency"] == head
 
 
 class Crash(Exception):

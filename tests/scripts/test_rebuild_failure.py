@@ -11,7 +11,7 @@ from engage.scripts.rebuild import rebuild_in_parallel
 PATIENCE = 60  # seconds; only a hang reaches it, nothing measures it
 
 
-def fail_or_wait(ini: str, name: str, until: int, line: int) -> None:
+def fail_or_wait(ini: str, name: str, until: int, line: int, started) -> None:
     """A group's replay stand-in: "broken" fails at once, every other group waits, as a group
     trailing it does."""
     if name == "broken":

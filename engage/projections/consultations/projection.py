@@ -89,6 +89,9 @@ class ConsultationsProjection(Projection):
         "rm_moderation_queue",
         "rm_notifications",
     )
+    # Looked up by key only while the log is replayed (here and by the change feed): a full
+    # rebuild builds the other indexes at its end (engage/projections/deferred_indexes.py).
+    rebuild_defers_indexes = True
 
     def __init__(self, vault: PersonalDataVault):
         self.vault = vault

@@ -86,6 +86,9 @@ class RestitutionProjection(Projection):
         "rm_restitution_reports",
         "rm_restitution_versions",
     )
+    # Looked up by key only while the log is replayed (here and by the change feed): a full
+    # rebuild builds the other indexes at its end (engage/projections/deferred_indexes.py).
+    rebuild_defers_indexes = True
 
     def __init__(self, vault: PersonalDataVault):
         self.vault = vault
