@@ -235,10 +235,12 @@ UNION ALL (
     # The batch then commits without waiting for its WAL to reach the disk (synchronous_commit
     # off, for its transaction only): read models are derived data, and a crash that loses a
     # batch's commit loses its positions with it (they commit together), so the batch is simply
-    # applied again from the log, which stays durable. That fsync (2-10 ms) was twice on the
-    # path of every vote's read-your-writes wait (the transparency group's commit, then the
-    # consultations group's). Any later synchronous commit (an event, a checkpoint) flushes the
-    # WAL up to itself, these batches included.
+    # applied again from the log, which stays durable. That fsync (2-10 ms on a busy disk) was
+    # twice on the path of every vote's read-your-writes wait (the transparency group's commit,
+    # then the consultations group's). Any later synchronous commit (an event, a checkpoint)
+    # flushes the WAL up to itself, these batches included. Not with a read replica
+    # (engage/replica.py): a standby only receives flushed WAL, and the WAL position a visitor is
+    # given after the wait must cover the batches it waited for, so they are flushed at commit.
     _WRITE_POSITIONS = """
 WITH ready AS (
     SELECT count(*) = %s AND (count(*) = 0 OR min(position) >= %s) AS ok
@@ -249,7 +251,9 @@ WITH ready AS (
     ON CONFLICT (projection) DO UPDATE SET position = excluded.position
     RETURNING projection
 )
-SELECT pg_notify(%s, %s), set_config('synchronous_commit', 'off', true) FROM ready WHERE ready.ok"""
+SELECT pg_notify(%s, %s),
+       set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true)
+FROM ready WHERE ready.ok"""
 
     def _batch_read_sql(self, with_topics: bool) -> str:
         statement = self._statements.get(with_topics)
@@ -319,7 +323,8 @@ SELECT pg_notify(%s, %s), set_config('synchronous_commit', 'off', true) FROM rea
         # for a rollback.
         trails = list(self.trails) if gated else []
         params = [len(trails), new_position, trails, new_position, [name for name, _ in moved],
-                  channel_for(self.db.url.schema), announcement(dict(moved))]
+                  channel_for(self.db.url.schema), announcement(dict(moved)),
+                  "off" if self.db.replica is None else None]
 
         def write() -> bool:
             return cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None

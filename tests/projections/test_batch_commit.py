@@ -50,3 +50,27 @@ def test_positions_written_asynchronously_are_the_ones_read_back(backend, engage
     engage_services.engine.catch_up()
     head = engage_services.engine.head()
     assert set(engage_services.engine.positions().values()) == {head}
+
+
+def test_with_a_read_replica_a_batch_commits_as_the_server_says(backend, engage_services):
+    """A standby receives flushed WAL only, and the position a visitor is given after the wait
+    (its replica cookie) must cover the batches it waited for: they wait for the disk."""
+    on_postgresql(backend)
+    engine = engage_services.engine
+    with engage_services.db.transaction() as cur:
+        default = setting(cur)
+    some_events(engage_services)
+    seen = []
+    write_positions = engine._write_positions
+
+    def and_look(cur, moved, new_position, *, gated):
+        write_positions(cur, moved, new_position, gated=gated)
+        seen.append(setting(cur))
+
+    engine._write_positions = and_look
+    engage_services.db.replica = object()  # configured: nothing reads through it here
+    try:
+        engine.catch_up()
+    finally:
+        engage_services.db.replica = None
+    assert seen and set(seen) == {default}
