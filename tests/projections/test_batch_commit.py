@@ -1,12 +1,14 @@
 """A projection batch commits without waiting for the disk (synchronous_commit off for its
 transaction only): its read models and positions are derived from the log, which stays durable,
-and a crash that loses them loses both together, so the batch is replayed. Nothing is timed."""
+and a crash that loses them loses both together, so the batch is replayed and comes out the same.
+Not the public log's (a replay would draw new commitment salts), nor with a read replica (a
+standby receives flushed WAL only). Nothing is timed."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.common.projections import some_events
+from tests.common.projections import engines, some_events
 
 
 def on_postgresql(backend):
@@ -18,13 +20,15 @@ def setting(cur) -> str:
     return cur.scalar("SELECT current_setting('synchronous_commit')")
 
 
-def test_a_batch_commits_asynchronously_and_nothing_else_does(backend, engage_services):
-    on_postgresql(backend)
-    engine = engage_services.engine
-    with engage_services.db.transaction() as cur:
-        default = setting(cur)
-    assert default != "off"  # the server's own setting, which every other transaction keeps
-    some_events(engage_services)
+def server_setting(engage) -> str:
+    with engage.db.transaction() as cur:
+        found = setting(cur)
+    assert found != "off"  # the server's own setting, which every other transaction keeps
+    return found
+
+
+def commit_settings(engine) -> set[str]:
+    """synchronous_commit in each batch's transaction, once its positions are written."""
     seen = []
     write_positions = engine._write_positions
 
@@ -34,7 +38,18 @@ def test_a_batch_commits_asynchronously_and_nothing_else_does(backend, engage_se
 
     engine._write_positions = and_look
     engine.catch_up()
-    assert seen and set(seen) == {"off"}
+    assert seen
+    return set(seen)
+
+
+def test_the_groups_batches_commit_asynchronously_but_the_public_logs(backend, engage_services):
+    on_postgresql(backend)
+    default = server_setting(engage_services)
+    some_events(engage_services)
+    groups = engines(engage_services)
+    assert commit_settings(groups["transparency"]) == {default}
+    assert commit_settings(groups["consultations"]) == {"off"}
+    assert commit_settings(groups["others"]) == {"off"}
     # Set for the batch's transaction only: the pool's connections come back as they were.
     for _ in range(3):
         with engage_services.db.transaction() as cur:
@@ -42,35 +57,27 @@ def test_a_batch_commits_asynchronously_and_nothing_else_does(backend, engage_se
     with engage_services.app.recorder.datastore.transaction(commit=False) as curs:
         curs.execute("SELECT current_setting('synchronous_commit') AS value")
         assert curs.fetchone()["value"] == default  # the log's writes wait for the disk, as ever
-
-
-def test_positions_written_asynchronously_are_the_ones_read_back(backend, engage_services):
-    on_postgresql(backend)
-    some_events(engage_services)
-    engage_services.engine.catch_up()
     head = engage_services.engine.head()
     assert set(engage_services.engine.positions().values()) == {head}
 
 
-def test_with_a_read_replica_a_batch_commits_as_the_server_says(backend, engage_services):
-    """A standby receives flushed WAL only, and the position a visitor is given after the wait
-    (its replica cookie) must cover the batches it waited for: they wait for the disk."""
+def test_a_batch_with_the_public_log_in_it_waits_for_the_disk(backend, engage_services):
     on_postgresql(backend)
-    engine = engage_services.engine
-    with engage_services.db.transaction() as cur:
-        default = setting(cur)
+    default = server_setting(engage_services)
     some_events(engage_services)
-    seen = []
-    write_positions = engine._write_positions
+    assert commit_settings(engage_services.engine) == {default}  # one engine for every projection
 
-    def and_look(cur, moved, new_position, *, gated):
-        write_positions(cur, moved, new_position, gated=gated)
-        seen.append(setting(cur))
 
-    engine._write_positions = and_look
+def test_with_a_read_replica_every_batch_waits_for_the_disk(backend, engage_services):
+    """The position a visitor is given after the wait (its replica cookie) must cover the
+    batches it waited for, and a standby receives flushed WAL only."""
+    on_postgresql(backend)
+    default = server_setting(engage_services)
+    some_events(engage_services)
+    groups = engines(engage_services)
+    groups["transparency"].catch_up()  # the consultations group trails it
     engage_services.db.replica = object()  # configured: nothing reads through it here
     try:
-        engine.catch_up()
+        assert commit_settings(groups["consultations"]) == {default}
     finally:
         engage_services.db.replica = None
-    assert seen and set(seen) == {default}
