@@ -263,6 +263,16 @@ UNION ALL (
     # The batch's positions and its announcement, in one statement: written (and announced at
     # commit) only when every trailed projection has reached `new` (no trailed projections
     # given: at once). One row when written; none when the trailed groups are not there yet.
+    # The batch then commits without waiting for its WAL to reach the disk (synchronous_commit
+    # off, for its transaction only): read models are derived data, and a crash that loses a
+    # batch's commit loses its positions with it (they commit together), so the batch is simply
+    # applied again from the log, which stays durable, and comes out the same. That fsync (2-10
+    # ms on a busy disk) was on the path of every vote's read-your-writes wait (the consultations
+    # group's commit). Any later synchronous commit (an event, a checkpoint) flushes the WAL up
+    # to itself, these batches included. Not for a projection whose replay would differ
+    # (`commits_durably`: the public log draws random salts), nor with a read replica
+    # (engage/replica.py): a standby only receives flushed WAL, and the WAL position a visitor is
+    # given after the wait must cover the batches it waited for, so they are flushed at commit.
     _WRITE_POSITIONS = """
 WITH ready AS (
     SELECT count(*) = %s AND (count(*) = 0 OR min(position) >= %s) AS ok
@@ -273,7 +283,9 @@ WITH ready AS (
     ON CONFLICT (projection) DO UPDATE SET position = excluded.position
     RETURNING projection
 )
-SELECT pg_notify(%s, %s) FROM ready WHERE ready.ok"""
+SELECT pg_notify(%s, %s),
+       set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true)
+FROM ready WHERE ready.ok"""
 
     def _batch_read_sql(self, with_topics: bool) -> str:
         statement = self._statements.get(with_topics)
@@ -341,7 +353,8 @@ SELECT pg_notify(%s, %s) FROM ready WHERE ready.ok"""
         # for a rollback.
         trails = list(self.trails) if gated else []
         params = [len(trails), new_position, trails, new_position, [name for name, _ in moved],
-                  channel_for(self.db.url.schema), announcement(dict(moved))]
+                  channel_for(self.db.url.schema), announcement(dict(moved)),
+                  "off" if self._may_commit_asynchronously([name for name, _ in moved]) else None]
 
         def write() -> bool:
             return cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None
@@ -350,6 +363,12 @@ SELECT pg_notify(%s, %s) FROM ready WHERE ready.ok"""
             self._when_trailed_reach(new_position, write)
         elif not write():  # pragma: no cover - nothing gates it
             raise RuntimeError("projection positions not written")
+
+    def _may_commit_asynchronously(self, names: Sequence[str]) -> bool:
+        """Whether a batch moving these projections may commit without waiting for the disk
+        (_WRITE_POSITIONS' comment)."""
+        return self.db.replica is None and not any(
+            getattr(self.projections[name], "commits_durably", False) for name in names)
 
     def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
         """A speculative batch's end (GroupEngine): `write()` its positions once the trailed

@@ -48,6 +48,10 @@ class TransparencyProjection(Projection):
     name = NAME
     follows = ()  # every event, whatever its type: an empty list of topics means all
     tables = ("tlog_leaves", "tlog_nodes", "tlog_acts")
+    # Its batches wait for the disk at commit (engine._WRITE_POSITIONS): a batch applied again
+    # after a crash would draw new commitment salts, so a leaf a visitor already saw (its vote's
+    # receipt) would change. The other read models come out of a replay the same.
+    commits_durably = True
 
     def __init__(self, identifier_key: bytes = b""):
         # Sealed actors (a ballot's voter...) are committed to, so the projection opens them.
