@@ -9,12 +9,18 @@ url=${ENGAGE_TEST_DATABASE_URL:-postgresql://engage:engage@127.0.0.1:5432/engage
 # The suite's two workers, its multi-process tests (each web or projection process holds two
 # pools and a listener) and a benchmark beside them need more than PostgreSQL's default 100.
 MIN_CONNECTIONS=300
+# Room between checkpoints for a rebuild: replaying the 2017 scale writes ~10 GB of WAL, and
+# with PostgreSQL's default 1 GB a checkpoint came every 16 s, each followed by full-page images
+# of every page written again (docs/DEPLOY.md, "Upgrades that need a rebuild"). Reloaded, no restart.
+MIN_WAL_MB=8192
 
 # Fast path: the server answers, the role/database already work, and there is room.
 answers=0
 if psql "$url" -qAtc 'select 1' >/dev/null 2>&1; then
     answers=1
-    [ "$(psql "$url" -qAtc 'show max_connections')" -ge "$MIN_CONNECTIONS" ] && exit 0
+    [ "$(psql "$url" -qAtc 'show max_connections')" -ge "$MIN_CONNECTIONS" ] &&
+        [ "$(psql "$url" -qAtc "select setting from pg_settings where name = 'max_wal_size'")" -ge "$MIN_WAL_MB" ] &&
+        exit 0
 fi
 
 # postgresql://user:password@host:port/dbname (query string ignored).
@@ -28,7 +34,7 @@ host=${BASH_REMATCH[5]:-127.0.0.1} port=${BASH_REMATCH[7]:-5432} db=$(urldecode 
 case $host in
     127.0.0.1|localhost|::1|'[::1]') ;;
     *) if [ "$answers" = 1 ]; then
-           echo "ensure-postgres: $url has fewer than $MIN_CONNECTIONS connections: tests may run out" >&2; exit 0
+           echo "ensure-postgres: $url has fewer than $MIN_CONNECTIONS connections or a max_wal_size under $MIN_WAL_MB MB: tests may run out, rebuilds run slower" >&2; exit 0
        fi
        echo "ensure-postgres: $url does not answer and is not local" >&2; exit 1 ;;
 esac
@@ -86,6 +92,11 @@ if [ "$(as_postgres psql -p "$cport" -qAtc 'show max_connections')" -lt "$MIN_CO
         pg_isready -q -h 127.0.0.1 -p "$cport" && break
         sleep 1
     done
+fi
+
+if [ "$(as_postgres psql -p "$cport" -qAtc "select setting from pg_settings where name = 'max_wal_size'")" -lt "$MIN_WAL_MB" ]; then
+    as_postgres psql -p "$cport" -qAtc "ALTER SYSTEM SET max_wal_size = '${MIN_WAL_MB}MB'"
+    as_postgres psql -p "$cport" -qAtc "SELECT pg_reload_conf()" >/dev/null
 fi
 
 # Verify with the very URL the tests will use.
