@@ -21,6 +21,9 @@ class Projection(ABC):
     #: them at its end (engage/projections/deferred_indexes.py): only when no projection
     #: looks its rows up by them during a replay.
     rebuild_defers_indexes: ClassVar[bool] = False
+    #: Whether its batches must wait for the disk at commit (engine._WRITE_POSITIONS): only when
+    #: a batch applied again after a crash would not come out the same.
+    commits_durably: ClassVar[bool] = False
 
     @abstractmethod
     def create_tables(self, cur: Cursor) -> None: ...

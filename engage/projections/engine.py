@@ -368,7 +368,7 @@ FROM ready WHERE ready.ok"""
         """Whether a batch moving these projections may commit without waiting for the disk
         (_WRITE_POSITIONS' comment)."""
         return self.db.replica is None and not any(
-            getattr(self.projections[name], "commits_durably", False) for name in names)
+            self.projections[name].commits_durably for name in names)
 
     def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
         """A speculative batch's end (GroupEngine): `write()` its positions once the trailed
