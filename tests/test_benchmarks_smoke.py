@@ -1,11 +1,12 @@
 """The benchmark code runs, at a tiny scale (figures are not checked: speed is not a test)."""
 
 import configparser
+import datetime
 import shutil
 import sys
 import types
-from urllib.parse import parse_qs
-from uuid import UUID
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+from uuid import UUID, uuid4
 
 import psycopg
 import pytest
@@ -25,6 +26,8 @@ from benchmarks import (
     wrk,
 )
 from benchmarks.generator import generate
+from engage.domain.workshops.model import THEMES as WORKSHOP_THEMES
+from engage.projections.workshops.queries import PAGE_SIZE as CATALOGUE_PAGE
 
 
 @pytest.fixture
@@ -40,7 +43,7 @@ class Interrupted(Exception):
 
 
 def test_generator_resumes_after_an_interruption_and_the_suite_reports(bench_schema, monkeypatch):
-    scale = 0.0005  # 54 card holders, 32 members, 1 session, 100 contributions, 1,000 votes
+    scale = 0.0005  # 54 card holders, 32 members, 300 sessions (the floor), 100 contributions, 1,000 votes
     monkeypatch.setattr(generator, "VOTE_BATCH", 300)
     monkeypatch.setattr(generator, "BATCH", 40)
     real_advance = generator.Progress.advance
@@ -81,6 +84,25 @@ def test_generator_resumes_after_an_interruption_and_the_suite_reports(bench_sch
     assert any("B2 ratio" in line for line in lines)
     assert any("inclusion proof" in line for line in lines)
     assert measure.raw_insert_rate(rows=32, clients=4) > 0
+
+
+def test_the_small_dataset_fills_b4s_workshop_catalogue_pages_and_the_2017_scale_is_unchanged():
+    """B4 compares a page on the 1 % dataset with the 2017 one: both must show a full page (and a
+    next one), or the ratio measures rendering 0 rows against 10. Drawn as the generator draws them,
+    without a database (the draws do not depend on one)."""
+    counts = generator.scaled(0.01)
+    now = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    workshops = [str(uuid4()) for _ in WORKSHOP_THEMES]
+    upcoming = [s for s in generator.drawn_sessions(workshops, now, counts["card_holders"], 2017, 0,
+                                                    counts["workshop_sessions"])
+                if s.starts_at > now + datetime.timedelta(days=1)]
+    catalogues = [dict(parse_qsl(urlsplit(path).query)) for _, path in suite.READ_PAGES
+                  if urlsplit(path).path == "/ateliers"]
+    assert {} in catalogues and len(catalogues) > 1
+    for filters in catalogues:
+        shown = [s for s in upcoming if str(s.arrondissement) == filters.get("arrondissement", str(s.arrondissement))]
+        assert len(shown) > CATALOGUE_PAGE, filters
+    assert generator.scaled(1.0)["workshop_sessions"] == generator.PARIS_2017["workshop_sessions"] == 500
 
 
 # --- B1's tools: the framework's ceiling, wrk's prepared requests and its output, the lag, the profile
