@@ -1,7 +1,9 @@
 """The benchmark code runs, at a tiny scale (figures are not checked: speed is not a test)."""
 
+import collections
 import configparser
 import datetime
+import random
 import shutil
 import sys
 import types
@@ -26,7 +28,9 @@ from benchmarks import (
     wrk,
 )
 from benchmarks.generator import generate
+from engage.domain.common import AGE_BANDS
 from engage.domain.workshops.model import THEMES as WORKSHOP_THEMES
+from engage.opendata.aggregates import card_holders
 from engage.projections.workshops.queries import PAGE_SIZE as CATALOGUE_PAGE
 
 
@@ -44,7 +48,9 @@ class Interrupted(Exception):
 
 def test_generator_resumes_after_an_interruption_and_the_suite_reports(bench_schema, monkeypatch):
     scale = 0.0005  # 54 card holders, 32 members, 1 session, 100 contributions, 1,000 votes
-    monkeypatch.setattr(generator, "MIN_WORKSHOP_SESSIONS", 1)  # B4's floor (300) would double this test's time
+    # B4's floors (300 sessions, 15,000 card holders) would multiply this test's time.
+    monkeypatch.setattr(generator, "MIN_WORKSHOP_SESSIONS", 1)
+    monkeypatch.setattr(generator, "MIN_CARD_HOLDERS", 1)
     monkeypatch.setattr(generator, "VOTE_BATCH", 300)
     monkeypatch.setattr(generator, "BATCH", 40)
     real_advance = generator.Progress.advance
@@ -104,6 +110,19 @@ def test_the_small_dataset_fills_b4s_workshop_catalogue_pages_and_the_2017_scale
         shown = [s for s in upcoming if str(s.arrondissement) == filters.get("arrondissement", str(s.arrondissement))]
         assert len(shown) > CATALOGUE_PAGE, filters
     assert generator.scaled(1.0)["workshop_sessions"] == generator.PARIS_2017["workshop_sessions"] == 500
+
+
+def test_the_small_dataset_publishes_every_card_holder_cell_as_the_2017_one_does():
+    """B4's home page and card-holders API blank the cells under 5 and then search for what would
+    give them away: the 1 % dataset must not run that search when the 2017 one does not."""
+    counts = generator.scaled(0.01)
+    rng, bands, cells = random.Random(2017), list(AGE_BANDS), collections.Counter()
+    for start in range(0, counts["card_holders"], generator.BATCH):  # as _card_holders draws them
+        size = min(generator.BATCH, counts["card_holders"] - start)
+        cells.update((d.arrondissement, d.age_band) for d in generator.card_draws(rng, bands, 2017, start, size))
+    table = card_holders(cells)
+    assert None not in table.cells.values() and table.total == counts["card_holders"]
+    assert generator.scaled(1.0)["card_holders"] == generator.PARIS_2017["card_holders"] == 108_000
 
 
 # --- B1's tools: the framework's ceiling, wrk's prepared requests and its output, the lag, the profile
