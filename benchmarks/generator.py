@@ -57,7 +57,7 @@ MEMBER_FILE_ROWS = 5_000  # one membership list file per 5,000 members, as the c
 SESSION_BATCH = 25
 # B4 compares each public page's latency on a 1 % dataset with the 2017 one: a page showing 0 rows
 # at 1 % and 10 at 100 % measures rendering, not growth. 500 sessions x 1 % = 5 left B4's catalogue
-# of the 15th arrondissement empty. With 300, the 15th (234 of the 2,173 weights, 4 sessions in 10
+# of the 15th arrondissement empty. With 300, the 15th (234 of the 2,193 weights, 4 sessions in 10
 # upcoming: ~13 expected) lists a full page of 10 and a next page, as at full scale (seed 2017 draws
 # 13 at 1 %; tests/test_benchmarks_smoke.py checks it). Below 500, the 2017 scale's draws are untouched.
 MIN_WORKSHOP_SESSIONS = 300
