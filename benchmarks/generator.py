@@ -150,11 +150,14 @@ class Generated:
 
 def scaled(scale: float) -> dict[str, int]:
     counts = {name: max(1, int(round(value * scale))) for name, value in PARIS_2017.items()}
+    # The card holders who vote: the scaled count, not the floor's (as many votes each, ~18.5, as
+    # in 2017, so the items' options mix as they do at full scale: vote_draw).
+    counts["voters"] = counts["card_holders"]
     counts["workshop_sessions"] = max(MIN_WORKSHOP_SESSIONS, counts["workshop_sessions"])
     counts["card_holders"] = max(MIN_CARD_HOLDERS, counts["card_holders"])
     counts["meetings"] = MEETINGS
     # Every vote is a distinct (person, item) pair: never more votes than pairs.
-    counts["votes"] = min(counts["votes"], counts["card_holders"] * counts["contributions"])
+    counts["votes"] = min(counts["votes"], counts["voters"] * counts["contributions"])
     return counts
 
 
@@ -425,11 +428,19 @@ def _contribution_makers(specs):
 
 # -- votes ------------------------------------------------------------------------------
 
+def vote_draw(k: int, voters: int, items: int) -> tuple[int, int, str]:
+    """Vote k: (its voter, its item's number, its option). Card holder k mod V votes on their
+    (k div V)-th item, so every (person, item) pair is distinct (the stride below is a prime that
+    divides no item count we use). An item's options depend on the round (k div V): with one
+    round or two an item's number decides its option (the in-person items, n mod 5 = 4, get no
+    d'accord in round 0), hence `voters`, not the card holders, sets the rounds (scaled())."""
+    voter, round_ = k % voters, k // voters
+    return voter, (voter * 7919 + round_ * 104_729) % items, OPTIONS[(k * 31 + voter) % len(OPTIONS)]
+
+
 def _votes(engage, progress: Progress, counts: dict, seed: int, quiet: bool) -> None:
-    """Vote k: card holder k mod H on their (k div H)-th item, so every (person, item) pair
-    is distinct (the stride below is a prime that divides no item count we use)."""
     app = engage.app
-    total, holders, items = counts["votes"], counts["card_holders"], counts["contributions"]
+    total, voters, items = counts["votes"], counts["voters"], counts["contributions"]
     key = app.identifier_key
     item_ids = [contribution_id(seed, n) for n in range(items)]
     done = progress.done("votes")
@@ -438,9 +449,8 @@ def _votes(engage, progress: Progress, counts: dict, seed: int, quiet: bool) -> 
             size = min(VOTE_BATCH, total - done)
             makers = []
             for k in range(done, done + size):
-                voter, round_ = k % holders, k // holders
-                item = item_ids[(voter * 7919 + round_ * 104_729) % items]
-                option = OPTIONS[(k * 31 + voter) % len(OPTIONS)]
+                voter, number, option = vote_draw(k, voters, items)
+                item = item_ids[number]
                 vid = vote_id(person(seed, voter), item, key)
                 makers.append(lambda vid=vid, item=item, option=option: Vote.cast(vote_id=vid, item_id=item,
                                                                                    option=option))

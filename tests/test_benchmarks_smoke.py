@@ -125,6 +125,21 @@ def test_the_small_dataset_publishes_every_card_holder_cell_as_the_2017_one_does
     assert generator.scaled(1.0)["card_holders"] == generator.PARIS_2017["card_holders"] == 108_000
 
 
+def test_the_small_datasets_items_get_their_d_accord_votes_as_the_2017_ones_do():
+    """B4's contribution lists look an item's vote table up when its d'accord total is 5 or more
+    (to publish it): at 1 % every kind of item (its number mod 5 decides its channel and kind)
+    must get its share of d'accord, or the 1 % lists skip lookups the 2017 ones make."""
+    counts = generator.scaled(0.01)
+    agree, votes = collections.Counter(), collections.Counter()
+    for k in range(counts["votes"]):
+        _, number, option = generator.vote_draw(k, counts["voters"], counts["contributions"])
+        votes[number % 5] += 1
+        agree[number % 5] += option == "d-accord"
+    assert all(0.5 < agree[r] / votes[r] < 0.7 for r in range(5)), {r: agree[r] / votes[r] for r in range(5)}
+    full = generator.scaled(1.0)
+    assert full["voters"] == full["card_holders"]  # the 2017 votes as they were drawn
+
+
 # --- B1's tools: the framework's ceiling, wrk's prepared requests and its output, the lag, the profile
 
 CEILING_TABLE = "t_bench_smoke_ceiling"
