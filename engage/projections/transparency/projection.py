@@ -253,25 +253,29 @@ class BatchTree(SqlTree):
 def _edge_of(size: int, rows: list[tuple[int, int, str]]) -> dict[int, bytes]:
     """The right edge of a tree of `size` leaves from its stored nodes' rows (level, index, hash)."""
     wanted = merkle.edge(size)
-    found = {level: bytes.fromhex(digest) for level, index, digest in rows if (level, index) in wanted}
+    found = {level: bytes.fromhex(digest) for level, index, digest in rows
+             if (level, index) in wanted and digest is not None}
     if len(found) != len(wanted):
         raise LookupError(f"the stored tree of {size} leaves misses nodes of its right edge")
     return found
 
 
 # A batch's reads on PostgreSQL in one statement (one round trip, a static text psycopg prepares):
-# the stored tree's size, the nodes of its right edge (merkle.edge: at each level whose bit
-# is set in the size, node size >> level, minus one; each a primary-key lookup), and the
-# commitments already drawn for the batch's act keys. Rows (kind, act key, level, number,
-# text): (0, NULL, NULL, size, NULL), then (1, NULL, level, node index, hash) per edge node
-# and (2, act key, NULL, NULL, commitment) per commitment.
+# the stored tree's size, the nodes of its right edge (merkle.edge: at each level whose bit is
+# set in the size, node size >> level, minus one), and the commitments already drawn for the
+# batch's act keys. Rows (kind, act key, level, number, text): (0, NULL, NULL, size, NULL),
+# then (1, NULL, level, node index, its hash or NULL when missing) per edge node and (2, act
+# key, NULL, NULL, commitment) per commitment. Each edge node is a scalar subquery on the whole
+# primary key, so a lookup whatever the plan: as a join, the generic plan psycopg's prepared
+# statement settled on while a rebuild's table was small matched the level alone, and scanned
+# every node of that level at each batch (a replay's PostgreSQL CPU doubled, and growing).
 _BATCH_READ = """
 WITH tree AS MATERIALIZED (SELECT COALESCE(MAX(leaf_index) + 1, 0) AS size FROM tlog_leaves)
 SELECT 0, NULL::text, NULL::integer, size, NULL::text FROM tree
 UNION ALL
-SELECT 1, NULL, n.level, n.node_index, n.hash
+SELECT 1, NULL, k.level, (tree.size >> k.level) - 1,
+       (SELECT hash FROM tlog_nodes WHERE level = k.level AND node_index = (tree.size >> k.level) - 1)
 FROM tree CROSS JOIN generate_series(0, 62) AS k(level)
-JOIN tlog_nodes n ON n.level = k.level AND n.node_index = (tree.size >> k.level) - 1
 WHERE (tree.size >> k.level) & 1 = 1
 UNION ALL
 SELECT 2, act_key, NULL, NULL, commitment FROM tlog_commitments WHERE act_key = ANY(%s)"""
