@@ -16,7 +16,8 @@ from tests.common.projections import engines, some_events
 # BEGIN; the engine's batch read (positions, head, the event); the projection's reads (the
 # tree's size and right edge, the commitments already drawn) in one statement; its writes (the
 # leaf, its nodes, the commitment and the act) in one pipeline; the positions written and
-# announced; COMMIT. (11 before, of which 4 COPYs each waiting for the server twice.)
+# announced; COMMIT. (15 before: the tree size, its edge, the commitments apart, and 4 COPYs
+# that each wait for the server twice.)
 ONE_EVENT_BATCH = 6
 
 
@@ -55,3 +56,21 @@ def test_the_transparency_groups_batch_of_one_vote_costs_six_round_trips(backend
         app.cast_vote(person_id=uuid4(), item_id=item, option="mitige", has_valid_card=True)
     burst = counted(lambda: transparency.process_shared_batch(names))
     assert paid(burst) <= ONE_EVENT_BATCH, burst["statements"]
+
+
+def test_the_wire_counter_counts_both_waits_of_a_copy(backend, database_url):
+    """A COPY FROM STDIN waits for the server twice: for its start (CopyInResponse) before the
+    rows can go, and for its end (CommandComplete after CopyDone). Both are round trips."""
+    on_postgresql(backend)
+    import psycopg
+
+    from engage.db import DatabaseURL
+
+    with psycopg.connect(**DatabaseURL.parse(database_url).conninfo(), autocommit=True) as conn:
+        conn.execute("CREATE TEMPORARY TABLE copied (n INTEGER)")
+
+        def copy_one_row():
+            with conn.cursor().copy("COPY copied (n) FROM STDIN") as copy:
+                copy.write_row((1,))
+
+        assert paid(counted(copy_one_row)) == 2
