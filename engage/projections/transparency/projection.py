@@ -250,7 +250,7 @@ class BatchTree(SqlTree):
         return _edge_of(self._start, rows)
 
 
-def _edge_of(size: int, rows: list[tuple[int, int, str]]) -> dict[int, bytes]:
+def _edge_of(size: int, rows: list[tuple[int, int, str | None]]) -> dict[int, bytes]:
     """The right edge of a tree of `size` leaves from its stored nodes' rows (level, index, hash)."""
     wanted = merkle.edge(size)
     found = {level: bytes.fromhex(digest) for level, index, digest in rows

@@ -11,10 +11,6 @@ from engage.projections.base import append_rows, insert_rows
 TableRows = tuple[str, tuple[str, ...], list[tuple]]
 
 
-def write_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    write_together(cur, [(table, columns, rows)])
-
-
 def write_together(cur: Cursor, tables: Sequence[TableRows], statements: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
     """Rows that are new by construction (leaves, nodes, acts and commitments never collide with
     stored ones), table by table, then `statements`, in that order.
