@@ -9,9 +9,10 @@ counted vote through the WSGI app (webtest), and returns the breakdown; `make be
 Counted at the wire, with libpq's trace: every message the request's thread sends and
 receives on each connection. One round trip is one run of messages sent followed by the
 server's answer (a Query; a pipeline's Parse/Bind/Execute... up to its Sync or Flush; BEGIN and
-COMMIT; a pool's check). Only the thread that runs the request is traced: the in-process
-projection worker's own exchanges (reading the log, writing read models) are left out, and so
-is opening a new connection (done by the pools' own threads; reported apart, 0 once warm).
+COMMIT; a pool's check; a COPY's start, and its end after the rows). Only the thread that runs
+the request is traced: the in-process projection worker's own exchanges (reading the log,
+writing read models) are left out, and so is opening a new connection (done by the pools' own
+threads; reported apart, 0 once warm).
 """
 
 from __future__ import annotations
@@ -142,7 +143,8 @@ class WireCounter:
                 fields = rest.split("\t")
                 if direction == "F":
                     sent.setdefault(conn, []).append(rest)
-                    if len(fields) > 1 and fields[1] in ("Query", "Sync", "Flush", "FunctionCall"):
+                    # CopyDone too: a COPY waits for its start, and again for its end.
+                    if len(fields) > 1 and fields[1] in ("Query", "Sync", "Flush", "FunctionCall", "CopyDone"):
                         waiting[conn] = waiting.get(conn) or (pool, purpose)
                 elif direction == "B" and waiting.get(conn):
                     pool_purpose = waiting[conn]

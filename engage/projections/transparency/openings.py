@@ -22,7 +22,7 @@ from uuid import UUID
 
 from engage.db import Cursor
 from engage.domain.publicity import publicity_of
-from engage.projections.transparency.rows import write_rows
+from engage.projections.transparency.rows import TableRows, write_together
 from engage.transparency.commitments import commitment, new_salt
 from engage.transparency.public_form import committed_name
 
@@ -66,6 +66,10 @@ class Openings:
         self._acts: list[tuple[int, str, str]] = []
         self._erased: list[str] = []
 
+    def remember(self, known: dict[str, str]) -> None:
+        """Commitments already drawn (act key -> commitment), read with the batch's other reads."""
+        self._known.update(known)
+
     def prefetch(self, keys: Iterable[str]) -> None:
         wanted = sorted(set(keys) - set(self._known))
         if self.cur.backend == "postgresql" and wanted:  # one array parameter: planned once, not 500 marks
@@ -94,13 +98,18 @@ class Openings:
         self._erased.append(str(person_id))
 
     def flush(self) -> None:
-        write_rows(self.cur, "tlog_commitments", ("act_key", "commitment", "person_id", "salt"), self._new)
-        write_rows(self.cur, "tlog_acts", ("position", "field", "act_key"), self._acts)
-        for person in self._erased:  # after the inserts: the batch's own acts are erased too
-            self.cur.execute(
-                "UPDATE tlog_commitments SET person_id = NULL, salt = NULL WHERE person_id = %s", [person]
-            )
+        write_together(self.cur, *self.take_writes())
+
+    def take_writes(self) -> tuple[list[TableRows], list[tuple[str, list]]]:
+        """The rows to write (new commitments, the acts) and the erasures to run after them (the
+        batch's own acts are erased too), for `write_together`; forgotten here."""
+        rows: list[TableRows] = [
+            ("tlog_commitments", ("act_key", "commitment", "person_id", "salt"), self._new),
+            ("tlog_acts", ("position", "field", "act_key"), self._acts)]
+        erasures = [("UPDATE tlog_commitments SET person_id = NULL, salt = NULL WHERE person_id = %s", [person])
+                    for person in self._erased]
         self._new, self._acts, self._erased = [], [], []
+        return rows, erasures
 
 
 def released(cur: Cursor, size: int) -> tuple[list[dict], int]:

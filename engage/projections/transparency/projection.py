@@ -34,7 +34,7 @@ from engage.domain.accounts.model import Account
 from engage.domain.attribution import actor_key, open_actor
 from engage.projections.base import Projection
 from engage.projections.transparency import openings
-from engage.projections.transparency.rows import write_rows
+from engage.projections.transparency.rows import TableRows, write_together
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
 from engage.transparency.public_form import LEAF_FORMAT, _person, leaf_data, leaf_plan, utc_iso
@@ -90,8 +90,10 @@ class TransparencyProjection(Projection):
         self.apply_batch(cur, [(event, position)])
 
     def apply_batch(self, cur: Cursor, events: list[tuple[Any, int]]) -> None:
-        # One size read, nodes completed within the batch kept in memory, commitments read
-        # and written once per batch: the same tree, a few statements per batch.
+        # Its reads (the tree's size and right edge, the commitments already drawn) in one
+        # statement, nodes completed within the batch kept in memory, its writes together: on
+        # PostgreSQL a live batch costs two round trips of its own (it is on the path of every
+        # vote's read-your-writes wait: the consultations group commits after it).
         store = openings.Openings(cur)
         # Each committed field's person and act key, worked out once per event: opening a
         # sealed actor is an AES-GCM decryption, needed by the prefetch and by the leaf.
@@ -104,8 +106,7 @@ class TransparencyProjection(Projection):
                     person = self._person(event, field)
                     found[field] = (person, openings.act_key(event, field, person, position))
             acts.append(found)
-        store.prefetch(key for found in acts for _, key in found.values())
-        tree = BatchTree(cur)
+        tree = open_batch(cur, store, [key for found in acts for _, key in found.values()])
         for (event, position), found in zip(events, acts):
             tree.append(position, leaf_data(
                 event, position,
@@ -115,8 +116,8 @@ class TransparencyProjection(Projection):
             ))
             if isinstance(event, Account.PersonalDataErased):
                 store.erase(event.originator_id)
-        tree.flush()
-        store.flush()
+        rows, erasures = store.take_writes()
+        write_together(cur, tree.take_rows() + rows, erasures)
 
     def _person(self, event: Any, field: str) -> Any:
         return _person(event, field, vars(event)[field], self._open_actor)
@@ -195,14 +196,19 @@ class SqlTree:
 
 
 class BatchTree(SqlTree):
-    """A batch's leaves, kept in memory and appended by `flush` in one pass: the leaf hashes in
-    a tight loop, the nodes they complete from the tree's right edge (read in one query),
-    then one statement for the leaf rows and one for the node rows. The same tree as
-    appending each leaf in turn (`SqlTree.append`)."""
+    """A batch's leaves, kept in memory and appended by `flush` (or `take_rows`) in one pass: the
+    leaf hashes in a tight loop, the nodes they complete from the tree's right edge, then one
+    write for the leaf rows and one for the node rows. The same tree as appending each leaf
+    in turn (`SqlTree.append`).
 
-    def __init__(self, cur: Cursor):
+    `start` and `edge`: the stored tree's size and the hashes of its right edge, when read
+    already (`open_batch`); otherwise the size is read here and the edge at the first flush."""
+
+    def __init__(self, cur: Cursor, start: int | None = None, edge: dict[int, bytes] | None = None):
         super().__init__(cur)
-        self._start = super().size()
+        self._start = super().size() if start is None else start
+        # Each level's last completed node (merkle.extend keeps it so): the edge and then some.
+        self._edge_hashes = edge
         self._positions: list[int] = []
         self._data: list[bytes] = []
 
@@ -215,16 +221,23 @@ class BatchTree(SqlTree):
         return self._start + len(self._data) - 1
 
     def flush(self) -> None:
+        write_together(self.cur, self.take_rows())
+
+    def take_rows(self) -> list[TableRows]:
+        """The rows of the leaves appended since the last call and of the nodes they complete, for
+        `write_together`: the tree goes on after them."""
         if not self._data:
-            return
-        nodes = merkle.extend(self._edge(), self._start, merkle.leaf_hashes(self._data))
-        write_rows(self.cur, "tlog_leaves", ("leaf_index", "position", "data"),
-                   [(index, position, base64.b64encode(data).decode())
-                    for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)])
-        write_rows(self.cur, "tlog_nodes", ("level", "node_index", "hash"),
-                   [(level, index, digest.hex()) for level, index, digest in nodes])
+            return []
+        if self._edge_hashes is None:
+            self._edge_hashes = self._edge()
+        nodes = merkle.extend(self._edge_hashes, self._start, merkle.leaf_hashes(self._data))
+        leaves = [(index, position, base64.b64encode(data).decode())
+                  for index, (position, data) in enumerate(zip(self._positions, self._data), start=self._start)]
         self._start += len(self._data)
         self._positions, self._data = [], []
+        return [("tlog_leaves", ("leaf_index", "position", "data"), leaves),
+                ("tlog_nodes", ("level", "node_index", "hash"),
+                 [(level, index, digest.hex()) for level, index, digest in nodes])]
 
     def _edge(self) -> dict[int, bytes]:
         wanted = merkle.edge(self._start)
@@ -234,10 +247,57 @@ class BatchTree(SqlTree):
             "SELECT level, node_index, hash FROM tlog_nodes WHERE "
             + " OR ".join(["(level = %s AND node_index = %s)"] * len(wanted)),
             [value for pair in wanted for value in pair]).fetchall()
-        found = {level: bytes.fromhex(digest) for level, index, digest in rows if (level, index) in wanted}
-        if len(found) != len(wanted):
-            raise LookupError(f"the stored tree of {self._start} leaves misses nodes of its right edge")
-        return found
+        return _edge_of(self._start, rows)
+
+
+def _edge_of(size: int, rows: list[tuple[int, int, str | None]]) -> dict[int, bytes]:
+    """The right edge of a tree of `size` leaves from its stored nodes' rows (level, index, hash)."""
+    wanted = merkle.edge(size)
+    found = {level: bytes.fromhex(digest) for level, index, digest in rows
+             if (level, index) in wanted and digest is not None}
+    if len(found) != len(wanted):
+        raise LookupError(f"the stored tree of {size} leaves misses nodes of its right edge")
+    return found
+
+
+# A batch's reads on PostgreSQL in one statement (one round trip, a static text psycopg prepares):
+# the stored tree's size, the nodes of its right edge (merkle.edge: at each level whose bit is
+# set in the size, node size >> level, minus one), and the commitments already drawn for the
+# batch's act keys. Rows (kind, act key, level, number, text): (0, NULL, NULL, size, NULL),
+# then (1, NULL, level, node index, its hash or NULL when missing) per edge node and (2, act
+# key, NULL, NULL, commitment) per commitment. Each edge node is a scalar subquery on the whole
+# primary key, so a lookup whatever the plan: as a join, the generic plan psycopg's prepared
+# statement settled on while a rebuild's table was small matched the level alone, and scanned
+# every node of that level at each batch (a replay's PostgreSQL CPU doubled, and growing).
+_BATCH_READ = """
+WITH tree AS MATERIALIZED (SELECT COALESCE(MAX(leaf_index) + 1, 0) AS size FROM tlog_leaves)
+SELECT 0, NULL::text, NULL::integer, size, NULL::text FROM tree
+UNION ALL
+SELECT 1, NULL, k.level, (tree.size >> k.level) - 1,
+       (SELECT hash FROM tlog_nodes WHERE level = k.level AND node_index = (tree.size >> k.level) - 1)
+FROM tree CROSS JOIN generate_series(0, 62) AS k(level)
+WHERE (tree.size >> k.level) & 1 = 1
+UNION ALL
+SELECT 2, act_key, NULL, NULL, commitment FROM tlog_commitments WHERE act_key = ANY(%s)"""
+
+
+def open_batch(cur: Cursor, store: openings.Openings, keys: list[str]) -> BatchTree:
+    """The tree a batch appends its leaves to, and `store` told the commitments already drawn for
+    `keys` (the batch's act keys): one round trip on PostgreSQL (_BATCH_READ); on SQLite, in
+    process, the three reads one after another."""
+    if cur.backend != "postgresql":
+        store.prefetch(keys)
+        return BatchTree(cur)
+    size, edge, known = 0, [], {}
+    for kind, key, level, number, text in cur.execute(_BATCH_READ, [sorted(set(keys))]).fetchall():
+        if kind == 0:
+            size = number
+        elif kind == 1:
+            edge.append((level, number, text))
+        else:
+            known[key] = text
+    store.remember(known)
+    return BatchTree(cur, size, _edge_of(size, edge))
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,31 @@
-"""How the log's projection writes its new rows: COPY on PostgreSQL, executemany on SQLite."""
+"""How the log's projection writes a batch's new rows: in as few round trips as the back end allows."""
 
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 from engage.db import Cursor
-from engage.projections.base import insert_rows
+from engage.projections.base import append_rows, insert_rows
+
+#: A table's new rows: (table, columns, rows).
+TableRows = tuple[str, tuple[str, ...], list[tuple]]
 
 
-def write_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows that are new by construction (leaves, nodes, acts and commitments never collide
-    with stored ones): COPY on PostgreSQL, a rebuild's most repeated write, costs a fraction
-    of insert_rows' JSON round trip."""
-    if not rows:
-        return
-    if cur.backend == "postgresql":
-        cur.copy_rows(table, columns, rows)
-    else:
-        insert_rows(cur, table, columns, rows)
+def write_together(cur: Cursor, tables: Sequence[TableRows], statements: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
+    """Rows that are new by construction (leaves, nodes, acts and commitments never collide with
+    stored ones), table by table, then `statements`, in that order.
+
+    On PostgreSQL, a table's many rows (a rebuild's batch) go in one COPY (append_rows), the
+    cheapest bulk insert; a few (a live batch: one vote is a leaf, a node or two, a commitment
+    and an act) in one INSERT per table, all sent in one pipeline with the statements: one
+    round trip for them all, where a COPY waits for the server twice (its start and its end).
+    SQLite, in process, gets executemany."""
+    small = [(table, columns, rows) for table, columns, rows in tables
+             if rows and not append_rows(cur, table, columns, rows)]
+    if not small and not statements:
+        return  # an empty pipeline would still wait for the server's answer to its Sync
+    with cur.pipeline():
+        for table, columns, rows in small:
+            insert_rows(cur, table, columns, rows)
+        for sql, params in statements:
+            cur.execute(sql, params)

@@ -1,0 +1,76 @@
+"""The transparency group's batch for one vote, in round trips to PostgreSQL (counted at the wire
+by benchmarks/roundtrips.py's WireCounter, never timed): it is on the path of every vote's
+read-your-writes wait, since the consultations group commits only once the public log has."""
+
+from __future__ import annotations
+
+import threading
+from uuid import uuid4
+
+import pytest
+
+from benchmarks.roundtrips import PREPARE, WireCounter
+from tests.common.consultations import contribute, create_consultation
+from tests.common.projections import engines, some_events
+
+# BEGIN; the engine's batch read (positions, head, the event); the projection's reads (the
+# tree's size and right edge, the commitments already drawn) in one statement; its writes (the
+# leaf, its nodes, the commitment and the act) in one pipeline; the positions written and
+# announced; COMMIT. (15 before: the tree size, its edge, the commitments apart, and 4 COPYs
+# that each wait for the server twice.)
+ONE_EVENT_BATCH = 6
+
+
+def on_postgresql(backend):
+    if backend != "postgresql":
+        pytest.skip("round trips are PostgreSQL's (SQLite runs in the process)")
+
+
+def counted(fn) -> dict:
+    counter = WireCounter(threading.current_thread())
+    with counter.counting():
+        fn()
+    return counter.breakdown()
+
+
+def paid(breakdown: dict) -> int:
+    """The round trips but psycopg's one-off preparation of a statement on a connection."""
+    return sum(n for (_pool, purpose), n in breakdown["by_purpose"].items() if purpose != PREPARE)
+
+
+def test_the_transparency_groups_batch_of_one_vote_costs_six_round_trips(backend, engage_services):
+    on_postgresql(backend)
+    some_events(engage_services)
+    app = engage_services.app
+    item = contribute(app, create_consultation(app, slug="une-autre"), text="Une autre proposition.").id
+    transparency = engines(engage_services)["transparency"]
+    names = list(transparency.projections)
+    for option in ("d-accord", "mitige", "pas-d-accord"):  # warm: statements prepared, pool full
+        app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
+        transparency.catch_up()
+    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    batch = counted(lambda: transparency.process_shared_batch(names))
+    assert paid(batch) <= ONE_EVENT_BATCH, batch["statements"]
+    # Nor does a burst's small batch cost more: one statement per table, in the same pipeline.
+    for _ in range(10):
+        app.cast_vote(person_id=uuid4(), item_id=item, option="mitige", has_valid_card=True)
+    burst = counted(lambda: transparency.process_shared_batch(names))
+    assert paid(burst) <= ONE_EVENT_BATCH, burst["statements"]
+
+
+def test_the_wire_counter_counts_both_waits_of_a_copy(backend, database_url):
+    """A COPY FROM STDIN waits for the server twice: for its start (CopyInResponse) before the
+    rows can go, and for its end (CommandComplete after CopyDone). Both are round trips."""
+    on_postgresql(backend)
+    import psycopg
+
+    from engage.db import DatabaseURL
+
+    with psycopg.connect(**DatabaseURL.parse(database_url).conninfo(), autocommit=True) as conn:
+        conn.execute("CREATE TEMPORARY TABLE copied (n INTEGER)")
+
+        def copy_one_row():
+            with conn.cursor().copy("COPY copied (n) FROM STDIN") as copy:
+                copy.write_row((1,))
+
+        assert paid(counted(copy_one_row)) == 2
