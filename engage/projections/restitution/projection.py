@@ -34,9 +34,9 @@ from engage.projections.base import (
     insert_rows,
     runs,
     select_in,
-    stored_votes,
     update_rows,
 )
+from engage.projections.consultations.ballots import ballots_of, by_key, stored_ballots
 from engage.projections.consultations.counters import room_to_update
 from engage.projections.consultations.keyed import select_keyed
 
@@ -280,28 +280,28 @@ class RestitutionProjection(Projection):
 
     def _apply_votes(self, cur, run) -> None:
         """The votes' options and their items' counters are read once, the run replayed in
-        memory as `_vote` would, and the results written once."""
+        memory as `_vote` would, and the results written once, each table's rows in key order
+        (as in the consultations projection)."""
+        ballots = ballots_of(run)
         votes = {vote: (item, option) for vote, item, option in select_keyed(
             cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id {in_keys}",
-            stored_votes(run, Vote.VoteCast))}
+            stored_ballots(ballots))}
         stored = set(votes)
-        for e, _ in run:
-            if e.originator_id.hex not in votes:
-                if not isinstance(e, Vote.VoteCast):
+        for vote, item, _, cast in ballots:
+            if vote not in votes:
+                if not cast:
                     for event, position in run:  # a change without its vote: the one-by-one path decides
                         self.apply(cur, event, position)
                     return
-                votes[e.originator_id.hex] = (e.item_id.hex, None)
+                votes[vote] = (item, None)
         items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_keyed(
             cur, "SELECT r.contribution_id, r.consultation_id, r.theme, s.votes, s.agree FROM rm_restitution_items r"
                  " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
                  " WHERE r.contribution_id {in_keys}", list({item for item, _ in votes.values()}))}
         current = {vote: option for vote, (_, option) in votes.items()}
         changed, counts = set(), {}
-        for e, _ in run:
-            vote = e.originator_id.hex
+        for vote, _, option, _ in ballots:
             item, old = votes[vote][0], current[vote]
-            option = None if isinstance(e, Vote.VoteWithdrawn) else e.option
             current[vote] = option
             row = items.get(item)
             n, a = (option is not None) - (old is not None), (option == AGREE) - (old == AGREE)
@@ -314,15 +314,16 @@ class RestitutionProjection(Projection):
                 counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
         # New ballots a plain INSERT (a COPY when many, before the pipeline), stored ones an
         # UPDATE (as in the consultations projection).
-        ballots = [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored]
-        if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), ballots):
-            ballots = []
+        new_ballots = sorted(((vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored),
+                             key=by_key)
+        if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots):
+            new_ballots = []
         with cur.pipeline():
-            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), ballots)
+            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots)
             update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
-                        [(vote, option) for vote, option in current.items() if vote in stored])
+                        sorted(((vote, option) for vote, option in current.items() if vote in stored), key=by_key))
             update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
-                        [(item, items[item][2], items[item][3]) for item in changed])
+                        [(item, items[item][2], items[item][3]) for item in sorted(changed)])
             self._add_all(cur, counts)
 
     def _CardIssued(self, cur, e, position):
