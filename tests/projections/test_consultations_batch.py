@@ -42,8 +42,10 @@ REBUILT = ["consultations", "restitution", "card_lifecycle", "workshops", "inclu
 
 
 def dump(db):
+    """Every row, in the order of all its columns (a table's rows have no order of their own: the
+    batch paths may insert them in another order than one event at a time)."""
     with db.reading() as cur:
-        return {table: cur.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2, 3").fetchall()
+        return {table: cur.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}").fetchall()
                 for table, columns in TABLES.items()}
 
 
@@ -100,7 +102,7 @@ def test_copy_path_equals_statement_path(engage_services, monkeypatch):
     def rebuilt_tables():
         engine.rebuild(rebuilt)
         with engage_services.db.reading() as cur:
-            return {table: cur.execute(f"SELECT {columns} FROM {table} ORDER BY 1, 2, 3").fetchall()
+            return {table: cur.execute(f"SELECT {columns} FROM {table} ORDER BY {columns}").fetchall()
                     for table, columns in tables.items()}
 
     monkeypatch.setattr(base, "COPY_FROM", 10**9)  # never a COPY

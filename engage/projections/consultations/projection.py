@@ -361,6 +361,7 @@ class ConsultationsProjection(Projection):
         # The counts row's agree is the sum of the item's d'accord votes (`_check_support`
         # writes it after every change of them): one read for the rules and the starting points.
         rules = {}
+        counted_rows = set()  # items whose rm_contribution_counts row exists (read with the rules)
         for item, flagged, threshold, counted in select_keyed(
                 cur, "SELECT c.contribution_id, c.flagged_for_study, s.support_threshold, k.agree"
                      " FROM rm_contributions c JOIN rm_consultations s ON s.consultation_id = c.consultation_id"
@@ -368,10 +369,13 @@ class ConsultationsProjection(Projection):
                      " WHERE c.contribution_id {in_keys}", items):
             rules[item] = (flagged, threshold)
             agree[item] = counted or 0
+            if counted is not None:
+                counted_rows.add(item)
         # Votes for an item this read model does not hold (none in a well-formed log).
         agree.update(select_keyed(cur, f"SELECT item_id, SUM(votes) FROM rm_vote_counts WHERE option = '{AGREE}'"
                                        " AND item_id {in_keys} GROUP BY item_id",
                                   [item for item in items if item not in rules]))
+        stored_agree = dict(agree)
         # Votes already stored keep their row's item (as `_vote` reads it); new ones take the event's.
         current = {vote: option for vote, (_, option) in votes.items()}
         deltas: dict[str, dict[str, int]] = {}  # item: option: votes added
@@ -405,15 +409,28 @@ class ConsultationsProjection(Projection):
                          for option, delta in deltas[item].items()],
                         "ON CONFLICT (item_id, channel, option) DO UPDATE SET votes = rm_vote_counts.votes + excluded.votes"
                         " WHERE excluded.votes <> 0")
-            # A row whose count did not move is left as it is (not rewritten with the same values).
-            insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
-                        [(item, agree[item], 0) for item in items],
-                        "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree"
-                        " WHERE rm_contribution_counts.agree <> excluded.agree")
+            self._write_agree(cur, items, agree, stored_agree, counted_rows, rules)
             insert_rows(cur, "rm_support_due", ("item_id", "agree", "threshold"),
                         [(item, *due[item]) for item in sorted(due)],
                         "ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree"
                         " WHERE rm_support_due.agree <> excluded.agree")
+
+    @staticmethod
+    def _write_agree(cur, items: list[str], agree: dict, stored_agree: dict, counted_rows: set, rules: dict) -> None:
+        """rm_contribution_counts.agree of a run's items, as `_check_support`'s upsert leaves it:
+        a row whose count did not move is left as it is. The rows read with the rules are
+        updated (cheaper than an upsert: no insertion attempted first), the items found without
+        one get a plain INSERT (a row there after all would be an error, never a silent
+        difference), and items the rules did not find (none in a well-formed log) the upsert."""
+        update_rows(cur, "rm_contribution_counts", "contribution_id", ("agree",),
+                    [(item, agree[item]) for item in items
+                     if item in counted_rows and agree[item] != stored_agree[item]])
+        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                    [(item, agree[item], 0) for item in items if item in rules and item not in counted_rows])
+        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                    [(item, agree[item], 0) for item in items if item not in rules],
+                    "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree"
+                    " WHERE rm_contribution_counts.agree <> excluded.agree")
 
     def _ConsultationCreated(self, cur, e, position):
         cur.execute(

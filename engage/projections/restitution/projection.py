@@ -253,7 +253,7 @@ class RestitutionProjection(Projection):
             if not append_rows(cur, table, columns, rows):
                 insert_rows(cur, table, columns, rows)
         # Distinct participants: the (bucket, person) pairs not yet members count once each.
-        new = self._new_members(cur, list(wanted))
+        new = self._new_members(cur, sorted(wanted))  # in key order, as the votes (_apply_votes)
         for consultation_id, dimension, bucket in new:
             counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[0] += 1
         self._add_all(cur, counts)
