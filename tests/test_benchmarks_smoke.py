@@ -16,6 +16,7 @@ import webtest
 
 from benchmarks import (
     ceiling,
+    cpu_budget,
     environment,
     generator,
     lag,
@@ -327,3 +328,25 @@ def test_the_round_trips_of_a_vote_are_printed_and_their_absence_is_a_failure(mo
     outcome = writes.Outcome()
     writes._round_trips(outcome, "postgresql://u@h/d")
     assert outcome.problems and "NOT MEASURED" in outcome.lines[-1]
+
+
+def test_the_cpu_budget_finds_a_process_s_postgresql_backend_and_reads_its_cpu():
+    import os
+
+    with psycopg.connect(environment.base_url(), autocommit=True) as conn:
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        assert cpu_budget.backends_of({"this test": os.getpid()}) == {"this test": [backend]}
+        before = cpu_budget.cpu_seconds(os.getpid())
+        sum(range(3_000_000))  # some CPU of its own, enough for a few clock ticks
+        assert cpu_budget.cpu_seconds(os.getpid()) > before
+    assert cpu_budget.cpu_seconds(2**22 + 1) == 0.0  # a process that is not there
+
+
+def test_the_cpu_budget_reports_each_process_per_round_and_their_sum():
+    before = {"web": (1.0, 0.5), "transparency": (2.0, 1.0)}
+    after = {"web": (1.9, 0.7), "transparency": (2.3, 1.1)}
+    split = {"round": (18.0, 22.0), "post": (13.0, 16.0), "page": (5.0, 6.0)}
+    lines = cpu_budget._report({"web": 1, "transparency": 2}, before, after, 100, split, 1.0)
+    assert "| web | 9.00 ms | 2.00 ms |" in lines
+    assert "| transparency | 3.00 ms | 1.00 ms |" in lines
+    assert any("**15.00 ms of CPU per vote**" in line and "at most 133 rounds/s" in line for line in lines)
