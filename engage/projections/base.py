@@ -81,13 +81,6 @@ def add_column(cur: Cursor, table: str, column: str, sql_type: str) -> None:
         cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
-def stored_votes(run: list[tuple[Any, int]], cast: type) -> list[str]:
-    """The vote ids of a run whose row may already be stored: not those of a `cast` event (a
-    ballot's first event, version 1: the event store holds exactly one per ballot, and only
-    it creates the row), so a run of first votes reads nothing back."""
-    return list({e.originator_id.hex for e, _ in run if not isinstance(e, cast)})
-
-
 def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple], tail: str = "") -> None:
     """Insert many rows with one statement on PostgreSQL: the rows travel as one JSON array
     that `json_populate_recordset` turns into rows of the table's own type (so no casts to

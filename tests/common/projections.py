@@ -96,3 +96,14 @@ def read_models(engage) -> dict[str, list]:
 
 def engines(engage):
     return {g.name: group_engine(engage.engine, g, engage.hooks) for g in partition(engage.engine.projections)}
+
+
+def round_trips_of(fn) -> dict:
+    """What `fn` exchanged with PostgreSQL from this thread, counted at the wire (never timed):
+    benchmarks/roundtrips.py's WireCounter breakdown."""
+    from benchmarks.roundtrips import WireCounter
+
+    counter = WireCounter(threading.current_thread())
+    with counter.counting():
+        fn()
+    return counter.breakdown()

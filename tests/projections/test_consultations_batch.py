@@ -3,12 +3,10 @@ written set-wise; people rows, history lines and counters written once per batch
 exactly the tables that applying each event in turn leaves."""
 
 import random
-import threading
 from uuid import uuid4
 
 import pytest
 
-from benchmarks.roundtrips import WireCounter
 from engage.projections import base
 from engage.projections.base import Projection
 from engage.projections.cards.lifecycle import CardLifecycleProjection
@@ -16,7 +14,7 @@ from engage.projections.consultations.projection import ConsultationsProjection
 from engage.projections.restitution.projection import RestitutionProjection
 from engage.projections.workshops.projection import WorkshopsProjection
 from tests.common.consultations import contribute, create_consultation
-from tests.common.projections import engines
+from tests.common.projections import engines, round_trips_of
 from tests.common.workshops import card_holder
 
 TABLES = {
@@ -210,9 +208,7 @@ def test_a_live_vote_costs_the_projections_no_more_round_trips(backend, engage_s
             ("withdrawal", lambda: app.withdraw_vote(person_id=voters[0], item_id=item))):
         vote()
         groups["transparency"].catch_up()  # the trailed group first: the batch has the vote to apply
-        counter = WireCounter(threading.current_thread())
-        with counter.counting():
-            consultations.process_shared_batch(names)
-        trips[step] = sum(n for (_, purpose), n in counter.breakdown()["by_purpose"].items()
+        breakdown = round_trips_of(lambda: consultations.process_shared_batch(names))
+        trips[step] = sum(n for (_, purpose), n in breakdown["by_purpose"].items()
                           if not purpose.startswith("projections.engine"))
     assert trips == LIVE_VOTE_TRIPS

@@ -12,11 +12,10 @@ from uuid import uuid4
 
 import pytest
 
-from benchmarks.roundtrips import WireCounter
 from engage.projections.engine import ProjectionWorker
 from engage.projections.progress import ProgressListener, channel_for
 from tests.common.consultations import contribute, create_consultation
-from tests.common.projections import engines, read_models, some_events
+from tests.common.projections import engines, read_models, round_trips_of, some_events
 
 PATIENCE = 60  # seconds; only a bug (or a stalled machine) reaches it, nothing measures it
 
@@ -31,13 +30,6 @@ def wait_until(condition, what: str):
     while not condition():
         assert time.monotonic() < deadline, what
         time.sleep(0.005)
-
-
-def counted(fn) -> dict:
-    counter = WireCounter(threading.current_thread())
-    with counter.counting():
-        fn()
-    return counter.breakdown()
 
 
 def engine_trips(breakdown: dict) -> Counter:
@@ -72,12 +64,12 @@ def test_a_batch_costs_four_round_trips_of_its_own_on_one_connection(backend, en
             if other is engine:
                 break
             other.catch_up()
-        batch = counted(lambda: engine.process_shared_batch(names))
+        batch = round_trips_of(lambda: engine.process_shared_batch(names))
         # BEGIN; the positions locked, the trailed positions, the log's head and its events in
         # one statement; the positions written and announced in one; COMMIT. Nothing through
         # the event store's pool (a connection checked out per read, before).
         assert engine_trips(batch) == {"read models": 4}, (name, batch["statements"])
-        idle = counted(lambda: engine.process_shared_batch(names))
+        idle = round_trips_of(lambda: engine.process_shared_batch(names))
         assert engine_trips(idle) == {"read models": 3}, (name, idle["statements"])
 
 

@@ -4,14 +4,13 @@ read-your-writes wait, since the consultations group commits only once the publi
 
 from __future__ import annotations
 
-import threading
 from uuid import uuid4
 
 import pytest
 
-from benchmarks.roundtrips import PREPARE, WireCounter
+from benchmarks.roundtrips import PREPARE
 from tests.common.consultations import contribute, create_consultation
-from tests.common.projections import engines, some_events
+from tests.common.projections import engines, round_trips_of, some_events
 
 # BEGIN; the engine's batch read (positions, head, the event); the projection's reads (the
 # tree's size and right edge, the commitments already drawn) in one statement; its writes (the
@@ -24,13 +23,6 @@ ONE_EVENT_BATCH = 6
 def on_postgresql(backend):
     if backend != "postgresql":
         pytest.skip("round trips are PostgreSQL's (SQLite runs in the process)")
-
-
-def counted(fn) -> dict:
-    counter = WireCounter(threading.current_thread())
-    with counter.counting():
-        fn()
-    return counter.breakdown()
 
 
 def paid(breakdown: dict) -> int:
@@ -49,12 +41,12 @@ def test_the_transparency_groups_batch_of_one_vote_costs_six_round_trips(backend
         app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
         transparency.catch_up()
     app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
-    batch = counted(lambda: transparency.process_shared_batch(names))
+    batch = round_trips_of(lambda: transparency.process_shared_batch(names))
     assert paid(batch) <= ONE_EVENT_BATCH, batch["statements"]
     # Nor does a burst's small batch cost more: one statement per table, in the same pipeline.
     for _ in range(10):
         app.cast_vote(person_id=uuid4(), item_id=item, option="mitige", has_valid_card=True)
-    burst = counted(lambda: transparency.process_shared_batch(names))
+    burst = round_trips_of(lambda: transparency.process_shared_batch(names))
     assert paid(burst) <= ONE_EVENT_BATCH, burst["statements"]
 
 
@@ -73,4 +65,4 @@ def test_the_wire_counter_counts_both_waits_of_a_copy(backend, database_url):
             with conn.cursor().copy("COPY copied (n) FROM STDIN") as copy:
                 copy.write_row((1,))
 
-        assert paid(counted(copy_one_row)) == 2
+        assert paid(round_trips_of(copy_one_row)) == 2

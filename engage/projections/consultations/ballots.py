@@ -45,5 +45,7 @@ def ballots_of(run: list[tuple[Any, int]]) -> list[Ballot]:
 
 
 def stored_ballots(ballots: list[Ballot]) -> list[str]:
-    """The vote ids whose row may already be stored: not a first vote's (`base.stored_votes`)."""
+    """The vote ids whose row may already be stored: not a first vote's (a ballot's VoteCast is its
+    one event that creates its row, the event store holding exactly one per ballot), so a run of
+    first votes reads nothing back."""
     return list({vote for vote, _, _, cast in ballots if not cast})
