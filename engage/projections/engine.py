@@ -7,11 +7,11 @@ notification log works the same on SQLite (no push subscription there) and
 PostgreSQL (where eventsourcing's table lock serializes commits, so ids appear
 in commit order and a position never has to go back).
 
-A batch on PostgreSQL costs four round trips of its own, on one connection of the read
-models' pool, whatever the projections then write: BEGIN; one statement that locks the
-batch's positions and reads the trailed projections' positions, the log's head and the next
-notifications in one snapshot (_BATCH_READ); the projections' own statements; one statement
-that writes the positions and NOTIFYs them (_WRITE_POSITIONS); COMMIT. Both are static texts,
+A batch on PostgreSQL costs three round trips of its own, on one connection of the read
+models' pool, whatever the projections then write: BEGIN in one pipeline with the statement
+that locks the batch's positions and reads the trailed projections' positions, the log's head
+and the next notifications in one snapshot (_BATCH_READ); the projections' own statements; one
+statement that writes the positions and NOTIFYs them (_WRITE_POSITIONS); COMMIT. Both are static texts,
 prepared by psycopg after a few runs. On SQLite the log is read through the recorder.
 
 Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
@@ -25,8 +25,9 @@ import logging
 import os
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
@@ -180,8 +181,7 @@ class ProjectionEngine:
         projections = [self.projections[name] for name in self.projections if name in set(names)]
         topics = [set(p.topics()) for p in projections]
         wanted = None if any(not t for t in topics) else sorted(set().union(*topics))
-        with self.db.transaction() as cur:
-            batch = self._read_batch(cur, sorted(p.name for p in projections), wanted)
+        with self._batch_transaction(sorted(p.name for p in projections), wanted) as (cur, batch):
             positions, head, notifications = batch.positions, batch.head, batch.notifications
             low = min(positions.values())
             if head <= low:
@@ -302,15 +302,21 @@ FROM ready WHERE ready.ok"""
         """How far past the trailed projections' committed positions a batch may read (GroupEngine)."""
         return 0
 
-    def _read_batch(self, cur: Cursor, names: list[str], topics: list[str] | None) -> "_Batch":
+    @contextmanager
+    def _batch_transaction(self, names: list[str], topics: list[str] | None) -> Iterator[tuple[Cursor, "_Batch"]]:
+        """The batch's transaction, opened by its read (_BATCH_READ: BEGIN and the read in one
+        round trip on PostgreSQL)."""
         trails = [name for name in self.trails if name not in names]
-        if cur.backend == "postgresql":
-            slack = self._slack()
-            params: list = [names, len(names), len(trails), trails, slack]
-            if topics is not None:
-                params.append(topics)
-            params.append(self.batch_size)
-            rows = cur.execute(self._batch_read_sql(topics is not None), params).fetchall()
+        if self.db.backend != "postgresql":
+            with self.db.transaction() as cur:
+                yield cur, self._read_batch_sqlite(cur, names, trails, topics)
+            return
+        slack = self._slack()
+        params: list = [names, len(names), len(trails), trails, slack]
+        if topics is not None:
+            params.append(topics)
+        params.append(self.batch_size)
+        with self.db.transaction_opened_by(self._batch_read_sql(topics is not None), params) as (cur, rows):
             found: dict[str, int] = {}
             top, trailed, notifications = 0, None, []
             for kind, text, number, originator_id, version, state in rows:
@@ -325,9 +331,12 @@ FROM ready WHERE ready.ok"""
             notifications.sort(key=lambda n: n.id)
             positions = {name: found.get(name, 0) for name in names}
             head = top if trailed is None else min(top, trailed + slack)
-            return _Batch(positions, head, None if trailed is None else trailed, notifications)
-        # SQLite: the transaction holds the database's write lock already (no rival moves a
-        # position under it); the log is read through the recorder.
+            yield cur, _Batch(positions, head, None if trailed is None else trailed, notifications)
+
+    def _read_batch_sqlite(self, cur: Cursor, names: list[str], trails: list[str],
+                           topics: list[str] | None) -> "_Batch":
+        # The transaction holds the database's write lock already (no rival moves a position
+        # under it); the log is read through the recorder.
         marks = ", ".join(["%s"] * (len(names) + len(trails)))
         found = dict(cur.execute(
             f"SELECT projection, position FROM projection_tracking WHERE projection IN ({marks})",

@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 
+from benchmarks.roundtrips import PREPARE
 from engage.projections import base
 from engage.projections.base import Projection
 from engage.projections.cards.lifecycle import CardLifecycleProjection
@@ -183,8 +184,10 @@ def test_a_crash_in_a_batch_of_votes_leaves_nothing_of_it(engage_services, monke
 #: engine's left out): the ballot's row read back (a change, a withdrawal), the rules and the
 #: counters read, the consultations' writes (one pipeline), the restitution's support rows
 #: (one statement, its rows returned) and its writes (one pipeline). As many as before the
-#: set-wise path learnt to skip the restitution's read of its items.
-LIVE_VOTE_TRIPS = {"first vote": 4, "change": 6, "withdrawal": 7}
+#: set-wise path learnt to skip the restitution's read of its items. A statement's PREPARE
+#: (once per connection, when psycopg has seen it five times) is not the vote's: the withdrawal
+#: counted 7 while one fell in its batch, and 6 once the batch's BEGIN stopped going alone.
+LIVE_VOTE_TRIPS = {"first vote": 4, "change": 6, "withdrawal": 6}
 
 
 def test_a_live_vote_costs_the_projections_no_more_round_trips(backend, engage_services):
@@ -210,5 +213,5 @@ def test_a_live_vote_costs_the_projections_no_more_round_trips(backend, engage_s
         groups["transparency"].catch_up()  # the trailed group first: the batch has the vote to apply
         breakdown = round_trips_of(lambda: consultations.process_shared_batch(names))
         trips[step] = sum(n for (_, purpose), n in breakdown["by_purpose"].items()
-                          if not purpose.startswith("projections.engine"))
+                          if not purpose.startswith("projections.engine") and purpose != PREPARE)
     assert trips == LIVE_VOTE_TRIPS
