@@ -183,13 +183,18 @@ def test_a_crash_in_a_batch_of_votes_leaves_nothing_of_it(engage_services, monke
 #: engine's left out): the ballot's row read back (a change, a withdrawal), the rules and the
 #: counters read, the consultations' writes (one pipeline), the restitution's support rows
 #: (one statement, its rows returned) and its writes (one pipeline). As many as before the
-#: set-wise path learnt to skip the restitution's read of its items.
-LIVE_VOTE_TRIPS = {"first vote": 4, "change": 6, "withdrawal": 7}
+#: set-wise path learnt to skip the restitution's read of its items. Left out too: psycopg
+#: preparing the engine's statements, once per pooled connection: whether one falls in a counted
+#: batch depends on which connection the pool hands out (it did, as a seventh trip, for the
+#: withdrawal until the after-catch-up hooks stopped borrowing connections on every catch-up).
+LIVE_VOTE_TRIPS = {"first vote": 4, "change": 6, "withdrawal": 6}
 
 
 def test_a_live_vote_costs_the_projections_no_more_round_trips(backend, engage_services):
     if backend != "postgresql":
         pytest.skip("round trips are PostgreSQL's")
+    from benchmarks.roundtrips import PREPARE
+
     app = engage_services.app
     item = contribute(app, create_consultation(app, threshold=2), uuid4(), text="Une idée").id
     groups = engines(engage_services)
@@ -210,5 +215,5 @@ def test_a_live_vote_costs_the_projections_no_more_round_trips(backend, engage_s
         groups["transparency"].catch_up()  # the trailed group first: the batch has the vote to apply
         breakdown = round_trips_of(lambda: consultations.process_shared_batch(names))
         trips[step] = sum(n for (_, purpose), n in breakdown["by_purpose"].items()
-                          if not purpose.startswith("projections.engine"))
+                          if not purpose.startswith("projections.engine") and purpose != PREPARE)
     assert trips == LIVE_VOTE_TRIPS
