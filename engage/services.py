@@ -98,7 +98,9 @@ class Engage:
             from engage.projections.transparency.tiles import TileWriter
 
             hooks.append((TRANSPARENCY, TileWriter(db, settings["engage.transparency.tiles_dir"])))
-        hooks.append((ConsultationsProjection.name, SupportPolicy(app, db)))  # reads rm_support_due
+        support = SupportPolicy(app, db)  # reads rm_support_due, when its projection says rows may be there
+        engine.projections[ConsultationsProjection.name].support_due = support.cue
+        hooks.append((ConsultationsProjection.name, support))
         engine.after_catch_up.extend(hook for _, hook in hooks)
         engage = cls(
             db=db,

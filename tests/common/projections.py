@@ -107,3 +107,32 @@ def round_trips_of(fn) -> dict:
     with counter.counting():
         fn()
     return counter.breakdown()
+
+
+class Opened:
+    """A stand-in for one hook's `Database` that records each transaction it opens ("reading" or
+    "transaction") and opens it on the real one: counts a hook's visits to the database without
+    counting the projections' own (set it as the hook's `db`)."""
+
+    def __init__(self, db):
+        self.db = db
+        self.log: list[str] = []
+
+    def reading(self, *args, **kwargs):
+        self.log.append("reading")
+        return self.db.reading(*args, **kwargs)
+
+    def transaction(self, *args, **kwargs):
+        self.log.append("transaction")
+        return self.db.transaction(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.db, name)
+
+
+def batches_only(engine) -> None:
+    """Catch up without the hooks that run after a catch-up (the signer, the support policy):
+    as a process that stopped between its batches and its hooks would leave the database."""
+    for name in engine.projections:
+        while engine.process_batch(name):
+            pass

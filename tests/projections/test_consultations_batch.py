@@ -186,7 +186,7 @@ def test_a_crash_in_a_batch_of_votes_leaves_nothing_of_it(engage_services, monke
 #: (one statement, its rows returned) and its writes (one pipeline). As many as before the
 #: set-wise path learnt to skip the restitution's read of its items. A statement's PREPARE
 #: (once per connection, when psycopg has seen it five times) is not the vote's: the withdrawal
-#: counted 7 while one fell in its batch, and 6 once the batch's BEGIN stopped going alone.
+#: counted 7 while one fell in its batch (which connection the pool hands out decides it).
 LIVE_VOTE_TRIPS = {"first vote": 4, "change": 6, "withdrawal": 6}
 
 

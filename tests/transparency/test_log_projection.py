@@ -14,6 +14,7 @@ from engage.projections.transparency.projection import CheckpointSigner, SqlTree
 from engage.transparency import merkle
 from engage.transparency.note import Checkpoint, Signer
 from tests.common.merkle import ReferenceTree
+from tests.common.projections import Opened
 
 LEAVES = 300
 
@@ -158,6 +159,48 @@ def test_checkpoints_are_signed_when_the_tree_grew_and_the_interval_passed(site,
     with site.services.db.reading() as cur:
         kept = cur.execute("SELECT size, note FROM tlog_checkpoints ORDER BY size").fetchall()
     assert kept == [(4, first.note), (6, second.note)]
+
+
+def test_the_signer_leaves_the_database_alone_until_a_checkpoint_can_be_due(site, signer_and_clock):
+    """It runs after every catch-up, a vote's included: before the interval has passed since
+    the latest checkpoint it knows of, no checkpoint can be due and it opens no transaction."""
+    checkpoints, clock = signer_and_clock
+    checkpoints.db = opened = Opened(checkpoints.db)
+    assert checkpoints.sign_if_due() is None  # no checkpoint yet: it looks every time
+    site.issue_cards(2)
+    _catch_up_without_signing(site)
+    assert checkpoints.sign_if_due().size == 4  # the first one as soon as the tree has leaves
+    assert opened.log == ["reading", "reading", "transaction"]
+    opened.log.clear()
+    site.issue_cards(1, start=2)
+    _catch_up_without_signing(site)
+    clock.advance(59)
+    for _ in range(3):
+        assert checkpoints.sign_if_due() is None
+    assert opened.log == []  # too early: not one statement
+    clock.advance(1)
+    assert checkpoints.sign_if_due().size == 6  # a quiet spell still gets its checkpoint
+    assert opened.log == ["reading", "transaction"]
+    opened.log.clear()
+    clock.advance(59)
+    assert checkpoints.sign_if_due() is None and opened.log == []  # counted from the new one
+
+
+def test_a_signer_learns_the_due_time_from_a_rival_checkpoint(site, signer_and_clock):
+    checkpoints, clock = signer_and_clock
+    rival = CheckpointSigner(site.services.db, checkpoints.signer, interval=60, clock=clock)
+    site.issue_cards(2)
+    _catch_up_without_signing(site)
+    assert rival.sign_if_due().size == 4
+    checkpoints.db = opened = Opened(checkpoints.db)
+    assert checkpoints.sign_if_due() is None  # it reads the rival's checkpoint...
+    clock.advance(30)
+    site.issue_cards(1, start=2)
+    _catch_up_without_signing(site)
+    opened.log.clear()
+    assert checkpoints.sign_if_due() is None and opened.log == []  # ...and waits for its interval
+    clock.advance(30)
+    assert checkpoints.sign_if_due().size == 6
 
 
 def test_the_worker_signs_after_catching_up(site):

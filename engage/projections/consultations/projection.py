@@ -9,7 +9,7 @@ per (consultation, channel): pages read one small row set, never count the votes
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
 
 from engage.db import Cursor
 from engage.domain.common import PersonalDataVault
@@ -95,6 +95,13 @@ class ConsultationsProjection(Projection):
 
     def __init__(self, vault: PersonalDataVault):
         self.vault = vault
+        # Told, in the batch, that a row was written into rm_support_due: the support policy
+        # reads that table only then (engage/policies/support.py; wired in engage/services.py).
+        self.support_due: Callable[[], None] | None = None
+
+    def _tell_support_due(self) -> None:
+        if self.support_due is not None:
+            self.support_due()
 
     # -- schema --------------------------------------------------------------------------
     def create_tables(self, cur: Cursor) -> None:
@@ -414,6 +421,8 @@ class ConsultationsProjection(Projection):
                         [(item, *due[item]) for item in sorted(due)],
                         "ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree"
                         " WHERE rm_support_due.agree <> excluded.agree")
+        if due:
+            self._tell_support_due()
 
     @staticmethod
     def _write_agree(cur, items: list[str], agree: dict, stored_agree: dict, counted_rows: set, rules: dict) -> None:
@@ -630,6 +639,7 @@ class ConsultationsProjection(Projection):
             cur.execute(
                 "INSERT INTO rm_support_due (item_id, agree, threshold) VALUES (%s, %s, %s)"
                 " ON CONFLICT (item_id) DO UPDATE SET agree = excluded.agree", [item, agree, row[1]])
+            self._tell_support_due()
 
     # -- meetings ------------------------------------------------------------------------
     def _PublicMeetingScheduled(self, cur, e, position):

@@ -350,6 +350,14 @@ class CheckpointSigner:
     Before signing it proves, from the stored tree, that the new tree extends the last
     signed one (RFC 9162 consistency): a tree rebuilt from an altered event store is
     never signed, and the log never signs two inconsistent checkpoints.
+
+    It runs after every catch-up, a vote's included, so it remembers when the next
+    checkpoint can first be due (the latest one it has read or signed, plus the interval)
+    and opens no transaction before then. Checkpoints are only ever added, so a rival
+    signer in another process can only make the next one due later: the time remembered
+    is never too late. With no checkpoint known it looks every time (the first one is due
+    as soon as the tree has a leaf). Past that time it reads on every run, as before, until
+    it signs: a quiet spell gets its checkpoint from the worker's periodic catch-ups.
     """
 
     def __init__(
@@ -365,6 +373,7 @@ class CheckpointSigner:
         self.interval = datetime.timedelta(seconds=interval)
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._reported: tuple | None = None  # the last refusal logged, so it is logged once
+        self._not_before: datetime.datetime | None = None  # no checkpoint can be due earlier
 
     @property
     def origin(self) -> str:
@@ -376,13 +385,18 @@ class CheckpointSigner:
 
     def sign_if_due(self) -> SignedCheckpoint | None:
         """The new checkpoint, or None when none is due (or signing was refused, and logged)."""
+        if self._not_before is not None and self.clock() < self._not_before:
+            return None
         with self.db.reading() as cur:
-            if not self._due(SqlTree(cur).size(), latest_checkpoint(cur)):
-                return None
+            size, latest = SqlTree(cur).size(), latest_checkpoint(cur)
+        self._remember(latest)
+        if not self._due(size, latest):
+            return None
         with self.db.transaction() as cur:
             self._lock_tree(cur)
             tree = SqlTree(cur)
             size, latest = tree.size(), latest_checkpoint(cur)
+            self._remember(latest)
             if not self._due(size, latest):
                 return None  # a rival signer was quicker
             root = tree.root(size)
@@ -399,6 +413,7 @@ class CheckpointSigner:
                 f"INSERT INTO tlog_checkpoints ({_CHECKPOINT_COLUMNS}) VALUES (%s, %s, %s, %s, %s)",
                 [size, root.hex(), signed.note, signed.verifier_key, signed.signed_at],
             )
+        self._remember(signed)
         log.info("transparency checkpoint signed: %s leaves, root %s", size, root.hex())
         return signed
 
@@ -415,8 +430,15 @@ class CheckpointSigner:
                     level=logging.WARNING,
                 )
             return False
-        signed_at = datetime.datetime.fromisoformat(latest.signed_at.replace("Z", "+00:00"))
-        return self.clock() - signed_at >= self.interval
+        return self.clock() - self._signed_at(latest) >= self.interval
+
+    def _remember(self, latest: SignedCheckpoint | None) -> None:
+        if latest is not None:
+            self._not_before = self._signed_at(latest) + self.interval
+
+    @staticmethod
+    def _signed_at(checkpoint: SignedCheckpoint) -> datetime.datetime:
+        return datetime.datetime.fromisoformat(checkpoint.signed_at.replace("Z", "+00:00"))
 
     def _extends(self, tree: SqlTree, latest: SignedCheckpoint, size: int, root: bytes) -> bool:
         proof = merkle.consistency_proof(tree, latest.size, size)

@@ -12,9 +12,13 @@ import pytest
 from engage.domain.common import AlreadyDone, DomainError
 from engage.domain.consultations import errors as c_errors
 from engage.domain.consultations import model as c
+from engage.policies.support import SupportPolicy
 from engage.projections.consultations import queries as q
+from engage.services import Engage
 from tests.common.consultations import EDITOR, PLAN, THEMES, contribute, create_consultation
 from tests.common.leaves import public_leaf
+from tests.common.projections import Opened, batches_only
+from tests.conftest import app_settings
 
 
 def test_plan_phases_in_order_and_slugs_unique(engage_services):
@@ -201,6 +205,88 @@ def test_threshold_flags_the_item_exactly_once(engage_services):
     assert len(flags) == 1 and flags[0].agree_votes >= 3
     assert q.contribution(engage_services.db, item.hex).flagged_for_study
     assert [n.kind for n in q.notifications(engage_services.db, author)[0]] == ["threshold"]
+
+
+def _support_policy(engage):
+    return next(hook for hook in engage.engine.after_catch_up if isinstance(hook, SupportPolicy))
+
+
+def test_the_support_policy_reads_rm_support_due_only_after_a_threshold_was_crossed(engage_services):
+    """It runs after every catch-up, a vote's included; rows appear in rm_support_due only when
+    the projection records a crossing, which tells the policy: the other catch-ups cost nothing."""
+    app, engine = engage_services.app, engage_services.engine
+    policy = _support_policy(engage_services)
+    cid = create_consultation(app, threshold=2)
+    author = uuid4()
+    item = contribute(app, cid, author).id
+    engine.catch_up()  # its first run looks once: rows an earlier process may have left
+    policy.db = opened = Opened(policy.db)
+    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    app.cast_vote(person_id=uuid4(), item_id=item, option="mitige", has_valid_card=True)
+    engine.catch_up()
+    engine.catch_up()
+    assert opened.log == []  # below the threshold: nothing to read
+    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    engine.catch_up()  # the crossing: the policy reads the row and flags the item
+    assert opened.log == ["reading"]
+    engine.catch_up()
+    assert opened.log == ["reading"]
+    assert q.contribution(engage_services.db, item.hex).flagged_for_study
+    assert [n.kind for n in q.notifications(engage_services.db, author)[0]] == ["threshold"]
+
+
+def test_the_support_policy_flags_what_an_earlier_process_left(database_url):
+    """A crossing applied by a process that stopped before its policy ran: the row is all that
+    is left of it, and the next process's policy finds it on its first run."""
+    earlier = Engage.from_settings(app_settings(database_url), run_projections=False)
+    try:
+        cid = create_consultation(earlier.app, threshold=1)
+        item = contribute(earlier.app, cid).id
+        earlier.app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+        batches_only(earlier.engine)
+    finally:
+        earlier.close()
+    later = Engage.from_settings(app_settings(database_url), run_projections=False)
+    try:
+        later.engine.catch_up()  # nothing new to apply: only the policy's first look
+        assert [type(e).__name__ for e in later.app.events.get(item)][-1] == "ContributionFlaggedForStudy"
+        later.engine.catch_up()
+        assert q.contribution(later.db, item.hex).flagged_for_study
+    finally:
+        later.close()
+
+
+def test_the_support_policy_sweeps_for_rows_another_process_wrote(engage_services):
+    app, now = engage_services.app, [0.0]
+    policy = SupportPolicy(app, Opened(engage_services.db), sweep_interval=60, clock=lambda: now[0])
+    assert policy() == 0 and policy.db.log == ["reading"]  # its first run
+    item = contribute(app, create_consultation(app, threshold=1)).id
+    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    batches_only(engage_services.engine)  # the crossing cues that engine's policy, not this one
+    now[0] = 59
+    assert policy() == 0 and policy.db.log == ["reading"]
+    now[0] = 60
+    assert policy() == 1 and policy.db.log == ["reading", "reading"]
+    assert policy(force=True) == 0 and len(policy.db.log) == 3  # asked to: it reads
+
+
+def test_the_support_policy_looks_again_while_a_flag_failed(engage_services, monkeypatch):
+    app, engine = engage_services.app, engage_services.engine
+    policy = _support_policy(engage_services)
+    cid = create_consultation(app, threshold=1)
+    item = contribute(app, cid).id
+    engine.catch_up()
+    flag = app.flag_for_study
+    monkeypatch.setattr(app, "flag_for_study", lambda *a, **k: 1 / 0)
+    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    engine.catch_up()  # the flag fails (logged): the row stays
+    monkeypatch.setattr(app, "flag_for_study", flag)
+    policy.db = opened = Opened(policy.db)
+    engine.catch_up()  # no new crossing, but the last attempt failed
+    assert opened.log == ["reading"]
+    assert not q.contribution(engage_services.db, item.hex).flagged_for_study  # not applied yet
+    engine.catch_up()
+    assert q.contribution(engage_services.db, item.hex).flagged_for_study
 
 
 def test_concurrent_policies_flag_once(engage_services):
