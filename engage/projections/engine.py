@@ -189,8 +189,6 @@ class ProjectionEngine:
             # Every followed event up to head is applied when the batch was not full.
             new_position = head if len(notifications) < self.batch_size else notifications[-1].id
             self._reading_up_to(new_position)
-            if batch.trailed is not None and new_position > batch.trailed:
-                self._before_applying_ahead(notifications, new_position)
             applied = 0
             for projection, events in zip(projections, self._dispatch(
                     notifications, self.decoder.decode(notifications),
@@ -229,10 +227,6 @@ class ProjectionEngine:
 
     def _reading_up_to(self, position: int) -> None:
         """Told, once a batch has read the log, where it will leave its projections (GroupEngine)."""
-
-    def _before_applying_ahead(self, notifications: Sequence[Notification], position: int) -> None:
-        """Told before applying a batch that goes past the trailed projections' committed
-        positions (a speculative batch, GroupEngine), which may wait for them."""
 
     # The batch's reads on PostgreSQL, in one statement (one round trip, one connection, a
     # static text that psycopg converts once and prepares): lock the batch's positions (FOR

@@ -122,15 +122,10 @@ class GroupEngine(ProjectionEngine):
         projections: Iterable[Projection],
         *,
         trails: Sequence[str] = (),
-        yields_to: Iterable[str] = (),
         batch_size: int = 500,
     ):
         super().__init__(app, db, projections, batch_size=batch_size)
         self.trails = tuple(trails)
-        # The topics the trailed groups have work of their own for, beyond the public log's
-        # (module docstring, "Yielding"): a speculative batch holding one applies only once
-        # they have committed it.
-        self.yields_to = frozenset(yields_to)
         self._stopped = threading.Event()
         # The committed positions announced by every worker (the trailed groups' among them),
         # kept by `news`, the listener that wakes this group's worker: speculation while it listens.
@@ -180,12 +175,6 @@ class GroupEngine(ProjectionEngine):
     def _reading_up_to(self, position: int) -> None:
         self._covered = position
 
-    def _before_applying_ahead(self, notifications: Sequence, position: int) -> None:
-        if self.yields_to and any(n.topic in self.yields_to for n in notifications):
-            # Bounded like the gate that follows: past it, the batch applies and the gate
-            # decides (news may be late or lost; the gate's own check is the one that counts).
-            self.heard.wait(self.trails, position, self.speculation_timeout)
-
     def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
         deadline = time.monotonic() + self.speculation_timeout
         while True:
@@ -224,10 +213,7 @@ def group_engine(engine: ProjectionEngine, group: Group,
                  batch_size: int | None = None) -> GroupEngine:
     """An engine over one group of `engine`'s projections, with the after-catch-up hooks of
     the read models the group owns (`hooks`: (projection name, hook) pairs)."""
-    # Only the trailed projections that follow some topics: the public log follows them all,
-    # and a group yielding to it would never apply ahead at all.
-    yields_to = {topic for name in group.trails for topic in engine.projections[name].topics()}
     member = GroupEngine(engine.app, engine.db, [engine.projections[n] for n in group.projections],
-                         trails=group.trails, yields_to=yields_to, batch_size=batch_size or engine.batch_size)
+                         trails=group.trails, batch_size=batch_size or engine.batch_size)
     member.after_catch_up = [hook for owner, hook in hooks if owner in group.projections]
     return member

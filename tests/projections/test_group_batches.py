@@ -16,7 +16,6 @@ from engage.projections.engine import ProjectionWorker
 from engage.projections.progress import ProgressListener, channel_for
 from tests.common.consultations import contribute, create_consultation
 from tests.common.projections import engines, read_models, round_trips_of, some_events
-from tests.common.workshops import make_session
 
 PATIENCE = 60  # seconds; only a bug (or a stalled machine) reaches it, nothing measures it
 
@@ -131,85 +130,6 @@ def test_a_trailing_group_applies_ahead_and_commits_only_after_the_groups_it_tra
     built = read_models(engage_services)
     engage_services.engine.rebuild()
     assert read_models(engage_services) == built  # the same read models as one engine in order
-
-
-def applied_while(engage, engine) -> list[dict[str, int]]:
-    """The committed positions (read on another connection) each time one of the engine's
-    projections is handed events: what the groups it trails had published by then."""
-    seen: list[dict[str, int]] = []
-    for projection in engine.projections.values():
-        apply = projection.apply_batch
-
-        def spied(cur, events, apply=apply):
-            seen.append(engage.engine.positions())
-            return apply(cur, events)
-
-        projection.apply_batch = spied
-    return seen
-
-
-def catch_up_in_a_thread(engine):
-    results: list[int] = []
-    thread = threading.Thread(target=lambda: results.append(engine.catch_up()))
-    thread.start()
-    return thread, results
-
-
-def test_a_trailing_group_applies_a_vote_only_once_the_groups_it_trails_have_committed_it(
-        backend, engage_services):
-    """The vote's page waits for the consultations group, which waits for the public log; the
-    others group has the vote's participation history to write, which no page waits for. Applied
-    at once, it would take a core from the two groups on the page's path (2 cores, 3 groups): it
-    reads ahead, then applies once they have committed, as it would commit only then anyway."""
-    on_postgresql(backend)
-    some_events(engage_services)
-    head = engage_services.engine.head()
-    groups = engines(engage_services)
-    others = groups["others"]
-    listener = speculating(engage_services, others)
-    others.speculation_timeout = PATIENCE
-    seen = applied_while(engage_services, others)
-    thread, results = catch_up_in_a_thread(others)
-    try:
-        time.sleep(0.3)  # time enough to apply, were it applying
-        assert seen == []
-        groups["transparency"].catch_up()
-        groups["consultations"].catch_up()
-        thread.join(PATIENCE)
-        assert not thread.is_alive()
-    finally:
-        others.stop()
-        thread.join(PATIENCE)
-        listener.stop()
-    assert results and results[0] > 0
-    assert seen and all(positions["consultations"] == head for positions in seen)
-    assert set(engage_services.engine.positions().values()) == {head}
-
-
-def test_a_trailing_group_applies_ahead_what_the_groups_it_trails_have_no_work_for(backend, engage_services):
-    """Workshop sessions only: nothing for the consultations group to count, so the others group
-    (the workshops' read models, which the session's page waits for) applies at once, as before."""
-    on_postgresql(backend)
-    for arrondissement in (4, 11, 20):
-        make_session(engage_services.app, arrondissement=arrondissement)
-    groups = engines(engage_services)
-    others = groups["others"]
-    listener = speculating(engage_services, others)
-    others.speculation_timeout = PATIENCE
-    seen = applied_while(engage_services, others)
-    thread, results = catch_up_in_a_thread(others)
-    try:
-        wait_until(lambda: seen, "the cards were not applied ahead")
-        assert seen[0]["transparency"] == 0
-        groups["transparency"].catch_up()
-        groups["consultations"].catch_up()
-        thread.join(PATIENCE)
-        assert not thread.is_alive()
-    finally:
-        others.stop()
-        thread.join(PATIENCE)
-        listener.stop()
-    assert results and results[0] > 0
 
 
 def test_a_speculative_batch_the_trailed_groups_never_reach_is_rolled_back(backend, engage_services):
