@@ -3,11 +3,15 @@
 engage/db.py names this module as PERSISTENCE_MODULE on PostgreSQL. Two changes to
 eventsourcing 9.5.6's recorder and datastore, everything else as it is:
 
-- A write is one round trip: BEGIN, the lock on the events table, NOTIFY, the INSERT and
-  COMMIT go in one pipeline with one Sync (eventsourcing sends BEGIN, the statements, COMMIT
-  and two more Syncs: five). The lock and the commit order it guarantees are unchanged. A
-  refused INSERT (a second first version of an aggregate) aborts the rest of the pipeline, the
-  COMMIT included: nothing is written, and it is the IntegrityError the domain expects.
+- A write is one statement, in one round trip: a function of ours, `engage_append_events`,
+  takes the lock on the events table, NOTIFYs and INSERTs, in the statement's own transaction
+  (autocommit). eventsourcing sends BEGIN, SET LOCAL, LOCK, NOTIFY, INSERT and COMMIT, with
+  three Syncs; sent in one pipeline they were still six statements to build, convert and send,
+  ~0.8 ms of the web process's CPU on the path of every vote. The lock and the commit order it
+  guarantees are unchanged: the lock is held until the statement's transaction commits. A
+  refused INSERT (a second first version of an aggregate) fails the statement: nothing is
+  written, and it is the IntegrityError the domain expects. The function is created (CREATE
+  OR REPLACE) with eventsourcing's own tables and functions, at every start.
 - Connections are not checked with a round trip each time they are taken from the pool
   (eventsourcing's POSTGRES_PRE_PING): engage.db.locally_checked only looks, locally, whether
   the server closed the socket (pg_terminate_backend, a restart), and then replaces every
@@ -24,13 +28,12 @@ from typing import Any, Iterator, Sequence
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
-    PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
 )
 from eventsourcing.utils import retry
-from psycopg import pq
+from psycopg.sql import SQL, Identifier
 
 from engage.db import locally_checked
 
@@ -49,26 +52,36 @@ class CheckedOnErrorDatastore(PostgresDatastore):
 
 
 class OneTripRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any):
+        super().__init__(datastore, **kwargs)
+        schema, table = Identifier(datastore.schema), Identifier(self.events_table_name)
+        function = SQL("{schema}.engage_append_events").format(schema=schema)
+        self.sql_create_statements.append(SQL(
+            "CREATE OR REPLACE FUNCTION {function}(events {schema}.{event}[]) RETURNS SETOF bigint"
+            " LANGUAGE plpgsql AS $BODY$ BEGIN"
+            " SET LOCAL lock_timeout = '{lock_timeout}s';"
+            " LOCK TABLE {schema}.{table} IN EXCLUSIVE MODE;"
+            " NOTIFY {channel};"
+            " RETURN QUERY INSERT INTO {schema}.{table} (originator_id, originator_version, topic, state)"
+            " SELECT originator_id, originator_version, topic, state FROM unnest(events)"
+            " RETURNING notification_id;"
+            " END; $BODY$"
+        ).format(function=function, schema=schema, table=table, event=Identifier(self.stored_event_type_name),
+                 lock_timeout=datastore.lock_timeout, channel=Identifier(self.channel_name)))
+        # A plain string, converted once by psycopg and prepared after a few runs (a Composed
+        # statement is built again at every execute).
+        self._append = SQL("SELECT engage_append_events FROM {function}(%s)").format(function=function).as_string(None)
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return None
-        with self.datastore.get_connection() as conn, conn.cursor() as curs, conn.cursor() as insert:
-            assert conn.autocommit
-            try:
-                # Sent as they come; the pipeline's end sends the one Sync and waits for every answer.
-                with conn.pipeline():
-                    curs.execute("BEGIN")
-                    self._lock_table(curs)
-                    self._notify_channel(curs)
-                    PostgresAggregateRecorder._insert_stored_events(self, insert, stored_events)
-                    curs.execute("COMMIT")
-            except Exception:
-                # A refused statement skipped the rest, the COMMIT included: end the transaction.
-                if conn.pgconn.transaction_status in (pq.TransactionStatus.INERROR, pq.TransactionStatus.INTRANS):
-                    conn.rollback()
-                raise
-            return self._fetch_ids_after_insert_events(insert, stored_events)
+        events = [self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)
+                  for e in stored_events]
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            assert conn.autocommit  # the statement is its own transaction
+            curs.execute(self._append, (events,))
+            return [row["engage_append_events"] for row in curs.fetchall()]
 
 
 class Factory(PostgresFactory):

@@ -20,7 +20,7 @@ from engage.projections.engine import ProjectionWorker
 # The vote POST, from the request's arrival to its 303, the read-your-writes wait left out
 # (its polls depend on how soon the projection worker answers; rywnotify makes it a LISTEN):
 # who is asking (session and person, one statement), the consultation, the item and the card
-# (one pipeline), the event store's write (one pipeline).
+# (one pipeline), the event store's write (one statement: engage_append_events).
 POST_ROUND_TRIPS = 3
 # The page the 303 leads to, which shows the vote: its "mine" comes from a read model. Who is
 # asking; then the consultation, the item, the card, the replies, the counts, the ballot, the
@@ -50,6 +50,17 @@ def test_one_vote_and_its_page_cost_a_bounded_number_of_round_trips(backend, dat
     assert not [p for (pool, p) in page["by_purpose"] if pool == "event store"]
     assert without_wait(page) <= PAGE_ROUND_TRIPS, page["statements"]
     assert counted["page_shows_vote"]
+
+
+def test_the_vote_is_written_in_one_statement(backend, database_url):
+    """The event store's write: one statement of ours (engage_append_events: the lock, NOTIFY,
+    the INSERT), its own transaction; not eventsourcing's six (BEGIN, SET LOCAL, LOCK TABLE,
+    NOTIFY, INSERT, COMMIT), which cost the web process ~0.8 ms of CPU on every vote even
+    sent in one pipeline."""
+    on_postgresql(backend)
+    post = count_in_schema(database_url)["post"]
+    written = [s for s in post["statements"] if s.startswith("event store")]
+    assert len(written) == 1 and "engage_append_events" in written[0], post["statements"]
 
 
 def _backend_pids(resident) -> set[int]:
