@@ -225,12 +225,12 @@ class Database:
                     conn.execute("BEGIN", prepare=False)  # as conn.transaction() sends it
                     cur.execute(sql, tuple(params))
                 rows = cur.fetchall()
-                yield Cursor(cur, "postgresql"), rows
+                yield Cursor(cur, "postgresql", may_commit=True), rows
             except BaseException:
                 if conn.pgconn.transaction_status in (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR):
                     conn.rollback()
                 raise
-            conn.commit()
+            conn.commit()  # nothing to do after execute_then_commit()
 
     def _replica_serves(self, primary: bool) -> bool:
         route = None if primary or self.replica is None else _route.get()
@@ -575,9 +575,21 @@ class ReadReplica:
 class Cursor:
     backend: str
 
-    def __init__(self, cursor: Any, backend: str):
+    def __init__(self, cursor: Any, backend: str, *, may_commit: bool = False):
         self._cursor = cursor
         self.backend = backend
+        self._may_commit = may_commit  # its transaction's BEGIN was ours (transaction_opened_by)
+
+    def execute_then_commit(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """The transaction's last statement and its COMMIT in one round trip (PostgreSQL, in a
+        transaction_opened_by block only). A statement that fails skips the COMMIT (the
+        pipeline stops at the error) and the block rolls back."""
+        if not self._may_commit:
+            raise RuntimeError("execute_then_commit: only in a transaction opened by transaction_opened_by()")
+        conn = self._cursor.connection
+        with conn.pipeline():
+            self._cursor.execute(sql, tuple(params))
+            conn.execute("COMMIT", prepare=False)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> "Cursor":
         if self.backend == "sqlite":

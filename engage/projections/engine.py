@@ -7,12 +7,14 @@ notification log works the same on SQLite (no push subscription there) and
 PostgreSQL (where eventsourcing's table lock serializes commits, so ids appear
 in commit order and a position never has to go back).
 
-A batch on PostgreSQL costs three round trips of its own, on one connection of the read
-models' pool, whatever the projections then write: BEGIN in one pipeline with the statement
-that locks the batch's positions and reads the trailed projections' positions, the log's head
-and the next notifications in one snapshot (_BATCH_READ); the projections' own statements; one
-statement that writes the positions and NOTIFYs them (_WRITE_POSITIONS); COMMIT. Both are static texts,
-prepared by psycopg after a few runs. On SQLite the log is read through the recorder.
+A batch on PostgreSQL costs two round trips of its own, on one connection of the read models'
+pool, whatever the projections then write: BEGIN in one pipeline with the statement that locks
+the batch's positions and reads the trailed projections' positions, the log's head and the next
+notifications in one snapshot (_BATCH_READ); the projections' own statements; the statement
+that writes the positions and NOTIFYs them in one pipeline with the COMMIT
+(_WRITE_POSITIONS_AND_COMMIT). A speculative batch (groups.py) writes its positions alone
+(_WRITE_POSITIONS, gated), then commits: three. The statements are static texts, prepared by
+psycopg after a few runs. On SQLite the log is read through the recorder.
 
 Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
 their commits (engage/projections/progress.py): PostgreSQL NOTIFY from a worker anywhere, or
@@ -287,6 +289,23 @@ SELECT pg_notify(%s, %s),
        set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true)
 FROM ready WHERE ready.ok"""
 
+    # The same, for a batch nothing gates (no trailed projection, or none ahead of it), sent with
+    # the COMMIT in one pipeline: one round trip less on the path of every read-your-writes wait
+    # (the public log's batch, which the consultations group waits for). Every named position is
+    # written (ON CONFLICT DO UPDATE always writes); should one not be, the division by zero
+    # fails the statement, the pipeline skips the COMMIT, and the batch rolls back: read models
+    # never commit without their positions.
+    _WRITE_POSITIONS_AND_COMMIT = """
+WITH moved AS (
+    INSERT INTO projection_tracking (projection, position)
+    SELECT name, %s::bigint FROM unnest(%s::text[]) AS name
+    ON CONFLICT (projection) DO UPDATE SET position = excluded.position
+    RETURNING projection
+)
+SELECT pg_notify(%s, %s),
+       set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true),
+       1 / (SELECT (count(*) = %s)::int FROM moved)"""
+
     def _batch_read_sql(self, with_topics: bool) -> str:
         statement = self._statements.get(with_topics)
         if statement is None:
@@ -360,18 +379,15 @@ FROM ready WHERE ready.ok"""
             return
         # The announcement in the batch's transaction: PostgreSQL delivers it at commit, never
         # for a rollback.
-        trails = list(self.trails) if gated else []
-        params = [len(trails), new_position, trails, new_position, [name for name, _ in moved],
-                  channel_for(self.db.url.schema), announcement(dict(moved)),
-                  "off" if self._may_commit_asynchronously([name for name, _ in moved]) else None]
-
-        def write() -> bool:
-            return cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None
-
-        if gated:
-            self._when_trailed_reach(new_position, write)
-        elif not write():  # pragma: no cover - nothing gates it
-            raise RuntimeError("projection positions not written")
+        names = [name for name, _ in moved]
+        announced = [channel_for(self.db.url.schema), announcement(dict(moved)),
+                     "off" if self._may_commit_asynchronously(names) else None]
+        if not gated:
+            cur.execute_then_commit(self._WRITE_POSITIONS_AND_COMMIT, [new_position, names, *announced, len(names)])
+            return
+        params = [len(self.trails), new_position, list(self.trails), new_position, names, *announced]
+        self._when_trailed_reach(new_position,
+                                 lambda: cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None)
 
     def _may_commit_asynchronously(self, names: Sequence[str]) -> bool:
         """Whether a batch moving these projections may commit without waiting for the disk

@@ -28,13 +28,24 @@ def server_setting(engage) -> str:
 
 
 def commit_settings(engine) -> set[str]:
-    """synchronous_commit in each batch's transaction, once its positions are written."""
+    """synchronous_commit in each batch's transaction, once its positions are written: looked at
+    before the COMMIT that goes with their statement (execute_then_commit), or after a gated
+    batch's write (its COMMIT comes at the block's end)."""
     seen = []
     write_positions = engine._write_positions
 
     def and_look(cur, moved, new_position, *, gated):
+        committed_with_the_write = []
+
+        def execute_then_look(sql, params=()):
+            cur.execute(sql, params)
+            seen.append(setting(cur))
+            committed_with_the_write.append(True)  # the block's end commits it, a trip later
+
+        cur.execute_then_commit = execute_then_look
         write_positions(cur, moved, new_position, gated=gated)
-        seen.append(setting(cur))
+        if not committed_with_the_write:
+            seen.append(setting(cur))
 
     engine._write_positions = and_look
     engine.catch_up()

@@ -15,9 +15,10 @@ from tests.common.projections import engines, round_trips_of, some_events
 # BEGIN with the engine's batch read (positions, head, the event); the projection's reads (the
 # tree's size and right edge, the commitments already drawn) in one statement; its writes (the
 # leaf, its nodes, the commitment and the act) in one pipeline; the positions written and
-# announced; COMMIT. (15 before: the tree size, its edge, the commitments apart, and 4 COPYs
-# that each wait for the server twice; 6 while BEGIN went alone.)
-ONE_EVENT_BATCH = 5
+# announced with the COMMIT in one pipeline. (15 before: the tree size, its edge, the
+# commitments apart, and 4 COPYs that each wait for the server twice; 6 while BEGIN and COMMIT
+# went alone.)
+ONE_EVENT_BATCH = 4
 
 
 def on_postgresql(backend):

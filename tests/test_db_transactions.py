@@ -1,0 +1,60 @@
+"""engage.db's transactions opened by their first statement, and ended by their last: what a
+projection batch relies on to commit its read models with their positions, or neither."""
+
+from __future__ import annotations
+
+import pytest
+
+from engage.db import Database
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    with database.transaction() as cur:
+        cur.execute("CREATE TABLE IF NOT EXISTS t_rows (n integer PRIMARY KEY)")
+    yield database
+    database.close()
+
+
+def rows(db) -> list[int]:
+    with db.reading() as cur:
+        return [n for (n,) in cur.execute("SELECT n FROM t_rows ORDER BY n").fetchall()]
+
+
+def test_a_transaction_opened_by_its_read_commits_what_it_wrote(db):
+    with db.transaction_opened_by("SELECT count(*) FROM t_rows", []) as (cur, found):
+        assert found == [(0,)]
+        cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [1])
+    assert rows(db) == [1]
+
+
+def test_a_transaction_opened_by_its_read_rolls_back_when_the_block_raises(db):
+    with pytest.raises(ZeroDivisionError):
+        with db.transaction_opened_by("SELECT count(*) FROM t_rows", []) as (cur, _):
+            cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [1])
+            1 / 0
+    assert rows(db) == []
+
+
+def test_the_last_statement_and_the_commit_go_together_and_a_failing_one_commits_nothing(db, backend):
+    if backend != "postgresql":
+        pytest.skip("execute_then_commit is PostgreSQL's (a batch on SQLite writes its positions alone)")
+    import psycopg
+
+    with db.transaction_opened_by("SELECT count(*) FROM t_rows", []) as (cur, _):
+        cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [1])
+        cur.execute_then_commit("INSERT INTO t_rows (n) VALUES (%s)", [2])
+    assert rows(db) == [1, 2]
+    # The statement fails (here a division by zero, as the positions' check fails when a
+    # position was not written): the COMMIT sent after it is skipped, the block rolls back.
+    with pytest.raises(psycopg.errors.DivisionByZero):
+        with db.transaction_opened_by("SELECT count(*) FROM t_rows", []) as (cur, _):
+            cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [3])
+            cur.execute_then_commit("SELECT 1 / 0", [])
+    assert rows(db) == [1, 2]
+    # Only where the transaction's BEGIN was its own: a transaction() is psycopg's to end.
+    with pytest.raises(RuntimeError):
+        with db.transaction() as cur:
+            cur.execute_then_commit("INSERT INTO t_rows (n) VALUES (%s)", [4])
+    assert rows(db) == [1, 2]
