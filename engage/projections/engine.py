@@ -12,8 +12,9 @@ pool, whatever the projections then write: BEGIN in one pipeline with the statem
 the batch's positions and reads the trailed projections' positions, the log's head and the next
 notifications in one snapshot (_BATCH_READ); the projections' own statements; the statement
 that writes the positions and NOTIFYs them in one pipeline with the COMMIT
-(_WRITE_POSITIONS_AND_COMMIT). A speculative batch (groups.py) writes its positions alone
-(_WRITE_POSITIONS, gated), then commits: three. The statements are static texts, prepared by
+(_WRITE_POSITIONS_AND_COMMIT). A speculative batch (groups.py) does the same once it has heard
+of the trailed groups' commit; before that it writes its positions alone (_WRITE_POSITIONS, which
+writes nothing until the trailed projections are there), then commits: three. The statements are static texts, prepared by
 psycopg after a few runs. On SQLite the log is read through the recorder.
 
 Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
@@ -289,22 +290,28 @@ SELECT pg_notify(%s, %s),
        set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true)
 FROM ready WHERE ready.ok"""
 
-    # The same, for a batch nothing gates (no trailed projection, or none ahead of it), sent with
-    # the COMMIT in one pipeline: one round trip less on the path of every read-your-writes wait
-    # (the public log's batch, which the consultations group waits for). Every named position is
-    # written (ON CONFLICT DO UPDATE always writes); should one not be, the division by zero
-    # fails the statement, the pipeline skips the COMMIT, and the batch rolls back: read models
-    # never commit without their positions.
+    # The same, sent with the COMMIT in one pipeline: one round trip less on the path of every
+    # read-your-writes wait (the public log's batch, which the consultations group waits for,
+    # and the consultations group's, which the vote's page waits for). Used when the trailed
+    # projections are known to be there (none, or their news heard); should they not be after
+    # all, or a position not be written, the last column's cast fails the statement with that
+    # message, the pipeline skips the COMMIT, and the batch rolls back: read models never
+    # commit without their positions.
     _WRITE_POSITIONS_AND_COMMIT = """
-WITH moved AS (
+WITH ready AS (
+    SELECT count(*) = %s AND (count(*) = 0 OR min(position) >= %s) AS ok
+    FROM projection_tracking WHERE projection = ANY(%s)
+), moved AS (
     INSERT INTO projection_tracking (projection, position)
-    SELECT name, %s::bigint FROM unnest(%s::text[]) AS name
+    SELECT name, %s::bigint FROM unnest(%s::text[]) AS name, ready WHERE ready.ok
     ON CONFLICT (projection) DO UPDATE SET position = excluded.position
     RETURNING projection
-)
+), written AS (SELECT count(*) AS n FROM moved)
 SELECT pg_notify(%s, %s),
        set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true),
-       1 / (SELECT (count(*) = %s)::int FROM moved)"""
+       (CASE WHEN written.n = %s THEN '1'
+             ELSE 'engage: ' || written.n || ' projection positions written of ' || %s END)::int
+FROM written"""
 
     def _batch_read_sql(self, with_topics: bool) -> str:
         statement = self._statements.get(with_topics)
@@ -380,14 +387,18 @@ SELECT pg_notify(%s, %s),
         # The announcement in the batch's transaction: PostgreSQL delivers it at commit, never
         # for a rollback.
         names = [name for name, _ in moved]
-        announced = [channel_for(self.db.url.schema), announcement(dict(moved)),
-                     "off" if self._may_commit_asynchronously(names) else None]
+        trails = list(self.trails) if gated else []
+        params = [len(trails), new_position, trails, new_position, names, channel_for(self.db.url.schema),
+                  announcement(dict(moved)), "off" if self._may_commit_asynchronously(names) else None]
+
+        def write_and_commit() -> None:
+            cur.execute_then_commit(self._WRITE_POSITIONS_AND_COMMIT, [*params, len(names), len(names)])
+
         if not gated:
-            cur.execute_then_commit(self._WRITE_POSITIONS_AND_COMMIT, [new_position, names, *announced, len(names)])
+            write_and_commit()
             return
-        params = [len(self.trails), new_position, list(self.trails), new_position, names, *announced]
-        self._when_trailed_reach(new_position,
-                                 lambda: cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None)
+        self._when_trailed_reach(new_position, lambda: cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None,
+                                 write_and_commit)
 
     def _may_commit_asynchronously(self, names: Sequence[str]) -> bool:
         """Whether a batch moving these projections may commit without waiting for the disk
@@ -395,10 +406,12 @@ SELECT pg_notify(%s, %s),
         return self.db.replica is None and not any(
             self.projections[name].commits_durably for name in names)
 
-    def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
-        """A speculative batch's end (GroupEngine): `write()` its positions once the trailed
-        projections have committed `position` (it returns False until they have); raise to roll
-        the batch back."""
+    def _when_trailed_reach(self, position: int, write: Callable[[], bool],
+                            write_and_commit: Callable[[], None]) -> None:
+        """A speculative batch's end (GroupEngine): its positions written once the trailed
+        projections have committed `position`, by `write()` (False until they have; the block's
+        end commits) or by `write_and_commit()` (raises unless they have); raise to roll the
+        batch back."""
         raise RuntimeError("a batch past the trailed projections outside a GroupEngine")
 
     def catch_up(self, names: Sequence[str] | None = None) -> int:

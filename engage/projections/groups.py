@@ -175,12 +175,18 @@ class GroupEngine(ProjectionEngine):
     def _reading_up_to(self, position: int) -> None:
         self._covered = position
 
-    def _when_trailed_reach(self, position: int, write: Callable[[], bool]) -> None:
+    def _when_trailed_reach(self, position: int, write: Callable[[], bool],
+                            write_and_commit: Callable[[], None]) -> None:
         deadline = time.monotonic() + self.speculation_timeout
         while True:
             # Woken by the trailed groups' NOTIFY; the write's own check is the one that counts
             # (news may be late or lost: a tenth of a second between two tries at most).
-            self.heard.wait(self.trails, position, max(0.0, min(0.1, deadline - time.monotonic())))
+            if self.heard.wait(self.trails, position, max(0.0, min(0.1, deadline - time.monotonic()))):
+                # Their commit heard: the write and the COMMIT in one round trip (the write's
+                # check still decides: a rebuild's reset not heard yet fails it, and the batch
+                # rolls back to be applied again).
+                write_and_commit()
+                return
             if write():
                 return
             if self._stopped.is_set() or time.monotonic() >= deadline:

@@ -100,9 +100,9 @@ def test_a_trailing_group_applies_ahead_and_commits_only_after_the_groups_it_tra
     waiting = threading.Event()
     gate = consultations._when_trailed_reach
 
-    def at_the_gate(position, write):
+    def at_the_gate(position, write, write_and_commit):
         waiting.set()
-        return gate(position, write)
+        return gate(position, write, write_and_commit)
 
     consultations._when_trailed_reach = at_the_gate
     consultations.speculation_timeout = PATIENCE
@@ -156,6 +156,27 @@ def test_a_speculative_batch_the_trailed_groups_never_reach_is_rolled_back(backe
     assert committed(engage_services, "rm_votes") == 10
 
 
+def test_news_the_database_does_not_confirm_rolls_the_batch_back(backend, engage_services):
+    """Once the trailed groups' commit is heard, the positions' write and the COMMIT go in one
+    round trip; the write's own check still decides: news the database does not confirm (a
+    rebuild's reset not heard yet) fails the statement, and nothing of the batch is committed."""
+    on_postgresql(backend)
+    import psycopg
+
+    some_events(engage_services)
+    head = engage_services.engine.head()
+    consultations = engines(engage_services)["consultations"]
+    listener = speculating(engage_services, consultations)
+    try:
+        consultations.heard.advance({"transparency": head})  # heard, never committed
+        with pytest.raises(psycopg.errors.InvalidTextRepresentation, match="projection positions written"):
+            consultations.catch_up()
+    finally:
+        listener.stop()
+    assert committed(engage_services, "rm_votes") == 0
+    assert set(engage_services.engine.positions().values()) == {0}
+
+
 def test_a_stopped_group_gives_its_speculative_batch_up(backend, engage_services):
     on_postgresql(backend)
     some_events(engage_services)
@@ -165,9 +186,9 @@ def test_a_stopped_group_gives_its_speculative_batch_up(backend, engage_services
     consultations.speculation_timeout = PATIENCE
     gate = consultations._when_trailed_reach
 
-    def stopped_at_the_gate(position, write):
+    def stopped_at_the_gate(position, write, write_and_commit):
         consultations.stop()  # SIGTERM while it waits
-        return gate(position, write)
+        return gate(position, write, write_and_commit)
 
     consultations._when_trailed_reach = stopped_at_the_gate
     try:
