@@ -276,7 +276,7 @@ UNION ALL (
     # (`commits_durably`: the public log draws random salts), nor with a read replica
     # (engage/replica.py): a standby only receives flushed WAL, and the WAL position a visitor is
     # given after the wait must cover the batches it waited for, so they are flushed at commit.
-    _WRITE_POSITIONS = """
+    _POSITIONS_MOVED = """
 WITH ready AS (
     SELECT count(*) = %s AND (count(*) = 0 OR min(position) >= %s) AS ok
     FROM projection_tracking WHERE projection = ANY(%s)
@@ -285,9 +285,11 @@ WITH ready AS (
     SELECT name, %s::bigint FROM unnest(%s::text[]) AS name, ready WHERE ready.ok
     ON CONFLICT (projection) DO UPDATE SET position = excluded.position
     RETURNING projection
-)
+)"""
+    _ANNOUNCED = """
 SELECT pg_notify(%s, %s),
-       set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true)
+       set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true)"""
+    _WRITE_POSITIONS = _POSITIONS_MOVED + _ANNOUNCED + """
 FROM ready WHERE ready.ok"""
 
     # The same, sent with the COMMIT in one pipeline: one round trip less on the path of every
@@ -297,18 +299,8 @@ FROM ready WHERE ready.ok"""
     # all, or a position not be written, the last column's cast fails the statement with that
     # message, the pipeline skips the COMMIT, and the batch rolls back: read models never
     # commit without their positions.
-    _WRITE_POSITIONS_AND_COMMIT = """
-WITH ready AS (
-    SELECT count(*) = %s AND (count(*) = 0 OR min(position) >= %s) AS ok
-    FROM projection_tracking WHERE projection = ANY(%s)
-), moved AS (
-    INSERT INTO projection_tracking (projection, position)
-    SELECT name, %s::bigint FROM unnest(%s::text[]) AS name, ready WHERE ready.ok
-    ON CONFLICT (projection) DO UPDATE SET position = excluded.position
-    RETURNING projection
-), written AS (SELECT count(*) AS n FROM moved)
-SELECT pg_notify(%s, %s),
-       set_config('synchronous_commit', COALESCE(%s, current_setting('synchronous_commit')), true),
+    _WRITE_POSITIONS_AND_COMMIT = _POSITIONS_MOVED + """, written AS (SELECT count(*) AS n FROM moved)""" \
+        + _ANNOUNCED + """,
        (CASE WHEN written.n = %s THEN '1'
              ELSE 'engage: ' || written.n || ' projection positions written of ' || %s END)::int
 FROM written"""
