@@ -97,7 +97,7 @@ class Engage:
         if settings.get("engage.transparency.tiles_dir"):  # static tiles, after each signature
             from engage.projections.transparency.tiles import TileWriter
 
-            hooks.append((TRANSPARENCY, TileWriter(db, settings["engage.transparency.tiles_dir"])))
+            hooks.append((TRANSPARENCY, TileWriter(db, settings["engage.transparency.tiles_dir"], signer=checkpoints)))
         support = SupportPolicy(app, db)  # reads rm_support_due, when its projection says rows may be there
         engine.projections[ConsultationsProjection.name].support_due = support.cue
         hooks.append((ConsultationsProjection.name, support))

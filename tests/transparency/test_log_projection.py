@@ -203,6 +203,41 @@ def test_a_signer_learns_the_due_time_from_a_rival_checkpoint(site, signer_and_c
     assert checkpoints.sign_if_due().size == 6
 
 
+def test_the_tile_writer_reads_only_when_a_new_checkpoint_may_be_there(site, signer_and_clock, tmp_path):
+    """It runs after the signer, after every catch-up: a new checkpoint comes only from this
+    process's signer (it counts its signatures) or, once the interval has passed, from a rival;
+    in between it opens no transaction."""
+    from engage.projections.transparency.tiles import TileWriter
+
+    checkpoints, clock = signer_and_clock
+    tiles = TileWriter(Opened(site.services.db), tmp_path / "tiles", signer=checkpoints)
+    site.issue_cards(2)
+    _catch_up_without_signing(site)
+    assert checkpoints.sign_if_due().size == 4
+    assert tiles() > 0  # the first checkpoint's tiles
+    tiles.db.log.clear()
+    site.issue_cards(1, start=2)
+    _catch_up_without_signing(site)
+    clock.advance(59)
+    for _ in range(3):
+        assert checkpoints.sign_if_due() is None
+        assert tiles() == 0
+    assert tiles.db.log == []  # nothing signed, nothing can be: not one statement
+    clock.advance(1)
+    assert checkpoints.sign_if_due().size == 6
+    assert tiles() > 0 and tiles.db.log == ["reading"]  # signed here since it last looked
+    assert (tmp_path / "tiles" / "checkpoint").read_text().split("\n")[1] == "6"
+    # A rival signs once the interval has passed: the writer looks again from then on.
+    tiles.db.log.clear()
+    site.issue_cards(1, start=3)
+    _catch_up_without_signing(site)
+    clock.advance(60)
+    rival = CheckpointSigner(site.services.db, checkpoints.signer, interval=60, clock=clock)
+    assert rival.sign_if_due().size == 8
+    assert tiles() > 0 and tiles.db.log == ["reading"]
+    assert (tmp_path / "tiles" / "checkpoint").read_text().split("\n")[1] == "8"
+
+
 def test_the_worker_signs_after_catching_up(site):
     site.issue_cards(2)
     site.catch_up()  # the engine calls the signer after catching up (interval 0 here)

@@ -374,6 +374,7 @@ class CheckpointSigner:
         self.clock = clock or (lambda: datetime.datetime.now(datetime.timezone.utc))
         self._reported: tuple | None = None  # the last refusal logged, so it is logged once
         self._not_before: datetime.datetime | None = None  # no checkpoint can be due earlier
+        self.signed = 0  # checkpoints this signer has signed (the tile writer looks when it moves)
 
     @property
     def origin(self) -> str:
@@ -414,6 +415,7 @@ class CheckpointSigner:
                 [size, root.hex(), signed.note, signed.verifier_key, signed.signed_at],
             )
         self._remember(signed)
+        self.signed += 1
         log.info("transparency checkpoint signed: %s leaves, root %s", size, root.hex())
         return signed
 
@@ -431,6 +433,11 @@ class CheckpointSigner:
                 )
             return False
         return self.clock() - self._signed_at(latest) >= self.interval
+
+    def nothing_new_before(self) -> datetime.datetime | None:
+        """No signer (this one or a rival) can sign a checkpoint before this time, as far as
+        this signer knows (None: it knows of no checkpoint yet)."""
+        return self._not_before
 
     def _remember(self, latest: SignedCheckpoint | None) -> None:
         if latest is not None:
