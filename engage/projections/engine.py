@@ -13,9 +13,10 @@ the batch's positions and reads the trailed projections' positions, the log's he
 notifications in one snapshot (_BATCH_READ); the projections' own statements; the statement
 that writes the positions and NOTIFYs them in one pipeline with the COMMIT
 (_WRITE_POSITIONS_AND_COMMIT). A speculative batch (groups.py) does the same once it has heard
-of the trailed groups' commit; before that it writes its positions alone (_WRITE_POSITIONS, which
-writes nothing until the trailed projections are there), then commits: three. The statements are static texts, prepared by
-psycopg after a few runs. On SQLite the log is read through the recorder.
+of the trailed groups' commit; before that it writes its positions alone (_WRITE_POSITIONS,
+which writes nothing until the trailed projections are there), then commits: three. The
+statements are static texts, prepared by psycopg after a few runs. On SQLite the log is read
+through the recorder.
 
 Read-your-writes (wait_for) waits for the projections a page reads, as this process hears of
 their commits (engage/projections/progress.py): PostgreSQL NOTIFY from a worker anywhere, or
@@ -389,8 +390,10 @@ FROM written"""
         if not gated:
             write_and_commit()
             return
-        self._when_trailed_reach(new_position, lambda: cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None,
-                                 write_and_commit)
+        def write() -> bool:  # False while the trailed projections are not there
+            return cur.execute(self._WRITE_POSITIONS, params).fetchone() is not None
+
+        self._when_trailed_reach(new_position, write, write_and_commit)
 
     def _may_commit_asynchronously(self, names: Sequence[str]) -> bool:
         """Whether a batch moving these projections may commit without waiting for the disk
