@@ -50,7 +50,8 @@ class Selection:
             if self.date_from is not None:
                 sql.append(f"{column} >= %s")
                 params.append(self.date_from.isoformat())
-            if self.date_to is not None:
+            # The calendar's last day bounds nothing (and has no next day to stop before).
+            if self.date_to is not None and self.date_to < datetime.date.max:
                 sql.append(f"{column} < %s")
                 params.append((self.date_to + datetime.timedelta(days=1)).isoformat())
         return sql, params

@@ -41,6 +41,8 @@ def test_date_filter_on_checkpoints(make_app):
     issue_cards(services(app), {(1, "18-24"): 1})
     assert app.get("/api/transparency-checkpoints?date_from=2000-01-01&date_to=2999-12-31").json["data"]
     assert app.get("/api/transparency-checkpoints?date_to=2000-01-01").json["data"] == []
+    # The calendar's last day is a day like any other (the day after it is not: it answered a 500).
+    assert app.get("/api/transparency-checkpoints?date_to=9999-12-31").json["data"]
 
 
 def test_etag_and_last_modified_answer_304_until_something_changes(testapp):

@@ -38,6 +38,7 @@ from engage.domain.consultations.errors import (
     InvalidCount,
     InvalidDescription,
     InvalidMeeting,
+    InvalidMeetingTime,
     InvalidModerationReason,
     InvalidPaperReference,
     InvalidPlan,
@@ -553,6 +554,10 @@ class PublicMeeting(Aggregate):
         online_url = (online_url or "").strip() or None
         if not 5 <= len(title) <= 200 or starts_at.tzinfo is None:
             raise InvalidMeeting()
+        try:
+            starts_at = starts_at.astimezone(datetime.timezone.utc)
+        except OverflowError:  # the first hours of year 1 east of Greenwich: no UTC year for them
+            raise InvalidMeetingTime() from None
         if online_url:
             if not online_url.startswith("https://") or len(online_url) > 300 or place:
                 raise InvalidMeeting()
@@ -562,7 +567,7 @@ class PublicMeeting(Aggregate):
                 raise InvalidMeeting()
             arrondissement = check_arrondissement(arrondissement)
         return cls(consultation_id=consultation.id, title=title,
-                   starts_at=starts_at.astimezone(datetime.timezone.utc).isoformat(),
+                   starts_at=starts_at.isoformat(),
                    place=place, arrondissement=arrondissement, online_url=online_url,
                    facilitator_id=facilitator_id)
 

@@ -31,10 +31,11 @@ class ParisDateTime(colander.SchemaType):
             return colander.null
         try:
             local = datetime.strptime(str(cstruct).strip()[:16], "%Y-%m-%dT%H:%M")
-        except ValueError:
+            # OverflowError: the first hours of year 1 in Paris are before year 1 in UTC.
+            return local.replace(tzinfo=PARIS).astimezone(ZoneInfo("UTC"))
+        except (ValueError, OverflowError):
             raise colander.Invalid(
                 node, _("Saisissez une date et une heure, par exemple 2026-12-05T18:30.")) from None
-        return local.replace(tzinfo=PARIS).astimezone(ZoneInfo("UTC"))
 
 
 def _datetime(title, missing_msg):

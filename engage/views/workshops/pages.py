@@ -133,8 +133,11 @@ def catalogue(request):
     params, problems = _filters(request)
     start = None
     if "date" in params:
-        start = datetime.combine(params["date"], time(0, 0), PARIS).astimezone(timezone.utc)
-        start = max(start, datetime.now(timezone.utc))
+        # What is still to come from that day on. A day already past starts now (the first day
+        # of year 1 has no midnight in UTC to convert to: Python cannot spell year 0).
+        start = datetime.now(timezone.utc)
+        if params["date"] >= start.date():
+            start = max(start, datetime.combine(params["date"], time(0, 0), PARIS).astimezone(timezone.utc))
     found = wq.catalogue(request.engage.db, theme=params.get("theme"),
                          arrondissement=params.get("arrondissement"), start=start, page=params["page"])
     query = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in params.items() if k != "page"}

@@ -204,6 +204,15 @@ def test_meeting_transcription_with_scan_and_show_of_hands(editor_app, make_app)
     assert "arrondissement" in refused.text
     form = refused.forms["meeting"]
     form["arrondissement"] = "11"
+    # Midnight on the first day of year 1 in Paris is still year 0 in UTC, which Python cannot
+    # spell: a clear message, not a 500, and nothing recorded.
+    form["starts_at"] = "0001-01-01T00:00"
+    head = editor_app.app.registry.engage.engine.head()
+    before_year_1 = form.submit("submit", status=400)
+    assert "Indiquez la date et l'heure de la réunion" in before_year_1.text
+    assert editor_app.app.registry.engage.engine.head() == head
+    form = before_year_1.forms["meeting"]
+    form["starts_at"] = "2026-12-03T18:30"
     meeting = form.submit("submit", status=303).follow()
     assert "3 décembre 2026 à 18:30" in meeting.text
     head = meeting.forms["headcount"]

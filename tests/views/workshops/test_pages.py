@@ -34,6 +34,10 @@ def test_catalogue_lists_filters_and_pages(testapp, session_id):
     assert "Construire son projet associatif" in testapp.get("/ateliers?arrondissement=11&theme=construire-son-projet").text
     bad = testapp.get("/ateliers?arrondissement=99&date=demain&theme=x", status=400)
     assert "le filtre est ignoré" in bad.text and "Construire son projet associatif" in bad.text
+    # A day already past lists what is still to come; the first day of year 1 too (its Paris
+    # midnight is in year 0 in UTC, which Python cannot spell: it answered a 500).
+    for past in ("2020-01-01", "0001-01-01"):
+        assert "Construire son projet associatif" in testapp.get(f"/ateliers?date={past}").text
     app = services(testapp).app
     for i in range(11):
         make_session(app, title=f"Comprendre le budget {i:02d}", theme="comprendre-les-institutions",
@@ -152,6 +156,13 @@ def test_staff_create_workshop_and_session_with_bad_input(testapp):
     past = session_form.submit("submit", status=400)
     assert "ne peut pas être dans le passé" in past.text
     session_form = past.forms["session"]
+    # Midnight on the first day of year 1 in Paris is still year 0 in UTC, which Python cannot
+    # spell: a clear message, not a 500.
+    session_form["starts_at"] = "0001-01-01T00:00"
+    session_form["ends_at"] = "0001-01-01T00:05"
+    before_year_1 = session_form.submit("submit", status=400)
+    assert "Saisissez une date et une heure" in before_year_1.text
+    session_form = before_year_1.forms["session"]
     session_form["starts_at"] = "2030-03-04T18:00"
     session_form["ends_at"] = "2030-03-04T19:30"
     created = session_form.submit("submit", status=303).follow()
