@@ -225,12 +225,14 @@ class Database:
                     conn.execute("BEGIN", prepare=False)  # as conn.transaction() sends it
                     cur.execute(sql, tuple(params))
                 rows = cur.fetchall()
-                yield Cursor(cur, "postgresql", may_commit=True), rows
+                opened = Cursor(cur, "postgresql", may_commit=True)
+                yield opened, rows
+                opened.commit_if_later()
             except BaseException:
                 if conn.pgconn.transaction_status in (pq.TransactionStatus.INTRANS, pq.TransactionStatus.INERROR):
                     conn.rollback()
                 raise
-            conn.commit()  # nothing to do after execute_then_commit()
+            conn.commit()  # nothing to do after a COMMIT sent already
 
     def _replica_serves(self, primary: bool) -> bool:
         route = None if primary or self.replica is None else _route.get()
@@ -579,27 +581,70 @@ class Cursor:
         self._cursor = cursor
         self.backend = backend
         self._may_commit = may_commit  # its transaction's BEGIN was ours (transaction_opened_by)
+        self._later: list[tuple[str, tuple]] = []  # execute_later's writes, not sent yet
+
+    @property
+    def defers_writes(self) -> bool:
+        """Whether execute_later can hold writes back for the next round trip (PostgreSQL, in a
+        transaction_opened_by block); elsewhere the caller sends them itself."""
+        return self._may_commit
+
+    def execute_later(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """A write whose answer nobody reads, sent in one pipeline with the transaction's next
+        statement, whichever it is (its COMMIT included: execute_then_commit, or the block's
+        end): one round trip fewer. Every later statement still sees it, since it goes first;
+        an error it raises surfaces there and rolls the transaction back, as it would have
+        here. Only where `defers_writes`."""
+        if not self._may_commit:
+            raise RuntimeError("execute_later: only in a transaction opened by transaction_opened_by()")
+        self._later.append((sql, tuple(params)))
+
+    def _send_later(self) -> None:
+        """execute_later's writes, inside the caller's pipeline."""
+        later, self._later = self._later, []
+        for sql, params in later:
+            self._cursor.execute(sql, params)
+
+    def commit_if_later(self) -> None:
+        """COMMIT now, execute_later's writes with it, if some are still held back (the end of
+        a transaction_opened_by block; its own COMMIT then has nothing to do)."""
+        if self._later:
+            conn = self._cursor.connection
+            with conn.pipeline():
+                self._send_later()
+                conn.execute("COMMIT", prepare=False)
 
     def execute_then_commit(self, sql: str, params: Sequence[Any] = ()) -> None:
         """The transaction's last statement and its COMMIT in one round trip (PostgreSQL, in a
-        transaction_opened_by block only). A statement that fails skips the COMMIT (the
-        pipeline stops at the error) and the block rolls back."""
+        transaction_opened_by block only), execute_later's writes before them. A statement that
+        fails skips the COMMIT (the pipeline stops at the error) and the block rolls back."""
         if not self._may_commit:
             raise RuntimeError("execute_then_commit: only in a transaction opened by transaction_opened_by()")
         conn = self._cursor.connection
         with conn.pipeline():
+            self._send_later()
             self._cursor.execute(sql, tuple(params))
             conn.execute("COMMIT", prepare=False)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> "Cursor":
         if self.backend == "sqlite":
             sql = sql.replace("%s", "?")
+        if self._later:
+            with self._cursor.connection.pipeline():
+                self._send_later()
+                self._cursor.execute(sql, tuple(params))
+            return self
         self._cursor.execute(sql, tuple(params))
         return self
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self.backend == "sqlite":
             sql = sql.replace("%s", "?")
+        if self._later:
+            with self._cursor.connection.pipeline():
+                self._send_later()
+                self._cursor.executemany(sql, [tuple(r) for r in rows])
+            return
         self._cursor.executemany(sql, [tuple(r) for r in rows])
 
     def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
@@ -608,6 +653,9 @@ class Cursor:
         that are new by construction (a read model being written, a rebuild)."""
         if self.backend != "postgresql":
             raise NotImplementedError("COPY is PostgreSQL's: use executemany on SQLite")
+        if self._later:  # COPY cannot run in a pipeline: the writes held back go first
+            with self._cursor.connection.pipeline():
+                self._send_later()
         with self._cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -624,6 +672,7 @@ class Cursor:
             yield
             return
         with self._cursor.connection.pipeline():
+            self._send_later()
             yield
 
     @property
