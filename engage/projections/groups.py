@@ -1,9 +1,12 @@
 """Projection groups: every projection in exactly one group, each group run by its own process.
 
 One Python process applies one event at a time, so the projections are partitioned into a
-few groups balanced by cost, and each group follows the log in its own worker
-(`engage-projections <ini> --group NAME`): the log is read once per group, the groups run on
-different cores. Positions stay per projection (`projection_tracking`), so a group is only a
+few groups balanced by cost, and a rebuild replays each group in a process of its own: the log
+is read once per group, the groups run on different cores. Following the log live, a process
+may run several groups merged into one engine (`engage-projections <ini> --group
+transparency+consultations`; `PROCESSES`, or the ini's `engage.projections.processes`, says
+which): on a vote's path the hand-over between two processes cost more than the parallelism
+gave on 2 cores. Positions stay per projection (`projection_tracking`), so a group is only a
 partition: it changes which process applies an event, never which events a projection has
 applied, and a crash still rolls back one group's batch and nothing else.
 
@@ -90,15 +93,62 @@ def partition(names: Iterable[str]) -> list[Group]:
 
 
 def group_named(name: str, names: Iterable[str]) -> Group:
-    groups = partition(names)
-    for group in groups:
-        if group.name == name:
-            return group
-    raise UnknownGroup(name, [g.name for g in groups])
+    """A group by its name, or several run as one ("transparency+consultations": `merged`)."""
+    parts = group_parts(name)
+    groups = {group.name: group for group in partition(names)}
+    return groups[name] if len(parts) == 1 else merged([groups[part] for part in parts])
+
+
+def group_parts(name: str) -> list[str]:
+    """The groups a process's name runs (one, or several joined by JOIN); UnknownGroup unless
+    each is a group, named once."""
+    parts = name.split(JOIN)
+    if len(set(parts)) != len(parts) or not set(parts) <= set(group_names()):
+        raise UnknownGroup(name, group_names())
+    return parts
+
+
+def merged(groups: Sequence[Group]) -> Group:
+    """Several groups run by one engine, in one process: every batch applies their projections
+    in one transaction, group after group in GROUPS' order (a trailed group's before those that
+    trail it: the public log's leaves before the counters, the counters before the change feed
+    that reads them), and trails only what none of them holds."""
+    rank = {name: i for i, name in enumerate(group_names())}
+    groups = sorted(groups, key=lambda group: rank[group.name])
+    inside = {name for group in groups for name in group.projections}
+    trails = [name for group in groups for name in group.trails if name not in inside]
+    return Group(JOIN.join(group.name for group in groups),
+                 tuple(name for group in groups for name in group.projections), tuple(dict.fromkeys(trails)))
 
 
 def group_names() -> list[str]:
     return [name for name, _, _ in GROUPS]
+
+
+#: How a process that runs several groups is named ("transparency+consultations").
+JOIN = "+"
+
+#: The processes `engage-projections` starts by default, each running one group or several
+#: merged (`engage.projections.processes` in the ini changes it). On the 2-core machine Paris
+#: scale is measured on, a vote's counters and its public-log leaf are applied by one process in
+#: one transaction: no hand-over between two processes on the path of every vote's page (the
+#: counters' group heard the log's commit, then committed in its turn), one process fewer
+#: woken per event (benchmarks/RESULTS.md, session 8). A rebuild still replays every group in
+#: a process of its own (engage-rebuild): there the parallelism is what counts.
+PROCESSES = ("transparency+consultations", "others")
+
+
+def processes_from(settings: dict[str, str]) -> list[str]:
+    """The groups (or merged groups) engage-projections runs, one process each: the ini's
+    `engage.projections.processes` (names separated by spaces), else PROCESSES. Together they
+    must hold every group exactly once (ValueError, or UnknownGroup for a name that is none)."""
+    wanted = (settings.get("engage.projections.processes") or "").split() or list(PROCESSES)
+    parts = [part for name in wanted for part in group_parts(name)]
+    if sorted(parts) != sorted(group_names()):
+        raise ValueError(
+            "engage.projections.processes must name every projection group exactly once, alone or"
+            f" joined by {JOIN} ({', '.join(group_names())}): got {' '.join(wanted)}")
+    return wanted
 
 
 class SpeculationGivenUp(Exception):

@@ -1,8 +1,10 @@
 """engage-projections <ini> [--group NAME]: the projection workers, as long-running processes.
 
 With --group, one process follows the log for one group of projections
-(engage/projections/groups.py). Without it, this process starts every group as its own
-child process and supervises them: a child that dies is started again after
+(engage/projections/groups.py), or for several run as one ("transparency+consultations").
+Without it, this process starts the processes `engage.projections.processes` names (by
+default groups.PROCESSES: the public log and the counters together, every other read model
+apart), each a child process, and supervises them: a child that dies is started again after
 `engage.projections.restart_delay` seconds (5 by default), and SIGTERM or SIGINT stops
 every child and exits 0. `engage.projections.batch_size` (500 by default): events per
 batch, each one transaction.
@@ -19,7 +21,7 @@ import threading
 import time
 
 from engage.projections.engine import ProjectionWorker
-from engage.projections.groups import UnknownGroup, group_engine, group_named, group_names
+from engage.projections.groups import UnknownGroup, group_engine, group_named, group_parts, processes_from
 from engage.scripts import load_with_web_services, log, usage
 
 USAGE = "usage: engage-projections <ini> [--group NAME]"
@@ -39,8 +41,11 @@ def main(argv=None) -> None:
     parser.add_argument("ini")
     parser.add_argument("--group")
     args = parser.parse_args(argv)
-    if args.group is not None and args.group not in group_names():
-        usage(str(UnknownGroup(args.group, group_names())))
+    if args.group is not None:
+        try:
+            group_parts(args.group)
+        except UnknownGroup as unknown:
+            usage(str(unknown))
     if args.group is None:
         supervise(args.ini)
     else:
@@ -77,7 +82,12 @@ def supervise(ini: str) -> None:
     # to create them (concurrent CREATE TABLE IF NOT EXISTS can fail on PostgreSQL).
     engage = load_with_web_services(ini)  # a setting missing: said once here, not by every child
     delay = float(engage.settings.get("engage.projections.restart_delay", 5))
-    engage.close()
+    try:
+        processes = processes_from(engage.settings)
+    except (ValueError, UnknownGroup) as wrong:
+        usage(str(wrong))
+    finally:
+        engage.close()
     stopping = threading.Event()
 
     def stop(*_):
@@ -85,7 +95,7 @@ def supervise(ini: str) -> None:
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    supervisor = Supervisor(ini, group_names(), delay)
+    supervisor = Supervisor(ini, processes, delay)
     try:
         supervisor.run(stopping)
     finally:

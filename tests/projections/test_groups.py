@@ -7,7 +7,15 @@ import threading
 
 import pytest
 
-from engage.projections.groups import GROUPS, UnknownGroup, group_engine, group_named, partition
+from engage.projections.groups import (
+    GROUPS,
+    PROCESSES,
+    UnknownGroup,
+    group_engine,
+    group_named,
+    partition,
+    processes_from,
+)
 from tests.common.projections import engines, read_models, some_events
 
 
@@ -26,6 +34,48 @@ def test_an_unknown_group_is_refused_with_the_known_names(engage_services):
     with pytest.raises(UnknownGroup) as refused:
         group_named("nothing", engage_services.engine.projections)
     assert "transparency, consultations, others" in str(refused.value)
+
+
+def test_groups_merged_run_in_order_and_trail_only_what_none_of_them_holds(engage_services):
+    names = engage_services.engine.projections
+    alone = {group.name: group for group in partition(names)}
+    votes = group_named("consultations+transparency", names)  # any order: GROUPS' order runs
+    assert votes.name == "transparency+consultations"
+    assert votes.projections == alone["transparency"].projections + alone["consultations"].projections
+    assert votes.trails == ()
+    rest = group_named("others+consultations", names)
+    assert rest.trails == alone["transparency"].projections
+    for wrong in ("transparency+nothing", "others+others", "", "+"):
+        with pytest.raises(UnknownGroup):
+            group_named(wrong, names)
+
+
+def test_the_processes_to_run_hold_every_group_once(engage_services):
+    assert processes_from({}) == list(PROCESSES) == ["transparency+consultations", "others"]
+    every_one_alone = {"engage.projections.processes": "transparency consultations others"}
+    assert processes_from(every_one_alone) == ["transparency", "consultations", "others"]
+    for wrong in ("transparency others", "transparency+consultations others consultations", "all"):
+        with pytest.raises((ValueError, UnknownGroup)):
+            processes_from({"engage.projections.processes": wrong})
+
+
+def test_merged_groups_build_what_one_engine_builds_and_commit_as_one(engage_services):
+    some_events(engage_services)
+    engage_services.engine.catch_up()
+    expected = read_models(engage_services)
+    engine = engage_services.engine
+    engine.reset(list(engine.projections))
+    votes = group_engine(engine, group_named("transparency+consultations", engine.projections), engage_services.hooks)
+    others = group_engine(engine, group_named("others", engine.projections), engage_services.hooks)
+    votes.catch_up()
+    positions = engine.positions()
+    # The public log and the counters reached the head together, in one transaction per batch.
+    assert {positions[name] for name in votes.projections} == {engine.head()}
+    assert {positions[name] for name in others.projections} == {0}
+    # Their hooks with them: the checkpoint signer and the support policy.
+    assert len(votes.after_catch_up) == 2
+    others.catch_up()
+    assert read_models(engage_services) == expected
 
 
 def test_hooks_run_in_the_group_of_their_read_model(engage_services):

@@ -84,6 +84,13 @@ def test_an_unknown_group_is_refused_naming_the_known_ones(tmp_path):
     assert "unknown projection group: nothing (known: transparency, consultations, others)" in result.stderr
 
 
+def test_processes_that_leave_a_group_out_are_refused_before_any_starts(tmp_path, database_url):
+    ini = write_ini(tmp_path, database_url, **{"engage.projections.processes": "transparency others"})
+    result = subprocess.run([BIN / "engage-projections", ini], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "engage.projections.processes must name every projection group exactly once" in result.stderr
+
+
 def test_a_group_process_follows_its_own_projections_only(tmp_path, database_url, engage_services):
     issue_cards(engage_services, 3)
     ini = write_ini(tmp_path, database_url)
@@ -108,13 +115,15 @@ def test_the_supervisor_restarts_a_group_that_dies_and_stops_them_all(tmp_path, 
     ini = write_ini(tmp_path, database_url, **{"engage.projections.restart_delay": "0.2"})
     supervisor = subprocess.Popen([BIN / "engage-projections", ini], stderr=subprocess.PIPE, text=True)
     try:
-        eventually(lambda: set(children_of(supervisor.pid)) == {"transparency", "consultations", "others"},
-                   "one child per group")
+        # By default the public log and the counters in one process, every other read model apart.
+        eventually(lambda: set(children_of(supervisor.pid)) == {"transparency+consultations", "others"},
+                   "one child per process the ini asks for")
         first = children_of(supervisor.pid)
         os.kill(first["others"], signal.SIGKILL)
         eventually(lambda: children_of(supervisor.pid).get("others") not in (None, first["others"]),
                    "the dead group started again")
-        assert children_of(supervisor.pid)["transparency"] == first["transparency"]  # the others untouched
+        votes = "transparency+consultations"
+        assert children_of(supervisor.pid)[votes] == first[votes]  # the other one untouched
         issued = engage_services.app.issue_card(name="C D", email="c@exemple.fr", arrondissement=4,
                                                 age_band="18-24", consent_to_consultation=True)
         engage_services.engine.wait_for(issued.position, timeout=PATIENCE)  # every projection, every group
