@@ -582,6 +582,8 @@ class Cursor:
         self.backend = backend
         self._may_commit = may_commit  # its transaction's BEGIN was ours (transaction_opened_by)
         self._later: list[tuple[str, tuple]] = []  # execute_later's writes, not sent yet
+        self._holding = False  # in a writes() block that holds them back
+        self._held_last = False  # the last statement was held: it has no answer to read
 
     @property
     def defers_writes(self) -> bool:
@@ -598,6 +600,22 @@ class Cursor:
         if not self._may_commit:
             raise RuntimeError("execute_later: only in a transaction opened by transaction_opened_by()")
         self._later.append((sql, tuple(params)))
+
+    @contextmanager
+    def writes(self) -> Iterator[None]:
+        """A block of writes whose answers nobody reads (no fetch, no rowcount). Where the cursor
+        `defers_writes`, each is held back for the transaction's next statement
+        (execute_later): no round trip of their own; elsewhere they go in one pipeline (one
+        round trip on PostgreSQL). Reading an answer inside the block raises."""
+        if not self.defers_writes:
+            with self.pipeline():
+                yield
+            return
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
 
     def _send_later(self) -> None:
         """execute_later's writes, inside the caller's pipeline."""
@@ -629,6 +647,10 @@ class Cursor:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> "Cursor":
         if self.backend == "sqlite":
             sql = sql.replace("%s", "?")
+        self._held_last = self._holding
+        if self._holding:
+            self._later.append((sql, tuple(params)))
+            return self
         if self._later:
             with self._cursor.connection.pipeline():
                 self._send_later()
@@ -640,6 +662,10 @@ class Cursor:
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self.backend == "sqlite":
             sql = sql.replace("%s", "?")
+        self._held_last = self._holding
+        if self._holding:
+            self._later.extend((sql, tuple(row)) for row in rows)
+            return
         if self._later:
             with self._cursor.connection.pipeline():
                 self._send_later()
@@ -675,15 +701,20 @@ class Cursor:
             self._send_later()
             yield
 
+    def _answered(self) -> Any:
+        if self._held_last:
+            raise RuntimeError("a write held back (Cursor.writes) has no answer to read")
+        return self._cursor
+
     @property
     def rowcount(self) -> int:
-        return self._cursor.rowcount
+        return self._answered().rowcount
 
     def fetchone(self) -> tuple | None:
-        return self._cursor.fetchone()
+        return self._answered().fetchone()
 
     def fetchall(self) -> list[tuple]:
-        return list(self._cursor.fetchall())
+        return list(self._answered().fetchall())
 
     def scalar(self, sql: str, params: Sequence[Any] = (), default: Any = None) -> Any:
         row = self.execute(sql, params).fetchone()

@@ -76,14 +76,28 @@ def test_writes_held_back_go_with_the_next_statement_and_the_commit(db, backend)
             cur.execute_later("INSERT INTO t_rows (n) VALUES (%s)", [3])
             cur.execute_then_commit("INSERT INTO t_rows (n) VALUES (%s)", [4])
 
-    counted = round_trips_of(batch)["by_purpose"]
-    trips = sum(n for (_pool, purpose), n in counted.items() if purpose != PREPARE)
+    def paid(breakdown):
+        return sum(n for (_pool, purpose), n in breakdown["by_purpose"].items() if purpose != PREPARE)
+
+    trips = paid(round_trips_of(batch))
     assert rows(db) == [1, 2, 3, 4]
     assert trips == 3  # BEGIN with the read; the held writes with the count; the rest with COMMIT
-    # Held back to the block's end: they go with its COMMIT.
+    # Held back to the block's end: they go with its COMMIT. A writes() block holds every
+    # statement it runs; an answer read inside it is an error, not a stale row.
     with db.transaction_opened_by("SELECT count(*) FROM t_rows", []) as (cur, _):
-        cur.execute_later("INSERT INTO t_rows (n) VALUES (%s)", [5])
-    assert rows(db) == [1, 2, 3, 4, 5]
+        with cur.writes():
+            cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [5])
+            with pytest.raises(RuntimeError):
+                cur.execute("SELECT count(*) FROM t_rows").fetchone()
+            cur.executemany("INSERT INTO t_rows (n) VALUES (%s)", [[6], [7]])
+    assert rows(db) == [1, 2, 3, 4, 5, 6, 7]
+    # Where writes cannot be held (a transaction psycopg ends), writes() sends them in one pipeline.
+    def pipelined():
+        with db.transaction() as cur, cur.writes():
+            cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [8])
+            cur.execute("INSERT INTO t_rows (n) VALUES (%s)", [9])
+    assert paid(round_trips_of(pipelined)) == 3  # BEGIN, the pipeline, COMMIT
+    assert rows(db)[-2:] == [8, 9]
 
 
 def test_a_held_back_write_that_fails_commits_nothing(db, backend):

@@ -81,20 +81,18 @@ def add_column(cur: Cursor, table: str, column: str, sql_type: str) -> None:
         cur.execute(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}")
 
 
-def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple], tail: str = "", *,
-                later: bool = False) -> None:
+def insert_rows(cur: Cursor, table: str, columns: tuple[str, ...], rows: list[tuple], tail: str = "") -> None:
     """Insert many rows with one statement on PostgreSQL: the rows travel as one JSON array
     that `json_populate_recordset` turns into rows of the table's own type (so no casts to
     write, and one short statement that psycopg parses once); psycopg's executemany would
     send one statement per row. SQLite, in process, gets executemany. `tail` is an
     ON CONFLICT clause; with DO UPDATE no two rows of one call may share a key (PostgreSQL
-    refuses to touch a row twice in one statement): aggregate them first. `later`: sent with
-    the transaction's next statement (`Cursor.execute_later`, PostgreSQL)."""
+    refuses to touch a row twice in one statement): aggregate them first."""
     if not rows:
         return
     names = ", ".join(columns)
     if cur.backend == "postgresql":
-        (cur.execute_later if later else cur.execute)(
+        cur.execute(
             f"INSERT INTO {table} ({names}) SELECT {names}"
             f" FROM json_populate_recordset(NULL::{table}, %s) {tail}",
             [json.dumps([dict(zip(columns, row)) for row in rows])],

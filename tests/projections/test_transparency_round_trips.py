@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 
 from benchmarks.roundtrips import PREPARE
+from engage.projections.groups import group_engine, group_named
 from tests.common.consultations import contribute, create_consultation
 from tests.common.projections import engines, round_trips_of, some_events
 
@@ -67,3 +68,29 @@ def test_the_wire_counter_counts_both_waits_of_a_copy(backend, database_url):
                 copy.write_row((1,))
 
         assert paid(round_trips_of(copy_one_row)) == 2
+
+
+# The default live process (groups.PROCESSES) applies the public log and the counters in one
+# batch: BEGIN with the batch read; the tree's read; the consultations projection's read of the
+# items' rules and counts, the public log's writes riding with it; the restitution projection's
+# support update (which answers), the consultations writes and the new ballot riding with it;
+# the positions written with the counters' writes and the COMMIT. (A new vote's ballot is read
+# from neither projection: no stored ballot to look up.)
+MERGED_ONE_EVENT_BATCH = 5
+
+
+def test_the_public_log_and_the_counters_merged_apply_a_vote_in_five_round_trips(backend, engage_services):
+    on_postgresql(backend)
+    some_events(engage_services)
+    app = engage_services.app
+    item = contribute(app, create_consultation(app, slug="une-autre"), text="Une autre proposition.").id
+    engine = engage_services.engine
+    votes = group_engine(engine, group_named("transparency+consultations", engine.projections), engage_services.hooks)
+    names = list(votes.projections)
+    for option in ("d-accord", "mitige", "pas-d-accord"):  # warm: statements prepared, pool full
+        app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
+        votes.catch_up()
+    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
+    batch = round_trips_of(lambda: votes.process_shared_batch(names))
+    assert paid(batch) <= MERGED_ONE_EVENT_BATCH, batch["statements"]
+    assert engine.positions()["consultations"] == engine.positions()["transparency"] == engine.head()

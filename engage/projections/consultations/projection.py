@@ -407,7 +407,7 @@ class ConsultationsProjection(Projection):
                              key=by_key)
         if append_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), new_ballots):
             new_ballots = []
-        with cur.pipeline():
+        with cur.writes():  # no answer read: they go with the batch's next statement
             insert_rows(cur, "rm_votes", ("vote_id", "item_id", "option"), new_ballots)
             update_rows(cur, "rm_votes", "vote_id", ("option",),
                         sorted(((vote, option) for vote, option in current.items() if vote in stored), key=by_key))

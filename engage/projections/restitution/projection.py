@@ -314,15 +314,18 @@ class RestitutionProjection(Projection):
                              key=by_key)
         if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots):
             new_ballots = []
-        with cur.pipeline():
+        # The ballots' writes go with the support's update, which answers; the counters' with
+        # the batch's next statement.
+        with cur.writes():
             insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots)
             update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
                         sorted(((vote, option) for vote, option in current.items() if vote in stored), key=by_key))
-            counts: dict[tuple[str, str, str, str], list[int]] = {}
-            for item, consultation_id, theme in self._add_support(cur, moved):
-                n, _, counted = moved[item]
-                for dimension, bucket in (("total", ""), ("theme", theme)) if counted else ():
-                    counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[2] += n
+        counts: dict[tuple[str, str, str, str], list[int]] = {}
+        for item, consultation_id, theme in self._add_support(cur, moved):
+            n, _, counted = moved[item]
+            for dimension, bucket in (("total", ""), ("theme", theme)) if counted else ():
+                counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[2] += n
+        with cur.writes():
             self._add_all(cur, counts)
 
     @staticmethod
