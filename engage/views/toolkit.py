@@ -19,6 +19,7 @@ from babel.dates import format_date, format_datetime
 from pyramid.events import BeforeRender, subscriber
 from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
 from pyramid.interfaces import IRoutesMapper
+from pyramid.renderers import render
 
 from engage.domain.common import DomainError
 from engage.domain.written import written
@@ -364,13 +365,34 @@ def plural(n: int, singular: str, plural_: str, mapping: dict | None = None, *, 
                                        mapping={"count": n, **(mapping or {})})
 
 
+#: How many rendered fragments a process keeps (per route name, language and host; past it,
+#: each is rendered every time, as before).
+_MAX_FRAGMENTS = 2048
+
+
+def fragment(request, template: str, **values: Any) -> str:
+    """A part of every page that depends only on `values`, the language and the host the page is
+    served on (the layout's navigation and footer: ~30 URLs and ~40 translations a page), rendered
+    once per process and reused. Its HTML goes into the page as it is (`structure`): a fragment's
+    template must escape whatever it shows, as every template does."""
+    cache = request.registry.__dict__.setdefault("engage_fragments", {})
+    key = (template, request.locale_name, request.application_url, tuple(sorted(values.items())))
+    found = cache.get(key)
+    if found is None:
+        found = render(template, values, request=request)
+        if len(cache) < _MAX_FRAGMENTS:
+            cache[key] = found
+    return found
+
+
 @subscriber(BeforeRender)
 def page_helpers(event) -> None:
-    """What every template may call: when(value, time=False), plural(n, singular, plural, mapping)
-    and pop_flashes()."""
+    """What every template may call: when(value, time=False), plural(n, singular, plural, mapping),
+    pop_flashes() and fragment(template, **values)."""
     request = event.get("request")
     if request is None:
         return
+    event.setdefault("fragment", partial(fragment, request))
     event.setdefault("when", lambda value, time=False: when(value, request.locale_name, time=time))
     event.setdefault("has_required", has_required_field)
     event.setdefault("plural", partial(plural, request=request))

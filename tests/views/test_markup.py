@@ -3,7 +3,8 @@
 Chameleon escapes every `${...}` and `tal:content`; only `structure` outputs markup as it is.
 Each `structure` in engage/templates is listed here with the producer that makes it safe:
 a deform form (deform's templates escape every value), the charter's word diff (escaped text,
-its own <ins>/<del> only) or the guide's Markdown (sanitized by nh3 with an allow-list). A new
+its own <ins>/<del> only), the guide's Markdown (sanitized by nh3 with an allow-list) or a
+fragment of the layout rendered once and reused (a template of ours, escaped as any). A new
 `structure` fails this test until it is added here, with its producer tested below.
 """
 
@@ -23,7 +24,10 @@ DEFORM = "a deform form"
 DIFF = "the charter's word diff (engage/views/charter/diff.py)"
 GUIDE = "the guide's sanitized Markdown (engage/views/charter/guide_markdown.py)"
 FORM_NAMES = re.compile(r"^(form|\w+_form|forms\['\w+'\]|decision\.form|progress|deliverable|confirm)$")
+FRAGMENT = "a fragment of engage's own templates (engage.views.toolkit.fragment: Chameleon escapes it)"
 ALLOWED = {
+    ("layout.pt", "fragment('engage:templates/site_nav.pt',here=here)"): FRAGMENT,
+    ("layout.pt", "fragment('engage:templates/site_footer.pt')"): FRAGMENT,
     ("charter_amendment.pt", "diff"): DIFF,
     ("charter_amendment.pt", "outdated_diff"): DIFF,
     ("charter_diff.pt", "s[1]"): DIFF,
@@ -73,3 +77,12 @@ def test_user_text_reaches_pages_escaped(testapp):
         page = testapp.get(url).text
         assert PAYLOAD not in page and "<b>du</b>" not in page, url
     assert "&lt;script&gt;" in testapp.get(f"/consultations/charte/contributions/{item.id.hex}").text
+
+
+def test_a_reused_fragment_escapes_what_it_shows(testapp):
+    """The layout's navigation and footer are rendered once per host and reused (toolkit.fragment):
+    a hostile Host header's text reaches their links escaped, and only that host's pages."""
+    hostile = 'x"><script>alert(1)</script>'
+    page = testapp.get("/ateliers", headers={"Host": hostile}, expect_errors=True)
+    assert "<script>alert(1)</script>" not in page.text
+    assert "<script>" not in testapp.get("/ateliers").text

@@ -104,3 +104,28 @@ def test_main_navigation_groups_every_link_and_marks_the_current_page(testapp):
         "Menu", "Participer", "Apprendre", "Comprendre", "Vérifier"]
     assert [(a.get_text(strip=True), a["aria-current"]) for a in nav.select("[aria-current]")] == [("Ateliers", "page")]
     assert not testapp.get("/accessibilite").html.find("nav").select("[aria-current]")  # not in the menu
+
+
+def test_the_navigation_and_footer_follow_the_route_the_language_and_the_host(testapp):
+    """They are rendered once per route, language and host (toolkit.fragment), then reused: a
+    page never shows another language's menu, another page's mark or another host's links."""
+    def menu(page):
+        nav = page.html.find("nav", attrs={"class": "site-nav"})
+        return ([s.get_text(strip=True) for s in nav.find_all("summary")],
+                [a.get_text(strip=True) for a in nav.select("[aria-current]")],
+                {urlsplit(a["href"]).netloc for a in nav.find_all("a")},
+                page.html.find("footer").find("a").get_text(strip=True))
+
+    french = ["Menu", "Participer", "Apprendre", "Comprendre", "Vérifier"]
+    for _ in range(2):  # the second time from the cache
+        assert menu(testapp.get("/ateliers")) == (french, ["Ateliers"], {"localhost"},
+                                                  "Accessibilité : partiellement conforme")
+        assert menu(testapp.get("/consultations"))[1] == ["Consultations"]
+    assert menu(testapp.get("/ateliers", headers={"Host": "participer.paris.example"}))[2] == {
+        "participer.paris.example"}
+    testapp.get("/langue/en", status=303)
+    summaries, current, _, footer = menu(testapp.get("/ateliers"))
+    assert summaries != french and summaries[0] == "Menu" and current == ["Workshops"]
+    assert footer != "Accessibilité : partiellement conforme"
+    testapp.get("/langue/fr", status=303)
+    assert menu(testapp.get("/ateliers"))[0] == french
