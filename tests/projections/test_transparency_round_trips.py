@@ -4,6 +4,7 @@ read-your-writes wait, since the consultations group commits only once the publi
 
 from __future__ import annotations
 
+from typing import Callable
 from uuid import uuid4
 
 import pytest
@@ -32,22 +33,32 @@ def paid(breakdown: dict) -> int:
     return sum(n for (_pool, purpose), n in breakdown["by_purpose"].items() if purpose != PREPARE)
 
 
-def test_the_transparency_groups_batch_of_one_vote_costs_three_round_trips(backend, engage_services):
-    on_postgresql(backend)
+def one_vote_batch(engage_services, engine) -> tuple[dict, Callable[..., None]]:
+    """The wire breakdown of `engine`'s batch of one vote, once warm (statements prepared, pool
+    full); and a function casting another vote on the same item."""
     some_events(engage_services)
     app = engage_services.app
     item = contribute(app, create_consultation(app, slug="une-autre"), text="Une autre proposition.").id
+
+    def vote(option="d-accord"):
+        app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
+
+    for option in ("d-accord", "mitige", "pas-d-accord"):
+        vote(option)
+        engine.catch_up()
+    vote()
+    return round_trips_of(lambda: engine.process_shared_batch(list(engine.projections))), vote
+
+
+def test_the_transparency_groups_batch_of_one_vote_costs_three_round_trips(backend, engage_services):
+    on_postgresql(backend)
     transparency = engines(engage_services)["transparency"]
     names = list(transparency.projections)
-    for option in ("d-accord", "mitige", "pas-d-accord"):  # warm: statements prepared, pool full
-        app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
-        transparency.catch_up()
-    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
-    batch = round_trips_of(lambda: transparency.process_shared_batch(names))
+    batch, vote = one_vote_batch(engage_services, transparency)
     assert paid(batch) <= ONE_EVENT_BATCH, batch["statements"]
     # Nor does a burst's small batch cost more: one statement per table, in the same pipeline.
     for _ in range(10):
-        app.cast_vote(person_id=uuid4(), item_id=item, option="mitige", has_valid_card=True)
+        vote("mitige")
     burst = round_trips_of(lambda: transparency.process_shared_batch(names))
     assert paid(burst) <= ONE_EVENT_BATCH, burst["statements"]
 
@@ -81,16 +92,8 @@ MERGED_ONE_EVENT_BATCH = 5
 
 def test_the_public_log_and_the_counters_merged_apply_a_vote_in_five_round_trips(backend, engage_services):
     on_postgresql(backend)
-    some_events(engage_services)
-    app = engage_services.app
-    item = contribute(app, create_consultation(app, slug="une-autre"), text="Une autre proposition.").id
     engine = engage_services.engine
     votes = group_engine(engine, group_named("transparency+consultations", engine.projections), engage_services.hooks)
-    names = list(votes.projections)
-    for option in ("d-accord", "mitige", "pas-d-accord"):  # warm: statements prepared, pool full
-        app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
-        votes.catch_up()
-    app.cast_vote(person_id=uuid4(), item_id=item, option="d-accord", has_valid_card=True)
-    batch = round_trips_of(lambda: votes.process_shared_batch(names))
+    batch, _ = one_vote_batch(engage_services, votes)
     assert paid(batch) <= MERGED_ONE_EVENT_BATCH, batch["statements"]
     assert engine.positions()["consultations"] == engine.positions()["transparency"] == engine.head()
