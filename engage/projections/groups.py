@@ -1,4 +1,5 @@
-"""Projection groups: every projection in exactly one group, each group run by one process (alone, or merged with others).
+"""Projection groups: every projection in exactly one group, each group run by one process
+(alone, or merged with others).
 
 One Python process applies one event at a time, so the projections are partitioned into a
 few groups balanced by cost, and a rebuild replays each group in a process of its own: the log
