@@ -76,6 +76,36 @@ def test_a_batch_costs_two_round_trips_of_its_own_on_one_connection(backend, eng
         assert engine_trips(idle) == {"read models": 2}, (name, idle["statements"])
 
 
+#: The others group's batch of one vote: BEGIN with the batch read; the participation history's
+#: read of the item's title; the positions written with the history's lines and open data's
+#: change rows, and the COMMIT. (5 while the history's three tables and open data's changes
+#: each paid a round trip of their own.)
+OTHERS_ONE_VOTE = 3
+
+
+def test_the_others_groups_batch_of_a_vote_sends_its_writes_with_its_next_statement(backend, engage_services):
+    on_postgresql(backend)
+    from benchmarks.roundtrips import PREPARE
+
+    some_events(engage_services)
+    item = one_more_vote(engage_services)
+    groups = engines(engage_services)
+    others = groups["others"]
+
+    def vote_and_apply(option):
+        engage_services.app.cast_vote(person_id=uuid4(), item_id=item, option=option, has_valid_card=True)
+        groups["transparency"].catch_up()
+        groups["consultations"].catch_up()  # the trailed groups first: the batch has the vote to apply
+
+    for option in ("d-accord", "mitige", "pas-d-accord"):  # warm: statements prepared, pool full
+        vote_and_apply(option)
+        others.catch_up()
+    vote_and_apply("d-accord")
+    batch = round_trips_of(lambda: others.process_shared_batch(list(others.projections)))
+    paid = sum(n for (_pool, purpose), n in batch["by_purpose"].items() if purpose != PREPARE)
+    assert paid <= OTHERS_ONE_VOTE, batch["statements"]
+
+
 def speculating(engage, engine):
     """The group's engine, told of the other groups' commits as its worker would be."""
     listener = ProgressListener(engage.db.url.conninfo(), channel_for(engage.db.url.schema), engine.heard)

@@ -130,7 +130,8 @@ class OpenDataChangesProjection(Projection):
         # New rows by construction (each position is applied once): a COPY when there are many.
         columns = ("position", "seq", "dataset", "record_key", "operation", "occurred_at")
         if not append_rows(cur, "rm_opendata_changes", columns, rows):
-            insert_rows(cur, "rm_opendata_changes", columns, rows)
+            with cur.writes():  # no answer read: they go with the batch's next statement
+                insert_rows(cur, "rm_opendata_changes", columns, rows)
 
 
 def _recounted_blocks(dataset, keys: list[str]) -> list[str]:

@@ -96,13 +96,14 @@ class Context:
         return UUID(found) if found else None
 
     def flush(self) -> None:
-        insert_rows(self.cur, "rm_participation_subjects", ("aggregate_id", "person_id"),
-                    list(self._subjects.items()), "ON CONFLICT (aggregate_id) DO NOTHING")
-        insert_rows(self.cur, "rm_participation_titles", ("subject", "title"), list(self._titles.items()),
-                    "ON CONFLICT (subject) DO UPDATE SET title = excluded.title")
-        insert_rows(self.cur, "rm_participation_history",
-                    ("person_id", "position", "kind", "summary", "mapping", "occurred_at"), self.lines,
-                    "ON CONFLICT (person_id, position) DO NOTHING")
+        with self.cur.writes():  # no answer read: they go with the batch's next statement
+            insert_rows(self.cur, "rm_participation_subjects", ("aggregate_id", "person_id"),
+                        list(self._subjects.items()), "ON CONFLICT (aggregate_id) DO NOTHING")
+            insert_rows(self.cur, "rm_participation_titles", ("subject", "title"), list(self._titles.items()),
+                        "ON CONFLICT (subject) DO UPDATE SET title = excluded.title")
+            insert_rows(self.cur, "rm_participation_history",
+                        ("person_id", "position", "kind", "summary", "mapping", "occurred_at"), self.lines,
+                        "ON CONFLICT (person_id, position) DO NOTHING")
         self._subjects, self._titles, self.lines = {}, {}, []
         self._known_subjects.clear()
         self._known_titles.clear()
