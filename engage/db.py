@@ -581,32 +581,25 @@ class Cursor:
         self._cursor = cursor
         self.backend = backend
         self._may_commit = may_commit  # its transaction's BEGIN was ours (transaction_opened_by)
-        self._later: list[tuple[str, tuple]] = []  # execute_later's writes, not sent yet
+        self._later: list[tuple[str, tuple]] = []  # writes() held back, not sent yet
         self._holding = False  # in a writes() block that holds them back
         self._held_last = False  # the last statement was held: it has no answer to read
 
     @property
     def defers_writes(self) -> bool:
-        """Whether execute_later can hold writes back for the next round trip (PostgreSQL, in a
-        transaction_opened_by block); elsewhere the caller sends them itself."""
+        """Whether writes() can hold writes back for the transaction's next round trip
+        (PostgreSQL, in a transaction_opened_by block)."""
         return self._may_commit
-
-    def execute_later(self, sql: str, params: Sequence[Any] = ()) -> None:
-        """A write whose answer nobody reads, sent in one pipeline with the transaction's next
-        statement, whichever it is (its COMMIT included: execute_then_commit, or the block's
-        end): one round trip fewer. Every later statement still sees it, since it goes first;
-        an error it raises surfaces there and rolls the transaction back, as it would have
-        here. Only where `defers_writes`."""
-        if not self._may_commit:
-            raise RuntimeError("execute_later: only in a transaction opened by transaction_opened_by()")
-        self._later.append((sql, tuple(params)))
 
     @contextmanager
     def writes(self) -> Iterator[None]:
         """A block of writes whose answers nobody reads (no fetch, no rowcount). Where the cursor
-        `defers_writes`, each is held back for the transaction's next statement
-        (execute_later): no round trip of their own; elsewhere they go in one pipeline (one
-        round trip on PostgreSQL). Reading an answer inside the block raises."""
+        `defers_writes`, each is held back and sent in one pipeline with the transaction's next
+        statement, whichever it is (its COMMIT included: execute_then_commit, or the block's
+        end): no round trip of their own. Every later statement still sees them, since they go
+        first; an error one raises surfaces there and rolls the transaction back. Elsewhere they
+        go in one pipeline (one round trip on PostgreSQL). Reading an answer inside the block
+        raises."""
         if not self.defers_writes:
             with self.pipeline():
                 yield
@@ -618,13 +611,13 @@ class Cursor:
             self._holding = False
 
     def _send_later(self) -> None:
-        """execute_later's writes, inside the caller's pipeline."""
+        """The writes held back, inside the caller's pipeline."""
         later, self._later = self._later, []
         for sql, params in later:
             self._cursor.execute(sql, params)
 
     def commit_if_later(self) -> None:
-        """COMMIT now, execute_later's writes with it, if some are still held back (the end of
+        """COMMIT now, the writes held back with it, if some still are (the end of
         a transaction_opened_by block; its own COMMIT then has nothing to do)."""
         if self._later:
             conn = self._cursor.connection
@@ -634,7 +627,7 @@ class Cursor:
 
     def execute_then_commit(self, sql: str, params: Sequence[Any] = ()) -> None:
         """The transaction's last statement and its COMMIT in one round trip (PostgreSQL, in a
-        transaction_opened_by block only), execute_later's writes before them. A statement that
+        transaction_opened_by block only), the writes held back before them. A statement that
         fails skips the COMMIT (the pipeline stops at the error) and the block rolls back."""
         if not self._may_commit:
             raise RuntimeError("execute_then_commit: only in a transaction opened by transaction_opened_by()")
