@@ -183,8 +183,20 @@ def database_url(request, backend, tmp_path):
         return
     pool = request.getfixturevalue("postgres_schemas")
     schema = pool.acquire()
-    yield pool.url(schema)
+    url = pool.url(schema)
+    yield url
+    shutil.rmtree(export_directory(url), ignore_errors=True)
     pool.release(schema)
+
+
+def export_directory(database_url: str) -> str:
+    """The test's own open-data export directory. On SQLite it is the default, beside the
+    database file; on PostgreSQL the default (var/ under the working directory) would be one
+    directory for every test and run, which each export's pruning scans whole."""
+    parsed = DatabaseURL.parse(database_url)
+    if parsed.backend == "sqlite":
+        return os.path.join(os.path.dirname(parsed.path), "opendata-exports")
+    return os.path.join(tempfile.gettempdir(), f"engage-test-exports-{os.getuid()}", parsed.schema)
 
 
 def app_settings(database_url: str, **overrides) -> dict:
@@ -202,6 +214,7 @@ def app_settings(database_url: str, **overrides) -> dict:
         "engage.moderation_contact": "moderation@ville.exemple",
         # argon2 at its real cost would spend most of the suite hashing passwords.
         "engage.password_hashing": "cheapest-for-tests-only",
+        "engage.opendata.export_dir": export_directory(database_url),
     }
     settings.update(overrides)
     return settings
