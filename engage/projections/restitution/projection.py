@@ -314,43 +314,58 @@ class RestitutionProjection(Projection):
                              key=by_key)
         if append_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots):
             new_ballots = []
-        # The ballots' writes go with the support's update, which answers; the counters' with
-        # the batch's next statement.
         with cur.writes():
             insert_rows(cur, "rm_restitution_votes", ("vote_id", "item_id", "option"), new_ballots)
             update_rows(cur, "rm_restitution_votes", "vote_id", ("option",),
                         sorted(((vote, option) for vote, option in current.items() if vote in stored), key=by_key))
-        counts: dict[tuple[str, str, str, str], list[int]] = {}
-        for item, consultation_id, theme in self._add_support(cur, moved):
-            n, _, counted = moved[item]
-            for dimension, bucket in (("total", ""), ("theme", theme)) if counted else ():
-                counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[2] += n
-        with cur.writes():
-            self._add_all(cur, counts)
+        self._add_support(cur, moved)
 
-    @staticmethod
-    def _add_support(cur, moved: dict[str, list]) -> list[tuple[str, str, str]]:
-        """Add the votes and d'accord of `moved` (item: [votes, agree, _]) to the items' support
-        rows, in key order; the (item, consultation, theme) of those this read model holds. On
-        PostgreSQL one statement finds, updates and returns them (the batch's items are not read
-        first: the rows move by what the run adds)."""
+    # On PostgreSQL one statement moves the support rows and adds their votes to the counters
+    # (the restitution's "total" and the item's theme), so nothing comes back to Python and the
+    # statement rides with the batch's next one. The counters are written in key order.
+    _ADD_SUPPORT_AND_COUNTS = (
+        "WITH moved AS ("
+        " UPDATE rm_restitution_support AS s SET votes = s.votes + v.votes, agree = s.agree + v.agree"
+        " FROM json_to_recordset(%s) AS v(contribution_id TEXT, votes INTEGER, agree INTEGER, counted BOOLEAN),"
+        " rm_restitution_items AS r"
+        " WHERE s.contribution_id = v.contribution_id AND r.contribution_id = v.contribution_id"
+        " RETURNING r.consultation_id, r.theme, v.votes, v.counted)"
+        " INSERT INTO rm_restitution_counts (consultation_id, dimension, bucket, channel, participants,"
+        " contributions, votes)"
+        " SELECT consultation_id, b.dimension, b.bucket, %s, 0, 0, sum(votes)"
+        " FROM moved CROSS JOIN LATERAL (VALUES ('total', ''), ('theme', theme)) AS b(dimension, bucket)"
+        " WHERE counted GROUP BY consultation_id, b.dimension, b.bucket"
+        " ORDER BY consultation_id, b.dimension, b.bucket"
+        " ON CONFLICT (consultation_id, dimension, bucket, channel) DO UPDATE SET"
+        " votes = rm_restitution_counts.votes + excluded.votes")
+
+    def _add_support(self, cur, moved: dict[str, list]) -> None:
+        """Add the votes and d'accord of `moved` (item: [votes, agree, counted]) to the support
+        rows this read model holds, in key order (the batch's items are not read first: the rows
+        move by what the run adds); and, for an item whose number of votes a vote of the run
+        moved (`counted`, even if the moves add up to zero, as `_add` would have touched it), its
+        votes to its consultation's counters."""
         if not moved:
-            return []
+            return
         items = sorted(moved)
         if cur.backend == "postgresql":
-            return [tuple(row) for row in cur.execute(
-                "UPDATE rm_restitution_support AS s SET votes = s.votes + v.votes, agree = s.agree + v.agree"
-                " FROM json_populate_recordset(NULL::rm_restitution_support, %s) AS v, rm_restitution_items AS r"
-                " WHERE s.contribution_id = v.contribution_id AND r.contribution_id = v.contribution_id"
-                " RETURNING r.contribution_id, r.consultation_id, r.theme",
-                [json.dumps([{"contribution_id": item, "votes": moved[item][0], "agree": moved[item][1]}
-                             for item in items])]).fetchall()]
+            rows = [{"contribution_id": item, "votes": moved[item][0], "agree": moved[item][1],
+                     "counted": moved[item][2]} for item in items]
+            with cur.writes():  # nothing read back: it goes with the batch's next statement
+                cur.execute(self._ADD_SUPPORT_AND_COUNTS, [json.dumps(rows), ONLINE])
+            return
         held = select_in(cur, "SELECT r.contribution_id, r.consultation_id, r.theme FROM rm_restitution_items r"
                               " JOIN rm_restitution_support s ON s.contribution_id = r.contribution_id"
                               " WHERE r.contribution_id IN ({marks})", items)
         cur.executemany("UPDATE rm_restitution_support SET votes = votes + %s, agree = agree + %s"
                         " WHERE contribution_id = %s", [(moved[item][0], moved[item][1], item) for item, _, _ in held])
-        return held
+        counts: dict[tuple[str, str, str, str], list[int]] = {}
+        for item, consultation_id, theme in held:
+            n, _, counted = moved[item]
+            for dimension, bucket in (("total", ""), ("theme", theme)) if counted else ():
+                counts.setdefault((consultation_id, dimension, bucket, ONLINE), [0, 0, 0])[2] += n
+        with cur.writes():
+            self._add_all(cur, counts)
 
     def _CardIssued(self, cur, e, position):
         cur.execute("INSERT INTO rm_restitution_people (person_id, arrondissement, age_band) VALUES (%s, %s, %s)"
