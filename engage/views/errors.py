@@ -5,10 +5,11 @@ import logging
 import psycopg
 from eventsourcing import persistence as es_persistence
 from pyramid.exceptions import BadCSRFToken
-from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge, HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 
 from engage.i18n import _
+from engage.views.toolkit import SeeOther
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def not_found(request):
 def forbidden(request):
     if request.authenticated_userid is None:
         # Not signed in: the login page, then back here.
-        return HTTPSeeOther(request.route_url("login", _query={"retour": request.path_qs}))
+        return SeeOther(request.route_url("login", _query={"retour": request.path_qs}))
     return _page(request, 403, _("Accès refusé"),
                  _("Vous n'avez pas les droits nécessaires pour voir cette page."))
 

@@ -1,11 +1,11 @@
 """Editorial pages every page links to, and the language switch."""
 
 
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
 from engage.i18n import LANGUAGE_COOKIE, LANGUAGES
-from engage.views.toolkit import local_path, query
+from engage.views.toolkit import SeeOther, local_path, query
 
 
 @view_config(route_name="accessibility", renderer="engage:templates/accessibility.pt")
@@ -21,6 +21,6 @@ def switch_language(request):
     if code not in LANGUAGES:
         raise HTTPNotFound()
     # query(): a `retour` that is not UTF-8 is no target, never a 500.
-    response = HTTPSeeOther(local_path(query(request).get("retour")))
+    response = SeeOther(local_path(query(request).get("retour")))
     response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
     return response

@@ -140,8 +140,8 @@ def _targets_of(function: ast.FunctionDef):
                   else node.body if isinstance(node, ast.Lambda) else None)
         if isinstance(answer, ast.Tuple) and len(answer.elts) == 2:
             yield from _routes_in(answer.elts[1], assigned, set())
-        if isinstance(node, ast.Call) and _called(node) in ("HTTPSeeOther", "wait_for_write"):
-            at = 0 if _called(node) == "HTTPSeeOther" else 2
+        if isinstance(node, ast.Call) and _called(node) in ("SeeOther", "wait_for_write"):
+            at = 0 if _called(node) == "SeeOther" else 2
             if len(node.args) > at:
                 yield from _routes_in(node.args[at], assigned, set())
 

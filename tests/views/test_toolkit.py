@@ -184,3 +184,15 @@ def test_a_page_without_a_message_leaves_the_session_cookie_alone(testapp):
     request.session.flash("Choisissez une réponse.", toolkit.ERROR)
     assert toolkit.pop_flashes(request) == {"success": [], "error": ["Choisissez une réponse."]}
     assert toolkit.pop_flashes(request) == {"success": [], "error": []}
+
+
+def test_a_redirect_notes_only_the_link_it_leads_to(testapp):
+    """A 303's short note (browsers never show it) is the link to its Location, escaped; not
+    Pyramid's English sentence, negotiated from the Accept header and filled from a template."""
+    target = "/ateliers?page=2&theme=l'été"
+    redirected = testapp.get("/langue/en", {"retour": target}, headers={"Accept": "text/html"}, status=303)
+    link = redirected.html.find("a")
+    assert link["href"] == link.text == redirected.location.replace("http://localhost", "")
+    assert "moved" not in redirected.text and "'" not in redirected.text and "&theme" not in redirected.text
+    assert redirected.content_type == "text/html"
+    assert testapp.get("/langue/fr", headers={"Accept": "application/json"}, status=303).text == '<a href="/">/</a>\n'

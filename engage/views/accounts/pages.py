@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.security import forget, remember
 from pyramid.view import view_config
 
@@ -17,6 +16,7 @@ from engage.security import Permission
 from engage.views.accounts.forms import LoginSchema, NewPasswordSchema, ResetRequestSchema, SignUpSchema
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
+    SeeOther,
     error_message,
     flash,
     form_view,
@@ -75,7 +75,7 @@ def signup(request):
         send_account_exists(request, signed_up.person_id)
     else:
         send_confirmation(request, email, signed_up.confirmation_token)
-    return HTTPSeeOther(request.route_url("signup_sent"))
+    return SeeOther(request.route_url("signup_sent"))
 
 
 @view_config(route_name="signup_sent", renderer=MESSAGE)
@@ -123,7 +123,7 @@ def login(request):
     try:
         logged_in = accounts.log_in(email=data["email"].strip(), password=data["password"],
                                     address=client_address(request))
-    except EmailNotConfirmed as error:
+    except EmailNotConfirmed as error:  # noqa: F841 (shown below: ruff misreads it)
         try:
             token = accounts.resend_confirmation(data["email"].strip(), client_address(request))
         except MailThrottled as throttled:
@@ -143,13 +143,13 @@ def login(request):
     target = local_path(query(request).get("retour"), request.route_url("account"))
     if target == request.route_url("account"):  # back to another page: that page is the answer
         flash(request, _("Vous êtes connecté·e."))
-    return HTTPSeeOther(target, headers=headers)
+    return SeeOther(target, headers=headers)
 
 
 @view_config(route_name="logout", request_method="POST")
 def logout(request):
     headers = forget(request)
-    return HTTPSeeOther(request.route_url("home"), headers=headers)
+    return SeeOther(request.route_url("home"), headers=headers)
 
 
 @view_config(route_name="reset_request", renderer=FORM)
@@ -201,7 +201,7 @@ def reset_password(request):
     target = request.route_url("login")
     wait_for_write(request, position, target)
     flash(request, _("Votre mot de passe est changé. Connectez-vous avec le nouveau."))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 ROLE_LABELS = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.cards import numbers as card_numbers
@@ -20,6 +19,7 @@ from engage.views.extensions import extends
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
+    SeeOther,
     flash,
     form_view,
     make_form,
@@ -51,7 +51,7 @@ def effective_status(card, today: date | None = None) -> str:
 def card_request(request):
     person_id = signed_in_person(request)
     if card_queries.card_of_person(request.engage.db, person_id) is not None:
-        return HTTPSeeOther(request.route_url("card_mine"))
+        return SeeOther(request.route_url("card_mine"))
     form = make_form(SignedInCardRequestSchema, request, formid="card-request", button=_("Demander ma carte"))
 
     def request_card(data):
@@ -116,7 +116,7 @@ def card_mine(request):
         if request.engage.app.card_of(person_id) is not None:
             request.response.status_int = 202  # issued; the read models are catching up
             return {"card": None}
-        return HTTPSeeOther(request.route_url("card_request"))
+        return SeeOther(request.route_url("card_request"))
     return {**card_context(request, card), "csrf_token": request.session.get_csrf_token()}
 
 
@@ -126,16 +126,16 @@ def _holder_action(request, act, done):
     card page with a message."""
     form = make_form(ButtonOnlySchema, request, formid="action", button=_("Confirmer"))
     if validate(form, request) is None:
-        return HTTPSeeOther(request.route_url("card_mine"))
+        return SeeOther(request.route_url("card_mine"))
     try:
         position = act()
     except DomainError as error:
         flash(request, _(error.message), ERROR)
-        return HTTPSeeOther(request.route_url("card_mine"))
+        return SeeOther(request.route_url("card_mine"))
     target = request.route_url("card_mine")
     wait_for_write(request, position if isinstance(position, int) else position.position, target)
     flash(request, done)
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="card_renew", request_method="POST", permission=Permission.OWN_ACCOUNT)

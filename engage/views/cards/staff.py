@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
 from engage.domain.cards import numbers as card_numbers
@@ -16,7 +16,7 @@ from engage.projections.cards import queries as card_queries
 from engage.security import Permission
 from engage.views.cards.forms import REPLACEMENT_LABELS, CardLookupSchema, DecisionSchema
 from engage.views.cards.pages import STATUS_LABELS, effective_status
-from engage.views.toolkit import make_form, validate, wait_for_write, when
+from engage.views.toolkit import SeeOther, make_form, validate, wait_for_write, when
 
 LOOKUP_MESSAGES = {
     "malformed": _("Ce numéro n'est pas un numéro de Carte Citoyen·ne valide : vérifiez les onze chiffres (le dernier est une clé de contrôle)."),
@@ -53,7 +53,7 @@ def find_card(request):
         return {**page, "form": request.environ["engage.rendered_form"]}
     found = request.engage.app.look_up_card_number(data["number"])
     if found.status == "current":
-        return HTTPSeeOther(request.route_url("staff_card", card_id=found.card_id.hex))
+        return SeeOther(request.route_url("staff_card", card_id=found.card_id.hex))
     request.response.status_int = 404 if found.status == "unknown" else 400
     links = []
     if found.status == "replaced":
@@ -125,4 +125,4 @@ def decide(context, request):
         return staff_card(context, request, error=_(error.message))
     target = request.route_url("staff_card", card_id=card_id.hex)
     wait_for_write(request, position, target)
-    return HTTPSeeOther(target)
+    return SeeOther(target)

@@ -10,7 +10,7 @@ import csv
 import io
 from uuid import UUID
 
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPNotFound
 from pyramid.view import view_config
 
 from engage.domain.charter import textdiff
@@ -26,7 +26,7 @@ from engage.views.charter.citations import add_citation_fields, cited_ids, picke
 from engage.views.charter.diff import render as render_diff
 from engage.views.charter.guide_markdown import render as render_markdown
 from engage.views.fields import ButtonOnlySchema
-from engage.views.toolkit import form_view, make_form, one_of_several, signed_in_person, when
+from engage.views.toolkit import SeeOther, form_view, make_form, one_of_several, signed_in_person, when
 
 FORM = "engage:templates/form_page.pt"
 MAX_OFFSET = 100_000  # amendments of an article, page by page: far beyond any real list
@@ -237,7 +237,7 @@ def charter_amendment(context, request):
         return one_of_several(request, decide, page, decide_action, _("La décision est enregistrée."),
                               form_key="decision_form", error_key="decision_error")
     if not signed_in:
-        return HTTPSeeOther(page["login_url"])
+        return SeeOther(page["login_url"])
     if formid == "withdraw":
         return one_of_several(
             request, withdraw, page,

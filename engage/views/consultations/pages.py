@@ -6,7 +6,6 @@ import datetime
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.response import Response
 from pyramid.view import view_config
 
@@ -40,6 +39,7 @@ from engage.views.extensions import PERSONAL_DATA, extends
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
     ERROR,
+    SeeOther,
     error_message,
     flash,
     form_view,
@@ -165,7 +165,7 @@ def consultation_phase(context, request):
     else:
         wait_for_write(request, recorded.position, target)
         flash(request, _("La nouvelle phase est ouverte."))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="consultation", renderer="engage:templates/consultation_page.pt")
@@ -330,15 +330,15 @@ def contribution_vote(context, request):
             option = forms.posted_vote_option(request.POST.get("option"))
             if option is None:
                 flash(request, _("Choisissez une réponse."), ERROR)
-                return HTTPSeeOther(target)
+                return SeeOther(target)
             recorded = app.cast_vote(person_id=me, item_id=UUID(item.contribution_id), option=option,
                                      has_valid_card=has_card, shown=shown)
     except DomainError as error:
         flash(request, _(error.message), ERROR)
-        return HTTPSeeOther(target)
+        return SeeOther(target)
     wait_for_write(request, recorded.position, target)
     flash(request, _("Votre vote est enregistré."))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="contribution_edit", renderer=FORM, permission=Permission.OWN_ACCOUNT)
@@ -416,7 +416,7 @@ def contribution_restore(context, request):
         flash(request, _(error.message), ERROR)
     else:
         wait_for_write(request, recorded.position, target)
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="contribution_hands", renderer=FORM, request_method="POST", permission=Permission.FACILITATE)

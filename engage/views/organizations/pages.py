@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.common import ARRONDISSEMENTS, DomainError
@@ -16,6 +15,7 @@ from engage.security import Permission
 from engage.views.fields import CITY_WIDE, ButtonOnlySchema, place_value
 from engage.views.organizations.forms import OfferSchema, OrganizationSchema, RepresentativeSchema
 from engage.views.toolkit import (
+    SeeOther,
     form_view,
     make_form,
     page_number,
@@ -170,7 +170,7 @@ def organization_detach(context, request):
         return _organization_page(context, request, error=_(error.message))
     target = request.route_url("organization", id=context.organization.organization_id)
     wait_for_write(request, position, target)
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="offer_new", renderer=FORM, permission=Permission.OWN_ACCOUNT)
@@ -215,4 +215,4 @@ def offer_withdraw(context, request):
                 "links": [(request.route_url("organization", id=offer.organization_id), offer.organization_name)]}
     target = request.route_url("organization", id=offer.organization_id)
     wait_for_write(request, position, target)
-    return HTTPSeeOther(target)
+    return SeeOther(target)

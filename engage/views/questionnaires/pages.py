@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from pyramid.httpexceptions import HTTPSeeOther
 from pyramid.view import view_config
 
 from engage.domain.common import DomainError
@@ -17,6 +16,7 @@ from engage.projections.questionnaires import queries as qq
 from engage.security import Permission
 from engage.views.questionnaires.forms import QuestionnaireSchema, parse_questions
 from engage.views.toolkit import (
+    SeeOther,
     error_message,
     flash,
     form_view,
@@ -83,7 +83,7 @@ def questionnaire_page(context, request):
     if request.method != "POST":
         return page
     if me is None:
-        return HTTPSeeOther(request.route_url("login", _query={"retour": request.path}))
+        return SeeOther(request.route_url("login", _query={"retour": request.path}))
     answers = _answers_from(request, questionnaire)
     try:
         recorded = request.engage.app.answer_questionnaire(
@@ -95,7 +95,7 @@ def questionnaire_page(context, request):
     target = request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id)
     wait_for_write(request, recorded.position, target)
     flash(request, _("Merci : votre réponse est enregistrée."))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="questionnaire_results", renderer="engage:templates/questionnaire_results.pt")
@@ -129,4 +129,4 @@ def questionnaire_close(context, request):
     recorded = request.engage.app.close_questionnaire(UUID(questionnaire.questionnaire_id), by=signed_in_person(request))
     target = request.route_url("questionnaire_results", qid=questionnaire.questionnaire_id)
     wait_for_write(request, recorded.position, target)
-    return HTTPSeeOther(target)
+    return SeeOther(target)

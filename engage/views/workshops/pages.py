@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_time
 from babel.numbers import format_decimal
-from pyramid.httpexceptions import HTTPNotFound, HTTPSeeOther
+from pyramid.httpexceptions import HTTPNotFound
 from pyramid.renderers import render_to_response
 from pyramid.response import Response
 from pyramid.view import view_config
@@ -31,6 +31,7 @@ from engage.security import Permission
 from engage.statistics import bar_chart
 from engage.views.fields import ButtonOnlySchema
 from engage.views.toolkit import (
+    SeeOther,
     error_message,
     flash,
     form_view,
@@ -222,7 +223,7 @@ def calendar(request):
 def register(context, request):
     session_id, session = context.session_id, context.session
     if request.method != "POST":  # back from the login page: show the session, nothing done
-        return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+        return SeeOther(request.route_url("workshop_session", session_id=session.session_id))
     person_id = signed_in_person(request)
     try:
         registration = request.engage.app.register_for_session(
@@ -239,7 +240,7 @@ def register(context, request):
                     "Si une place se libère, vous serez inscrit·e automatiquement et prévenu·e.",
                     mapping={"rank": registration.rank})
     flash(request, message)
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="workshop_withdraw", permission=Permission.OWN_ACCOUNT,
@@ -247,7 +248,7 @@ def register(context, request):
 def withdraw(context, request):
     session_id, session = context.session_id, context.session
     if request.method != "POST":
-        return HTTPSeeOther(request.route_url("workshop_session", session_id=session.session_id))
+        return SeeOther(request.route_url("workshop_session", session_id=session.session_id))
     try:
         withdrawal = request.engage.app.cancel_registration(session_id, signed_in_person(request))
     except DomainError as error:
@@ -258,7 +259,7 @@ def withdraw(context, request):
     target = request.route_url("workshop_session", session_id=session.session_id)
     wait_for_write(request, withdrawal.position, target)
     flash(request, _("Votre désinscription est enregistrée."))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 NOTICE_LABELS = {
@@ -495,7 +496,7 @@ def roll(context, request):
     wait_for_write(request, marked.position, target)
     flash(request, plural(marked.changed, "Feuille de présence enregistrée (${count} changement).",
                          "Feuille de présence enregistrée (${count} changements).", request=request))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 @view_config(route_name="session_walk_in", renderer="engage:templates/workshop_roll.pt",
@@ -504,7 +505,7 @@ def walk_in(context, request):
     """The walk-in form of the roll page: on invalid input, the roll page again around it."""
     session = context.session
     if request.method != "POST":
-        return HTTPSeeOther(request.route_url("session_roll", session_id=session.session_id))
+        return SeeOther(request.route_url("session_roll", session_id=session.session_id))
     refused = managing(context, request)
     if refused:
         return refused
@@ -522,7 +523,7 @@ def walk_in(context, request):
     target = request.route_url("session_roll", session_id=session.session_id)
     wait_for_write(request, marked.position, target)
     flash(request, _("Participant·e ajouté·e comme présent·e."))
-    return HTTPSeeOther(target)
+    return SeeOther(target)
 
 
 # -- statistics --------------------------------------------------------------------------------
