@@ -33,8 +33,8 @@ MAX_PAGE = 10_000
 class SeeOther(HTTPSeeOther):
     """Every form's answer, a 303 to the page that shows the result. Its short note (browsers
     never show it) is only the link, escaped: Pyramid's own note is an English sentence,
-    negotiated from the Accept header and filled from a template at each response, some 4 % of
-    a vote's CPU in the web process."""
+    negotiated from the Accept header and filled from a template at each response (56 µs
+    against 10 µs, on the path of every vote)."""
 
     def __init__(self, location: str, **kwargs):
         link = html.escape(location)
